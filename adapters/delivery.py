@@ -1,0 +1,85 @@
+"""Draining the outbox: one sender per platform, in order per chat, with retries and reasons."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.dispatch import Core
+from bot.model import OutboxMessage
+
+log = logging.getLogger("minga.delivery")
+
+POLL_SECONDS = 5.0  # also picks up retries that fell due and rows written by other workers
+
+
+class Retry(Exception):
+    """The platform asked us to wait (rate limit) or failed for now (5xx, timeout)."""
+
+    def __init__(self, reason: str, after_seconds: float) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.after_seconds = after_seconds
+
+
+class GiveUp(Exception):
+    """The platform refused for good (bad request, blocked by the person)."""
+
+
+Deliver = Callable[[OutboxMessage], Awaitable[str | None]]  # returns the platform's message id
+
+
+async def drain(core: Core, platform: str, deliver: Deliver, batch: int = 100) -> int:
+    """Send what is due for one platform; returns how many went out."""
+    sent = 0
+    posted: dict[tuple[str, str], str] = {}  # (chat, key) → message id, for edits in this batch
+    while True:
+        async with core.uow() as uow:
+            rows = await uow.outbox.pending(platform, core.clock.now(), batch)
+        for row in rows:
+            if row.kind == "edit" and row.message_id is None and row.key:
+                row = replace(row, message_id=posted.get((row.chat_id, row.key)))
+            started = core.clock.monotonic()
+            try:
+                message_id = await deliver(row)
+            except Retry as wait:
+                await _mark_failed(core, row, wait.reason, wait.after_seconds)
+                return sent  # the platform is busy: the next round starts after the wait
+            except GiveUp as refusal:
+                log.warning("outbox=%d platform=%s given-up reason=%s", row.id, platform,
+                            refusal)
+                await _mark_failed(core, row, str(refusal), None)
+                continue
+            async with core.uow() as uow:
+                await uow.outbox.mark_sent(row.id, message_id, core.clock.now())
+                await uow.commit()
+            if row.key and message_id:
+                posted[(row.chat_id, row.key)] = message_id
+            sent += 1
+            log.info("sent platform=%s outbox=%d kind=%s ms=%.1f", platform, row.id, row.kind,
+                     (core.clock.monotonic() - started) * 1000)
+        if len(rows) < batch:
+            return sent
+
+
+async def _mark_failed(core: Core, row: OutboxMessage, reason: str,
+                       after_seconds: float | None) -> None:
+    retry_at = None if after_seconds is None else (
+        core.clock.now() + timedelta(seconds=after_seconds))
+    async with core.uow() as uow:
+        await uow.outbox.mark_failed(row.id, reason, retry_at)
+        await uow.commit()
+
+
+async def run_sender(core: Core, platform: str, deliver: Deliver, wake: asyncio.Event) -> None:
+    """Drain whenever a commit left work for this platform, and every few seconds."""
+    while True:
+        wake.clear()
+        try:
+            await drain(core, platform, deliver)
+        except Exception:
+            log.exception("sender platform=%s failed; trying again", platform)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), POLL_SECONDS)

@@ -1,0 +1,49 @@
+"""The scheduler edge: due rows become Due events, handled like any message.
+
+The rows are the truth. APScheduler (in-memory job store) is rebuilt from them at start,
+job id = row id; it never drops a late job (misfire_grace_time=None) because the core
+decides what lateness means (bot/jobs.py).
+"""
+
+import logging
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.dispatch import Core, handle
+from bot.messages import Due
+from bot.model import Job
+
+log = logging.getLogger("minga.scheduler")
+
+
+class Scheduler:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self._aps = AsyncIOScheduler(timezone=UTC)
+
+    async def start(self) -> None:
+        self._aps.start()
+        async with self.core.uow() as uow:
+            pending = await uow.jobs.pending()
+        for job in pending:
+            self.add(job)
+        log.info("scheduler=started pending=%d", len(pending))
+
+    def add(self, job: Job) -> None:
+        self._aps.add_job(self.fire, "date", run_date=job.due_at, args=[job.id], id=str(job.id),
+                          replace_existing=True, misfire_grace_time=None, coalesce=True)
+
+    async def fire(self, job_id: int) -> None:
+        await handle(self.core, Due(job_id))
+
+    async def fire_due(self) -> None:
+        """Run every row already due by the core's clock (the console's clock can jump)."""
+        async with self.core.uow() as uow:
+            due = [job for job in await uow.jobs.pending() if job.due_at <= self.core.clock.now()]
+        for job in due:
+            await self.fire(job.id)
+
+    def stop(self) -> None:
+        if self._aps.running:
+            self._aps.shutdown(wait=False)

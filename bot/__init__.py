@@ -1,0 +1,1 @@
+"""minga's platform-neutral core: events in, handlers, actions out."""

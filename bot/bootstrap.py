@@ -1,0 +1,115 @@
+"""The composition root: the one place that wires config, storage, the core and the edges."""
+
+import asyncio
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TextIO
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters import ADAPTERS
+from adapters.console import ConsoleClock, run_console
+from adapters.scheduler import Scheduler
+from bot.commands import COMMANDS
+from bot.config import Config, LoggingConfig, Problem
+from bot.dispatch import Committed, Core
+from bot.i18n import load_catalogs
+from bot.ports import Clock
+from storage.engine import create_engine
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWork
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)  # noqa: TID251 - the one place the real time is read
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps({"at": self.formatTime(record), "level": record.levelname,
+                           "logger": record.name, "message": record.getMessage()})
+
+
+def setup_logging(config: LoggingConfig, console: bool, stream: TextIO = sys.stderr) -> None:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter() if config.format == "json" else logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s"))
+    # In the console chat, log lines would drown the conversation: only trouble is shown.
+    level = max(logging.getLevelName(config.level), logging.WARNING if console else 0)
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # Third-party INFO lines can carry message text; ours never do.
+    for noisy in ("alembic", "apscheduler", "httpx", "aiosqlite", "sqlalchemy"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def availability_problems(config: Config) -> list[Problem]:
+    return [Problem(f"{name}.enabled", f"the {name} adapter is not part of this version of "
+                    "minga yet; set it to false") for name in ("telegram", "matrix")
+            if getattr(config, name).enabled and name not in ADAPTERS]
+
+
+@dataclass
+class Edges:
+    """Where commits report to: the scheduler learns of new rows, senders wake up."""
+
+    scheduler: Scheduler | None = None
+    wakes: dict[str, asyncio.Event] = field(default_factory=dict)
+
+    def committed(self, committed: Committed) -> None:
+        for platform in committed.platforms:
+            if platform in self.wakes:
+                self.wakes[platform].set()
+        if self.scheduler is not None:
+            for job in committed.jobs:
+                self.scheduler.add(job)
+
+
+def make_core(engine: AsyncEngine, clock: Clock, config: Config, edges: Edges) -> Core:
+    return Core(lambda: SqlUnitOfWork(engine), clock, load_catalogs(), config.groups, COMMANDS,
+                edges.committed)
+
+
+async def open_storage(config: Config) -> AsyncEngine:
+    engine = create_engine(config.storage.url)
+    await upgrade(engine)
+    return engine
+
+
+async def upgrade_database(config: Config) -> None:
+    engine = await open_storage(config)
+    await engine.dispose()
+
+
+async def database_problem(config: Config) -> Problem | None:
+    engine = create_engine(config.storage.url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as error:  # any driver's way of saying "cannot connect"
+        return Problem("storage.url", f"cannot reach the database: {error}")
+    finally:
+        await engine.dispose()
+    return None
+
+
+async def run_console_app(config: Config, stdin: TextIO, out: TextIO) -> None:
+    engine = await open_storage(config)
+    clock = ConsoleClock(SystemClock().now, time.monotonic)
+    edges = Edges()
+    core = make_core(engine, clock, config, edges)
+    scheduler = edges.scheduler = Scheduler(core)
+    await scheduler.start()
+    try:
+        await run_console(core, clock, scheduler, config.console.demo, stdin, out)
+    finally:
+        scheduler.stop()
+        await engine.dispose()

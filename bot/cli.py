@@ -1,0 +1,103 @@
+"""The `minga` command line. It reads arguments and calls the bootstrap; nothing more."""
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot import bootstrap
+from bot.config import Config, Problem, find_config_path, load_config
+from bot.export import as_csv, as_json, group_records
+from storage.uow import SqlUnitOfWork
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="minga", description="A chat bot for mutual aid groups.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--config", metavar="PATH", help="configuration file (TOML)")
+        return sub
+
+    command("run", "run every adapter the configuration enables, or the console chat")
+    command("console", "chat with minga in this terminal")
+    check = commands.add_parser("check-config", help="report every problem in a configuration")
+    check.add_argument("path", nargs="?", metavar="PATH")
+    db = command("db", "database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="apply the schema migrations")
+    export = command("export", "write a group's records")
+    export.add_argument("--group", required=True, metavar="NAME")
+    export.add_argument("--format", choices=["csv", "json"], default="json")
+    export.add_argument("--output", metavar="FILE", help="file to write (default: the screen)")
+    return top
+
+
+def report(problems: Sequence[Problem]) -> str:
+    lines = [f"minga: the configuration has {len(problems)} problem(s):"]
+    return "\n".join(lines + [f"  - {p}" for p in problems])
+
+
+def configuration(path: str | None) -> tuple[Config, list[Problem]]:
+    config, problems = load_config(find_config_path(path, os.environ), os.environ)
+    return config, problems + bootstrap.availability_problems(config)
+
+
+def safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+async def export(config: Config, name: str, fmt: str) -> str | None:
+    engine = await bootstrap.open_storage(config)
+    try:
+        async with SqlUnitOfWork(engine) as uow:
+            records = await group_records(uow, name)
+    finally:
+        await engine.dispose()
+    if records is None:
+        return None
+    return as_csv(records) if fmt == "csv" else as_json(records)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    path = args.path if args.command == "check-config" else args.config
+    config, problems = configuration(path)
+    if args.command == "check-config":
+        if not problems:
+            problems = [p for p in [asyncio.run(bootstrap.database_problem(config))] if p]
+        if problems:
+            print(report(problems), file=sys.stderr)
+            return 1
+        print("minga: the configuration is fine.")
+        return 0
+    if problems:
+        print(report(problems), file=sys.stderr)
+        print("Fix these, then try again (`minga check-config` checks a file).", file=sys.stderr)
+        return 2
+    bootstrap.setup_logging(config.logging, console=args.command in ("run", "console"))
+    try:
+        if args.command in ("run", "console"):
+            asyncio.run(bootstrap.run_console_app(config, sys.stdin, sys.stdout))
+        elif args.command == "db":
+            asyncio.run(bootstrap.upgrade_database(config))
+            print(f"minga: the database at {safe_url(config.storage.url)} is up to date.")
+        elif args.command == "export":
+            text = asyncio.run(export(config, args.group, args.format))
+            if text is None:
+                print(f"minga: there is no group called {args.group!r}.", file=sys.stderr)
+                return 1
+            if args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"minga: {error}", file=sys.stderr)
+        return 1
+    return 0

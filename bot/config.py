@@ -1,0 +1,335 @@
+"""Minga's configuration: one TOML file plus a few environment variables for secrets.
+
+The dataclasses below are the schema. `load_config` walks them generically, so adding a
+setting means adding a field; per-key rules (ranges, allowed values, URL schemes) are
+check functions stored in the field's metadata. Every problem is collected and returned
+together, so an operator can fix the whole file in one pass.
+"""
+
+import difflib
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+# A check receives a value of the right type and returns a message fragment, or None if fine.
+Check = Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the configuration, shown to an operator as `key: message`."""
+
+    key: str  # dotted key, e.g. "telegram.token" ("" for the file itself)
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}" if self.key else self.message
+
+
+def _quoted(options: Iterable[str]) -> str:
+    items = [repr(option) for option in options]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    # Compare case-insensitively so "debug" still finds "DEBUG".
+    by_lower = {candidate.lower(): candidate for candidate in candidates}
+    close = difflib.get_close_matches(word.lower(), by_lower, n=1)
+    return f"; did you mean {by_lower[close[0]]!r}?" if close else ""
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def between(low: int, high: int) -> Check:
+    def check(value: int) -> str | None:
+        return None if low <= value <= high else f"must be between {low} and {high}, got {value}"
+
+    return check
+
+
+def one_of(*allowed: str) -> Check:
+    def check(value: str) -> str | None:
+        if value in allowed:
+            return None
+        return f"must be one of {_quoted(allowed)}, got {value!r}" + _did_you_mean(value, allowed)
+
+    return check
+
+
+def starts_with(*schemes: str) -> Check:
+    # Empty means "not set"; whether it must be set is decided by not_empty or _requirements.
+    def check(value: str) -> str | None:
+        if not value or value.startswith(schemes):
+            return None
+        return f"must start with {_quoted(schemes)}"
+
+    return check
+
+
+def matches(pattern: str, message: str) -> Check:
+    def check(value: str) -> str | None:
+        return None if not value or re.fullmatch(pattern, value) else message
+
+    return check
+
+
+def not_empty(value: str) -> str | None:
+    return None if value else "must not be empty"
+
+
+def time_zone(value: str) -> str | None:
+    zones = zoneinfo.available_timezones()  # read lazily: it scans the disk
+    if value in zones:
+        return None
+    hint = _did_you_mean(value, zones) or "; use a name like 'Europe/Madrid' or 'UTC'"
+    return f"{value!r} is not a known time zone" + hint
+
+
+def _setting(default: Any, *checks: Check, env: str | None = None) -> Any:
+    """A field with validation rules; `env` names a variable that overrides it (a secret).
+
+    Secrets are left out of repr() so that logging a Config never prints a token.
+    """
+    metadata: dict[str, Any] = {"checks": checks}
+    if env:
+        metadata["env"] = env
+    return field(default=default, repr=env is None, metadata=metadata)
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    url: str = _setting(
+        "sqlite:///minga.db",
+        not_empty,
+        starts_with("sqlite://", "postgresql://", "postgres://"),
+        env="MINGA_DATABASE_URL",
+    )
+
+
+@dataclass(frozen=True)
+class GroupDefaults:
+    language: str = _setting("en", one_of("en", "es"))
+    timezone: str = _setting("UTC", time_zone)
+    founding_hours: int = _setting(24, between(1, 720))
+    link_code_minutes: int = _setting(15, between(1, 1440))
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    enabled: bool = False
+    token: str = _setting("", env="MINGA_TELEGRAM_TOKEN")
+    base_url: str = _setting(
+        "https://api.telegram.org/bot", not_empty, starts_with("http://", "https://")
+    )
+    mode: str = _setting("polling", one_of("polling", "webhook"))
+    webhook_url: str = _setting("", starts_with("https://"))
+    webhook_listen: str = _setting("127.0.0.1", not_empty)
+    webhook_port: int = _setting(8443, between(1, 65535))
+    webhook_secret: str = _setting("", env="MINGA_TELEGRAM_WEBHOOK_SECRET")
+
+
+@dataclass(frozen=True)
+class MatrixConfig:
+    enabled: bool = False
+    homeserver: str = _setting("", starts_with("http://", "https://"))
+    user_id: str = _setting("", matches(r"@[^:\s]+:\S+", "must look like '@minga:example.org'"))
+    password: str = _setting("", env="MINGA_MATRIX_PASSWORD")
+    access_token: str = _setting("", env="MINGA_MATRIX_ACCESS_TOKEN")
+    device_name: str = "minga"
+    command_prefix: str = _setting("!", not_empty, matches(r"\S+", "must not contain spaces"))
+    store_path: str = _setting("matrix-store", not_empty)
+    auto_join: bool = True
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    demo: bool = True
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = _setting("INFO", one_of("DEBUG", "INFO", "WARNING", "ERROR"))
+    format: str = _setting("text", one_of("text", "json"))
+
+
+@dataclass(frozen=True)
+class Config:
+    storage: StorageConfig = StorageConfig()
+    groups: GroupDefaults = GroupDefaults()
+    telegram: TelegramConfig = TelegramConfig()
+    matrix: MatrixConfig = MatrixConfig()
+    console: ConsoleConfig = ConsoleConfig()
+    logging: LoggingConfig = LoggingConfig()
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def find_config_path(explicit: str | None, env: Mapping[str, str]) -> Path | None:
+    """explicit path if given; else env MINGA_CONFIG; else ./minga.toml if it exists; else None."""
+    if explicit:
+        return Path(explicit)
+    if env.get("MINGA_CONFIG"):
+        return Path(env["MINGA_CONFIG"])
+    default = Path("minga.toml")
+    return default if default.is_file() else None
+
+
+def load_config(path: Path | None, env: Mapping[str, str]) -> tuple[Config, list[Problem]]:
+    """Read the file (None = embedded defaults only), apply env overrides, validate.
+
+    Never raises for bad content: every problem is returned, all at once; the Config
+    returned holds the default wherever a value was bad.
+    """
+    table, problems = _read_toml(path) if path is not None else ({}, [])
+    config = _build(Config, table, env, "", problems)
+    already_reported = {problem.key for problem in problems}
+    problems += [p for p in _requirements(config) if p.key not in already_reported]
+    return config, problems
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], list[Problem]]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), []
+    except FileNotFoundError:
+        message = f"The configuration file {path} does not exist."
+    except UnicodeDecodeError:
+        message = f"The configuration file {path} is not UTF-8 text."
+    except OSError as exc:
+        message = f"The configuration file {path} could not be read: {exc.strerror}."
+    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
+        message = f"The configuration file {path} is not valid TOML: {exc}."
+    return {}, [Problem("", message)]
+
+
+def _build(
+    cls: type,
+    table: Mapping[str, Any],
+    env: Mapping[str, str],
+    prefix: str,
+    problems: list[Problem],
+) -> Any:
+    """Make a `cls` from a TOML table, keeping the default for anything missing or bad."""
+    known = {f.name: f for f in fields(cls)}
+    problems += [
+        _unknown(prefix, name, value, known) for name, value in table.items() if name not in known
+    ]
+    values: dict[str, Any] = {}
+    for f in known.values():
+        key = f"{prefix}.{f.name}" if prefix else f.name
+        raw = table.get(f.name)
+        if is_dataclass(f.type):
+            if raw is not None and not isinstance(raw, dict):
+                problems.append(Problem(key, f"expected a section [{key}], got {_describe(raw)}"))
+            section = raw if isinstance(raw, dict) else {}
+            values[f.name] = _build(f.type, section, env, key, problems)
+            continue
+        env_name = f.metadata.get("env")
+        from_env = bool(env_name and env.get(env_name))
+        if from_env:
+            raw = env[env_name]
+        if raw is None:  # TOML has no null, so None means "not given"
+            continue
+        error = _check(f.type, f.metadata.get("checks", ()), raw, secret=bool(env_name))
+        if error is None:
+            values[f.name] = raw
+        else:
+            source = f" (from the environment variable {env_name})" if from_env else ""
+            problems.append(Problem(key, error + source))
+    return cls(**values)
+
+
+_EXPECTED = {bool: "true or false", int: "a whole number", str: "text in quotes"}
+
+
+def _check(expected: type, checks: Iterable[Check], value: Any, secret: bool) -> str | None:
+    # bool is a subclass of int, but `port = true` is a mistake, not the number 1.
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        return f"expected {_EXPECTED[expected]}, got {_describe(value, secret)}"
+    return next((error for check in checks if (error := check(value))), None)
+
+
+def _describe(value: Any, secret: bool = False) -> str:
+    if isinstance(value, bool):
+        return f"the value {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a section of settings"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        kind = "text"
+    else:
+        kind = "number" if isinstance(value, int | float) else "date"
+    if secret:  # never echo something that might be a password into logs
+        return f"a {kind} (not shown because this setting is secret)"
+    return f"the {kind} {value!r}" if kind == "text" else f"the {kind} {value}"
+
+
+def _unknown(prefix: str, name: str, value: Any, known: Iterable[str]) -> Problem:
+    if prefix:
+        what = f"unknown setting {name!r} in [{prefix}]"
+    elif isinstance(value, dict):
+        what = f"unknown section [{name}]"
+    else:
+        what = f"unknown setting {name!r} outside any section"
+    hint = _did_you_mean(name, known) or _home_of(name, prefix)
+    return Problem(f"{prefix}.{name}" if prefix else name, what + hint)
+
+
+def _home_of(name: str, current: str) -> str:
+    """Point a misplaced setting to the section(s) where it does exist."""
+    homes = [
+        f"[{section.name}]"
+        for section in fields(Config)
+        if section.name != current and name in {f.name for f in fields(section.type)}
+    ]
+    return f"; it belongs in {' or '.join(homes)}" if homes else ""
+
+
+def _requirements(config: Config) -> Iterator[Problem]:
+    """Rules that involve more than one setting: what an enabled adapter cannot run without."""
+    telegram, matrix = config.telegram, config.matrix
+    if telegram.enabled:
+        if not telegram.token:
+            yield Problem(
+                "telegram.token",
+                "Telegram is enabled but has no bot token; set it "
+                "here or in the environment variable MINGA_TELEGRAM_TOKEN",
+            )
+        if telegram.mode == "webhook" and not telegram.webhook_url:
+            yield Problem(
+                "telegram.webhook_url",
+                "webhook mode needs the public https:// address where Telegram will send updates",
+            )
+        if telegram.mode == "webhook" and not telegram.webhook_secret:
+            yield Problem(
+                "telegram.webhook_secret",
+                "webhook mode needs a secret; set it here "
+                "or in the environment variable MINGA_TELEGRAM_WEBHOOK_SECRET",
+            )
+    if matrix.enabled:
+        if not matrix.homeserver:
+            yield Problem(
+                "matrix.homeserver",
+                "Matrix is enabled but has no homeserver address "
+                "(like 'https://matrix.example.org')",
+            )
+        if not matrix.user_id:
+            yield Problem(
+                "matrix.user_id", "Matrix is enabled but has no user_id (like '@minga:example.org')"
+            )
+        if not (matrix.password or matrix.access_token):
+            yield Problem(
+                "matrix.password",
+                "Matrix is enabled but has neither a password nor "
+                "an access_token; set one here or in the environment variable "
+                "MINGA_MATRIX_PASSWORD or MINGA_MATRIX_ACCESS_TOKEN",
+            )

@@ -1,0 +1,55 @@
+"""What a handler gets: the unit of work, the time, who is speaking, where, and in which words."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from babel.support import Translations
+
+from bot.config import GroupDefaults
+from bot.i18n import Translator, pick_language, translator
+from bot.messages import Sender
+from bot.model import ChatRecord, Group, Person
+from bot.ports import UnitOfWork
+from bot.settings import setting
+
+if TYPE_CHECKING:
+    from bot.router import Command
+
+
+@dataclass(frozen=True)
+class Work:
+    """What any piece of work needs, a scheduled job included."""
+
+    uow: UnitOfWork
+    now: datetime
+    defaults: GroupDefaults
+    catalogs: Mapping[str, Translations]
+
+    def group_tr(self, group: Group) -> Translator:
+        return translator(self.catalogs, setting(group, "language", self.defaults))
+
+    def zone(self, group: Group) -> str:
+        return setting(group, "timezone", self.defaults)
+
+
+@dataclass(frozen=True)
+class Context(Work):
+    """A person's message or button press in a chat."""
+
+    commands: Mapping[str, "Command"]
+    sender: Sender
+    person: Person
+    chat: ChatRecord
+    group: Group | None  # the group this chat belongs to, if any
+    via_button: bool = False
+
+    @property
+    def tr(self) -> Translator:
+        return self.tr_for(self.person)
+
+    def tr_for(self, person: Person) -> Translator:
+        wanted = person.language or (
+            setting(self.group, "language", self.defaults) if self.group else None)
+        return translator(self.catalogs, pick_language(wanted, self.defaults.language))

@@ -1,0 +1,173 @@
+"""One event, one transaction: inbox row, effects and outbox rows commit together or not at all."""
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from babel.support import Translations
+
+from bot.config import GroupDefaults
+from bot.context import Context, Work
+from bot.i18n import pick_language, translator
+from bot.jobs import run_job
+from bot.messages import (
+    Action,
+    ButtonPress,
+    Chat,
+    Due,
+    Edit,
+    Event,
+    Message,
+    Post,
+    PrivateMessage,
+    Reply,
+)
+from bot.model import Job
+from bot.ports import Clock, UnitOfWork
+from bot.router import (
+    Command,
+    CommandLine,
+    continue_dialog,
+    parse_command,
+    problem_with_text,
+    run_command,
+)
+
+log = logging.getLogger("minga.core")
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What a commit left for the edges: platforms with messages to send, jobs to schedule."""
+
+    platforms: frozenset[str]
+    jobs: tuple[Job, ...]
+
+
+@dataclass(frozen=True)
+class Core:
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    catalogs: Mapping[str, Translations]
+    defaults: GroupDefaults
+    commands: Mapping[str, Command]
+    after_commit: Callable[[Committed], None] = field(default=lambda _: None)
+
+
+async def handle(core: Core, event: Event) -> None:
+    """Handle one event exactly once; a failure changes nothing and gets an apology."""
+    started = core.clock.monotonic()
+    try:
+        kind, actions, committed = await _in_transaction(core, event)
+    except Exception:
+        log.exception("event=failed type=%s", type(event).__name__)
+        if not isinstance(event, Due):  # a job stays pending and is tried again at start
+            await _apologise(core, event)
+        return
+    if committed is not None:
+        core.after_commit(committed)
+    log.info("event=%s actions=%d ms=%.1f", kind, actions,
+             (core.clock.monotonic() - started) * 1000)
+
+
+async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed | None]:
+    async with core.uow() as uow:
+        if isinstance(event, Due):
+            work = Work(uow, core.clock.now(), core.defaults, core.catalogs)
+            kind, actions, origin = "due", await run_job(work, event.job_id), None
+        else:
+            if not await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now()):
+                return "duplicate", 0, None
+            kind, actions = await _handle_chat_event(uow, core, event)
+            origin = event.chat
+        platforms = await enqueue(uow, core, actions, origin)
+        await uow.commit()
+        return kind, len(actions), Committed(frozenset(platforms), tuple(uow.new_jobs))
+
+
+async def _apologise(core: Core, event: Message | ButtonPress) -> None:
+    """Record the event as handled, so a redelivery cannot fail the same way forever."""
+    try:
+        async with core.uow() as uow:
+            await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now())
+            person = await uow.people.by_identity(event.sender.platform, event.sender.user_id)
+            language = pick_language(person.language if person else event.sender.language,
+                                     core.defaults.language)
+            tr = translator(core.catalogs, language)
+            await uow.outbox.send(event.chat.platform, event.chat.chat_id,
+                                  tr._("Sorry, something went wrong on my side and nothing was "
+                                       "changed. Please try again in a little while."),
+                                  (), None, core.clock.now())
+            await uow.commit()
+    except Exception:
+        log.exception("event=apology-failed")
+        return
+    core.after_commit(Committed(frozenset({event.chat.platform}), ()))
+
+
+async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | ButtonPress
+                             ) -> tuple[str, list[Action]]:
+    now = core.clock.now()
+    sender = event.sender
+    person = await uow.people.by_identity(sender.platform, sender.user_id)
+    if person is None:
+        spoken = pick_language(sender.language, "") or None
+        person = await uow.people.register(sender, spoken, now)
+    else:
+        await uow.people.refresh_identity(sender)
+    chat = await uow.chats.ensure(event.chat, person.id if event.chat.kind == "private" else None)
+    group = await uow.groups.get(chat.group_id) if chat.group_id else None
+    ctx = Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
+                  group, via_button=isinstance(event, ButtonPress))
+    if isinstance(event, ButtonPress):
+        name, _, args = event.data.partition(" ")
+        return f"button:{name}", await run_command(ctx, CommandLine(name, args))
+    line = parse_command(event.text, event.prefixes, event.bot_name)
+    if line is not None and not line.name:
+        return "other-bot", []
+    dialog = None if line else await uow.dialogs.get(person.id, chat.id)
+    if line is None and dialog is None and chat.kind == "group":
+        return "chatter", []  # people talking among themselves
+    problem = problem_with_text(event.text)
+    if problem:
+        return "refused", [Reply(ctx.tr._(problem))]
+    if line is not None:
+        return f"command:{line.name}", await run_command(ctx, line)
+    if dialog is not None:
+        return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, event.text)
+    return "unknown-text", [Reply(ctx.tr._("I only understand commands. /help lists them."))]
+
+
+async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None
+                  ) -> set[str]:
+    """Turn actions into outbox rows; returns the platforms that now have work."""
+    now = core.clock.now()
+    platforms: set[str] = set()
+    for action in actions:
+        match action:
+            case Reply():
+                assert origin is not None, "a scheduled job has no chat to reply in"
+                await uow.outbox.send(origin.platform, origin.chat_id, action.text,
+                                      action.buttons, None, now)
+                platforms.add(origin.platform)
+            case Post():
+                for chat in await uow.chats.of_group(action.group_id):
+                    await uow.outbox.send(chat.platform, chat.chat_id, action.text,
+                                          action.buttons, action.key, now)
+                    platforms.add(chat.platform)
+            case Edit():
+                for chat in await uow.chats.of_group(action.group_id):
+                    await uow.outbox.edit(chat.platform, chat.chat_id, action.key, action.text,
+                                          action.buttons, now)
+                    platforms.add(chat.platform)
+            case PrivateMessage():
+                chats = await uow.chats.private_of(action.person_id)
+                if not chats:
+                    log.info("private=unreachable person=%d", action.person_id)
+                    continue
+                chat = chats[-1]  # the private chat opened last is the one in use
+                await uow.outbox.send(chat.platform, chat.chat_id, action.text, action.buttons,
+                                      None, now)
+                platforms.add(chat.platform)
+    return platforms
+

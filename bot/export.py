@@ -1,0 +1,44 @@
+"""A group's records, for `minga export`: who is on it, its settings and its audit log."""
+
+import csv
+import io
+import json
+from typing import Any
+
+from bot.ports import UnitOfWork
+
+
+async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
+    group = await uow.groups.by_name(name)
+    if group is None:
+        return None
+    members = await uow.members.roster(group.id)
+    audit = await uow.audit.of_group(group.id)
+    names = {m.person_id: m.name for m in members}
+    for actor in {e.actor_id for e in audit} - set(names) - {None}:
+        names[actor] = (await uow.people.get(actor)).name  # type: ignore[arg-type]
+    return {
+        "group": {"name": group.name, "created_at": group.created_at.isoformat(),
+                  "settings": dict(group.settings)},
+        "chats": [{"platform": c.platform, "title": c.title}
+                  for c in await uow.chats.of_group(group.id)],
+        "members": [{"name": m.name, "status": m.status, "joined_at": m.joined_at.isoformat()}
+                    for m in members],
+        "audit": [{"at": e.at.isoformat(), "actor": names.get(e.actor_id) if e.actor_id else "",
+                   "action": e.action, "detail": dict(e.detail)} for e in audit],
+    }
+
+
+def as_json(records: dict[str, Any]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def as_csv(records: dict[str, Any]) -> str:
+    """The audit log, one row per change: the record a spreadsheet user wants."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at", "actor", "action", "detail"])
+    for entry in records["audit"]:
+        writer.writerow([entry["at"], entry["actor"], entry["action"],
+                         json.dumps(entry["detail"], ensure_ascii=False)])
+    return out.getvalue()

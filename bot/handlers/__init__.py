@@ -1,0 +1,1 @@
+"""One module per area; one plain async function per use case."""

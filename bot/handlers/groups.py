@@ -1,0 +1,153 @@
+"""A group and its roster: setting up, joining, leaving, settings. No admins anywhere."""
+
+from datetime import timedelta
+
+from bot.context import Context, Work
+from bot.i18n import N_, Translator
+from bot.messages import Action, Button, Edit, Post, Reply
+from bot.model import Group, Job
+from bot.params import BadArgument
+from bot.router import Args
+from bot.settings import SETTINGS, setting, vouches_needed
+
+ROSTER_PAGE = 25
+
+
+def welcome(tr: Translator, group: Group, founding_hours: int, on_roster: int
+            ) -> tuple[str, tuple[Button, ...]]:
+    text = "\n".join((
+        tr._("Welcome to minga, {group}!", group=group.name),
+        tr._("There are no admins here: what other bots leave to an admin, "
+             "this group decides together."),
+        tr._("Press Join (or type /join) to be on the roster. The roster is who counts "
+             "for decisions and reminders."),
+        tr._("Everyone who joins in the first {hours} hours is a founding trusted member.",
+             hours=founding_hours),
+        tr.ngettext("On the roster: {n} person.", "On the roster: {n} people.", on_roster),
+    ))
+    return text, (Button(tr._("Join"), "join"),)
+
+
+async def _welcome_edit(ctx: Context, group: Group) -> Edit:
+    count = len(await ctx.uow.members.roster(group.id))
+    text, buttons = welcome(ctx.group_tr(group), group, ctx.defaults.founding_hours, count)
+    return Edit(group.id, f"welcome:{group.id}", text, buttons)
+
+
+async def setup(ctx: Context, args: Args) -> list[Action]:
+    name = args["name"]
+    if await ctx.uow.groups.by_name(name) is not None:
+        raise BadArgument(N_("There is already a group called {name}. Please pick another name."),
+                          param="name", name=name)
+    founding_until = ctx.now + timedelta(hours=ctx.defaults.founding_hours)
+    created = await ctx.uow.groups.create(name, ctx.now, founding_until)
+    await ctx.uow.groups.set_setting(created.id, "language", ctx.tr.language)
+    await ctx.uow.chats.attach(ctx.chat.id, created.id)
+    await ctx.uow.members.join(created.id, ctx.person.id, "trusted", ctx.now)
+    await ctx.uow.jobs.add("founding_closed", created.id, founding_until)
+    await ctx.uow.audit.add(created.id, ctx.person.id, "group.setup", {"name": name}, ctx.now)
+    group = await ctx.uow.groups.get(created.id)
+    assert group is not None
+    text, buttons = welcome(ctx.group_tr(group), group, ctx.defaults.founding_hours, 1)
+    return [Post(group.id, text, buttons, key=f"welcome:{group.id}")]
+
+
+async def join(ctx: Context, args: Args) -> list[Action]:
+    assert ctx.group is not None
+    group, tr = ctx.group, ctx.tr
+    member = await ctx.uow.members.get(group.id, ctx.person.id)
+    if member is not None and member.status != "left":
+        return [Reply(tr._("{name}, you are already on the roster of {group}.",
+                           name=ctx.person.name, group=group.name))]
+    founding = ctx.now < group.founding_until
+    await ctx.uow.members.join(group.id, ctx.person.id, "trusted" if founding else "newcomer",
+                               ctx.now)
+    await ctx.uow.audit.add(group.id, ctx.person.id, "member.join", {"founding": founding},
+                            ctx.now)
+    if founding:
+        note = tr._("Welcome, {name}! You are on the roster of {group} as a founding trusted "
+                    "member.", name=ctx.person.name, group=group.name)
+    else:
+        note = tr._("Welcome, {name}! You are on the roster of {group}. Trusted members can "
+                    "vouch for you with /trust.", name=ctx.person.name, group=group.name)
+    return [Reply(note), await _welcome_edit(ctx, group)]
+
+
+async def leave(ctx: Context, args: Args) -> list[Action]:
+    assert ctx.group is not None
+    member = await ctx.uow.members.get(ctx.group.id, ctx.person.id)
+    if member is None or member.status == "left":
+        return [Reply(ctx.tr._("You are not on the roster of {group}.", group=ctx.group.name))]
+    await ctx.uow.members.set_status(member.id, "left")
+    await ctx.uow.audit.add(ctx.group.id, ctx.person.id, "member.leave", {}, ctx.now)
+    return [Reply(ctx.tr._("{name} left the roster of {group}.", name=ctx.person.name,
+                           group=ctx.group.name)),
+            await _welcome_edit(ctx, ctx.group)]
+
+
+async def roster(ctx: Context, args: Args) -> list[Action]:
+    assert ctx.group is not None
+    tr = ctx.tr
+    members = await ctx.uow.members.roster(ctx.group.id)
+    pages = max(1, -(-len(members) // ROSTER_PAGE))
+    page = min(args.get("page", 1), pages)
+    shown = members[(page - 1) * ROSTER_PAGE: page * ROSTER_PAGE]
+    lines = [tr.ngettext("Roster of {group}: {n} person.", "Roster of {group}: {n} people.",
+                         len(members), group=ctx.group.name)]
+    for m in shown:
+        mark = "★" if m.status == "trusted" else "·"
+        lines.append(f"{mark} {m.name}" + (f" (@{m.handle})" if m.handle else ""))
+    lines.append(tr._("★ trusted · newcomer"))
+    if pages > 1:
+        lines.append(tr._("Page {page} of {pages}: /roster {next} for more.", page=page,
+                          pages=pages, next=page % pages + 1))
+    return [Reply("\n".join(lines))]
+
+
+async def settings(ctx: Context, args: Args) -> list[Action]:
+    assert ctx.group is not None
+    tr = ctx.tr
+    lines = [tr._("Settings of {group}:", group=ctx.group.name)]
+    for key, spec in SETTINGS.items():
+        lines.append(f"{key} = {setting(ctx.group, key, ctx.defaults)} – {tr._(spec.description)}")
+    lines.append(tr._("Trusted members change one with /set <setting> <value>."))
+    return [Reply("\n".join(lines))]
+
+
+async def set_(ctx: Context, args: Args) -> list[Action]:
+    assert ctx.group is not None
+    group, tr = ctx.group, ctx.tr
+    member = await ctx.uow.members.get(group.id, ctx.person.id)
+    if member is None or member.status != "trusted":
+        return [Reply(tr._("Only trusted members can change settings."))]
+    spec = SETTINGS.get(args["key"])
+    if spec is None:
+        return [Reply(tr._("There is no setting '{key}'. /settings lists them.",
+                           key=args["key"]))]
+    value = spec.parse(args["value"])
+    await ctx.uow.groups.set_setting(group.id, spec.key, value)
+    await ctx.uow.audit.add(group.id, ctx.person.id, "setting.set",
+                            {"key": spec.key, "value": value}, ctx.now)
+    changed = await ctx.uow.groups.get(group.id)
+    assert changed is not None
+    return [Post(group.id, ctx.group_tr(changed)._("{name} set {key} to {value}.",
+                                                     name=ctx.person.name, key=spec.key,
+                                                     value=value))]
+
+
+async def founding_closed(work: Work, job: Job) -> list[Action]:
+    group = await work.uow.groups.get(job.ref_id)
+    if group is None:
+        return []
+    trusted = sum(m.status == "trusted" for m in await work.uow.members.roster(group.id))
+    tr = work.group_tr(group)
+    needed = vouches_needed(group, trusted, work.defaults)
+    return [Post(group.id, "\n".join((
+        tr.ngettext("The founding days of {group} are over, with {n} trusted member.",
+                    "The founding days of {group} are over, with {n} trusted members.",
+                    trusted, group=group.name),
+        tr.ngettext("From now on a newcomer becomes trusted when {n} trusted member vouches "
+                    "with /trust.",
+                    "From now on a newcomer becomes trusted when {n} trusted members vouch "
+                    "with /trust.", needed),
+    )))]

@@ -1,0 +1,64 @@
+"""Languages: gettext catalogs kept as .po files (Babel), compiled in memory when loaded."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+DOMAIN = "minga"
+LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation where it is defined; it is translated where shown."""
+    return message
+
+
+def load_catalogs() -> dict[str, Translations]:
+    catalogs = {}
+    for language in LANGUAGES:
+        po = resources.files("bot") / "locales" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=language, domain=DOMAIN)
+        compiled = BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        catalogs[language] = Translations(compiled, domain=DOMAIN)
+    return catalogs
+
+
+def pick_language(wanted: str | None, default: str) -> str:
+    """'es-AR' → 'es'; anything we do not speak → the default."""
+    if wanted:
+        base = wanted.replace("_", "-").split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return default
+
+
+@dataclass(frozen=True)
+class Translator:
+    language: str
+    catalog: Translations
+
+    def _(self, message: str, **values: object) -> str:
+        text = self.catalog.gettext(message)
+        return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return self.catalog.ngettext(singular, plural, n).format(n=n, **values)
+
+    def when(self, moment: datetime, zone: str) -> str:
+        return format_datetime(moment, "EEE d MMM HH:mm", tzinfo=ZoneInfo(zone),
+                               locale=self.language)
+
+
+def translator(catalogs: Mapping[str, Translations], language: str) -> Translator:
+    return Translator(language, catalogs[language])

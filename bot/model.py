@@ -1,0 +1,114 @@
+"""What the core knows about the world: plain records, loaded and saved by storage."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.messages import Button, ChatKind
+
+MemberStatus = Literal["newcomer", "trusted", "left"]
+LinkKind = Literal["chat", "identity"]
+JobOutcome = Literal["sent", "late", "missed"]
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    language: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Identity:
+    id: int
+    person_id: int
+    platform: str
+    user_id: str
+    handle: str | None
+    name: str
+
+
+@dataclass(frozen=True)
+class ChatRecord:
+    id: int
+    platform: str
+    chat_id: str
+    kind: ChatKind
+    title: str | None
+    group_id: int | None
+    person_id: int | None  # set for a private chat: whose chat with the bot it is
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    created_at: datetime
+    founding_until: datetime
+    settings: Mapping[str, str] = field(default_factory=dict)  # only the values set explicitly
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    group_id: int
+    person_id: int
+    name: str
+    handle: str | None
+    status: MemberStatus
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A command being filled in step by step; stored so a restart loses nothing."""
+
+    person_id: int
+    chat_id: int
+    command: str
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    ref_id: int
+    due_at: datetime
+    done_at: datetime | None = None
+    outcome: JobOutcome | None = None
+
+
+@dataclass(frozen=True)
+class LinkCode:
+    code: str
+    kind: LinkKind
+    group_id: int | None
+    person_id: int
+    expires_at: datetime
+    used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    platform: str
+    chat_id: str
+    kind: Literal["send", "edit"]
+    key: str | None
+    text: str
+    buttons: tuple[Button, ...]
+    attempts: int
+    message_id: str | None  # for an edit: the platform's id of the message to change
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    group_id: int | None
+    actor_id: int | None
+    action: str
+    detail: Mapping[str, Any]

@@ -1,0 +1,186 @@
+"""From a line of text to a handler: command names, typed arguments, step-by-step dialogs."""
+
+import difflib
+import shlex
+import unicodedata
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.context import Context
+from bot.i18n import N_, Translator
+from bot.messages import Action, Reply
+from bot.model import Dialog
+from bot.params import BadArgument, Param
+
+MAX_TEXT = 4000
+
+Args = Mapping[str, Any]
+Handler = Callable[[Context, Args], Awaitable[list[Action]]]
+Where = Literal["private", "group", "any"]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str  # marked with N_
+    run: Handler
+    where: Where = "any"
+    params: tuple[Param, ...] = ()
+    dialog: bool = False  # ask for missing arguments one at a time instead of refusing
+    needs_group: bool = False  # only in a chat that belongs to a minga group
+    new_group: bool = False  # only in a chat that does not belong to a group yet
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    name: str
+    args: str
+
+
+def parse_command(text: str, prefixes: tuple[str, ...], bot_name: str | None
+                  ) -> CommandLine | None:
+    """'/help@mingabot trust' → ('help', 'trust'); None if not a command for us."""
+    stripped = text.strip()
+    prefix = next((p for p in prefixes if stripped.startswith(p)), None)
+    if prefix is None:
+        return None
+    head, _, args = stripped[len(prefix):].partition(" ")
+    name, _, addressee = head.partition("@")
+    if addressee and (bot_name is None or addressee.casefold() != bot_name.casefold()):
+        return CommandLine("", "")  # for another bot: not ours to answer
+    return CommandLine(name.casefold(), args.strip())
+
+
+def problem_with_text(text: str) -> str | None:
+    """Why a text cannot be taken, as a message id; None when it is fine."""
+    if len(text) > MAX_TEXT:
+        return N_("That message is too long for me: please keep it under 4,000 characters.")
+    if not text.strip():
+        return N_("I got an empty message. Please type what you need.")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t\r" for c in text):
+        return N_("Your message has invisible control characters I can't read. "
+                  "Please type it again.")
+    return None
+
+
+def usage(command: Command, tr: Translator) -> str:
+    parts = [f"/{command.name}"]
+    for param in command.params:
+        label = tr._(param.label) + ("…" if param.rest else "")
+        parts.append(f"[{label}]" if param.optional or command.dialog else f"<{label}>")
+    return " ".join(parts)
+
+
+def split_args(command: Command, raw: str) -> tuple[dict[str, Any], list[str]]:
+    """Assign typed words to parameters; returns (raw values by name, extra words)."""
+    words = shlex.split(raw)
+    values: dict[str, Any] = {}
+    for param in command.params:
+        if not words:
+            break
+        if param.rest:
+            values[param.name] = " ".join(words)
+            words = []
+        else:
+            values[param.name] = words.pop(0)
+    return values, words
+
+
+def missing(command: Command, answers: Mapping[str, Any]) -> Param | None:
+    return next((p for p in command.params if not p.optional and p.name not in answers), None)
+
+
+def ask(ctx: Context, command: Command, param: Param, error: str | None = None) -> Reply:
+    assert param.prompt is not None
+    lines = [error] if error else []
+    question = ctx.tr._(param.prompt)
+    if ctx.chat.kind == "group":
+        question = f"{ctx.person.name}: {question}"
+    lines.append(question)
+    lines.append(ctx.tr._("(Type /cancel to stop.)"))
+    return Reply("\n".join(lines))
+
+
+def refuse(ctx: Context, error: BadArgument) -> str:
+    return ctx.tr._(error.message, **error.values)
+
+
+def check_where(ctx: Context, command: Command) -> str | None:
+    tr = ctx.tr
+    if command.where == "private" and ctx.chat.kind != "private":
+        return tr._("Please send /{command} to me in a private chat.", command=command.name)
+    if command.where == "group" and ctx.chat.kind != "group":
+        return tr._("/{command} works in a group chat.", command=command.name)
+    if command.needs_group and ctx.group is None:
+        return tr._("This chat is not part of a minga group yet. "
+                    "Anyone here can start one with /setup.")
+    if command.new_group and ctx.group is not None:
+        return tr._("This chat already belongs to {group}.", group=ctx.group.name)
+    return None
+
+
+async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
+    tr = ctx.tr
+    command = ctx.commands.get(line.name)
+    if command is None:
+        close = difflib.get_close_matches(line.name, list(ctx.commands), n=1)
+        if close:
+            return [Reply(tr._("I don't know /{command}. Did you mean /{suggestion}? "
+                               "/help lists what I can do.",
+                               command=line.name, suggestion=close[0]))]
+        return [Reply(tr._("I don't know /{command}. /help lists what I can do.",
+                           command=line.name))]
+    refusal = check_where(ctx, command)
+    if refusal:
+        return [Reply(refusal)]
+    try:
+        raw, extra = split_args(command, line.args)
+    except ValueError:
+        return [Reply(tr._("A quote is not closed. Usage: {usage}", usage=usage(command, tr)))]
+    if extra:
+        return [Reply(tr._("That is more than /{command} takes. Usage: {usage}",
+                           command=command.name, usage=usage(command, tr)))]
+    answers: dict[str, Any] = {}
+    for param in command.params:
+        if param.name in raw:
+            try:
+                answers[param.name] = param.parse(raw[param.name])
+            except BadArgument as error:
+                return [Reply(refuse(ctx, error) + "\n" + tr._("Usage: {usage}",
+                                                               usage=usage(command, tr)))]
+    return await complete(ctx, command, answers)
+
+
+async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> list[Action]:
+    """Run the command, or ask for the next missing argument and remember the dialog."""
+    param = missing(command, answers)
+    if param is None:
+        try:
+            return await command.run(ctx, answers)
+        except BadArgument as error:
+            answers = {k: v for k, v in answers.items() if k != error.param}
+            again = missing(command, answers)
+            if not command.dialog or again is None:
+                return [Reply(refuse(ctx, error))]
+            await ctx.uow.dialogs.save(
+                Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now)
+            return [ask(ctx, command, again, refuse(ctx, error))]
+    if not command.dialog:
+        return [Reply(ctx.tr._("/{command} needs {what}. Usage: {usage}", command=command.name,
+                               what=ctx.tr._(param.label), usage=usage(command, ctx.tr)))]
+    await ctx.uow.dialogs.save(Dialog(ctx.person.id, ctx.chat.id, command.name, answers),
+                               ctx.now)
+    return [ask(ctx, command, param)]
+
+
+async def continue_dialog(ctx: Context, dialog: Dialog, text: str) -> list[Action]:
+    command = ctx.commands[dialog.command]
+    param = missing(command, dialog.answers)
+    assert param is not None
+    try:
+        value = param.parse(text)
+    except BadArgument as error:
+        return [ask(ctx, command, param, refuse(ctx, error))]
+    await ctx.uow.dialogs.clear(ctx.person.id, ctx.chat.id)
+    return await complete(ctx, command, {**dialog.answers, param.name: value})

@@ -1,0 +1,1 @@
+"""Everything minga keeps, in SQLAlchemy: models, repositories, the unit of work, migrations."""

@@ -1,0 +1,48 @@
+"""The database engine: SQLite with WAL by default, PostgreSQL by URL.
+
+Parameters are hidden from error messages: they hold what people typed.
+"""
+
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg",
+           "postgres": "postgresql+asyncpg"}
+
+
+def async_url(url: str) -> str:
+    """Operators write sqlite:///minga.db or postgresql://...; we pick the async driver."""
+    parsed = make_url(url)
+    driver = DRIVERS.get(parsed.drivername, parsed.drivername)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def create_engine(url: str) -> AsyncEngine:
+    full = async_url(url)
+    if not full.startswith("sqlite"):
+        return create_async_engine(full, pool_pre_ping=True, hide_parameters=True)
+    database = make_url(full).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(full, hide_parameters=True)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Transactions are begun by hand below, so the driver must not begin its own.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON",
+                       "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        # A deferred transaction that reads, then writes, can fail with "database is locked"
+        # whatever the busy timeout; taking the write lock up front serialises cleanly.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,410 @@
+"""Repositories: the core's ports (bot/ports.py) in SQL. Rows in, plain records out."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.messages import Button, Chat, Sender
+from bot.model import (
+    AuditEntry,
+    ChatRecord,
+    Dialog,
+    Group,
+    Identity,
+    Job,
+    JobOutcome,
+    LinkCode,
+    LinkKind,
+    Member,
+    MemberStatus,
+    OutboxMessage,
+    Person,
+)
+from storage.models import (
+    AuditRow,
+    ChatRow,
+    DialogRow,
+    GroupRow,
+    IdentityRow,
+    InboxRow,
+    JobRow,
+    LinkCodeRow,
+    MemberRow,
+    OutboxRow,
+    PersonRow,
+    SettingRow,
+    VouchRow,
+)
+
+
+async def insert_ignoring_duplicates(conn: AsyncConnection, table: Any,
+                                     values: Mapping[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True when a row went in."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    result = await conn.execute(statement)
+    return result.rowcount == 1
+
+
+class Repository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+
+class SqlPeople(Repository):
+    async def get(self, person_id: int) -> Person:
+        row = (await self.conn.execute(select(PersonRow.__table__).where(
+            PersonRow.id == person_id))).one()
+        return Person(row.id, row.name, row.language, row.created_at)
+
+    async def by_identity(self, platform: str, user_id: str) -> Person | None:
+        row = (await self.conn.execute(
+            select(PersonRow.__table__).join(IdentityRow, IdentityRow.person_id == PersonRow.id)
+            .where(IdentityRow.platform == platform, IdentityRow.user_id == user_id)
+        )).one_or_none()
+        return None if row is None else Person(row.id, row.name, row.language, row.created_at)
+
+    async def register(self, sender: Sender, language: str | None, now: datetime) -> Person:
+        person_id = (await self.conn.execute(
+            PersonRow.__table__.insert().values(name=sender.name, language=language,
+                                                created_at=now).returning(PersonRow.id)
+        )).scalar_one()
+        await self.conn.execute(IdentityRow.__table__.insert().values(
+            person_id=person_id, platform=sender.platform, user_id=sender.user_id,
+            handle=sender.handle, name=sender.name))
+        return Person(person_id, sender.name, language, now)
+
+    async def refresh_identity(self, sender: Sender) -> None:
+        identity = IdentityRow.__table__
+        await self.conn.execute(
+            identity.update()
+            .where(identity.c.platform == sender.platform, identity.c.user_id == sender.user_id,
+                   or_(identity.c.handle.is_distinct_from(sender.handle),
+                       identity.c.name != sender.name))
+            .values(handle=sender.handle, name=sender.name))
+
+    async def set_language(self, person_id: int, language: str) -> None:
+        await self.conn.execute(update(PersonRow.__table__).where(
+            PersonRow.id == person_id).values(language=language))
+
+    async def identities(self, person_id: int) -> list[Identity]:
+        rows = await self.conn.execute(select(IdentityRow.__table__).where(
+            IdentityRow.person_id == person_id).order_by(IdentityRow.id))
+        return [Identity(r.id, r.person_id, r.platform, r.user_id, r.handle, r.name)
+                for r in rows]
+
+    async def merge(self, keep_id: int, gone_id: int) -> None:
+        """Fold person `gone_id` into `keep_id`: identities, chats, memberships, codes."""
+        members = MemberRow.__table__
+        kept_groups = select(members.c.group_id).where(members.c.person_id == keep_id)
+        # Where both were on a roster, the kept membership stays and the other goes.
+        await self.conn.execute(delete(members).where(
+            members.c.person_id == gone_id, members.c.group_id.in_(kept_groups)))
+        for table in (IdentityRow.__table__, ChatRow.__table__, members,
+                      LinkCodeRow.__table__):
+            await self.conn.execute(update(table).where(
+                table.c.person_id == gone_id).values(person_id=keep_id))
+        await self.conn.execute(delete(DialogRow.__table__).where(
+            DialogRow.person_id == gone_id))
+        await self.conn.execute(update(AuditRow.__table__).where(
+            AuditRow.actor_id == gone_id).values(actor_id=keep_id))
+        await self.conn.execute(delete(PersonRow.__table__).where(PersonRow.id == gone_id))
+
+
+def _chat(row: Any) -> ChatRecord:
+    return ChatRecord(row.id, row.platform, row.chat_id, row.kind, row.title, row.group_id,
+                      row.person_id)
+
+
+class SqlChats(Repository):
+    async def get(self, platform: str, chat_id: str) -> ChatRecord | None:
+        row = (await self.conn.execute(select(ChatRow.__table__).where(
+            ChatRow.platform == platform, ChatRow.chat_id == chat_id))).one_or_none()
+        return None if row is None else _chat(row)
+
+    async def ensure(self, chat: Chat, person_id: int | None) -> ChatRecord:
+        await insert_ignoring_duplicates(self.conn, ChatRow.__table__, {
+            "platform": chat.platform, "chat_id": chat.chat_id, "kind": chat.kind,
+            "title": chat.title, "person_id": person_id})
+        await self.conn.execute(
+            update(ChatRow.__table__)
+            .where(ChatRow.platform == chat.platform, ChatRow.chat_id == chat.chat_id,
+                   ChatRow.title.is_distinct_from(chat.title))
+            .values(title=chat.title))
+        found = await self.get(chat.platform, chat.chat_id)
+        assert found is not None
+        return found
+
+    async def attach(self, chat_record_id: int, group_id: int) -> None:
+        await self.conn.execute(update(ChatRow.__table__).where(
+            ChatRow.id == chat_record_id).values(group_id=group_id))
+
+    async def of_group(self, group_id: int) -> list[ChatRecord]:
+        rows = await self.conn.execute(select(ChatRow.__table__).where(
+            ChatRow.group_id == group_id).order_by(ChatRow.id))
+        return [_chat(r) for r in rows]
+
+    async def private_of(self, person_id: int) -> list[ChatRecord]:
+        rows = await self.conn.execute(select(ChatRow.__table__).where(
+            ChatRow.person_id == person_id, ChatRow.kind == "private").order_by(ChatRow.id))
+        return [_chat(r) for r in rows]
+
+
+class SqlGroups(Repository):
+    async def _load(self, condition: Any) -> list[Group]:
+        rows = (await self.conn.execute(
+            select(GroupRow.__table__).where(condition).order_by(GroupRow.id))).all()
+        if not rows:
+            return []
+        settings: dict[int, dict[str, str]] = {r.id: {} for r in rows}
+        for s in await self.conn.execute(select(SettingRow.__table__).where(
+                SettingRow.group_id.in_(list(settings)))):
+            settings[s.group_id][s.key] = s.value
+        return [Group(r.id, r.name, r.created_at, r.founding_until, settings[r.id])
+                for r in rows]
+
+    async def create(self, name: str, now: datetime, founding_until: datetime) -> Group:
+        group_id = (await self.conn.execute(GroupRow.__table__.insert().values(
+            name=name, name_key=name.casefold(), created_at=now, founding_until=founding_until,
+        ).returning(GroupRow.id))).scalar_one()
+        return Group(group_id, name, now, founding_until, {})
+
+    async def get(self, group_id: int) -> Group | None:
+        found = await self._load(GroupRow.id == group_id)
+        return found[0] if found else None
+
+    async def by_name(self, name: str) -> Group | None:
+        found = await self._load(GroupRow.name_key == name.casefold())
+        return found[0] if found else None
+
+    async def all(self) -> list[Group]:
+        return await self._load(GroupRow.id.is_not(None))
+
+    async def of_person(self, person_id: int) -> list[Group]:
+        return await self._load(GroupRow.id.in_(select(MemberRow.group_id).where(
+            MemberRow.person_id == person_id, MemberRow.status != "left")))
+
+    async def set_setting(self, group_id: int, key: str, value: str) -> None:
+        settings = SettingRow.__table__
+        if not await insert_ignoring_duplicates(self.conn, settings,
+                                                {"group_id": group_id, "key": key,
+                                                 "value": value}):
+            await self.conn.execute(update(settings).where(
+                settings.c.group_id == group_id, settings.c.key == key).values(value=value))
+
+
+def _member_query() -> Any:
+    return (select(MemberRow.id, MemberRow.group_id, MemberRow.person_id, PersonRow.name,
+                   MemberRow.status, MemberRow.joined_at,
+                   select(IdentityRow.handle).where(IdentityRow.person_id == PersonRow.id,
+                                                    IdentityRow.handle.is_not(None))
+                   .order_by(IdentityRow.id).limit(1).scalar_subquery().label("handle"))
+            .join(PersonRow, PersonRow.id == MemberRow.person_id))
+
+
+def _member(r: Any) -> Member:
+    return Member(r.id, r.group_id, r.person_id, r.name, r.handle, r.status, r.joined_at)
+
+
+class SqlMembers(Repository):
+    async def get(self, group_id: int, person_id: int) -> Member | None:
+        row = (await self.conn.execute(_member_query().where(
+            MemberRow.group_id == group_id, MemberRow.person_id == person_id))).one_or_none()
+        return None if row is None else _member(row)
+
+    async def join(self, group_id: int, person_id: int, status: MemberStatus,
+                   now: datetime) -> Member:
+        members = MemberRow.__table__
+        if not await insert_ignoring_duplicates(self.conn, members, {
+                "group_id": group_id, "person_id": person_id, "status": status,
+                "joined_at": now}):
+            await self.conn.execute(update(members).where(
+                members.c.group_id == group_id, members.c.person_id == person_id,
+            ).values(status=status, joined_at=now))
+        found = await self.get(group_id, person_id)
+        assert found is not None
+        return found
+
+    async def set_status(self, member_id: int, status: MemberStatus) -> None:
+        await self.conn.execute(update(MemberRow.__table__).where(
+            MemberRow.id == member_id).values(status=status))
+
+    async def roster(self, group_id: int) -> list[Member]:
+        rows = await self.conn.execute(_member_query().where(
+            MemberRow.group_id == group_id, MemberRow.status != "left",
+        ).order_by(func.lower(PersonRow.name), MemberRow.id))
+        return [_member(r) for r in rows]
+
+    async def vouch(self, voucher_id: int, member_id: int, now: datetime) -> bool:
+        return await insert_ignoring_duplicates(self.conn, VouchRow.__table__, {
+            "voucher_id": voucher_id, "member_id": member_id, "created_at": now})
+
+    async def vouchers(self, member_id: int) -> list[Member]:
+        rows = await self.conn.execute(_member_query().join(
+            VouchRow, VouchRow.voucher_id == MemberRow.id,
+        ).where(VouchRow.member_id == member_id).order_by(VouchRow.created_at))
+        return [_member(r) for r in rows]
+
+
+class SqlDialogs(Repository):
+    async def get(self, person_id: int, chat_id: int) -> Dialog | None:
+        row = (await self.conn.execute(select(DialogRow.__table__).where(
+            DialogRow.person_id == person_id, DialogRow.chat_id == chat_id))).one_or_none()
+        return None if row is None else Dialog(row.person_id, row.chat_id, row.command,
+                                               dict(row.answers))
+
+    async def save(self, dialog: Dialog, now: datetime) -> None:
+        await self.clear(dialog.person_id, dialog.chat_id)
+        await self.conn.execute(DialogRow.__table__.insert().values(
+            person_id=dialog.person_id, chat_id=dialog.chat_id, command=dialog.command,
+            answers=dict(dialog.answers), updated_at=now))
+
+    async def clear(self, person_id: int, chat_id: int) -> bool:
+        result = await self.conn.execute(delete(DialogRow.__table__).where(
+            DialogRow.person_id == person_id, DialogRow.chat_id == chat_id))
+        return result.rowcount > 0
+
+
+class SqlInbox(Repository):
+    async def record(self, platform: str, event_id: str, now: datetime) -> bool:
+        return await insert_ignoring_duplicates(self.conn, InboxRow.__table__, {
+            "platform": platform, "event_id": event_id, "received_at": now})
+
+
+def _buttons(buttons: Sequence[Button]) -> list[list[str]]:
+    return [[b.label, b.data] for b in buttons]
+
+
+class SqlOutbox(Repository):
+    async def send(self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
+                   key: str | None, now: datetime) -> None:
+        await self.conn.execute(OutboxRow.__table__.insert().values(
+            platform=platform, chat_id=chat_id, kind="send", key=key, text=text,
+            buttons=_buttons(buttons), created_at=now, attempts=0))
+
+    async def edit(self, platform: str, chat_id: str, key: str, text: str,
+                   buttons: Sequence[Button], now: datetime) -> None:
+        outbox = OutboxRow.__table__
+        # A change that is still waiting is replaced, not queued behind: a burst of edits
+        # to one post (a live tally) costs the platform one call.
+        waiting = await self.conn.execute(
+            update(outbox)
+            .where(outbox.c.platform == platform, outbox.c.chat_id == chat_id,
+                   outbox.c.key == key, outbox.c.sent_at.is_(None), outbox.c.failed.is_(None),
+                   outbox.c.id == select(func.max(outbox.c.id)).where(
+                       outbox.c.platform == platform, outbox.c.chat_id == chat_id,
+                       outbox.c.key == key).scalar_subquery())
+            .values(text=text, buttons=_buttons(buttons)))
+        if waiting.rowcount == 0:
+            await self.conn.execute(outbox.insert().values(
+                platform=platform, chat_id=chat_id, kind="edit", key=key, text=text,
+                buttons=_buttons(buttons), created_at=now, attempts=0))
+
+    async def pending(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]:
+        outbox = OutboxRow.__table__
+        original = outbox.alias("original")
+        target = (select(original.c.message_id)
+                  .where(original.c.platform == outbox.c.platform,
+                         original.c.chat_id == outbox.c.chat_id, original.c.key == outbox.c.key,
+                         original.c.message_id.is_not(None))
+                  .order_by(original.c.id.desc()).limit(1).scalar_subquery())
+        earlier = outbox.alias("earlier")
+        # A message waiting to be retried holds back the ones after it in the same chat,
+        # so a chat never sees them out of order.
+        held_back = (select(earlier.c.id)
+                     .where(earlier.c.platform == outbox.c.platform,
+                            earlier.c.chat_id == outbox.c.chat_id, earlier.c.id < outbox.c.id,
+                            earlier.c.sent_at.is_(None), earlier.c.failed.is_(None),
+                            earlier.c.next_attempt_at > now)
+                     .exists())
+        rows = await self.conn.execute(
+            select(outbox, target.label("target"))
+            .where(outbox.c.platform == platform, outbox.c.sent_at.is_(None),
+                   outbox.c.failed.is_(None),
+                   or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+                   ~held_back)
+            .order_by(outbox.c.id).limit(limit))
+        return [OutboxMessage(r.id, r.platform, r.chat_id, r.kind, r.key, r.text,
+                              tuple(Button(label, data) for label, data in r.buttons),
+                              r.attempts, r.target if r.kind == "edit" else None)
+                for r in rows]
+
+    async def mark_sent(self, message_id: int, platform_message_id: str | None,
+                        now: datetime) -> None:
+        await self.conn.execute(update(OutboxRow.__table__).where(
+            OutboxRow.id == message_id).values(sent_at=now, message_id=platform_message_id))
+
+    async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
+        outbox = OutboxRow.__table__
+        values: dict[str, Any] = {"attempts": outbox.c.attempts + 1}
+        values.update({"next_attempt_at": retry_at} if retry_at else {"failed": error})
+        await self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(values))
+
+
+class SqlAudit(Repository):
+    async def add(self, group_id: int | None, actor_id: int | None, action: str,
+                  detail: Mapping[str, Any], now: datetime) -> None:
+        await self.conn.execute(AuditRow.__table__.insert().values(
+            at=now, group_id=group_id, actor_id=actor_id, action=action, detail=dict(detail)))
+
+    async def of_group(self, group_id: int) -> list[AuditEntry]:
+        rows = await self.conn.execute(select(AuditRow.__table__).where(
+            AuditRow.group_id == group_id).order_by(AuditRow.id))
+        return [AuditEntry(r.id, r.at, r.group_id, r.actor_id, r.action, dict(r.detail))
+                for r in rows]
+
+
+def _job(r: Any) -> Job:
+    return Job(r.id, r.kind, r.ref_id, r.due_at, r.done_at, r.outcome)
+
+
+class SqlJobs(Repository):
+    def __init__(self, conn: AsyncConnection, added: list[Job]) -> None:
+        super().__init__(conn)
+        self.added = added
+
+    async def add(self, kind: str, ref_id: int, due_at: datetime) -> Job:
+        job_id = (await self.conn.execute(JobRow.__table__.insert().values(
+            kind=kind, ref_id=ref_id, due_at=due_at).returning(JobRow.id))).scalar_one()
+        job = Job(job_id, kind, ref_id, due_at)
+        self.added.append(job)
+        return job
+
+    async def get(self, job_id: int) -> Job | None:
+        row = (await self.conn.execute(select(JobRow.__table__).where(
+            JobRow.id == job_id))).one_or_none()
+        return None if row is None else _job(row)
+
+    async def pending(self) -> list[Job]:
+        rows = await self.conn.execute(select(JobRow.__table__).where(
+            JobRow.done_at.is_(None)).order_by(JobRow.due_at, JobRow.id))
+        return [_job(r) for r in rows]
+
+    async def finish(self, job_id: int, outcome: JobOutcome, now: datetime) -> bool:
+        result = await self.conn.execute(update(JobRow.__table__).where(
+            and_(JobRow.id == job_id, JobRow.done_at.is_(None))).values(
+            done_at=now, outcome=outcome))
+        return result.rowcount == 1
+
+
+class SqlLinks(Repository):
+    async def create(self, code: str, kind: LinkKind, group_id: int | None, person_id: int,
+                     expires_at: datetime) -> None:
+        await self.conn.execute(LinkCodeRow.__table__.insert().values(
+            code=code, kind=kind, group_id=group_id, person_id=person_id,
+            expires_at=expires_at))
+
+    async def get(self, code: str) -> LinkCode | None:
+        row = (await self.conn.execute(select(LinkCodeRow.__table__).where(
+            LinkCodeRow.code == code))).one_or_none()
+        return None if row is None else LinkCode(row.code, row.kind, row.group_id,
+                                                 row.person_id, row.expires_at, row.used_at)
+
+    async def use(self, code: str, now: datetime) -> bool:
+        result = await self.conn.execute(update(LinkCodeRow.__table__).where(
+            LinkCodeRow.code == code, LinkCodeRow.used_at.is_(None)).values(used_at=now))
+        return result.rowcount == 1
