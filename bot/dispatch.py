@@ -25,6 +25,7 @@ from bot.messages import (
 from bot.model import Job
 from bot.ports import Clock, UnitOfWork
 from bot.router import (
+    MAX_TEXT,
     Command,
     CommandLine,
     continue_dialog,
@@ -130,7 +131,7 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
         return "chatter", []  # people talking among themselves
     problem = problem_with_text(event.text)
     if problem:
-        return "refused", [Reply(ctx.tr._(problem))]
+        return "refused", [Reply(ctx.tr._(problem, limit=f"{MAX_TEXT:,}"))]
     if line is not None:
         return f"command:{line.name}", await run_command(ctx, line)
     if dialog is not None:

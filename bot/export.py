@@ -15,8 +15,8 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
     members = await uow.members.roster(group.id)
     audit = await uow.audit.of_group(group.id)
     names = {m.person_id: m.name for m in members}
-    for actor in {e.actor_id for e in audit} - set(names) - {None}:
-        names[actor] = (await uow.people.get(actor)).name  # type: ignore[arg-type]
+    for actor in {e.actor_id for e in audit if e.actor_id is not None} - set(names):
+        names[actor] = (await uow.people.get(actor)).name
     return {
         "group": {"name": group.name, "created_at": group.created_at.isoformat(),
                   "settings": dict(group.settings)},

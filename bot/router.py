@@ -55,7 +55,7 @@ def parse_command(text: str, prefixes: tuple[str, ...], bot_name: str | None
 def problem_with_text(text: str) -> str | None:
     """Why a text cannot be taken, as a message id; None when it is fine."""
     if len(text) > MAX_TEXT:
-        return N_("That message is too long for me: please keep it under 4,000 characters.")
+        return N_("That message is too long for me: please keep it under {limit} characters.")
     if not text.strip():
         return N_("I got an empty message. Please type what you need.")
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t\r" for c in text):
@@ -167,7 +167,8 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
                 Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now)
             return [ask(ctx, command, again, refuse(ctx, error))]
     if not command.dialog:
-        return [Reply(ctx.tr._("/{command} needs {what}. Usage: {usage}", command=command.name,
+        return [Reply(ctx.tr._("/{command} is missing the {what}. Usage: {usage}",
+                               command=command.name,
                                what=ctx.tr._(param.label), usage=usage(command, ctx.tr)))]
     await ctx.uow.dialogs.save(Dialog(ctx.person.id, ctx.chat.id, command.name, answers),
                                ctx.now)

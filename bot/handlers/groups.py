@@ -21,8 +21,9 @@ def welcome(tr: Translator, group: Group, founding_hours: int, on_roster: int
              "this group decides together."),
         tr._("Press Join (or type /join) to be on the roster. The roster is who counts "
              "for decisions and reminders."),
-        tr._("Everyone who joins in the first {hours} hours is a founding trusted member.",
-             hours=founding_hours),
+        tr.ngettext("Everyone who joins in the first hour is a founding trusted member.",
+                    "Everyone who joins in the first {n} hours is a founding trusted member.",
+                    founding_hours),
         tr.ngettext("On the roster: {n} person.", "On the roster: {n} people.", on_roster),
     ))
     return text, (Button(tr._("Join"), "join"),)
@@ -98,9 +99,11 @@ async def roster(ctx: Context, args: Args) -> list[Action]:
         mark = "★" if m.status == "trusted" else "·"
         lines.append(f"{mark} {m.name}" + (f" (@{m.handle})" if m.handle else ""))
     lines.append(tr._("★ trusted · newcomer"))
-    if pages > 1:
+    if page < pages:
         lines.append(tr._("Page {page} of {pages}: /roster {next} for more.", page=page,
-                          pages=pages, next=page % pages + 1))
+                          pages=pages, next=page + 1))
+    elif pages > 1:
+        lines.append(tr._("Page {page} of {pages}.", page=page, pages=pages))
     return [Reply("\n".join(lines))]
 
 

@@ -34,6 +34,7 @@ async def language(ctx: Context, args: Args) -> list[Action]:
     await ctx.uow.people.set_language(ctx.person.id, code)
     await ctx.uow.audit.add(None, ctx.person.id, "person.language", {"language": code}, ctx.now)
     tr = ctx.tr_for(await ctx.uow.people.get(ctx.person.id))
+    # TRANSLATORS: said in the language just chosen: name your own language here.
     return [Reply(tr._("From now on I'll speak English with you."))]
 
 

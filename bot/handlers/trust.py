@@ -40,9 +40,10 @@ async def trust(ctx: Context, args: Args) -> list[Action]:
     vouchers = await ctx.uow.members.vouchers(member.id)
     needed = vouches_needed(group, sum(m.status == "trusted" for m in roster), ctx.defaults)
     if len(vouchers) < needed:
-        return [Reply(tr._("{voucher} vouched for {name}: {count} of {needed} vouches.",
-                           voucher=voucher.name, name=member.name, count=len(vouchers),
-                           needed=needed))]
+        return [Reply(tr.ngettext("{voucher} vouched for {name}: {count} of {n} vouch needed.",
+                                  "{voucher} vouched for {name}: {count} of {n} vouches needed.",
+                                  needed, voucher=voucher.name, name=member.name,
+                                  count=len(vouchers)))]
     await ctx.uow.members.set_status(member.id, "trusted")
     await ctx.uow.audit.add(group.id, None, "trust.trusted",
                             {"member": member.person_id, "vouchers": [v.person_id for v in

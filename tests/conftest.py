@@ -1,0 +1,89 @@
+"""Storage for tests: SQLite always; PostgreSQL when one is reachable (and in CI, required)."""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.engine import create_engine
+from storage.migrate import upgrade
+from storage.models import Base
+from tests.harness import Harness
+
+POSTGRES_URL = os.environ.get("MINGA_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+
+
+def _postgres_admin(statement: str) -> None:
+    async def run() -> None:
+        url = make_url(POSTGRES_URL)
+        conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username,
+                                     password=url.password, database=url.database, timeout=5)
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database for this test run, migrated to the newest schema, dropped at the end."""
+    name = f"minga_test_{uuid.uuid4().hex[:10]}"
+    try:
+        _postgres_admin(f'CREATE DATABASE "{name}"')
+    except (OSError, asyncpg.PostgresError) as error:
+        reason = f"no PostgreSQL at {POSTGRES_URL}: {error}"
+        if os.environ.get("MINGA_REQUIRE_POSTGRES"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+    async def migrate() -> None:
+        engine = create_engine(url)
+        await upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(migrate())
+    yield url
+    _postgres_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+async def _sqlite_engine(tmp_path) -> AsyncEngine:  # type: ignore[no-untyped-def]
+    engine = create_engine(f"sqlite:///{tmp_path}/minga.db")
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    return engine
+
+
+@pytest.fixture
+async def sqlite_engine(tmp_path) -> AsyncIterator[AsyncEngine]:  # type: ignore[no-untyped-def]
+    engine = await _sqlite_engine(tmp_path)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def engine(request, tmp_path) -> AsyncIterator[AsyncEngine]:  # type: ignore[no-untyped-def]
+    """The same test on SQLite and on a real PostgreSQL, each starting empty."""
+    if request.param == "sqlite":
+        created = await _sqlite_engine(tmp_path)
+    else:
+        created = create_engine(request.getfixturevalue("postgres_url"))
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        async with created.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield created
+    await created.dispose()
+
+
+@pytest.fixture
+async def bot(sqlite_engine: AsyncEngine) -> Harness:
+    """The core on real storage (SQLite) with a fake clock: what a handler test talks to."""
+    return Harness(sqlite_engine)

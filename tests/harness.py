@@ -1,0 +1,111 @@
+"""Drive the real core and storage the way an adapter does, and see what people would see."""
+
+import uuid
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.delivery import drain
+from adapters.scheduler import Scheduler
+from bot.commands import COMMANDS
+from bot.config import GroupDefaults
+from bot.dispatch import Committed, Core, handle
+from bot.i18n import load_catalogs
+from bot.messages import ButtonPress, Chat, Message, Sender
+from bot.model import Job, OutboxMessage
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+PLATFORM = "test"
+OTHER_PLATFORM = "other"  # a second platform, for links across platforms
+CATALOGS = load_catalogs()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One message as it reached a chat."""
+
+    platform: str
+    chat_id: str
+    text: str
+    buttons: tuple[str, ...]  # button data
+    edit: bool
+
+
+@dataclass
+class Harness:
+    engine: AsyncEngine
+    clock: FakeClock = field(default_factory=FakeClock)
+    defaults: GroupDefaults = field(default_factory=GroupDefaults)
+    seen: list[Seen] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+
+    @property
+    def core(self) -> Core:
+        return Core(lambda: SqlUnitOfWork(self.engine), self.clock, CATALOGS, self.defaults,
+                    COMMANDS, self._committed)
+
+    def _committed(self, committed: Committed) -> None:
+        self.jobs.extend(committed.jobs)
+
+    @staticmethod
+    def sender(who: str, language: str | None = None, handle: str | None = None,
+               platform: str = PLATFORM) -> Sender:
+        handle = handle or who.casefold()
+        return Sender(platform, handle, who, handle, language)
+
+    @staticmethod
+    def group_chat(name: str = "food") -> Chat:
+        return Chat(PLATFORM, f"group:{name}", "group", name.title())
+
+    @staticmethod
+    def private_chat(who: str) -> Chat:
+        return Chat(PLATFORM, f"dm:{who.casefold()}", "private", who)
+
+    async def say(self, who: str, text: str, group: str | None = "food",
+                  language: str | None = None, event_id: str | None = None,
+                  handle: str | None = None, platform: str = PLATFORM) -> list[Seen]:
+        """`who` types `text` in a group chat (or privately when group is None)."""
+        sender = self.sender(who, language, handle, platform)
+        chat = (self.group_chat(group) if group else self.private_chat(sender.user_id))
+        event = Message(event_id or uuid.uuid4().hex, replace(chat, platform=platform),
+                        sender, text, bot_name="mingabot")
+        return await self.deliver(event)
+
+    async def press(self, who: str, data: str, group: str | None = "food") -> list[Seen]:
+        chat = self.group_chat(group) if group else self.private_chat(who)
+        return await self.deliver(ButtonPress(uuid.uuid4().hex, chat, self.sender(who),
+                                              data))
+
+    async def deliver(self, event: Message | ButtonPress) -> list[Seen]:
+        await handle(self.core, event)
+        return await self.flush()
+
+    async def flush(self) -> list[Seen]:
+        before = len(self.seen)
+        for platform in (PLATFORM, OTHER_PLATFORM):
+            await drain(self.core, platform, self._record)
+        return self.seen[before:]
+
+    async def fire_due(self) -> list[Seen]:
+        await Scheduler(self.core).fire_due()
+        return await self.flush()
+
+    async def _record(self, row: OutboxMessage) -> str:
+        self.seen.append(Seen(row.platform, row.chat_id, row.text,
+                              tuple(b.data for b in row.buttons),
+                              row.kind == "edit" and row.message_id is not None))
+        return row.message_id or str(row.id)
+
+    async def setup_group(self, founders: tuple[str, ...] = ("Ana", "Ben", "Chioma", "Dev"),
+                          name: str = "Free Food") -> None:
+        """A group whose founding days are over, with these founders trusted."""
+        await self.say(founders[0], f"/setup {name}")
+        for who in founders[1:]:
+            await self.say(who, "/join")
+        self.clock.advance(days=2)
+        await self.fire_due()
+
+
+def text(seen: list[Seen]) -> str:
+    return "\n".join(s.text for s in seen)

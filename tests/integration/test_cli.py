@@ -1,0 +1,102 @@
+"""The `minga` command line: configuration reports, migrations, exports."""
+
+import asyncio
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from storage.engine import create_engine
+from storage.migrate import is_current
+from tests.scenarios.test_console import minga
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "minga.toml"
+    path.write_text(body)
+    return path
+
+
+def test_check_config_reports_every_problem_at_once(tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, '[groups]\ntimezon = "Europe/Madrid"\nfounding_hours = "10"\n'
+                           '[telegram]\nenabled = true\n')
+    assert main(["check-config", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "groups.timezon" in err and "did you mean 'timezone'" in err
+    assert "groups.founding_hours" in err and "whole number" in err
+    assert "telegram.token" in err
+    assert "Traceback" not in err
+
+
+def test_check_config_finds_an_unreachable_database(tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, '[storage]\nurl = "postgresql://127.0.0.1:9/nowhere"\n')
+    assert main(["check-config", str(path)]) == 1
+    assert "storage.url: cannot reach the database" in capsys.readouterr().err
+
+
+def test_check_config_passes_a_good_file(tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, f'[storage]\nurl = "sqlite:///{tmp_path}/ok.db"\n')
+    assert main(["check-config", str(path)]) == 0
+    assert "the configuration is fine" in capsys.readouterr().out
+
+
+def test_an_adapter_this_version_lacks_is_a_config_problem(tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, '[matrix]\nenabled = true\nhomeserver = "https://m.example"\n'
+                           'user_id = "@minga:m.example"\naccess_token = "t"\n')
+    assert main(["run", "--config", str(path)]) == 2
+    assert "matrix.enabled: the matrix adapter is not part of this version" in (
+        capsys.readouterr().err)
+
+
+def test_db_upgrade_brings_an_empty_database_to_the_newest_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/fresh.db"
+    path = write(tmp_path, f'[storage]\nurl = "{url}"\n')
+    assert main(["db", "upgrade", "--config", str(path)]) == 0
+
+    async def current() -> bool:
+        engine = create_engine(url)
+        try:
+            return await is_current(engine)
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(current())
+
+
+@pytest.fixture
+def played(tmp_path: Path) -> Path:
+    minga(tmp_path, ":group Food\n/setup Food\n:as Ben\n/join\n/set timezone Europe/Madrid\n")
+    return tmp_path / "minga.toml"
+
+
+def test_export_json_has_the_group_its_members_and_its_history(played: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--group", "food", "--config", str(played)]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert records["group"]["name"] == "Food"
+    assert records["group"]["settings"]["timezone"] == "Europe/Madrid"
+    assert [m["name"] for m in records["members"]] == ["Ana", "Ben"]
+    assert [(e["actor"], e["action"]) for e in records["audit"]] == [
+        ("Ana", "group.setup"), ("Ben", "member.join"), ("Ben", "setting.set")]
+
+
+def test_export_csv_is_the_audit_log(played: Path) -> None:
+    out = played.parent / "food.csv"
+    assert main(["export", "--group", "Food", "--format", "csv", "--output", str(out),
+                 "--config", str(played)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [r["action"] for r in rows] == ["group.setup", "member.join", "setting.set"]
+    assert json.loads(rows[2]["detail"]) == {"key": "timezone", "value": "Europe/Madrid"}
+
+
+def test_export_of_an_unknown_group(played: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--group", "Nope", "--config", str(played)]) == 1
+    assert "there is no group called 'Nope'" in capsys.readouterr().err

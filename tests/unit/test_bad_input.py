@@ -1,0 +1,101 @@
+"""Bad input of every kind: one clear, polite line, or silence where answering is noise."""
+
+import pytest
+
+from bot.commands import COMMANDS
+from bot.router import Command
+from tests.harness import Harness, text
+
+
+async def roster_of(bot: Harness) -> str:
+    return text(await bot.say("Ana", "/roster"))
+
+
+@pytest.mark.parametrize(("typed", "answer"), [
+    ("/hepl", "I don't know /hepl. Did you mean /help? /help lists what I can do."),
+    ("/frobnicate", "I don't know /frobnicate. /help lists what I can do."),
+    ("/trust", "/trust is missing the member. Usage: /trust <member>"),
+    ("/trust @a @b", "That is more than /trust takes. Usage: /trust <member>"),
+    ('/trust "@ana', "A quote is not closed. Usage: /trust <member>"),
+    ("/roster two", "'two' is not a number.\nUsage: /roster [page]"),
+    ("/roster 0", "Please give a number from 1 to 10000.\nUsage: /roster [page]"),
+    ("/language klingon", "I speak these languages: English (en), Español (es).\n"
+                          "Usage: /language [language]"),
+    ("/HELP trust", "/trust <member>\nvouch for a newcomer"),
+])
+async def test_commands_typed_wrong_get_one_clear_line(bot: Harness, typed: str,
+                                                       answer: str) -> None:
+    await bot.setup_group()
+    before = await roster_of(bot)
+    assert text(await bot.say("Ana", typed)) == answer
+    assert await roster_of(bot) == before
+
+
+@pytest.mark.parametrize(("typed", "answer"), [
+    ("x" * 4001, "That message is too long for me: please keep it under 4,000 characters."),
+    ("   ", "I got an empty message. Please type what you need."),
+    ("hello\x00\x07", "Your message has invisible control characters I can't read. "
+                      "Please type it again."),
+])
+async def test_odd_text_in_a_private_chat(bot: Harness, typed: str, answer: str) -> None:
+    assert text(await bot.say("Ana", typed, group=None)) == answer
+
+
+async def test_a_huge_command_changes_nothing(bot: Harness) -> None:
+    await bot.setup_group()
+    seen = await bot.say("Ana", "/set timezone " + "x" * 5000)
+    assert "too long" in text(seen)
+    assert "timezone = UTC" in text(await bot.say("Ana", "/settings"))
+
+
+async def test_group_chatter_is_not_answered(bot: Harness) -> None:
+    await bot.setup_group()
+    assert await bot.say("Ana", "see you all on saturday!") == []
+    assert await bot.say("Ana", "x" * 5000) == []
+    assert await bot.say("Ana", "hello from a chat that is no group", group="elsewhere") == []
+
+
+async def test_commands_for_another_bot_are_ignored(bot: Harness) -> None:
+    assert await bot.say("Ana", "/help@otherbot") == []
+    assert await bot.say("Ana", "/start@OtherBot", group=None) == []
+    assert "What you can do here" in text(await bot.say("Ana", "/help@MingaBot"))
+
+
+async def test_plain_text_in_a_private_chat_points_to_help(bot: Harness) -> None:
+    assert text(await bot.say("Ana", "hi", group=None)) == (
+        "I only understand commands. /help lists them.")
+
+
+async def test_a_redelivered_event_is_handled_once(bot: Harness) -> None:
+    await bot.setup_group()
+    await bot.say("Eli", "/join")
+    first = await bot.say("Ana", "/trust @eli", event_id="update-77")
+    again = await bot.say("Ana", "/trust @eli", event_id="update-77")
+    assert text(first) == "Ana vouched for Eli: 1 of 2 vouches needed." and again == []
+
+
+async def test_a_crash_in_a_handler_changes_nothing_and_apologises(bot: Harness,
+                                                                   monkeypatch) -> None:
+    await bot.setup_group()
+
+    async def broken(ctx, args):  # type: ignore[no-untyped-def]
+        await ctx.uow.members.join(ctx.group.id, ctx.person.id, "trusted", ctx.now)
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(COMMANDS, "join", Command("join", "", broken, where="group"))
+    seen = await bot.say("Eli", "/join", event_id="poison")
+    assert text(seen) == ("Sorry, something went wrong on my side and nothing was changed. "
+                          "Please try again in a little while.")
+    assert "Eli" not in await roster_of(bot)
+    assert await bot.say("Eli", "/join", event_id="poison") == []  # no second failure
+
+
+async def test_a_command_where_it_does_not_belong(bot: Harness) -> None:
+    assert text(await bot.say("Ana", "/start")) == "Please send /start to me in a private chat."
+    assert text(await bot.say("Ana", "/setup Food", group=None)) == (
+        "/setup works in a group chat.")
+
+
+async def test_a_button_for_a_chat_that_is_no_group_is_refused(bot: Harness) -> None:
+    pressed = await bot.press("Ana", "join", group="nowhere")
+    assert "not part of a minga group yet" in text(pressed)

@@ -1,0 +1,98 @@
+"""Translations: every message in the code reads well in Spanish, and plurals work."""
+
+from functools import cache
+from pathlib import Path
+from string import Formatter
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+import bot
+from bot.i18n import LANGUAGES, load_catalogs, pick_language, translator
+
+BOT = Path(bot.__file__).parent
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+RUN = "Run ./dev i18n to refresh the catalogs, then translate."
+
+Message = str | tuple[str, str]
+
+
+@cache
+def extracted() -> dict[str, Message]:
+    """The messages in the code, keyed by msgid (the singular for plurals)."""
+    found = extract_from_dir(BOT, [("**.py", "python")], keywords=KEYWORDS)
+    return {(m[0] if isinstance(m, tuple) else m): m for _, _, m, _, _ in found}
+
+
+@cache
+def catalog(language: str) -> Catalog:
+    with (BOT / "locales" / language / "LC_MESSAGES" / "minga.po").open("rb") as handle:
+        return read_po(handle, locale=language, domain="minga")
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+
+
+def test_every_message_in_the_code_is_in_the_spanish_catalog() -> None:
+    missing = [key for key in extracted() if key not in catalog("es")]
+    assert not missing, f"Not in bot/locales/es/LC_MESSAGES/minga.po: {missing}. {RUN}"
+    hidden = [key for key in extracted() if key in catalog("es").obsolete]
+    assert not hidden, f"Only obsolete (#~) entries for: {hidden}. {RUN}"
+
+
+def test_every_message_has_a_finished_spanish_translation() -> None:
+    unfinished = []
+    for key, message in extracted().items():
+        entry = catalog("es").get(key)
+        if entry is None:
+            continue  # reported by the test above
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wanted = 2 if isinstance(message, tuple) else 1
+        if entry.fuzzy or len(forms) != wanted or not all(forms):
+            unfinished.append(key)
+    assert not unfinished, f"Untranslated or fuzzy in Spanish: {unfinished}"
+
+
+def test_spanish_keeps_exactly_the_placeholders_of_the_english() -> None:
+    for key, message in extracted().items():
+        entry = catalog("es").get(key)
+        if entry is None:
+            continue
+        ids = message if isinstance(message, tuple) else (message,)
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        for msgid, text in zip(ids, forms, strict=True):
+            assert fields(text) == fields(msgid), f"{msgid!r} → {text!r}"
+
+
+def test_every_catalog_has_two_plural_forms() -> None:
+    for language in LANGUAGES:
+        assert catalog(language).plural_forms == "nplurals=2; plural=(n != 1);", language
+
+
+def test_the_spanish_translator_formats_and_counts() -> None:
+    es = translator(load_catalogs(), "es")
+    one, many = "On the roster: {n} person.", "On the roster: {n} people."
+    assert es.ngettext(one, many, 1) == "En la lista: 1 persona."
+    assert es.ngettext(one, many, 0) == "En la lista: 0 personas."
+    assert es.ngettext(one, many, 2) == "En la lista: 2 personas."
+    assert es._("Welcome to minga, {group}!", group="Olla Común") == (
+        "¡Bienvenidos a minga, Olla Común!")
+    assert es._("From now on I'll speak English with you.") == (
+        "A partir de ahora te hablaré en español.")
+
+
+def test_english_falls_back_to_the_code() -> None:
+    en = translator(load_catalogs(), "en")
+    assert en.ngettext("On the roster: {n} person.", "On the roster: {n} people.", 1) == (
+        "On the roster: 1 person.")
+    assert en.ngettext("On the roster: {n} person.", "On the roster: {n} people.", 3) == (
+        "On the roster: 3 people.")
+
+
+def test_pick_language() -> None:
+    assert pick_language("es-AR", "en") == "es"
+    assert pick_language("es_ES", "en") == "es"
+    assert pick_language("pt", "en") == "en"
+    assert pick_language(None, "es") == "es"

@@ -1,0 +1,31 @@
+"""Each person hears minga in their own language; group posts use the group's."""
+
+from tests.harness import Harness, text
+
+
+async def test_the_platform_language_is_used_from_the_first_word(bot: Harness) -> None:
+    seen = await bot.say("Lucía", "/start", group=None, language="es-VE")
+    assert "¡Hola, Lucía!" in text(seen)
+
+
+async def test_an_unknown_language_asks_with_buttons(bot: Harness) -> None:
+    seen = await bot.say("Ana", "/start", group=None, language="pt-BR")
+    assert seen[0].buttons == ("language en", "language es")
+    chosen = await bot.press("Ana", "language es", group=None)
+    assert text(chosen) == "A partir de ahora te hablaré en español."
+    assert "Esto puedes hacer aquí" in text(await bot.say("Ana", "/help", group=None))
+
+
+async def test_switching_language_back_and_forth(bot: Harness) -> None:
+    await bot.say("Ana", "/language es", group=None)
+    assert "Esto puedes hacer aquí" in text(await bot.say("Ana", "/help", group=None))
+    assert text(await bot.say("Ana", "/language English", group=None)) == (
+        "From now on I'll speak English with you.")
+
+
+async def test_group_posts_use_the_group_language(bot: Harness) -> None:
+    welcome = await bot.say("Lucía", "/setup Comida", language="es")
+    assert "¡Bienvenidos a minga, Comida!" in text(welcome)
+    joined = await bot.say("Ann", "/join", language="en")
+    assert "Welcome, Ann!" in joined[0].text  # a reply to Ann, in her language
+    assert "En la lista: 2 personas." in joined[1].text  # the group's post, in Spanish

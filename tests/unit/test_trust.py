@@ -1,0 +1,66 @@
+"""Trust given by peers: the threshold, who may vouch, and what is refused."""
+
+import pytest
+
+from bot.config import GroupDefaults
+from bot.model import Group
+from bot.settings import vouches_needed
+from tests.fakes import FakeClock
+from tests.harness import Harness, text
+
+
+@pytest.mark.parametrize(("trusted", "needed"), [(0, 1), (1, 1), (3, 1), (4, 2), (5, 2),
+                                                  (6, 3), (50, 3)])
+def test_default_threshold_is_half_the_trusted_between_one_and_three(trusted: int,
+                                                                     needed: int) -> None:
+    group = Group(1, "g", FakeClock().now(), FakeClock().now())
+    assert vouches_needed(group, trusted, GroupDefaults()) == needed
+
+
+async def test_a_newcomer_becomes_trusted_at_the_threshold(bot: Harness) -> None:
+    await bot.setup_group()  # four founders: two vouches needed
+    await bot.say("Eli", "/join")
+    first = await bot.say("Ana", "/trust @eli")
+    assert text(first) == "Ana vouched for Eli: 1 of 2 vouches needed."
+    second = await bot.say("Ben", "/trust Eli")
+    assert text(second) == "Eli is now a trusted member of Free Food, vouched for by Ana, Ben."
+    assert "★ Eli" in text(await bot.say("Eli", "/roster"))
+
+
+async def test_the_group_can_set_its_own_threshold(bot: Harness) -> None:
+    await bot.setup_group()
+    await bot.say("Ana", "/set vouches_needed 3")
+    await bot.say("Eli", "/join")
+    await bot.say("Ana", "/trust @eli")
+    assert "2 of 3 vouches" in text(await bot.say("Ben", "/trust @eli"))
+    assert "now a trusted member" in text(await bot.say("Chioma", "/trust @eli"))
+
+
+@pytest.mark.parametrize(("who", "target", "answer"), [
+    ("Eli", "@fay", "Only trusted members can vouch for someone."),
+    ("Ana", "@ana", "You can't vouch for yourself."),
+    ("Ana", "@ben", "Ben is already trusted."),
+    ("Ana", "@zed", "No one called @zed is on the roster of Free Food. /roster shows who is."),
+])
+async def test_refusals_change_nothing(bot: Harness, who: str, target: str, answer: str) -> None:
+    await bot.setup_group()
+    await bot.say("Eli", "/join")
+    await bot.say("Fay", "/join")
+    assert text(await bot.say(who, f"/trust {target}")) == answer
+    assert "· Fay" in text(await bot.say("Ana", "/roster"))
+
+
+async def test_vouching_twice_counts_once(bot: Harness) -> None:
+    await bot.setup_group()
+    await bot.say("Eli", "/join")
+    await bot.say("Ana", "/trust @eli")
+    assert text(await bot.say("Ana", "/trust @eli")) == "You already vouched for Eli."
+    assert "· Eli" in text(await bot.say("Ana", "/roster"))
+
+
+async def test_two_people_with_one_name_need_a_handle(bot: Harness) -> None:
+    await bot.setup_group()
+    await bot.say("Sam", "/join", handle="sam1")
+    await bot.say("Sam", "/join", handle="sam2")
+    assert "Please use their @handle" in text(await bot.say("Ana", "/trust Sam"))
+    assert "1 of 2" in text(await bot.say("Ana", "/trust @sam2"))
