@@ -1,7 +1,5 @@
 """Draining the outbox: one sender per platform, in order per chat, with retries and reasons."""
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -11,8 +9,6 @@ from bot.dispatch import Core
 from bot.model import OutboxMessage
 
 log = logging.getLogger("minga.delivery")
-
-POLL_SECONDS = 5.0  # also picks up retries that fell due and rows written by other workers
 
 
 class Retry(Exception):
@@ -53,7 +49,7 @@ async def drain(core: Core, platform: str, deliver: Deliver, batch: int = 100) -
                 await _mark_failed(core, row, str(refusal), None)
                 continue
             async with core.uow() as uow:
-                await uow.outbox.mark_sent(row.id, message_id, core.clock.now())
+                await uow.outbox.mark_sent(row, message_id, core.clock.now())
                 await uow.commit()
             if row.key and message_id:
                 posted[(row.chat_id, row.key)] = message_id
@@ -71,15 +67,3 @@ async def _mark_failed(core: Core, row: OutboxMessage, reason: str,
     async with core.uow() as uow:
         await uow.outbox.mark_failed(row.id, reason, retry_at)
         await uow.commit()
-
-
-async def run_sender(core: Core, platform: str, deliver: Deliver, wake: asyncio.Event) -> None:
-    """Drain whenever a commit left work for this platform, and every few seconds."""
-    while True:
-        wake.clear()
-        try:
-            await drain(core, platform, deliver)
-        except Exception:
-            log.exception("sender platform=%s failed; trying again", platform)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), POLL_SECONDS)

@@ -5,6 +5,7 @@ job id = row id; it never drops a late job (misfire_grace_time=None) because the
 decides what lateness means (bot/jobs.py).
 """
 
+import asyncio
 import logging
 from datetime import UTC
 
@@ -21,8 +22,13 @@ class Scheduler:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._aps = AsyncIOScheduler(timezone=UTC)
+        # APScheduler only queues what fell due; one worker handles it. Stopping APScheduler
+        # cancels its own tasks, which must never be in the middle of a transaction.
+        self._due: asyncio.Queue[int | None] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        self._worker = asyncio.create_task(self._work())
         self._aps.start()
         async with self.core.uow() as uow:
             pending = await uow.jobs.pending()
@@ -31,8 +37,16 @@ class Scheduler:
         log.info("scheduler=started pending=%d", len(pending))
 
     def add(self, job: Job) -> None:
-        self._aps.add_job(self.fire, "date", run_date=job.due_at, args=[job.id], id=str(job.id),
-                          replace_existing=True, misfire_grace_time=None, coalesce=True)
+        self._aps.add_job(self._queue, "date", run_date=job.due_at, args=[job.id],
+                          id=str(job.id), replace_existing=True, misfire_grace_time=None,
+                          coalesce=True)
+
+    async def _queue(self, job_id: int) -> None:
+        self._due.put_nowait(job_id)
+
+    async def _work(self) -> None:
+        while (job_id := await self._due.get()) is not None:
+            await self.fire(job_id)
 
     async def fire(self, job_id: int) -> None:
         await handle(self.core, Due(job_id))
@@ -44,6 +58,10 @@ class Scheduler:
         for job in due:
             await self.fire(job.id)
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop firing; a job under way finishes, the rest stay pending for the next start."""
         if self._aps.running:
             self._aps.shutdown(wait=False)
+        if self._worker is not None:
+            self._due.put_nowait(None)
+            await self._worker

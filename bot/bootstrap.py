@@ -1,11 +1,10 @@
 """The composition root: the one place that wires config, storage, the core and the edges."""
 
-import asyncio
 import json
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -59,15 +58,11 @@ def availability_problems(config: Config) -> list[Problem]:
 
 @dataclass
 class Edges:
-    """Where commits report to: the scheduler learns of new rows, senders wake up."""
+    """Where commits report to: the scheduler learns of the rows they added."""
 
     scheduler: Scheduler | None = None
-    wakes: dict[str, asyncio.Event] = field(default_factory=dict)
 
     def committed(self, committed: Committed) -> None:
-        for platform in committed.platforms:
-            if platform in self.wakes:
-                self.wakes[platform].set()
         if self.scheduler is not None:
             for job in committed.jobs:
                 self.scheduler.add(job)
@@ -111,5 +106,5 @@ async def run_console_app(config: Config, stdin: TextIO, out: TextIO) -> None:
     try:
         await run_console(core, clock, scheduler, config.console.demo, stdin, out)
     finally:
-        scheduler.stop()
+        await scheduler.stop()
         await engine.dispose()

@@ -39,9 +39,8 @@ log = logging.getLogger("minga.core")
 
 @dataclass(frozen=True)
 class Committed:
-    """What a commit left for the edges: platforms with messages to send, jobs to schedule."""
+    """What a commit left for the edges: jobs to schedule."""
 
-    platforms: frozenset[str]
     jobs: tuple[Job, ...]
 
 
@@ -81,9 +80,9 @@ async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed
                 return "duplicate", 0, None
             kind, actions = await _handle_chat_event(uow, core, event)
             origin = event.chat
-        platforms = await enqueue(uow, core, actions, origin)
+        await enqueue(uow, core, actions, origin)
         await uow.commit()
-        return kind, len(actions), Committed(frozenset(platforms), tuple(uow.new_jobs))
+        return kind, len(actions), Committed(tuple(uow.new_jobs))
 
 
 async def _apologise(core: Core, event: Message | ButtonPress) -> None:
@@ -102,8 +101,6 @@ async def _apologise(core: Core, event: Message | ButtonPress) -> None:
             await uow.commit()
     except Exception:
         log.exception("event=apology-failed")
-        return
-    core.after_commit(Committed(frozenset({event.chat.platform}), ()))
 
 
 async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | ButtonPress
@@ -140,27 +137,23 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
 
 
 async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None
-                  ) -> set[str]:
-    """Turn actions into outbox rows; returns the platforms that now have work."""
+                  ) -> None:
+    """Turn actions into outbox rows, one per chat that should see them."""
     now = core.clock.now()
-    platforms: set[str] = set()
     for action in actions:
         match action:
             case Reply():
                 assert origin is not None, "a scheduled job has no chat to reply in"
                 await uow.outbox.send(origin.platform, origin.chat_id, action.text,
                                       action.buttons, None, now)
-                platforms.add(origin.platform)
             case Post():
                 for chat in await uow.chats.of_group(action.group_id):
                     await uow.outbox.send(chat.platform, chat.chat_id, action.text,
                                           action.buttons, action.key, now)
-                    platforms.add(chat.platform)
             case Edit():
                 for chat in await uow.chats.of_group(action.group_id):
                     await uow.outbox.edit(chat.platform, chat.chat_id, action.key, action.text,
                                           action.buttons, now)
-                    platforms.add(chat.platform)
             case PrivateMessage():
                 chats = await uow.chats.private_of(action.person_id)
                 if not chats:
@@ -169,6 +162,4 @@ async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Ch
                 chat = chats[-1]  # the private chat opened last is the one in use
                 await uow.outbox.send(chat.platform, chat.chat_id, action.text, action.buttons,
                                       None, now)
-                platforms.add(chat.platform)
-    return platforms
 

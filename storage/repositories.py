@@ -50,6 +50,9 @@ async def insert_ignoring_duplicates(conn: AsyncConnection, table: Any,
     return result.rowcount == 1
 
 
+STATUS_RANK = ("left", "newcomer", "trusted")  # weakest first
+
+
 class Repository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -100,10 +103,16 @@ class SqlPeople(Repository):
     async def merge(self, keep_id: int, gone_id: int) -> None:
         """Fold person `gone_id` into `keep_id`: identities, chats, memberships, codes."""
         members = MemberRow.__table__
-        kept_groups = select(members.c.group_id).where(members.c.person_id == keep_id)
-        # Where both were on a roster, the kept membership stays and the other goes.
-        await self.conn.execute(delete(members).where(
-            members.c.person_id == gone_id, members.c.group_id.in_(kept_groups)))
+        kept = members.alias("kept")
+        doubles = (await self.conn.execute(
+            select(members.c.id.label("gone"), members.c.status.label("gone_status"),
+                   kept.c.id.label("kept"), kept.c.status.label("kept_status"))
+            .join(kept, (kept.c.group_id == members.c.group_id) & (kept.c.person_id == keep_id))
+            .where(members.c.person_id == gone_id))).all()
+        for double in doubles:
+            await self._fold_membership(double.gone, double.kept,
+                                        max(double.gone_status, double.kept_status,
+                                            key=STATUS_RANK.index))
         for table in (IdentityRow.__table__, ChatRow.__table__, members,
                       LinkCodeRow.__table__):
             await self.conn.execute(update(table).where(
@@ -113,6 +122,20 @@ class SqlPeople(Repository):
         await self.conn.execute(update(AuditRow.__table__).where(
             AuditRow.actor_id == gone_id).values(actor_id=keep_id))
         await self.conn.execute(delete(PersonRow.__table__).where(PersonRow.id == gone_id))
+
+    async def _fold_membership(self, gone: int, kept: int, status: str) -> None:
+        """One person on a roster twice: the stronger status stays, and so do the vouches."""
+        vouches = VouchRow.__table__
+        for row in await self.conn.execute(select(vouches).where(
+                or_(vouches.c.voucher_id == gone, vouches.c.member_id == gone))):
+            voucher = kept if row.voucher_id == gone else row.voucher_id
+            vouched = kept if row.member_id == gone else row.member_id
+            if voucher != vouched:
+                await insert_ignoring_duplicates(self.conn, vouches, {
+                    "voucher_id": voucher, "member_id": vouched, "created_at": row.created_at})
+        await self.conn.execute(delete(MemberRow.__table__).where(MemberRow.id == gone))
+        await self.conn.execute(update(MemberRow.__table__).where(
+            MemberRow.id == kept).values(status=status))
 
 
 def _chat(row: Any) -> ChatRecord:
@@ -333,10 +356,22 @@ class SqlOutbox(Repository):
                               r.attempts, r.target if r.kind == "edit" else None)
                 for r in rows]
 
-    async def mark_sent(self, message_id: int, platform_message_id: str | None,
+    async def mark_sent(self, message: OutboxMessage, platform_message_id: str | None,
                         now: datetime) -> None:
-        await self.conn.execute(update(OutboxRow.__table__).where(
-            OutboxRow.id == message_id).values(sent_at=now, message_id=platform_message_id))
+        outbox = OutboxRow.__table__
+        stored = (await self.conn.execute(
+            select(outbox.c.text, outbox.c.buttons).where(outbox.c.id == message.id)
+            .with_for_update())).one()
+        sent = (message.text, _buttons(message.buttons))
+        await self.conn.execute(update(outbox).where(outbox.c.id == message.id).values(
+            sent_at=now, message_id=platform_message_id, text=sent[0], buttons=sent[1]))
+        if message.key and (stored.text, stored.buttons) != sent:
+            # An edit replaced this row while it was on its way: what was sent is the old
+            # text, so the new one follows as an edit of the message just sent.
+            await self.conn.execute(outbox.insert().values(
+                platform=message.platform, chat_id=message.chat_id, kind="edit",
+                key=message.key, text=stored.text, buttons=stored.buttons, created_at=now,
+                attempts=0))
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         outbox = OutboxRow.__table__

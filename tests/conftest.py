@@ -3,7 +3,9 @@
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import asyncpg
 import pytest
@@ -19,6 +21,12 @@ from tests.harness import Harness
 POSTGRES_URL = os.environ.get("MINGA_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 
 
+def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
+    """Run set-up work from any fixture, even one called while a test's loop is running."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, work).result()
+
+
 def _postgres_admin(statement: str) -> None:
     async def run() -> None:
         url = make_url(POSTGRES_URL)
@@ -29,7 +37,7 @@ def _postgres_admin(statement: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    _in_own_loop(run())
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +58,7 @@ def postgres_url() -> Iterator[str]:
         await upgrade(engine)
         await engine.dispose()
 
-    asyncio.run(migrate())
+    _in_own_loop(migrate())
     yield url
     _postgres_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from bot.context import Context, Work
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.messages import Action, Button, Edit, Post, Reply
 from bot.model import Group, Job
 from bot.params import BadArgument
@@ -13,17 +13,21 @@ from bot.settings import SETTINGS, setting, vouches_needed
 ROSTER_PAGE = 25
 
 
-def welcome(tr: Translator, group: Group, founding_hours: int, on_roster: int
-            ) -> tuple[str, tuple[Button, ...]]:
+def welcome(work: Work, group: Group, on_roster: int) -> tuple[str, tuple[Button, ...]]:
+    tr = work.group_tr(group)
+    until = tr.when(group.founding_until, work.zone(group))
+    founding = (
+        tr._("Everyone who joins before {when} is a founding trusted member.", when=until)
+        if work.now < group.founding_until else
+        tr._("The founding days ended on {when}; trusted members vouch for newcomers.",
+             when=until))
     text = "\n".join((
         tr._("Welcome to minga, {group}!", group=group.name),
         tr._("There are no admins here: what other bots leave to an admin, "
              "this group decides together."),
         tr._("Press Join (or type /join) to be on the roster. The roster is who counts "
              "for decisions and reminders."),
-        tr.ngettext("Everyone who joins in the first hour is a founding trusted member.",
-                    "Everyone who joins in the first {n} hours is a founding trusted member.",
-                    founding_hours),
+        founding,
         tr.ngettext("On the roster: {n} person.", "On the roster: {n} people.", on_roster),
     ))
     return text, (Button(tr._("Join"), "join"),)
@@ -31,8 +35,7 @@ def welcome(tr: Translator, group: Group, founding_hours: int, on_roster: int
 
 async def _welcome_edit(ctx: Context, group: Group) -> Edit:
     count = len(await ctx.uow.members.roster(group.id))
-    text, buttons = welcome(ctx.group_tr(group), group, ctx.defaults.founding_hours, count)
-    return Edit(group.id, f"welcome:{group.id}", text, buttons)
+    return Edit(group.id, f"welcome:{group.id}", *welcome(ctx, group, count))
 
 
 async def setup(ctx: Context, args: Args) -> list[Action]:
@@ -49,7 +52,7 @@ async def setup(ctx: Context, args: Args) -> list[Action]:
     await ctx.uow.audit.add(created.id, ctx.person.id, "group.setup", {"name": name}, ctx.now)
     group = await ctx.uow.groups.get(created.id)
     assert group is not None
-    text, buttons = welcome(ctx.group_tr(group), group, ctx.defaults.founding_hours, 1)
+    text, buttons = welcome(ctx, group, 1)
     return [Post(group.id, text, buttons, key=f"welcome:{group.id}")]
 
 

@@ -1,7 +1,7 @@
 """Trust given by peers: a newcomer becomes trusted once enough trusted members vouch."""
 
 from bot.context import Context
-from bot.messages import Action, Post, Reply
+from bot.messages import Action, Post, PrivateMessage, Reply
 from bot.model import Member
 from bot.router import Args
 from bot.settings import vouches_needed
@@ -49,6 +49,10 @@ async def trust(ctx: Context, args: Args) -> list[Action]:
                             {"member": member.person_id, "vouchers": [v.person_id for v in
                                                                       vouchers]}, ctx.now)
     gtr = ctx.group_tr(group)
+    mtr = ctx.tr_for(await ctx.uow.people.get(member.person_id))
     return [Post(group.id, gtr._("{name} is now a trusted member of {group}, vouched for by "
                                  "{vouchers}.", name=member.name, group=group.name,
-                                 vouchers=", ".join(v.name for v in vouchers)))]
+                                 vouchers=", ".join(v.name for v in vouchers))),
+            PrivateMessage(member.person_id, mtr._(
+                "You are now a trusted member of {group}. You can vouch for newcomers with "
+                "/trust and link other chats with /link.", group=group.name))]

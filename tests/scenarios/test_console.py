@@ -16,7 +16,7 @@ def minga(tmp_path: Path, lines: str, *args: str, demo: bool = False) -> str:
                            str(config)], input=lines, capture_output=True, text=True,
                           cwd=tmp_path, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
     return done.stdout
 
 

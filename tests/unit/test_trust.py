@@ -27,6 +27,22 @@ async def test_a_newcomer_becomes_trusted_at_the_threshold(bot: Harness) -> None
     assert "★ Eli" in text(await bot.say("Eli", "/roster"))
 
 
+async def test_the_newly_trusted_hear_it_privately_if_they_ever_wrote_to_minga(
+        bot: Harness) -> None:
+    await bot.setup_group()
+    await bot.say("Eli", "/join")
+    await bot.say("Eli", "/language es", group=None)
+    await bot.say("Fay", "/join")
+    await bot.say("Ana", "/trust @eli")
+    seen = await bot.say("Ben", "/trust @eli")
+    assert [(s.chat_id, s.text) for s in seen if s.chat_id == "dm:eli"] == [
+        ("dm:eli", "Ahora eres miembro de confianza de Free Food. Puedes avalar a personas "
+                   "nuevas con /trust y enlazar otros chats con /link.")]
+    await bot.say("Ana", "/trust @fay")
+    fay = await bot.say("Ben", "/trust @fay")  # Fay never wrote to minga privately
+    assert [s.chat_id for s in fay] == ["group:food"]
+
+
 async def test_the_group_can_set_its_own_threshold(bot: Harness) -> None:
     await bot.setup_group()
     await bot.say("Ana", "/set vouches_needed 3")
