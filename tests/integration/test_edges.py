@@ -1,0 +1,93 @@
+"""The edges around the core: the outbox sender and the scheduler (real APScheduler)."""
+
+import asyncio
+from datetime import datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.delivery import GiveUp, Retry, drain
+from adapters.scheduler import Scheduler
+from bot.messages import Button
+from bot.model import OutboxMessage
+from storage.uow import SqlUnitOfWork
+from tests.harness import Harness
+
+
+async def queue(engine: AsyncEngine, now: datetime, *rows: tuple[str, str]) -> None:
+    async with SqlUnitOfWork(engine) as uow:
+        for chat, text in rows:
+            await uow.outbox.send("x", chat, text, (Button("Go", "go"),), None, now)
+        await uow.commit()
+
+
+class Platform:
+    """A platform that answers as told: ok, 'retry' (429 / 5xx) or 'refuse' (400 / 403)."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.got: list[str] = []
+
+    async def deliver(self, row: OutboxMessage) -> str:
+        answer = self.answers.pop(row.text, "ok")
+        if answer == "retry":
+            raise Retry("429 Too Many Requests", after_seconds=30)
+        if answer == "refuse":
+            raise GiveUp("403 Forbidden: bot was blocked by the user")
+        self.got.append(row.text)
+        return f"id-{row.id}"
+
+
+async def test_a_refused_message_is_given_up_with_its_reason_and_the_rest_goes_on(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    await queue(bot.engine, bot.clock.now(), ("a", "a1"), ("a", "a2"), ("b", "b1"))
+    platform = Platform({"a1": "refuse"})
+    assert await drain(bot.core, "x", platform.deliver) == 2
+    assert platform.got == ["a2", "b1"]
+    assert "given-up reason=403 Forbidden: bot was blocked by the user" in caplog.text
+    assert await drain(bot.core, "x", platform.deliver) == 0
+
+
+async def test_a_busy_platform_is_waited_for_and_order_is_kept(bot: Harness) -> None:
+    await queue(bot.engine, bot.clock.now(), ("a", "a1"), ("a", "a2"), ("b", "b1"))
+    platform = Platform({"a1": "retry"})
+    assert await drain(bot.core, "x", platform.deliver) == 0  # stops at the first 429
+    bot.clock.advance(seconds=10)
+    assert await drain(bot.core, "x", platform.deliver) == 1
+    assert platform.got == ["b1"]  # chat a waits behind its first message
+    bot.clock.advance(seconds=20)
+    assert await drain(bot.core, "x", platform.deliver) == 2
+    assert platform.got == ["b1", "a1", "a2"]
+
+
+async def posts_from_the_scheduler(bot: Harness) -> None:
+    """APScheduler fires in its own time and offers nothing to wait on: poll the outbox."""
+    async with asyncio.timeout(10):
+        while not await bot.flush():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+async def test_the_scheduler_rebuilt_at_start_runs_a_missed_job_once(bot: Harness) -> None:
+    await bot.say("Ana", "/setup Free Food")
+    bot.clock.advance(days=3)  # the bot was down when the founding days ended
+    schedulers = [Scheduler(bot.core), Scheduler(bot.core)]  # even two at once
+    for scheduler in schedulers:
+        await scheduler.start()
+    await posts_from_the_scheduler(bot)
+    for scheduler in schedulers:
+        await scheduler.stop()
+    announced = [s for s in bot.seen if "founding days of Free Food are over" in s.text]
+    assert len(announced) == 1
+
+
+async def test_a_job_added_after_start_fires_when_due(bot: Harness) -> None:
+    scheduler = Scheduler(bot.core)
+    await scheduler.start()
+    bot.defaults = type(bot.defaults)(founding_hours=1)
+    await bot.say("Ana", "/setup Free Food")
+    [job] = bot.jobs
+    bot.clock.advance(hours=1)
+    scheduler.add(job)  # as the bootstrap does after the commit; its time has come
+    await posts_from_the_scheduler(bot)
+    await scheduler.stop()
+    assert "founding days of Free Food are over" in bot.seen[-1].text
