@@ -20,7 +20,7 @@ from bot.dispatch import Committed, Core
 from bot.i18n import load_catalogs
 from bot.ports import Clock
 from storage.engine import create_engine
-from storage.migrate import upgrade
+from storage.migrate import is_current, upgrade
 from storage.uow import SqlUnitOfWork
 
 
@@ -79,9 +79,16 @@ async def open_storage(config: Config) -> AsyncEngine:
     return engine
 
 
-async def upgrade_database(config: Config) -> None:
-    engine = await open_storage(config)
-    await engine.dispose()
+async def upgrade_database(config: Config) -> bool:
+    """Apply what migrations are missing; False when there were none."""
+    engine = create_engine(config.storage.url)
+    try:
+        if await is_current(engine):
+            return False
+        await upgrade(engine)
+        return True
+    finally:
+        await engine.dispose()
 
 
 async def database_problem(config: Config) -> Problem | None:

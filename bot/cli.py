@@ -84,8 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("run", "console"):
             asyncio.run(bootstrap.run_console_app(config, sys.stdin, sys.stdout))
         elif args.command == "db":
-            asyncio.run(bootstrap.upgrade_database(config))
-            print(f"minga: the database at {safe_url(config.storage.url)} is up to date.")
+            changed = asyncio.run(bootstrap.upgrade_database(config))
+            print(f"minga: the database at {safe_url(config.storage.url)} "
+                  + ("now has the newest schema." if changed else "was already up to date."))
         elif args.command == "export":
             text = asyncio.run(export(config, args.group, args.format))
             if text is None:

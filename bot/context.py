@@ -43,7 +43,6 @@ class Context(Work):
     person: Person
     chat: ChatRecord
     group: Group | None  # the group this chat belongs to, if any
-    via_button: bool = False
 
     @property
     def tr(self) -> Translator:

@@ -116,7 +116,7 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
     chat = await uow.chats.ensure(event.chat, person.id if event.chat.kind == "private" else None)
     group = await uow.groups.get(chat.group_id) if chat.group_id else None
     ctx = Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
-                  group, via_button=isinstance(event, ButtonPress))
+                  group)
     if isinstance(event, ButtonPress):
         name, _, args = event.data.partition(" ")
         return f"button:{name}", await run_command(ctx, CommandLine(name, args))

@@ -55,10 +55,14 @@ def test_an_adapter_this_version_lacks_is_a_config_problem(tmp_path: Path,
         capsys.readouterr().err)
 
 
-def test_db_upgrade_brings_an_empty_database_to_the_newest_schema(tmp_path: Path) -> None:
+def test_db_upgrade_brings_an_empty_database_to_the_newest_schema(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path}/fresh.db"
     path = write(tmp_path, f'[storage]\nurl = "{url}"\n')
     assert main(["db", "upgrade", "--config", str(path)]) == 0
+    assert "now has the newest schema" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--config", str(path)]) == 0
+    assert "was already up to date" in capsys.readouterr().out
 
     async def current() -> bool:
         engine = create_engine(url)
