@@ -105,6 +105,41 @@ async def _apologise(core: Core, event: Message | ButtonPress) -> None:
 
 async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | ButtonPress
                              ) -> tuple[str, list[Action]]:
+    line = None
+    if isinstance(event, Message):
+        line = parse_command(event.text, event.prefixes, event.bot_name)
+        if line is not None and not line.name:
+            return "other-bot", []
+        if line is None and event.chat.kind == "group" and not await _in_dialog(uow, event):
+            return "chatter", []  # people talking among themselves: nothing is kept about them
+    ctx = await _context(uow, core, event)
+    if isinstance(event, ButtonPress):
+        name, _, args = event.data.partition(" ")
+        return _kind("button", name, core), await run_command(ctx, CommandLine(name, args))
+    problem = problem_with_text(event.text)
+    if problem:
+        return "refused", [Reply(ctx.tr._(problem, limit=ctx.tr.number(MAX_TEXT)))]
+    if line is not None:
+        return _kind("command", line.name, core), await run_command(ctx, line)
+    dialog = await uow.dialogs.get(ctx.person.id, ctx.chat.id)
+    if dialog is not None:
+        return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, event.text)
+    return "unknown-text", [Reply(ctx.tr._("I only understand commands. /help lists them."))]
+
+
+def _kind(what: str, name: str, core: Core) -> str:
+    """For the log: a command's name, never an unknown word someone typed."""
+    return f"{what}:{name if name in core.commands else '?'}"
+
+
+async def _in_dialog(uow: UnitOfWork, event: Message) -> bool:
+    person = await uow.people.by_identity(event.sender.platform, event.sender.user_id)
+    chat = await uow.chats.get(event.chat.platform, event.chat.chat_id)
+    return bool(person and chat and await uow.dialogs.get(person.id, chat.id))
+
+
+async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress) -> Context:
+    """Who is speaking, where: a person is registered the first time they address minga."""
     now = core.clock.now()
     sender = event.sender
     person = await uow.people.by_identity(sender.platform, sender.user_id)
@@ -115,25 +150,8 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
         await uow.people.refresh_identity(sender)
     chat = await uow.chats.ensure(event.chat, person.id if event.chat.kind == "private" else None)
     group = await uow.groups.get(chat.group_id) if chat.group_id else None
-    ctx = Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
-                  group)
-    if isinstance(event, ButtonPress):
-        name, _, args = event.data.partition(" ")
-        return f"button:{name}", await run_command(ctx, CommandLine(name, args))
-    line = parse_command(event.text, event.prefixes, event.bot_name)
-    if line is not None and not line.name:
-        return "other-bot", []
-    dialog = None if line else await uow.dialogs.get(person.id, chat.id)
-    if line is None and dialog is None and chat.kind == "group":
-        return "chatter", []  # people talking among themselves
-    problem = problem_with_text(event.text)
-    if problem:
-        return "refused", [Reply(ctx.tr._(problem, limit=f"{MAX_TEXT:,}"))]
-    if line is not None:
-        return f"command:{line.name}", await run_command(ctx, line)
-    if dialog is not None:
-        return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, event.text)
-    return "unknown-text", [Reply(ctx.tr._("I only understand commands. /help lists them."))]
+    return Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
+                   group)
 
 
 async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 DOMAIN = "minga"
@@ -54,6 +55,9 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         return self.catalog.ngettext(singular, plural, n).format(n=n, **values)
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.language)
 
     def when(self, moment: datetime, zone: str) -> str:
         return format_datetime(moment, "EEE d MMM HH:mm", tzinfo=ZoneInfo(zone),

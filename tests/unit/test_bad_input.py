@@ -48,11 +48,13 @@ async def test_a_huge_command_changes_nothing(bot: Harness) -> None:
     assert "timezone = UTC" in text(await bot.say("Ana", "/settings"))
 
 
-async def test_group_chatter_is_not_answered(bot: Harness) -> None:
+async def test_group_chatter_is_not_answered_nor_kept(bot: Harness) -> None:
     await bot.setup_group()
     assert await bot.say("Ana", "see you all on saturday!") == []
     assert await bot.say("Ana", "x" * 5000) == []
-    assert await bot.say("Ana", "hello from a chat that is no group", group="elsewhere") == []
+    assert await bot.say("Stranger", "hello from a chat that is no group", group="elsewhere") == []
+    async with bot.core.uow() as uow:
+        assert await uow.people.by_identity("test", "stranger") is None
 
 
 async def test_commands_for_another_bot_are_ignored(bot: Harness) -> None:

@@ -23,6 +23,12 @@ async def test_switching_language_back_and_forth(bot: Harness) -> None:
         "From now on I'll speak English with you.")
 
 
+async def test_numbers_are_written_the_way_the_reader_writes_them(bot: Harness) -> None:
+    seen = await bot.say("Lucía", "x" * 4001, group=None, language="es")
+    assert "menos de 4.000 caracteres" in text(seen)
+    assert "under 4,000 characters" in text(await bot.say("Ann", "x" * 4001, group=None))
+
+
 async def test_group_posts_use_the_group_language(bot: Harness) -> None:
     welcome = await bot.say("Lucía", "/setup Comida", language="es")
     assert "¡Bienvenidos a minga, Comida!" in text(welcome)
