@@ -148,8 +148,11 @@ class Console:
         if not which.isdigit() or not 1 <= int(which) <= len(buttons):
             self.say(f"Press a number from 1 to {len(buttons)}, like :press 1.")
             return
-        await handle(self.core, ButtonPress(self.event_id(), chat, self.sender(),
-                                            buttons[int(which) - 1].data))
+        button = buttons[int(which) - 1]
+        if button.private:  # as a link would: to my private chat, and run it there
+            self.private = True
+            chat = self.chat()
+        await handle(self.core, ButtonPress(self.event_id(), chat, self.sender(), button.data))
 
 
 DEMO_GROUP = "Free Food Eastside"

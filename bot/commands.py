@@ -1,18 +1,40 @@
 """The table of commands: name, what it does, where it works, what it takes."""
 
+from dataclasses import replace
+
 from bot import params
-from bot.handlers import groups, links, people, trust
+from bot.handlers import groups, links, offers, people, privacy, requests, trust, views
+from bot.handlers.common import (
+    category_options,
+    check_until,
+    check_when,
+    group_options,
+    only_group,
+)
 from bot.i18n import N_
-from bot.params import Param
+from bot.params import Param, fixed
 from bot.router import Command
 
-COMMANDS = {command.name: command for command in (
-    Command("start", N_("start talking with me"), people.start, where="private"),
+GROUP = Param("group", N_("group"), params.integer(1, 10**9), prompt=N_("For which group?"),
+              options=group_options, only_options=True, default=only_group)
+CATEGORY = Param("category", N_("category"), params.word, prompt=N_("What kind of help?"),
+                 options=category_options, only_options=True)
+AREA = Param("area", N_("area"), params.text(100),
+             prompt=N_("In which area? A neighbourhood is enough, not an address."))
+REQUEST = Param("request", N_("request"), params.reference("R"))
+OFFER = Param("offer", N_("offer"), params.reference("O"))
+
+_TABLE = (
+    Command("start", N_("start talking with me"), people.start, where="private",
+            params=(Param("then", N_("what to do"), params.text(64), optional=True,
+                          rest=True),)),
     Command("help", N_("what I can do, or how to use one command"), people.help_,
             params=(Param("command", N_("command"), params.word, optional=True),)),
     Command("language", N_("choose the language I speak with you"), people.language,
             params=(Param("language", N_("language"), params.language, optional=True),)),
-    Command("cancel", N_("stop the question I am asking you"), people.cancel),
+    Command("cancel", N_("stop the question I am asking you, or cancel your request"),
+            people.cancel, params=(Param("request", N_("request"), params.reference("R"),
+                                         optional=True),)),
     Command("setup", N_("make this chat a minga group"), groups.setup, where="group",
             params=(Param("name", N_("group name"), params.text(100),
                           prompt=N_("What is the group called?"), rest=True),),
@@ -34,4 +56,80 @@ COMMANDS = {command.name: command for command in (
             where="group", needs_group=True,
             params=(Param("key", N_("setting"), params.word),
                     Param("value", N_("value"), params.text(200), rest=True))),
-)}
+    Command("request", N_("ask for help, privately"), requests.request_, where="private",
+            dialog=True, parse_line=requests.parse_request_line,
+            syntax=N_("[category area by when: what you need]"),
+            params=(GROUP, CATEGORY,
+                    Param("what", N_("what you need"), params.text(1000),
+                          prompt=N_("What do you need? A few words are enough; no names or "
+                                    "addresses.")),
+                    AREA,
+                    Param("when", N_("when"), params.text(100),
+                          prompt=N_("By when? For example: friday 18:00, tomorrow, or asap."),
+                          options=fixed((N_("As soon as possible"), "asap")), check=check_when),
+                    Param("urgency", N_("urgency"), params.choice("normal", "urgent"),
+                          prompt=N_("Is it urgent?"),
+                          options=fixed((N_("Not urgent"), "normal"), (N_("Urgent"), "urgent"))),
+                    Param("contact", N_("contact"), params.choice("relay", "share"),
+                          prompt=N_("How should the volunteer reach you?"), options=fixed(
+                              (N_("Through minga: my handle stays hidden"), "relay"),
+                              (N_("Share my handle with the volunteer"), "share"))),
+                    Param("show_name", N_("show name"), params.choice("no", "yes"),
+                          prompt=N_("May the group see your name on the post?"),
+                          options=fixed((N_("No, keep me anonymous"), "no"),
+                                        (N_("Yes, show my name"), "yes"))))),
+    Command("claim", N_("help with a request"), requests.claim, params=(REQUEST,)),
+    Command("unclaim", N_("give back a request you can't do after all"), requests.unclaim,
+            params=(REQUEST,)),
+    Command("done", N_("mark a request done"), requests.done, params=(REQUEST,)),
+    Command("thanks", N_("thank the volunteer on your request"), requests.thanks,
+            params=(REQUEST, Param("text", N_("words of thanks"), params.text(300),
+                                   rest=True))),
+    Command("reopen", N_("open your request again"), requests.reopen, params=(REQUEST,)),
+    Command("msg", N_("write to the other person on a request, through me"),
+            requests.relay, params=(REQUEST, Param("text", N_("message"), params.text(3000),
+                                                   rest=True))),
+    Command("requests", N_("open requests; add a category or area to filter"),
+            views.requests, params=(Param("filter", N_("filter"), params.text(100),
+                                          optional=True, rest=True),)),
+    Command("offer", N_("offer things or help"), offers.offer_, where="private", dialog=True,
+            parse_line=offers.parse_offer_line,
+            syntax=N_("[category area until when: what you offer]"),
+            params=(GROUP, CATEGORY,
+                    Param("what", N_("what you offer"), params.text(1000),
+                          prompt=N_("What do you offer? Start with a number if there are "
+                                    "several, like: 10 loaves of bread.")),
+                    AREA,
+                    Param("until", N_("until"), params.text(100),
+                          prompt=N_("Until when? For example: saturday 14:00."),
+                          options=fixed((N_("No end date"), "none")), check=check_until))),
+    Command("take", N_("ask for something offered"), offers.take, params=(OFFER,)),
+    Command("handed", N_("confirm you handed something over"), offers.handed,
+            where="private", params=(Param("take", N_("hand-over"), params.integer(1, 10**9)),)),
+    Command("close", N_("end your offer"), offers.close, params=(OFFER,)),
+    Command("offers", N_("open offers; add a category or area to filter"), views.offers,
+            params=(Param("filter", N_("filter"), params.text(100), optional=True,
+                          rest=True),)),
+    Command("mine", N_("my requests, what I help with, my offers"), views.mine,
+            where="private"),
+    Command("mydata", N_("everything I keep about you"), privacy.mydata, where="private"),
+    Command("forget", N_("erase what I keep about you"), privacy.forget, where="private",
+            dialog=True,
+            params=(Param("sure", N_("yes or no"), params.choice("yes", "no"),
+                          prompt=N_("This erases your name, accounts and places on rosters, "
+                                    "and closes your open requests and offers. Are you sure?"),
+                          options=fixed((N_("Yes, forget me"), "yes"), (N_("No"), "no"))),)),
+)
+
+# /help lists commands by topic, in this order.
+TOPICS = {
+    N_("Requests"): ("request", "requests", "mine", "claim", "unclaim", "done", "thanks",
+                     "reopen", "msg"),
+    N_("Offers"): ("offer", "offers", "take", "handed", "close"),
+    N_("Group"): ("setup", "join", "leave", "roster", "trust", "link", "settings", "set"),
+    N_("You"): ("start", "help", "language", "cancel", "mydata", "forget"),
+}
+_BY_NAME = {c.name: c for c in _TABLE}
+COMMANDS = {name: replace(_BY_NAME.pop(name), topic=topic)
+            for topic, names in TOPICS.items() for name in names}
+assert not _BY_NAME, f"commands without a topic: {list(_BY_NAME)}"

@@ -30,6 +30,12 @@ class Work:
     def group_tr(self, group: Group) -> Translator:
         return translator(self.catalogs, setting(group, "language", self.defaults))
 
+    def tr_for(self, person: Person, group: Group | None = None) -> Translator:
+        """A person's own language; else the group's; else the default."""
+        wanted = person.language or (
+            setting(group, "language", self.defaults) if group else None)
+        return translator(self.catalogs, pick_language(wanted, self.defaults.language))
+
     def zone(self, group: Group) -> str:
         return setting(group, "timezone", self.defaults)
 
@@ -48,7 +54,5 @@ class Context(Work):
     def tr(self) -> Translator:
         return self.tr_for(self.person)
 
-    def tr_for(self, person: Person) -> Translator:
-        wanted = person.language or (
-            setting(self.group, "language", self.defaults) if self.group else None)
-        return translator(self.catalogs, pick_language(wanted, self.defaults.language))
+    def tr_for(self, person: Person, group: Group | None = None) -> Translator:
+        return super().tr_for(person, group or self.group)

@@ -11,6 +11,7 @@ from bot.context import Context, Work
 from bot.i18n import pick_language, translator
 from bot.jobs import run_job
 from bot.messages import (
+    ANSWER,
     Action,
     ButtonPress,
     Chat,
@@ -114,22 +115,43 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
             return "chatter", []  # people talking among themselves: nothing is kept about them
     ctx = await _context(uow, core, event)
     if isinstance(event, ButtonPress):
-        name, _, args = event.data.partition(" ")
-        return _kind("button", name, core), await run_command(ctx, CommandLine(name, args))
+        return await _press(ctx, event.data)
     problem = problem_with_text(event.text)
     if problem:
         return "refused", [Reply(ctx.tr._(problem, limit=ctx.tr.number(MAX_TEXT)))]
+    if line is None and event.reply_to:
+        line = await _relayed(uow, event)
     if line is not None:
-        return _kind("command", line.name, core), await run_command(ctx, line)
+        return _kind("command", line.name, core.commands), await run_command(ctx, line)
     dialog = await uow.dialogs.get(ctx.person.id, ctx.chat.id)
     if dialog is not None:
         return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, event.text)
     return "unknown-text", [Reply(ctx.tr._("I only understand commands. /help lists them."))]
 
 
-def _kind(what: str, name: str, core: Core) -> str:
+async def _press(ctx: Context, data: str) -> tuple[str, list[Action]]:
+    if data.startswith(ANSWER):
+        dialog = await ctx.uow.dialogs.get(ctx.person.id, ctx.chat.id)
+        if dialog is None:
+            return "button:stale", [Reply(ctx.tr._("That question was already answered or "
+                                                   "stopped."))]
+        return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, data[1:])
+    name, _, args = data.partition(" ")
+    return _kind("button", name, ctx.commands), await run_command(ctx, CommandLine(name, args))
+
+
+def _kind(what: str, name: str, commands: Mapping[str, Command]) -> str:
     """For the log: a command's name, never an unknown word someone typed."""
-    return f"{what}:{name if name in core.commands else '?'}"
+    return f"{what}:{name if name in commands else '?'}"
+
+
+async def _relayed(uow: UnitOfWork, event: Message) -> CommandLine | None:
+    """A reply to a message relayed about R17 is a message about R17."""
+    assert event.reply_to is not None
+    key = await uow.outbox.key_of(event.chat.platform, event.chat.chat_id, event.reply_to)
+    if key and key.startswith("relay:"):
+        return CommandLine("msg", f"{key.removeprefix('relay:')} {event.text}")
+    return None
 
 
 async def _in_dialog(uow: UnitOfWork, event: Message) -> bool:
@@ -149,9 +171,16 @@ async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress) ->
     else:
         await uow.people.refresh_identity(sender)
     chat = await uow.chats.ensure(event.chat, person.id if event.chat.kind == "private" else None)
+    if chat.kind == "private":
+        await uow.outbox.readdress(*waiting_for(person.id), chat.platform, chat.chat_id)
     group = await uow.groups.get(chat.group_id) if chat.group_id else None
     return Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
                    group)
+
+
+def waiting_for(person_id: int) -> tuple[str, str]:
+    """Where a private message waits for a person minga cannot reach yet: no platform's."""
+    return "", f"person:{person_id}"
 
 
 async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None
@@ -174,10 +203,10 @@ async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Ch
                                           action.buttons, now)
             case PrivateMessage():
                 chats = await uow.chats.private_of(action.person_id)
-                if not chats:
-                    log.info("private=unreachable person=%d", action.person_id)
-                    continue
-                chat = chats[-1]  # the private chat opened last is the one in use
-                await uow.outbox.send(chat.platform, chat.chat_id, action.text, action.buttons,
-                                      None, now)
+                # The private chat opened last is the one in use; with none yet (Telegram:
+                # until they start the bot) the message waits for the first one.
+                platform, chat_id = ((chats[-1].platform, chats[-1].chat_id) if chats
+                                     else waiting_for(action.person_id))
+                await uow.outbox.send(platform, chat_id, action.text, action.buttons,
+                                      action.key, now)
 

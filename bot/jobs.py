@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.context import Work
+from bot.handlers import offers, requests
 from bot.handlers.groups import founding_closed
 from bot.messages import Action
 from bot.model import Job, JobOutcome
@@ -23,6 +24,11 @@ class JobKind:
 
 JOB_KINDS = {
     "founding_closed": JobKind(founding_closed, useful_for=None),
+    "request_bump": JobKind(requests.bump, useful_for=timedelta(hours=12)),
+    "request_nudge": JobKind(requests.nudge, useful_for=timedelta(hours=24)),
+    "request_expire": JobKind(requests.expire, useful_for=None),
+    "request_anonymise": JobKind(requests.anonymise, useful_for=None),
+    "offer_expire": JobKind(offers.expire, useful_for=None),
 }
 
 

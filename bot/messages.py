@@ -34,6 +34,7 @@ class Message:
     text: str
     bot_name: str | None = None  # our own name on the platform: "/help@otherbot" is not for us
     prefixes: tuple[str, ...] = ("/",)  # what starts a command on this platform
+    reply_to: str | None = None  # the platform's id of one of our messages this answers
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,18 @@ class Due:
 Event = Message | ButtonPress | Due
 
 
+ANSWER = ">"  # button data that starts with this answers the question a dialog asked
+
+
 @dataclass(frozen=True)
 class Button:
     label: str
     data: str  # a command line such as "join 3"; at most 64 bytes (Telegram's callback limit)
+    private: bool = False  # pressing it opens the private chat with the bot and runs `data` there
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > 64:
+            raise ValueError(f"button data over 64 bytes: {self.data!r}")
 
 
 @dataclass(frozen=True)
@@ -90,9 +99,12 @@ class Edit:
 
 @dataclass(frozen=True)
 class PrivateMessage:
+    """To one person, in their private chat with the bot; `key` lets a reply to it be routed."""
+
     person_id: int
     text: str
     buttons: tuple[Button, ...] = ()
+    key: str | None = None
 
 
 Action = Reply | Post | Edit | PrivateMessage

@@ -112,3 +112,52 @@ class AuditEntry:
     actor_id: int | None
     action: str
     detail: Mapping[str, Any]
+
+
+RequestState = Literal["open", "claimed", "done", "cancelled", "expired"]
+OfferState = Literal["open", "closed", "expired"]
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    """Someone needs something. Shown by its number (R17), never by who asked unless they chose."""
+
+    id: int
+    group_id: int
+    requester_id: int | None  # None once anonymised or forgotten
+    category: str
+    description: str
+    area: str
+    needed_by: datetime | None  # None: as soon as possible
+    urgent: bool
+    contact: Literal["relay", "share"]
+    show_name: bool
+    state: RequestState
+    claimer_id: int | None
+    created_at: datetime
+    changed_at: datetime
+    thanks: str | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: int
+    group_id: int
+    offerer_id: int | None
+    category: str
+    what: str
+    area: str
+    quantity: int | None  # None: a skill, offered without counting
+    remaining: int | None
+    until: datetime | None
+    state: OfferState
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Take:
+    id: int
+    offer_id: int
+    person_id: int | None
+    created_at: datetime
+    handed_at: datetime | None

@@ -1,7 +1,7 @@
 """Typed command arguments: each parser turns typed text into a value or a polite refusal."""
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,6 +21,12 @@ class BadArgument(Exception):
 
 
 Parser = Callable[[str], Any]
+# (context, answers so far) → the choices to offer as buttons: (label, value) pairs
+Options = Callable[[Any, Mapping[str, Any]], Awaitable[Sequence[tuple[str, str]]]]
+# (context, answers so far) → a value that makes asking unnecessary, or None
+Default = Callable[[Any, Mapping[str, Any]], Awaitable[Any]]
+# (context, answers so far, value) → raises BadArgument when the value does not fit them
+Check = Callable[[Any, Mapping[str, Any], Any], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class Param:
     prompt: str | None = None  # marked with N_; asked for in a dialog
     optional: bool = False
     rest: bool = False  # takes the rest of the line, spaces included
+    options: Options | None = None
+    only_options: bool = False  # in a dialog, the answer must be one of the options
+    default: Default | None = None
+    check: Check | None = None  # in a dialog, refuses at once what the handler would refuse
 
 
 def text(max_length: int) -> Parser:
@@ -92,6 +102,42 @@ def member(raw: str) -> str:
     if not value.lstrip("@"):
         raise BadArgument(N_("Please name a member, like @ana."))
     return value
+
+
+def fixed(*choices: tuple[str, str]) -> Options:
+    """The same buttons every time: (label marked with N_, value) pairs."""
+
+    async def options(ctx: Any, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
+        return [(ctx.tr._(label), value) for label, value in choices]
+
+    return options
+
+
+def choice(*values: str) -> Parser:
+    """One of `values`, typed as itself or as its number in the list."""
+
+    def parse(raw: str) -> str:
+        wanted = raw.strip().casefold()
+        if wanted.isdigit() and 1 <= int(wanted) <= len(values):
+            return values[int(wanted) - 1]
+        if wanted in values:
+            return wanted
+        raise BadArgument(N_("Please choose one of: {choices}."), choices=", ".join(values))
+
+    return parse
+
+
+def reference(prefix: str) -> Parser:
+    """'R17', 'r17' or '17' → 17: how requests (R) and offers (O) are named in chats."""
+
+    def parse(raw: str) -> int:
+        wanted = raw.strip().upper().removeprefix(prefix)
+        if not wanted.isdigit() or len(wanted) > 9:
+            raise BadArgument(N_("'{value}' is not a number like {example}."),
+                              value=raw.strip(), example=f"{prefix}17")
+        return int(wanted)
+
+    return parse
 
 
 def code(raw: str) -> str:

@@ -10,6 +10,7 @@ from bot.model import (
     ChatRecord,
     Dialog,
     Group,
+    HelpRequest,
     Identity,
     Job,
     JobOutcome,
@@ -17,8 +18,12 @@ from bot.model import (
     LinkKind,
     Member,
     MemberStatus,
+    Offer,
+    OfferState,
     OutboxMessage,
     Person,
+    RequestState,
+    Take,
 )
 
 
@@ -38,6 +43,8 @@ class People(Protocol):
     async def set_language(self, person_id: int, language: str) -> None: ...
     async def identities(self, person_id: int) -> list[Identity]: ...
     async def merge(self, keep_id: int, gone_id: int) -> None: ...
+    async def forget(self, person_id: int) -> None:
+        """Erase name, language, accounts, roster places; history keeps the bare id."""
 
 
 class Chats(Protocol):
@@ -93,6 +100,11 @@ class Outbox(Protocol):
                         now: datetime) -> None:
         """Records what was really sent; a change made meanwhile follows as an edit."""
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None: ...
+    async def readdress(self, platform: str, chat_id: str, to_platform: str,
+                        to_chat_id: str) -> None:
+        """Unsent messages for one chat go to another instead."""
+    async def key_of(self, platform: str, chat_id: str, platform_message_id: str) -> str | None:
+        """The key of the message we sent with this platform id, if it had one."""
 
 
 class Audit(Protocol):
@@ -117,6 +129,39 @@ class Links(Protocol):
         """Compare-and-set on used_at: a code works once."""
 
 
+class Requests(Protocol):
+    async def add(self, request: HelpRequest) -> HelpRequest:
+        """Stores a new request (its id is ignored) and returns it with its number."""
+    async def get(self, request_id: int) -> HelpRequest | None: ...
+    async def change(self, request_id: int, states: Sequence[RequestState],
+                     now: datetime, **values: Any) -> bool:
+        """Conditional update: only if the request is in one of `states`; True if it was."""
+    async def listed(self, group_ids: Sequence[int], states: Sequence[RequestState],
+                     category: str | None, area: str | None) -> list[HelpRequest]: ...
+    async def of_person(self, person_id: int) -> list[HelpRequest]:
+        """Requests this person made or claimed, newest first."""
+    async def closed_before(self, moment: datetime) -> list[HelpRequest]:
+        """Closed requests not yet anonymised whose last change is older than `moment`."""
+    async def anonymise(self, request_id: int) -> None: ...
+
+
+class Offers(Protocol):
+    async def add(self, offer: Offer) -> Offer: ...
+    async def get(self, offer_id: int) -> Offer | None: ...
+    async def take(self, offer_id: int, person_id: int, now: datetime) -> Take | None:
+        """Takes one if any is left (conditional update); None when none was."""
+    async def get_take(self, take_id: int) -> Take | None: ...
+    async def hand_over(self, take_id: int, now: datetime) -> Take | None:
+        """Marks a take handed over once; None if it was already."""
+    async def change(self, offer_id: int, states: Sequence[OfferState],
+                     **values: Any) -> bool: ...
+    async def listed(self, group_ids: Sequence[int], category: str | None,
+                     area: str | None) -> list[Offer]: ...
+    async def of_person(self, person_id: int) -> list[Offer]: ...
+    async def record_match(self, request_id: int, offer_id: int) -> bool:
+        """False if this pair was matched before: at most one notice per pair."""
+
+
 class UnitOfWork(Protocol):
     people: People
     chats: Chats
@@ -128,6 +173,8 @@ class UnitOfWork(Protocol):
     audit: Audit
     jobs: Jobs
     links: Links
+    requests: Requests
+    offers: Offers
     new_jobs: list[Job]  # added in this unit; the scheduler learns of them after commit
 
     async def __aenter__(self) -> Self: ...

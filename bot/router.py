@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from bot.context import Context
 from bot.i18n import N_, Translator
-from bot.messages import Action, Reply
+from bot.messages import ANSWER, Action, Button, Reply
 from bot.model import Dialog
 from bot.params import BadArgument, Param
 
@@ -30,6 +30,11 @@ class Command:
     dialog: bool = False  # ask for missing arguments one at a time instead of refusing
     needs_group: bool = False  # only in a chat that belongs to a minga group
     new_group: bool = False  # only in a chat that does not belong to a group yet
+    topic: str = ""  # marked with N_; /help lists commands by topic
+    # A command with a free-form line (e.g. "/request food Eastside by friday: bread") parses
+    # it itself into raw answers; `syntax` (marked with N_) then shows how to write it.
+    parse_line: Callable[[str], dict[str, str]] | None = None
+    syntax: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,8 @@ def parse_command(text: str, prefixes: tuple[str, ...], bot_name: str | None
     prefix = next((p for p in prefixes if stripped.startswith(p)), None)
     if prefix is None:
         return None
-    head, _, args = stripped[len(prefix):].partition(" ")
+    head, *rest = stripped[len(prefix):].split(maxsplit=1)  or [""]
+    args = rest[0] if rest else ""
     name, _, addressee = head.partition("@")
     if addressee and (bot_name is None or addressee.casefold() != bot_name.casefold()):
         return CommandLine("", "")  # for another bot: not ours to answer
@@ -65,6 +71,8 @@ def problem_with_text(text: str) -> str | None:
 
 
 def usage(command: Command, tr: Translator) -> str:
+    if command.syntax:
+        return f"/{command.name} {tr._(command.syntax)}"
     parts = [f"/{command.name}"]
     for param in command.params:
         label = tr._(param.label) + ("…" if param.rest else "")
@@ -73,25 +81,33 @@ def usage(command: Command, tr: Translator) -> str:
 
 
 def split_args(command: Command, raw: str) -> tuple[dict[str, Any], list[str]]:
-    """Assign typed words to parameters; returns (raw values by name, extra words)."""
-    words = shlex.split(raw)
+    """Assign typed words to parameters; returns (raw values by name, extra words).
+
+    Words may be quoted ("Box distribution"); the rest of a line is taken as typed, so
+    an apostrophe in a message ("I'll be there") is just an apostrophe.
+    """
+    lexer = shlex.shlex(raw, posix=True)
+    lexer.whitespace_split, lexer.commenters = True, ""
     values: dict[str, Any] = {}
     for param in command.params:
-        if not words:
-            break
         if param.rest:
-            values[param.name] = " ".join(words)
-            words = []
-        else:
-            values[param.name] = words.pop(0)
-    return values, words
+            rest = lexer.instream.read().strip()
+            if rest:
+                values[param.name] = rest
+            return values, []
+        word = lexer.get_token()
+        if word is None:
+            break
+        values[param.name] = word
+    return values, list(lexer)
 
 
 def missing(command: Command, answers: Mapping[str, Any]) -> Param | None:
     return next((p for p in command.params if not p.optional and p.name not in answers), None)
 
 
-def ask(ctx: Context, command: Command, param: Param, error: str | None = None) -> Reply:
+async def ask(ctx: Context, param: Param, answers: Mapping[str, Any],
+              error: str | None = None) -> Reply:
     assert param.prompt is not None
     lines = [error] if error else []
     question = ctx.tr._(param.prompt)
@@ -99,7 +115,9 @@ def ask(ctx: Context, command: Command, param: Param, error: str | None = None) 
         question = f"{ctx.person.name}: {question}"
     lines.append(question)
     lines.append(ctx.tr._("(Type /cancel to stop.)"))
-    return Reply("\n".join(lines))
+    options = await param.options(ctx, answers) if param.options else ()
+    return Reply("\n".join(lines), tuple(Button(label, ANSWER + value)
+                                         for label, value in options))
 
 
 def refuse(ctx: Context, error: BadArgument) -> str:
@@ -133,11 +151,18 @@ async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
                            command=line.name))]
     refusal = check_where(ctx, command)
     if refusal:
-        return [Reply(refusal)]
+        # Personal things are typed privately: one press moves the person there.
+        move = command.where == "private" and ctx.chat.kind == "group"
+        return [Reply(refusal, (Button(tr._("Talk to me privately"), command.name,
+                                       private=True),) if move else ())]
     try:
-        raw, extra = split_args(command, line.args)
+        raw, extra = (command.parse_line(line.args), []) if command.parse_line else (
+            split_args(command, line.args))
     except ValueError:
         return [Reply(tr._("A quote is not closed. Usage: {usage}", usage=usage(command, tr)))]
+    except BadArgument as error:
+        return [Reply(refuse(ctx, error) + "\n" + tr._("Usage: {usage}",
+                                                       usage=usage(command, tr)))]
     if extra:
         return [Reply(tr._("That is more than /{command} takes. Usage: {usage}",
                            command=command.name, usage=usage(command, tr)))]
@@ -154,6 +179,15 @@ async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
 
 async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> list[Action]:
     """Run the command, or ask for the next missing argument and remember the dialog."""
+    for param in command.params:
+        if param.name not in answers and param.default is not None:
+            try:
+                value = await param.default(ctx, answers)
+            except BadArgument as error:  # nothing to choose from: asking would not help
+                await ctx.uow.dialogs.clear(ctx.person.id, ctx.chat.id)
+                return [Reply(refuse(ctx, error))]
+            if value is not None:
+                answers[param.name] = value
     param = missing(command, answers)
     if param is None:
         try:
@@ -165,23 +199,31 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
                 return [Reply(refuse(ctx, error))]
             await ctx.uow.dialogs.save(
                 Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now)
-            return [ask(ctx, command, again, refuse(ctx, error))]
+            return [await ask(ctx, again, answers, refuse(ctx, error))]
     if not command.dialog:
         return [Reply(ctx.tr._("/{command} is missing the {what}. Usage: {usage}",
                                command=command.name,
                                what=ctx.tr._(param.label), usage=usage(command, ctx.tr)))]
     await ctx.uow.dialogs.save(Dialog(ctx.person.id, ctx.chat.id, command.name, answers),
                                ctx.now)
-    return [ask(ctx, command, param)]
+    return [await ask(ctx, param, answers)]
 
 
 async def continue_dialog(ctx: Context, dialog: Dialog, text: str) -> list[Action]:
     command = ctx.commands[dialog.command]
     param = missing(command, dialog.answers)
     assert param is not None
+    options = await param.options(ctx, dialog.answers) if param.options else ()
+    if text.strip().isdigit() and 1 <= int(text) <= len(options):
+        text = options[int(text) - 1][1]  # the number of a button, typed instead of pressed
     try:
         value = param.parse(text)
+        if param.only_options and str(value) not in {v for _, v in options}:
+            raise BadArgument(N_("Please choose one of: {choices}."),
+                              choices=", ".join(label for label, _ in options))
+        if param.check:
+            await param.check(ctx, dialog.answers, value)
     except BadArgument as error:
-        return [ask(ctx, command, param, refuse(ctx, error))]
+        return [await ask(ctx, param, dialog.answers, refuse(ctx, error))]
     await ctx.uow.dialogs.clear(ctx.person.id, ctx.chat.id)
     return await complete(ctx, command, {**dialog.answers, param.name: value})

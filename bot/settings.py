@@ -19,6 +19,18 @@ def _vouches(raw: str) -> str:
         raise BadArgument(N_("Please give 'auto' or a number from 1 to 20.")) from None
 
 
+def _categories(raw: str) -> str:
+    names = [" ".join(name.split()).casefold() for name in raw.split(",")]
+    if not 2 <= len(names) <= 20 or not all(0 < len(n) <= 20 and " " not in n for n in names):
+        raise BadArgument(N_("Please give 2 to 20 one-word categories separated by commas, "
+                             "like: food, ride, errand."))
+    return ", ".join(dict.fromkeys(names))
+
+
+def _hours(low: int, high: int) -> Parser:
+    return lambda raw: str(params.integer(low, high)(raw))
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -36,11 +48,32 @@ SETTINGS = {s.key: s for s in (
             N_("vouches a newcomer needs to become trusted; 'auto' is half the trusted "
                "members, at least 1 and at most 3"),
             _vouches, lambda d: "auto"),
+    Setting("categories", N_("the kinds of help people can ask for"), _categories,
+            lambda d: "food, ride, errand, housing, legal, medical, childcare, other"),
+    Setting("bump_hours", N_("hours after which an unclaimed request is shown again"),
+            _hours(1, 720), lambda d: "24"),
+    Setting("nudge_hours",
+            N_("hours without news after which the volunteer on a request is asked how it goes"),
+            _hours(1, 720), lambda d: "48"),
+    Setting("request_grace_hours",
+            N_("hours after its 'needed by' time that an unfinished request expires"),
+            _hours(0, 720), lambda d: "24"),
+    Setting("retention_days",
+            N_("days after which a closed request is anonymised"), _hours(1, 3650),
+            lambda d: "90"),
 )}
 
 
 def setting(group: Group, key: str, defaults: GroupDefaults) -> str:
     return group.settings.get(key) or SETTINGS[key].default(defaults)
+
+
+def number(group: Group, key: str, defaults: GroupDefaults) -> int:
+    return int(setting(group, key, defaults))
+
+
+def categories(group: Group, defaults: GroupDefaults) -> list[str]:
+    return setting(group, "categories", defaults).split(", ")
 
 
 def vouches_needed(group: Group, trusted: int, defaults: GroupDefaults) -> int:

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -151,7 +152,8 @@ class InboxRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "platform", "sent_at", "id"),)
+    __table_args__ = (Index("ix_outbox_pending", "platform", "sent_at", "id"),
+                      Index("ix_outbox_message", "platform", "chat_id", "message_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(255))
@@ -197,3 +199,64 @@ class LinkCodeRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RequestRow(Base):
+    __tablename__ = "requests"
+    __table_args__ = (Index("ix_requests_open", "group_id", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    category: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text)
+    area: Mapped[str] = mapped_column(String(100))
+    needed_by: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    contact: Mapped[str] = mapped_column(String(10))
+    show_name: Mapped[bool] = mapped_column(Boolean)
+    state: Mapped[str] = mapped_column(String(10))
+    claimer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    thanks: Mapped[str | None] = mapped_column(Text)
+    anonymised: Mapped[bool] = mapped_column(Boolean)
+
+
+class OfferRow(Base):
+    __tablename__ = "offers"
+    __table_args__ = (Index("ix_offers_open", "group_id", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    offerer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    category: Mapped[str] = mapped_column(String(30))
+    what: Mapped[str] = mapped_column(Text)
+    area: Mapped[str] = mapped_column(String(100))
+    quantity: Mapped[int | None] = mapped_column(Integer)  # None: a skill, not things
+    remaining: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TakeRow(Base):
+    __tablename__ = "offer_takes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"),
+                                          index=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MatchRow(Base):
+    """A request and an offer that were shown to each other: at most one notice per pair."""
+
+    __tablename__ = "matches"
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True)
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True)

@@ -1,8 +1,9 @@
 """Repositories: the core's ports (bot/ports.py) in SQL. Rows in, plain records out."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,6 +15,7 @@ from bot.model import (
     ChatRecord,
     Dialog,
     Group,
+    HelpRequest,
     Identity,
     Job,
     JobOutcome,
@@ -21,8 +23,12 @@ from bot.model import (
     LinkKind,
     Member,
     MemberStatus,
+    Offer,
+    OfferState,
     OutboxMessage,
     Person,
+    RequestState,
+    Take,
 )
 from storage.models import (
     AuditRow,
@@ -33,10 +39,14 @@ from storage.models import (
     InboxRow,
     JobRow,
     LinkCodeRow,
+    MatchRow,
     MemberRow,
+    OfferRow,
     OutboxRow,
     PersonRow,
+    RequestRow,
     SettingRow,
+    TakeRow,
     VouchRow,
 )
 
@@ -50,6 +60,7 @@ async def insert_ignoring_duplicates(conn: AsyncConnection, table: Any,
     return result.rowcount == 1
 
 
+R = TypeVar("R")
 STATUS_RANK = ("left", "newcomer", "trusted")  # weakest first
 
 
@@ -123,6 +134,19 @@ class SqlPeople(Repository):
             AuditRow.actor_id == gone_id).values(actor_id=keep_id))
         await self.conn.execute(delete(PersonRow.__table__).where(PersonRow.id == gone_id))
 
+    async def forget(self, person_id: int) -> None:
+        for table in (IdentityRow.__table__, MemberRow.__table__, DialogRow.__table__,
+                      LinkCodeRow.__table__):
+            await self.conn.execute(delete(table).where(table.c.person_id == person_id))
+        for table, column in ((ChatRow.__table__, "person_id"), (RequestRow.__table__,
+                              "requester_id"), (RequestRow.__table__, "claimer_id"),
+                              (OfferRow.__table__, "offerer_id"), (TakeRow.__table__,
+                                                                   "person_id")):
+            await self.conn.execute(update(table).where(
+                table.c[column] == person_id).values({column: None}))
+        await self.conn.execute(update(PersonRow.__table__).where(
+            PersonRow.id == person_id).values(name="", language=None))
+
     async def _fold_membership(self, gone: int, kept: int, status: str) -> None:
         """One person on a roster twice: the stronger status stays, and so do the vouches."""
         vouches = VouchRow.__table__
@@ -153,11 +177,14 @@ class SqlChats(Repository):
         await insert_ignoring_duplicates(self.conn, ChatRow.__table__, {
             "platform": chat.platform, "chat_id": chat.chat_id, "kind": chat.kind,
             "title": chat.title, "person_id": person_id})
+        # A private chat follows whoever speaks in it (a person who was forgotten and
+        # came back is a new person in the same chat).
         await self.conn.execute(
             update(ChatRow.__table__)
             .where(ChatRow.platform == chat.platform, ChatRow.chat_id == chat.chat_id,
-                   ChatRow.title.is_distinct_from(chat.title))
-            .values(title=chat.title))
+                   or_(ChatRow.title.is_distinct_from(chat.title),
+                       ChatRow.person_id.is_distinct_from(person_id)))
+            .values(title=chat.title, person_id=person_id))
         found = await self.get(chat.platform, chat.chat_id)
         assert found is not None
         return found
@@ -299,7 +326,11 @@ class SqlInbox(Repository):
 
 
 def _buttons(buttons: Sequence[Button]) -> list[list[str]]:
-    return [[b.label, b.data] for b in buttons]
+    return [[b.label, b.data, *(["private"] if b.private else [])] for b in buttons]
+
+
+def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:
+    return tuple(Button(label, data, private=bool(rest)) for label, data, *rest in stored)
 
 
 class SqlOutbox(Repository):
@@ -352,7 +383,7 @@ class SqlOutbox(Repository):
                    ~held_back)
             .order_by(outbox.c.id).limit(limit))
         return [OutboxMessage(r.id, r.platform, r.chat_id, r.kind, r.key, r.text,
-                              tuple(Button(label, data) for label, data in r.buttons),
+                              _unbuttons(r.buttons),
                               r.attempts, r.target if r.kind == "edit" else None)
                 for r in rows]
 
@@ -372,6 +403,17 @@ class SqlOutbox(Repository):
                 platform=message.platform, chat_id=message.chat_id, kind="edit",
                 key=message.key, text=stored.text, buttons=stored.buttons, created_at=now,
                 attempts=0))
+
+    async def readdress(self, platform: str, chat_id: str, to_platform: str,
+                        to_chat_id: str) -> None:
+        await self.conn.execute(update(OutboxRow.__table__).where(
+            OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
+            OutboxRow.sent_at.is_(None)).values(platform=to_platform, chat_id=to_chat_id))
+
+    async def key_of(self, platform: str, chat_id: str, platform_message_id: str) -> str | None:
+        return (await self.conn.execute(select(OutboxRow.key).where(
+            OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
+            OutboxRow.message_id == platform_message_id).limit(1))).scalar_one_or_none()
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         outbox = OutboxRow.__table__
@@ -443,3 +485,120 @@ class SqlLinks(Repository):
         result = await self.conn.execute(update(LinkCodeRow.__table__).where(
             LinkCodeRow.code == code, LinkCodeRow.used_at.is_(None)).values(used_at=now))
         return result.rowcount == 1
+
+
+def _record(cls: type[R], row: Any) -> R:
+    return cls(**{f.name: row._mapping[f.name] for f in fields(cls)})  # type: ignore[arg-type]
+
+
+CLOSED: tuple[RequestState, ...] = ("done", "cancelled", "expired")
+
+
+class SqlRequests(Repository):
+    async def add(self, request: HelpRequest) -> HelpRequest:
+        values = {f.name: getattr(request, f.name) for f in fields(request) if f.name != "id"}
+        request_id = (await self.conn.execute(RequestRow.__table__.insert().values(
+            anonymised=False, **values).returning(RequestRow.id))).scalar_one()
+        return replace(request, id=request_id)
+
+    async def get(self, request_id: int) -> HelpRequest | None:
+        row = (await self.conn.execute(select(RequestRow.__table__).where(
+            RequestRow.id == request_id))).one_or_none()
+        return None if row is None else _record(HelpRequest, row)
+
+    async def change(self, request_id: int, states: Sequence[RequestState], now: datetime,
+                     **values: Any) -> bool:
+        result = await self.conn.execute(update(RequestRow.__table__).where(
+            RequestRow.id == request_id, RequestRow.state.in_(states),
+        ).values(changed_at=now, **values))
+        return result.rowcount == 1
+
+    async def listed(self, group_ids: Sequence[int], states: Sequence[RequestState],
+                     category: str | None, area: str | None) -> list[HelpRequest]:
+        query = select(RequestRow.__table__).where(RequestRow.group_id.in_(group_ids),
+                                                   RequestRow.state.in_(states))
+        if category:
+            query = query.where(RequestRow.category == category)
+        if area:
+            query = query.where(func.lower(RequestRow.area) == area.casefold())
+        rows = await self.conn.execute(query.order_by(RequestRow.urgent.desc(), RequestRow.id))
+        return [_record(HelpRequest, r) for r in rows]
+
+    async def of_person(self, person_id: int) -> list[HelpRequest]:
+        rows = await self.conn.execute(select(RequestRow.__table__).where(
+            or_(RequestRow.requester_id == person_id, RequestRow.claimer_id == person_id),
+        ).order_by(RequestRow.id.desc()))
+        return [_record(HelpRequest, r) for r in rows]
+
+    async def closed_before(self, moment: datetime) -> list[HelpRequest]:
+        rows = await self.conn.execute(select(RequestRow.__table__).where(
+            RequestRow.state.in_(CLOSED), RequestRow.anonymised.is_(False),
+            RequestRow.changed_at < moment).order_by(RequestRow.id))
+        return [_record(HelpRequest, r) for r in rows]
+
+    async def anonymise(self, request_id: int) -> None:
+        await self.conn.execute(update(RequestRow.__table__).where(
+            RequestRow.id == request_id).values(
+            requester_id=None, claimer_id=None, description="", area="", thanks=None,
+            show_name=False, anonymised=True))
+
+
+class SqlOffers(Repository):
+    async def add(self, offer: Offer) -> Offer:
+        values = {f.name: getattr(offer, f.name) for f in fields(offer) if f.name != "id"}
+        offer_id = (await self.conn.execute(OfferRow.__table__.insert().values(
+            **values).returning(OfferRow.id))).scalar_one()
+        return replace(offer, id=offer_id)
+
+    async def get(self, offer_id: int) -> Offer | None:
+        row = (await self.conn.execute(select(OfferRow.__table__).where(
+            OfferRow.id == offer_id))).one_or_none()
+        return None if row is None else _record(Offer, row)
+
+    async def take(self, offer_id: int, person_id: int, now: datetime) -> Take | None:
+        offers = OfferRow.__table__
+        # A skill is not counted; things are, and the last one goes to exactly one person.
+        taken = await self.conn.execute(update(offers).where(
+            offers.c.id == offer_id, offers.c.state == "open",
+            or_(offers.c.quantity.is_(None), offers.c.remaining > 0),
+        ).values(remaining=offers.c.remaining - 1))
+        if taken.rowcount != 1:
+            return None
+        take_id = (await self.conn.execute(TakeRow.__table__.insert().values(
+            offer_id=offer_id, person_id=person_id, created_at=now,
+        ).returning(TakeRow.id))).scalar_one()
+        return Take(take_id, offer_id, person_id, now, None)
+
+    async def get_take(self, take_id: int) -> Take | None:
+        row = (await self.conn.execute(select(TakeRow.__table__).where(
+            TakeRow.id == take_id))).one_or_none()
+        return None if row is None else _record(Take, row)
+
+    async def hand_over(self, take_id: int, now: datetime) -> Take | None:
+        result = await self.conn.execute(update(TakeRow.__table__).where(
+            TakeRow.id == take_id, TakeRow.handed_at.is_(None)).values(handed_at=now))
+        return await self.get_take(take_id) if result.rowcount == 1 else None
+
+    async def change(self, offer_id: int, states: Sequence[OfferState], **values: Any) -> bool:
+        result = await self.conn.execute(update(OfferRow.__table__).where(
+            OfferRow.id == offer_id, OfferRow.state.in_(states)).values(**values))
+        return result.rowcount == 1
+
+    async def listed(self, group_ids: Sequence[int], category: str | None,
+                     area: str | None) -> list[Offer]:
+        query = select(OfferRow.__table__).where(OfferRow.group_id.in_(group_ids),
+                                                 OfferRow.state == "open")
+        if category:
+            query = query.where(OfferRow.category == category)
+        if area:
+            query = query.where(func.lower(OfferRow.area) == area.casefold())
+        return [_record(Offer, r) for r in await self.conn.execute(query.order_by(OfferRow.id))]
+
+    async def of_person(self, person_id: int) -> list[Offer]:
+        rows = await self.conn.execute(select(OfferRow.__table__).where(
+            OfferRow.offerer_id == person_id).order_by(OfferRow.id.desc()))
+        return [_record(Offer, r) for r in rows]
+
+    async def record_match(self, request_id: int, offer_id: int) -> bool:
+        return await insert_ignoring_duplicates(self.conn, MatchRow.__table__, {
+            "request_id": request_id, "offer_id": offer_id})

@@ -14,8 +14,10 @@ from storage.repositories import (
     SqlJobs,
     SqlLinks,
     SqlMembers,
+    SqlOffers,
     SqlOutbox,
     SqlPeople,
+    SqlRequests,
 )
 
 
@@ -41,6 +43,8 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(conn)
         self.jobs = SqlJobs(conn, self.new_jobs)
         self.links = SqlLinks(conn)
+        self.requests = SqlRequests(conn)
+        self.offers = SqlOffers(conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

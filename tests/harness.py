@@ -30,6 +30,7 @@ class Seen:
     text: str
     buttons: tuple[str, ...]  # button data
     edit: bool
+    message_id: str  # what the platform would call it
 
 
 @dataclass
@@ -92,10 +93,11 @@ class Harness:
         return await self.flush()
 
     async def _record(self, row: OutboxMessage) -> str:
+        message_id = row.message_id or str(row.id)
         self.seen.append(Seen(row.platform, row.chat_id, row.text,
                               tuple(b.data for b in row.buttons),
-                              row.kind == "edit" and row.message_id is not None))
-        return row.message_id or str(row.id)
+                              row.kind == "edit" and row.message_id is not None, message_id))
+        return message_id
 
     async def setup_group(self, founders: tuple[str, ...] = ("Ana", "Ben", "Chioma", "Dev"),
                           name: str = "Free Food") -> None:

@@ -1,9 +1,10 @@
 """A person and the bot: first contact, language, help, stopping a question."""
 
 from bot.context import Context
+from bot.handlers.requests import cancel_request
 from bot.i18n import LANGUAGES
 from bot.messages import Action, Button, Reply
-from bot.router import Args, check_where, usage
+from bot.router import Args, CommandLine, check_where, run_command, usage
 
 
 def language_buttons() -> tuple[Button, ...]:
@@ -11,6 +12,9 @@ def language_buttons() -> tuple[Button, ...]:
 
 
 async def start(ctx: Context, args: Args) -> list[Action]:
+    if "then" in args:  # a link or button from a group chat that brought the person here
+        name, _, rest = args["then"].partition(" ")
+        return await run_command(ctx, CommandLine(name.casefold(), rest))
     tr = ctx.tr
     lines = [tr._("Hello {name}! I'm minga. I help your group share requests for help, "
                   "shifts and decisions, without admins.", name=ctx.person.name)]
@@ -39,6 +43,8 @@ async def language(ctx: Context, args: Args) -> list[Action]:
 
 
 async def cancel(ctx: Context, args: Args) -> list[Action]:
+    if "request" in args:
+        return await cancel_request(ctx, args["request"])
     dialog = await ctx.uow.dialogs.get(ctx.person.id, ctx.chat.id)
     if dialog is None:
         return [Reply(ctx.tr._("There was nothing to stop."))]
@@ -58,8 +64,14 @@ async def help_(ctx: Context, args: Args) -> list[Action]:
         if where:
             lines.append(where)
         return [Reply("\n".join(lines))]
-    here = [c for c in ctx.commands.values() if check_where(ctx, c) is None]
+    # What works here, and what is personal: from a group chat, that moves to a private one.
+    here = [c for c in ctx.commands.values() if check_where(ctx, c) is None or (
+        c.where == "private" and ctx.chat.kind == "group")]
     lines = [tr._("What you can do here:")]
-    lines += [f"/{c.name} – {tr._(c.summary)}" for c in here]
-    lines.append(tr._("/help <command> tells more about one."))
+    for topic in dict.fromkeys(c.topic for c in ctx.commands.values()):
+        names = " ".join(f"/{c.name}" for c in here if c.topic == topic)
+        if names:
+            lines.append(f"{tr._(topic)}: {names}")
+    lines.append(tr._("/help <command> tells what one does, like /help {example}.",
+                      example="request"))
     return [Reply("\n".join(lines))]

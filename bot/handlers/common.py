@@ -1,0 +1,88 @@
+"""Small questions several handlers ask: is this person on that roster, can I write to them."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.context import Context
+from bot.dates import NO_END, parse_when
+from bot.i18n import N_
+from bot.messages import Action, Button, PrivateMessage, Reply
+from bot.model import Group, Member
+from bot.params import BadArgument
+from bot.settings import categories
+
+
+async def active_member(ctx: Context, group_id: int) -> Member | None:
+    member = await ctx.uow.members.get(group_id, ctx.person.id)
+    return member if member is not None and member.status != "left" else None
+
+
+async def reachable(ctx: Context, person_id: int) -> bool:
+    """Can minga write to this person privately? (Telegram: only after they started it.)"""
+    return bool(await ctx.uow.chats.private_of(person_id))
+
+
+async def privately(ctx: Context, text: str, key: str | None = None) -> list[Action]:
+    """Say something personal to the person acting: never in a group chat.
+
+    From a group chat it goes to their private chat; if they never opened one, it waits
+    there for them and the group hears only that there is something, with a button.
+    """
+    if ctx.chat.kind == "private":
+        return [Reply(text)]
+    waiting = PrivateMessage(ctx.person.id, text, key=key)
+    if await reachable(ctx, ctx.person.id):
+        return [waiting]
+    tr = ctx.tr
+    return [waiting, Reply(tr._("{name}, I have a message for you: open a private chat with "
+                                "me to read it.", name=ctx.person.name),
+                           (Button(tr._("Open a private chat"), "start", private=True),))]
+
+
+async def handle_of(ctx: Context, person_id: int) -> str | None:
+    handles = [i.handle for i in await ctx.uow.people.identities(person_id) if i.handle]
+    return f"@{handles[0]}" if handles else None
+
+
+async def only_group(ctx: Context, answers: Mapping[str, Any]) -> int | None:
+    """The group to use without asking: the chat's own, or a person's only one."""
+    if ctx.group is not None:
+        return ctx.group.id
+    groups = await ctx.uow.groups.of_person(ctx.person.id)
+    if not groups:
+        raise BadArgument(N_("You are not on any group's roster yet. Press Join (or type /join) "
+                             "in your group's chat first."))
+    return groups[0].id if len(groups) == 1 else None
+
+
+async def group_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
+    return [(g.name, str(g.id)) for g in await ctx.uow.groups.of_person(ctx.person.id)]
+
+
+async def category_options(ctx: Context, answers: Mapping[str, Any]
+                           ) -> Sequence[tuple[str, str]]:
+    group = await ctx.uow.groups.get(answers["group"]) if "group" in answers else None
+    return [(c, c) for c in categories(group, ctx.defaults)] if group else []
+
+
+async def _zone_of(ctx: Context, answers: Mapping[str, Any]) -> str:
+    group = await ctx.uow.groups.get(answers["group"]) if "group" in answers else None
+    return ctx.zone(group) if group else ctx.defaults.timezone
+
+
+async def check_when(ctx: Context, answers: Mapping[str, Any], value: str) -> None:
+    parse_when(value, ctx.now, await _zone_of(ctx, answers), ctx.tr.language)
+
+
+async def check_until(ctx: Context, answers: Mapping[str, Any], value: str) -> None:
+    parse_when(value, ctx.now, await _zone_of(ctx, answers), ctx.tr.language, NO_END)
+
+
+async def chosen_group(ctx: Context, group_id: int) -> tuple[Group, Member]:
+    """The group picked in a dialog, if this person is on its roster; else asked again."""
+    group = await ctx.uow.groups.get(group_id)
+    member = await active_member(ctx, group_id) if group else None
+    if group is None or member is None:
+        raise BadArgument(N_("You are not on the roster of that group. Press Join in its chat "
+                             "first."), param="group")
+    return group, member

@@ -1,0 +1,174 @@
+"""Offers: bread to give, a car on Saturday. Counted things go down as people take them."""
+
+import re
+
+from bot.context import Context, Work
+from bot.dates import NO_END, parse_when
+from bot.handlers.common import active_member, chosen_group, handle_of, privately
+from bot.handlers.requests import matching_requests
+from bot.i18n import N_, Translator
+from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
+from bot.model import Group, Job, Offer, Person
+from bot.params import BadArgument
+from bot.router import Args
+from bot.settings import categories
+
+LINE_FORM = re.compile(r"\s+(?:until|till|hasta)\s+", re.IGNORECASE)
+QUANTITY = re.compile(r"^(\d{1,4})\b")
+
+
+def parse_offer_line(line: str) -> dict[str, str]:
+    """'food Eastside until saturday: 10 loaves' → raw answers; empty starts the dialog."""
+    if not line.strip():
+        return {}
+    head, colon, what = line.partition(":")
+    words = head.split()
+    if not colon or len(words) < 2 or not what.strip():
+        raise BadArgument(N_("Write it like this: food Eastside until saturday: 10 loaves of "
+                             "bread"))
+    area, *until = LINE_FORM.split(" ".join(words[1:]), maxsplit=1)
+    return {"category": words[0], "area": area, "until": until[0] if until else "none",
+            "what": what}
+
+
+def quantity_of(what: str) -> int | None:
+    """'10 loaves of bread' counts 10; 'a ride to the clinic' is a skill, not counted."""
+    found = QUANTITY.match(what.strip())
+    return int(found.group(1)) if found and int(found.group(1)) > 0 else None
+
+
+def offer_line(tr: Translator, offer: Offer, zone: str, offerer: Person | None) -> str:
+    parts = [f"O{offer.id}", offer.category, offer.area]
+    if offer.until:
+        parts.append(tr._("until {when}", when=tr.when(offer.until, zone)))
+    parts.append(offer.what)
+    if offerer is not None:
+        parts.append(tr._("offered by {name}", name=offerer.name))
+    if offer.remaining is not None:
+        parts.append(tr.ngettext("{n} left", "{n} left", offer.remaining))
+    return " · ".join(parts)
+
+
+async def post_of(work: Work, offer: Offer, group: Group) -> tuple[str, tuple[Button, ...]]:
+    tr = work.group_tr(group)
+    offerer = await work.uow.people.get(offer.offerer_id) if offer.offerer_id else None
+    line = offer_line(tr, offer, work.zone(group), offerer)
+    if offer.state == "open":
+        return line, (Button(tr._("I'd like this"), f"take {offer.id}"),)
+    ended = tr._("All taken.") if offer.remaining == 0 else tr._("This offer has ended.")
+    return f"{line}\n{ended}", ()
+
+
+async def edit_post(work: Work, offer_id: int) -> Edit:
+    offer = await work.uow.offers.get(offer_id)
+    assert offer is not None
+    group = await work.uow.groups.get(offer.group_id)
+    assert group is not None
+    return Edit(group.id, f"offer:{offer.id}", *await post_of(work, offer, group))
+
+
+async def offer_(ctx: Context, args: Args) -> list[Action]:
+    group, _ = await chosen_group(ctx, args["group"])
+    if args["category"] not in categories(group, ctx.defaults):
+        raise BadArgument(N_("{group} has no category '{value}'. It has: {choices}."),
+                          param="category", group=group.name, value=args["category"],
+                          choices=", ".join(categories(group, ctx.defaults)))
+    try:
+        until = parse_when(args["until"], ctx.now, ctx.zone(group), ctx.tr.language, NO_END)
+    except BadArgument as error:
+        error.param = "until"
+        raise
+    quantity = quantity_of(args["what"])
+    offer = await ctx.uow.offers.add(Offer(
+        0, group.id, ctx.person.id, args["category"], args["what"], args["area"], quantity,
+        quantity, until, "open", ctx.now))
+    await ctx.uow.audit.add(group.id, ctx.person.id, "offer.open", {"offer": offer.id}, ctx.now)
+    if until:
+        await ctx.uow.jobs.add("offer_expire", offer.id, until)
+    tr = ctx.tr
+    counted = (tr.ngettext("I count {n}: it goes down as people take them.",
+                           "I count {n}: it goes down as people take them.", quantity)
+               if quantity else tr._("It is offered as a skill or service, not counted."))
+    text, buttons = await post_of(ctx, offer, group)
+    return [Post(group.id, text, buttons, key=f"offer:{offer.id}"),
+            Reply(tr._("O{number} is posted in {group}.", number=offer.id, group=group.name)
+                  + "\n" + counted),
+            *await matching_requests(ctx, offer)]
+
+
+async def _offer(ctx: Context, number_: int) -> Offer:
+    offer = await ctx.uow.offers.get(number_)
+    if offer is None:
+        raise BadArgument(N_("There is no offer O{number}."), number=number_)
+    return offer
+
+
+async def take(ctx: Context, args: Args) -> list[Action]:
+    offer = await _offer(ctx, args["offer"])
+    tr = ctx.tr
+    group = await ctx.uow.groups.get(offer.group_id)
+    assert group is not None
+    if offer.offerer_id == ctx.person.id:
+        return [Reply(tr._("O{number} is your own offer.", number=offer.id))]
+    if await active_member(ctx, group.id) is None:
+        return [Reply(tr._("Only people on the roster of {group} can take its offers. "
+                           "Press Join in its chat first.", group=group.name))]
+    taken = await ctx.uow.offers.take(offer.id, ctx.person.id, ctx.now)
+    if taken is None:
+        return [Reply(tr._("Sorry, O{number} has all been taken or has ended.",
+                           number=offer.id))]
+    await ctx.uow.audit.add(group.id, ctx.person.id, "offer.take", {"offer": offer.id},
+                            ctx.now)
+    after = await ctx.uow.offers.get(offer.id)
+    assert after is not None
+    if after.remaining == 0:
+        await ctx.uow.offers.change(offer.id, ["open"], state="closed")
+    actions: list[Action] = [await edit_post(ctx, offer.id)]
+    if offer.offerer_id is None:
+        return [*actions, Reply(tr._("You have one of O{number}.", number=offer.id))]
+    offerer = await ctx.uow.people.get(offer.offerer_id)
+    otr = ctx.tr_for(offerer, group)
+    taker = ctx.person.name + (f" ({h})" if (h := await handle_of(ctx, ctx.person.id)) else "")
+    actions.append(PrivateMessage(offerer.id, otr._(
+        "{name} would like one of O{number}: {what}. Arrange the hand-over together, then "
+        "press the button.", name=taker, number=offer.id, what=offer.what),
+        (Button(otr._("Handed over"), f"handed {taken.id}"),)))
+    contact = offerer.name + (f" ({h})" if (h := await handle_of(ctx, offerer.id)) else "")
+    info = tr._("{name} knows you would like one of O{number}; arrange the hand-over with "
+                "them: {contact}.", name=offerer.name, number=offer.id, contact=contact)
+    return [*actions, *await privately(ctx, info)]
+
+
+async def handed(ctx: Context, args: Args) -> list[Action]:
+    taken = await ctx.uow.offers.get_take(args["take"])
+    offer = await ctx.uow.offers.get(taken.offer_id) if taken else None
+    if taken is None or offer is None or offer.offerer_id != ctx.person.id:
+        return [Reply(ctx.tr._("Only the person who made the offer can confirm a hand-over."))]
+    if await ctx.uow.offers.hand_over(taken.id, ctx.now) is None:
+        return [Reply(ctx.tr._("That hand-over was already noted."))]
+    await ctx.uow.audit.add(offer.group_id, ctx.person.id, "offer.handed", {"offer": offer.id},
+                            ctx.now)
+    return [Reply(ctx.tr._("Noted: handed over. Thank you!"))]
+
+
+async def close(ctx: Context, args: Args) -> list[Action]:
+    offer = await _offer(ctx, args["offer"])
+    if offer.offerer_id != ctx.person.id:
+        return [Reply(ctx.tr._("Only the person who made O{number} can end it.",
+                               number=offer.id))]
+    if not await ctx.uow.offers.change(offer.id, ["open"], state="closed"):
+        return [Reply(ctx.tr._("O{number} has already ended.", number=offer.id))]
+    await ctx.uow.audit.add(offer.group_id, ctx.person.id, "offer.close", {"offer": offer.id},
+                            ctx.now)
+    return [await edit_post(ctx, offer.id),
+            Reply(ctx.tr._("O{number} has ended.", number=offer.id))]
+
+
+async def expire(work: Work, job: Job) -> list[Action]:
+    offer = await work.uow.offers.get(job.ref_id)
+    if offer is None or not await work.uow.offers.change(offer.id, ["open"], state="expired"):
+        return []
+    await work.uow.audit.add(offer.group_id, None, "offer.expired", {"offer": offer.id},
+                             work.now)
+    return [await edit_post(work, offer.id)]
+

@@ -1,0 +1,433 @@
+"""Requests for help: private intake, anonymous group posts, race-safe claiming, a relay.
+
+A request is shown by its number (R17) and never by who asked, unless they chose so.
+Every change is a conditional update (only from the states it may come from), so two
+people pressing at once cannot both win; the post in the group is edited to match.
+"""
+
+import re
+from datetime import datetime, timedelta
+
+from bot.context import Context, Work
+from bot.dates import parse_when
+from bot.handlers.common import active_member, chosen_group, handle_of, privately, reachable
+from bot.i18n import N_, Translator
+from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
+from bot.model import Group, HelpRequest, Job, Offer, Person, RequestState
+from bot.params import BadArgument
+from bot.router import Args
+from bot.settings import categories, number
+
+ASAP_FOR = timedelta(days=7)  # how long an "as soon as possible" request stays open
+LINE_FORM = re.compile(r"\s+(?:by|para|before|antes del?|until|hasta)\s+", re.IGNORECASE)
+URGENT_WORDS = {"urgent", "urgente"}
+STATE_WORDS = {"open": N_("open"), "claimed": N_("being helped"), "done": N_("done"),
+               "cancelled": N_("cancelled"), "expired": N_("expired")}
+
+
+def parse_request_line(line: str) -> dict[str, str]:
+    """'food Eastside by friday: 2 boxes' → raw answers; an empty line starts the dialog."""
+    if not line.strip():
+        return {}
+    head, colon, what = line.partition(":")
+    words = [w for w in head.split() if w.casefold() not in URGENT_WORDS]
+    if not colon or len(words) < 2 or not what.strip():
+        raise BadArgument(N_("Write it like this: food Eastside by friday: 2 boxes for a "
+                             "family of 4"))
+    area, *when = LINE_FORM.split(" ".join(words[1:]), maxsplit=1)
+    return {"category": words[0], "area": area, "when": when[0] if when else "asap",
+            "what": what,
+            "urgency": "urgent" if len(words) < len(head.split()) else "normal",
+            "contact": "relay", "show_name": "no"}
+
+
+def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person | None) -> str:
+    parts = [f"R{request.id}"] + ([tr._("URGENT")] if request.urgent else [])
+    parts += [request.category, request.area]
+    parts.append(tr._("by {when}", when=tr.when(request.needed_by, zone)) if request.needed_by
+                 else tr._("as soon as possible"))
+    parts.append(request.description)
+    if request.show_name and asker is not None:
+        parts.append(tr._("asked by {name}", name=asker.name))
+    return " · ".join(parts)
+
+
+async def post_of(work: Work, request: HelpRequest, group: Group
+                  ) -> tuple[str, tuple[Button, ...]]:
+    """The group post of a request as it stands now: its line, its state, its button."""
+    tr = work.group_tr(group)
+    asker = await work.uow.people.get(request.requester_id) if request.requester_id else None
+    lines = [request_line(tr, request, work.zone(group), asker)]
+    if request.state == "open":
+        return lines[0], (Button(tr._("I can help"), f"claim {request.id}"),)
+    helper = await work.uow.people.get(request.claimer_id) if request.claimer_id else None
+    if request.state == "claimed" and helper:
+        lines.append(tr._("✋ {name} is helping.", name=helper.name))
+    elif request.state == "done":
+        lines.append(tr._("✅ Done, with the help of {name}.", name=helper.name) if helper
+                     else tr._("✅ Done."))
+    elif request.state == "cancelled":
+        lines.append(tr._("Cancelled by the person who asked."))
+    else:
+        lines.append(tr._("Expired without help."))
+    if request.thanks:
+        lines.append(tr._("Thanks: “{text}”", text=request.thanks))
+    return "\n".join(lines), ()
+
+
+async def edit_post(work: Work, request_id: int) -> Edit:
+    request = await work.uow.requests.get(request_id)
+    assert request is not None
+    group = await work.uow.groups.get(request.group_id)
+    assert group is not None
+    return Edit(group.id, f"request:{request.id}", *await post_of(work, request, group))
+
+
+def deadline(request: HelpRequest) -> datetime:
+    return request.needed_by or request.created_at + ASAP_FOR
+
+
+async def schedule_expiry(work: Work, request: HelpRequest, group: Group) -> None:
+    grace = timedelta(hours=number(group, "request_grace_hours", work.defaults))
+    await work.uow.jobs.add("request_expire", request.id, max(deadline(request), work.now) + grace)
+
+
+async def request_(ctx: Context, args: Args) -> list[Action]:
+    group, _ = await chosen_group(ctx, args["group"])
+    tr = ctx.tr
+    if args["category"] not in categories(group, ctx.defaults):
+        raise BadArgument(N_("{group} has no category '{value}'. It has: {choices}."),
+                          param="category", group=group.name, value=args["category"],
+                          choices=", ".join(categories(group, ctx.defaults)))
+    try:
+        needed_by = parse_when(args["when"], ctx.now, ctx.zone(group), tr.language)
+    except BadArgument as error:
+        error.param = "when"
+        raise
+    request = await ctx.uow.requests.add(HelpRequest(
+        0, group.id, ctx.person.id, args["category"], args["what"], args["area"], needed_by,
+        args["urgency"] == "urgent", args["contact"], args["show_name"] == "yes", "open", None,
+        ctx.now, ctx.now))
+    await ctx.uow.audit.add(group.id, ctx.person.id, "request.open", {"request": request.id},
+                            ctx.now)
+    await ctx.uow.jobs.add("request_bump", request.id,
+                           ctx.now + timedelta(hours=number(group, "bump_hours", ctx.defaults)))
+    await schedule_expiry(ctx, request, group)
+    text, buttons = await post_of(ctx, request, group)
+    confirm = "\n".join((
+        tr._("R{number} is posted in {group}, with your name as you chose.", number=request.id,
+             group=group.name) if request.show_name else
+        tr._("R{number} is posted in {group}, without your name.", number=request.id,
+             group=group.name),
+        tr._("I'll tell you when someone claims it. /mine shows your requests; "
+             "/cancel R{number} takes it back.", number=request.id)))
+    return [Post(group.id, text, buttons, key=f"request:{request.id}"), Reply(confirm),
+            *await matching_offers(ctx, request)]
+
+
+async def matching_offers(ctx: Context, request: HelpRequest) -> list[Action]:
+    """Offerers whose offer fits a new request hear of it, once per pair."""
+    notices: list[Action] = []
+    for offer in await ctx.uow.offers.listed([request.group_id], request.category, request.area):
+        if offer.offerer_id in (None, request.requester_id):
+            continue
+        if await ctx.uow.offers.record_match(request.id, offer.id):
+            tr = ctx.tr_for(await ctx.uow.people.get(offer.offerer_id))
+            group = await ctx.uow.groups.get(request.group_id)
+            assert group is not None
+            notices.append(PrivateMessage(offer.offerer_id, "\n".join((
+                tr._("A new request may fit your offer O{offer}:", offer=offer.id),
+                request_line(tr, request, ctx.zone(group), None))),
+                (Button(tr._("I can help"), f"claim {request.id}"),)))
+    return notices
+
+
+async def matching_requests(ctx: Context, offer: Offer) -> list[Action]:
+    """Requesters whose open request an offer fits hear of it, once per pair."""
+    notices: list[Action] = []
+    for request in await ctx.uow.requests.listed([offer.group_id], ["open"], offer.category,
+                                                 offer.area):
+        if request.requester_id in (None, offer.offerer_id):
+            continue
+        if await ctx.uow.offers.record_match(request.id, offer.id):
+            tr = ctx.tr_for(await ctx.uow.people.get(request.requester_id))
+            notices.append(PrivateMessage(request.requester_id, "\n".join((
+                tr._("An offer may fit your request R{number}:", number=request.id),
+                f"O{offer.id} · {offer.what} · {offer.area}")),
+                (Button(tr._("I'd like this"), f"take {offer.id}"),)))
+    return notices
+
+
+async def _request(ctx: Context, number_: int) -> HelpRequest:
+    request = await ctx.uow.requests.get(number_)
+    if request is None:
+        raise BadArgument(N_("There is no request R{number}."), number=number_)
+    return request
+
+
+def _refuse_state(ctx: Context, request: HelpRequest) -> list[Action]:
+    return [Reply(ctx.tr._("R{number} is {state}, so that is not possible now.",
+                           number=request.id, state=ctx.tr._(STATE_WORDS[request.state])))]
+
+
+async def _taken_by(ctx: Context, request: HelpRequest) -> list[Action]:
+    current = await ctx.uow.requests.get(request.id)
+    assert current is not None
+    if current.state == "claimed" and current.claimer_id:
+        if current.claimer_id == ctx.person.id:
+            return [Reply(ctx.tr._("You are already helping with R{number}.",
+                                   number=request.id))]
+        helper = await ctx.uow.people.get(current.claimer_id)
+        return [Reply(ctx.tr._("R{number} was just taken by {name}.", number=request.id,
+                               name=helper.name))]
+    return _refuse_state(ctx, current)
+
+
+async def claim(ctx: Context, args: Args) -> list[Action]:
+    request = await _request(ctx, args["request"])
+    tr = ctx.tr
+    group = await ctx.uow.groups.get(request.group_id)
+    assert group is not None
+    if request.requester_id == ctx.person.id:
+        return [Reply(tr._("R{number} is your own request.", number=request.id))]
+    if request.state != "open":
+        return await _taken_by(ctx, request)
+    if await active_member(ctx, group.id) is None:
+        return [Reply(tr._("Only people on the roster of {group} can take its requests. "
+                           "Press Join in its chat first.", group=group.name))]
+    if not await ctx.uow.requests.change(request.id, ["open"], ctx.now, state="claimed",
+                                         claimer_id=ctx.person.id):
+        return await _taken_by(ctx, request)
+    await ctx.uow.audit.add(group.id, ctx.person.id, "request.claim", {"request": request.id},
+                            ctx.now)
+    await ctx.uow.jobs.add("request_nudge", request.id,
+                           ctx.now + timedelta(hours=number(group, "nudge_hours", ctx.defaults)))
+    return [await edit_post(ctx, request.id), *await _tell_both(ctx, request)]
+
+
+async def _tell_both(ctx: Context, request: HelpRequest) -> list[Action]:
+    """After a claim: the volunteer learns how to reach the person, and they learn who helps."""
+    assert request.requester_id is not None
+    asker = await ctx.uow.people.get(request.requester_id)
+    atr, tr = ctx.tr_for(asker), ctx.tr
+    handle = await handle_of(ctx, asker.id) if request.contact == "share" else None
+    relay = tr._("Write to them with /msg R{number} <text>: I pass it on without showing who "
+                 "you are.", number=request.id)
+    info = tr._("You are helping with R{number}. Thank you!", number=request.id) + "\n" + (
+        tr._("They chose to share their contact: {handle}", handle=handle) if handle else relay)
+    actions: list[Action] = [PrivateMessage(asker.id, "\n".join((
+        atr._("Good news: {name} will help with R{number}.", name=ctx.person.name,
+              number=request.id),
+        atr._("Write to them with /msg R{number} <text>; you can also reply to my messages.",
+              number=request.id))), key=f"relay:{request.id}")]
+    return [*actions, *await privately(ctx, info, key=f"relay:{request.id}")]
+
+
+async def unclaim(ctx: Context, args: Args) -> list[Action]:
+    request = await _request(ctx, args["request"])
+    group = await ctx.uow.groups.get(request.group_id)
+    assert group is not None
+    stale = request.changed_at + timedelta(hours=number(group, "nudge_hours", ctx.defaults))
+    member = await active_member(ctx, group.id)
+    may = request.claimer_id == ctx.person.id or (
+        member is not None and member.status == "trusted" and ctx.now >= stale)
+    if request.state != "claimed":
+        return _refuse_state(ctx, request)
+    if not may:
+        return [Reply(ctx.tr._("Only the volunteer on R{number} can give it back (or a trusted "
+                               "member, once it has had no news for a while).",
+                               number=request.id))]
+    if not await ctx.uow.requests.change(request.id, ["claimed"], ctx.now, state="open",
+                                         claimer_id=None):
+        return _refuse_state(ctx, request)
+    await ctx.uow.audit.add(group.id, ctx.person.id, "request.unclaim", {"request": request.id},
+                            ctx.now)
+    gtr = ctx.group_tr(group)
+    actions: list[Action] = [
+        await edit_post(ctx, request.id),
+        Post(group.id, gtr._("R{number} is open again: can someone else help?",
+                             number=request.id)),
+        Reply(ctx.tr._("R{number} is open again.", number=request.id))]
+    if request.requester_id:
+        atr = ctx.tr_for(await ctx.uow.people.get(request.requester_id))
+        actions.append(PrivateMessage(request.requester_id, atr._(
+            "The volunteer can't help with R{number} after all. It is open again for others.",
+            number=request.id)))
+    return actions
+
+
+async def _close(ctx: Context, request: HelpRequest, group: Group, state: RequestState,
+                 from_states: list[RequestState]) -> bool:
+    if not await ctx.uow.requests.change(request.id, from_states, ctx.now, state=state):
+        return False
+    await ctx.uow.audit.add(group.id, ctx.person.id, f"request.{state}", {"request": request.id},
+                            ctx.now)
+    await ctx.uow.jobs.add("request_anonymise", request.id, ctx.now + timedelta(
+        days=number(group, "retention_days", ctx.defaults)))
+    return True
+
+
+async def done(ctx: Context, args: Args) -> list[Action]:
+    request = await _request(ctx, args["request"])
+    if ctx.person.id not in (request.requester_id, request.claimer_id):
+        return [Reply(ctx.tr._("Only the person who asked or the volunteer can mark "
+                               "R{number} done.", number=request.id))]
+    group = await ctx.uow.groups.get(request.group_id)
+    assert group is not None
+    if not await _close(ctx, request, group, "done", ["open", "claimed"]):
+        return _refuse_state(ctx, request)
+    other = request.claimer_id if ctx.person.id == request.requester_id else (
+        request.requester_id)
+    actions: list[Action] = [await edit_post(ctx, request.id), Reply(ctx.tr._(
+        "R{number} is done. Thank you!", number=request.id) + (
+        "\n" + ctx.tr._("You can leave a word of thanks with /thanks R{number} <text>.",
+                        number=request.id) if ctx.person.id == request.requester_id else ""))]
+    if other:
+        otr = ctx.tr_for(await ctx.uow.people.get(other))
+        actions.append(PrivateMessage(other, otr._("R{number} is marked done.",
+                                                   number=request.id)))
+    return actions
+
+
+async def thanks(ctx: Context, args: Args) -> list[Action]:
+    request = await _request(ctx, args["request"])
+    if ctx.person.id != request.requester_id:
+        return [Reply(ctx.tr._("Only the person who asked can thank for R{number}.",
+                               number=request.id))]
+    if not await ctx.uow.requests.change(request.id, ["done"], ctx.now, thanks=args["text"]):
+        return [Reply(ctx.tr._("Thanks can be given once R{number} is done: /done R{number}.",
+                               number=request.id))]
+    actions: list[Action] = [await edit_post(ctx, request.id),
+                             Reply(ctx.tr._("Your thanks are on the post of R{number}.",
+                                            number=request.id))]
+    if request.claimer_id:
+        ctr = ctx.tr_for(await ctx.uow.people.get(request.claimer_id))
+        actions.append(PrivateMessage(request.claimer_id, ctr._(
+            "Thanks for R{number}: “{text}”", number=request.id, text=args["text"])))
+    return actions
+
+
+async def cancel_request(ctx: Context, number_: int) -> list[Action]:
+    request = await _request(ctx, number_)
+    if ctx.person.id != request.requester_id:
+        return [Reply(ctx.tr._("Only the person who asked can cancel R{number}.",
+                               number=request.id))]
+    group = await ctx.uow.groups.get(request.group_id)
+    assert group is not None
+    if not await _close(ctx, request, group, "cancelled", ["open", "claimed"]):
+        return _refuse_state(ctx, request)
+    actions: list[Action] = [await edit_post(ctx, request.id),
+                             Reply(ctx.tr._("R{number} is cancelled.", number=request.id))]
+    if request.claimer_id:
+        ctr = ctx.tr_for(await ctx.uow.people.get(request.claimer_id))
+        actions.append(PrivateMessage(request.claimer_id, ctr._(
+            "R{number} was cancelled by the person who asked. Thank you all the same!",
+            number=request.id)))
+    return actions
+
+
+async def reopen(ctx: Context, args: Args) -> list[Action]:
+    request = await _request(ctx, args["request"])
+    if ctx.person.id != request.requester_id:
+        return [Reply(ctx.tr._("Only the person who asked can reopen R{number}.",
+                               number=request.id))]
+    if not await ctx.uow.requests.change(request.id, ["cancelled", "expired", "done"], ctx.now,
+                                         state="open", claimer_id=None, thanks=None):
+        return _refuse_state(ctx, request)
+    group = await ctx.uow.groups.get(request.group_id)
+    assert group is not None
+    await ctx.uow.audit.add(group.id, ctx.person.id, "request.reopen", {"request": request.id},
+                            ctx.now)
+    reopened = await ctx.uow.requests.get(request.id)
+    assert reopened is not None
+    await schedule_expiry(ctx, reopened, group)
+    return [await edit_post(ctx, request.id),
+            Reply(ctx.tr._("R{number} is open again.", number=request.id))]
+
+
+async def relay(ctx: Context, args: Args) -> list[Action]:
+    request = await _request(ctx, args["request"])
+    parties = (request.requester_id, request.claimer_id)
+    if ctx.person.id not in parties or request.claimer_id is None:
+        return [Reply(ctx.tr._("Messages about R{number} go between the person who asked and "
+                               "the volunteer who helps.", number=request.id))]
+    other = request.claimer_id if ctx.person.id == request.requester_id else (
+        request.requester_id)
+    if other is None:
+        return [Reply(ctx.tr._("The person who asked for R{number} is no longer here.",
+                               number=request.id))]
+    otr = ctx.tr_for(await ctx.uow.people.get(other))
+    sender = (otr._("the person who asked") if ctx.person.id == request.requester_id
+              else ctx.person.name)
+    return [PrivateMessage(other, "\n".join((
+        otr._("About R{number}, {sender} writes:", number=request.id, sender=sender),
+        args["text"],
+        otr._("(Answer with /msg R{number} <text>, or reply to this message.)",
+              number=request.id))), key=f"relay:{request.id}"),
+        Reply(ctx.tr._("Passed on.") if await reachable(ctx, other) else ctx.tr._(
+            "I can't reach them privately yet; they will see it once they write to me."))]
+
+
+async def bump(work: Work, job: Job) -> list[Action]:
+    request = await work.uow.requests.get(job.ref_id)
+    if request is None or request.state != "open":
+        return []
+    group = await work.uow.groups.get(request.group_id)
+    assert group is not None
+    tr = work.group_tr(group)
+    text, buttons = await post_of(work, request, group)
+    return [Post(group.id, tr._("Still waiting for someone:") + "\n" + text, buttons)]
+
+
+async def nudge(work: Work, job: Job) -> list[Action]:
+    request = await work.uow.requests.get(job.ref_id)
+    if request is None or request.state != "claimed" or request.claimer_id is None:
+        return []
+    group = await work.uow.groups.get(request.group_id)
+    assert group is not None
+    if request.changed_at + timedelta(hours=number(group, "nudge_hours", work.defaults)) > (
+            work.now):
+        return []  # there was news since this nudge was planned
+    tr = work.tr_for(await work.uow.people.get(request.claimer_id), group)
+    return [PrivateMessage(request.claimer_id, tr._(
+        "How is R{number} going? /done R{number} when it is done, or /unclaim R{number} if "
+        "you can't do it after all.", number=request.id))]
+
+
+async def expire(work: Work, job: Job) -> list[Action]:
+    request = await work.uow.requests.get(job.ref_id)
+    if request is None:
+        return []
+    group = await work.uow.groups.get(request.group_id)
+    assert group is not None
+    grace = timedelta(hours=number(group, "request_grace_hours", work.defaults))
+    if max(deadline(request), request.changed_at) + grace > work.now:
+        return []  # reopened or changed since: a newer expiry is planned
+    if not await work.uow.requests.change(request.id, ["open", "claimed"], work.now,
+                                          state="expired"):
+        return []
+    await work.uow.audit.add(group.id, None, "request.expired", {"request": request.id},
+                             work.now)
+    await work.uow.jobs.add("request_anonymise", request.id, work.now + timedelta(
+        days=number(group, "retention_days", work.defaults)))
+    actions: list[Action] = [await edit_post(work, request.id)]
+    if request.requester_id:
+        tr = work.tr_for(await work.uow.people.get(request.requester_id), group)
+        actions.append(PrivateMessage(request.requester_id, tr._(
+            "R{number} has expired. If you still need it, /reopen R{number}.",
+            number=request.id)))
+    return actions
+
+
+async def anonymise(work: Work, job: Job) -> list[Action]:
+    request = await work.uow.requests.get(job.ref_id)
+    if request is None or request.state in ("open", "claimed"):
+        return []
+    group = await work.uow.groups.get(request.group_id)
+    assert group is not None
+    if request.changed_at + timedelta(days=number(group, "retention_days", work.defaults)) > (
+            work.now):
+        return []  # reopened and closed again since: a later job does it
+    await work.uow.requests.anonymise(request.id)
+    return []
+
