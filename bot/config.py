@@ -120,6 +120,15 @@ class GroupDefaults:
     timezone: str = _setting("UTC", time_zone)
     founding_hours: int = _setting(24, between(1, 720))
     link_code_minutes: int = _setting(15, between(1, 1440))
+    categories: str = _setting(
+        "food, ride, errand, housing, legal, medical, childcare, other",
+        matches(r"\s*[^,\s]+(\s*,\s*[^,\s]+){1,19}\s*",
+                "must be 2 to 20 one-word categories separated by commas"),
+    )
+    bump_hours: int = _setting(24, between(1, 720))
+    nudge_hours: int = _setting(48, between(1, 720))
+    request_grace_hours: int = _setting(24, between(0, 720))
+    retention_days: int = _setting(90, between(1, 3650))
 
 
 @dataclass(frozen=True)

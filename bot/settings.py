@@ -49,18 +49,18 @@ SETTINGS = {s.key: s for s in (
                "members, at least 1 and at most 3"),
             _vouches, lambda d: "auto"),
     Setting("categories", N_("the kinds of help people can ask for"), _categories,
-            lambda d: "food, ride, errand, housing, legal, medical, childcare, other"),
+            lambda d: _categories(d.categories)),
     Setting("bump_hours", N_("hours after which an unclaimed request is shown again"),
-            _hours(1, 720), lambda d: "24"),
+            _hours(1, 720), lambda d: str(d.bump_hours)),
     Setting("nudge_hours",
             N_("hours without news after which the volunteer on a request is asked how it goes"),
-            _hours(1, 720), lambda d: "48"),
+            _hours(1, 720), lambda d: str(d.nudge_hours)),
     Setting("request_grace_hours",
             N_("hours after its 'needed by' time that an unfinished request expires"),
-            _hours(0, 720), lambda d: "24"),
+            _hours(0, 720), lambda d: str(d.request_grace_hours)),
     Setting("retention_days",
             N_("days after which a closed request is anonymised"), _hours(1, 3650),
-            lambda d: "90"),
+            lambda d: str(d.retention_days)),
 )}
 
 

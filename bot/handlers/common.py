@@ -1,5 +1,6 @@
 """Small questions several handlers ask: is this person on that roster, can I write to them."""
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,6 +11,15 @@ from bot.messages import Action, Button, PrivateMessage, Reply
 from bot.model import Group, Member
 from bot.params import BadArgument
 from bot.settings import categories
+
+# The colon that ends the head of a one-line form, not the one inside "10:00".
+FORM_COLON = re.compile(r"(?<!\d):|:(?!\d)")
+
+
+def split_form(line: str) -> tuple[str, str, str]:
+    """'food Eastside by friday 10:00: bread' → ('food Eastside by friday 10:00', ':', 'bread')."""
+    head, *what = FORM_COLON.split(line, maxsplit=1)
+    return (head, ":", what[0]) if what else (head, "", "")
 
 
 async def active_member(ctx: Context, group_id: int) -> Member | None:

@@ -4,7 +4,7 @@ import re
 
 from bot.context import Context, Work
 from bot.dates import NO_END, parse_when
-from bot.handlers.common import active_member, chosen_group, handle_of, privately
+from bot.handlers.common import active_member, chosen_group, handle_of, privately, split_form
 from bot.handlers.requests import matching_requests
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
@@ -21,7 +21,7 @@ def parse_offer_line(line: str) -> dict[str, str]:
     """'food Eastside until saturday: 10 loaves' → raw answers; empty starts the dialog."""
     if not line.strip():
         return {}
-    head, colon, what = line.partition(":")
+    head, colon, what = split_form(line)
     words = head.split()
     if not colon or len(words) < 2 or not what.strip():
         raise BadArgument(N_("Write it like this: food Eastside until saturday: 10 loaves of "

@@ -10,7 +10,14 @@ from datetime import datetime, timedelta
 
 from bot.context import Context, Work
 from bot.dates import parse_when
-from bot.handlers.common import active_member, chosen_group, handle_of, privately, reachable
+from bot.handlers.common import (
+    active_member,
+    chosen_group,
+    handle_of,
+    privately,
+    reachable,
+    split_form,
+)
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
 from bot.model import Group, HelpRequest, Job, Offer, Person, RequestState
@@ -29,7 +36,7 @@ def parse_request_line(line: str) -> dict[str, str]:
     """'food Eastside by friday: 2 boxes' → raw answers; an empty line starts the dialog."""
     if not line.strip():
         return {}
-    head, colon, what = line.partition(":")
+    head, colon, what = split_form(line)
     words = [w for w in head.split() if w.casefold() not in URGENT_WORDS]
     if not colon or len(words) < 2 or not what.strip():
         raise BadArgument(N_("Write it like this: food Eastside by friday: 2 boxes for a "

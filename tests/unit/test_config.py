@@ -494,3 +494,11 @@ def test_example_file_names_every_env_variable():
         for setting in dataclasses.fields(section.type):
             if "env" in setting.metadata:
                 assert setting.metadata["env"] in text
+
+
+def test_group_categories_must_be_a_list_of_single_words(tmp_path: Path) -> None:
+    path = tmp_path / "minga.toml"
+    path.write_text('[groups]\ncategories = "food only"\n')
+    _, problems = load_config(path, {})
+    assert [p.key for p in problems] == ["groups.categories"]
+    assert "2 to 20 one-word categories" in problems[0].message

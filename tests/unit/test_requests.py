@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.config import GroupDefaults
 from bot.messages import Message
 from tests.harness import Harness, Seen, text
 
@@ -255,3 +256,23 @@ async def test_closed_requests_are_anonymised_after_the_retention(asked: Harness
 async def test_unknown_or_malformed_numbers(group: Harness) -> None:
     assert text(await group.say("Ben", "/claim R99")) == "There is no request R99."
     assert "'R1x' is not a number like R17." in text(await group.say("Ben", "/claim R1x"))
+
+
+async def test_an_operator_sets_the_defaults_every_group_starts_with(group: Harness) -> None:
+    group.defaults = GroupDefaults(bump_hours=2, categories="food, books")
+    assert "has no category 'ride'" in text(
+        await group.say("Eli", "/request ride Eastside: a lift", group=None))
+    await group.say("Eli", "/request books Eastside: a dictionary", group=None)
+    group.clock.advance(hours=2)
+    assert [s.text.splitlines()[0] for s in await group.fire_due()] == [
+        "Still waiting for someone:"]
+    await group.say("Ana", "/set bump_hours 30")  # a group's own choice wins
+    await group.say("Eli", "/request food Eastside: bread", group=None)
+    group.clock.advance(hours=2)
+    assert await group.fire_due() == []
+
+
+async def test_a_time_with_a_colon_in_the_one_line_form(group: Harness) -> None:
+    seen = await group.say("Eli", "/request ride Westside by friday 10:00: a lift to the clinic",
+                           group=None)
+    assert seen[0].text == "R1 · ride · Westside · by Fri 6 Mar 10:00 · a lift to the clinic"
