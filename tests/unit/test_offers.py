@@ -125,3 +125,11 @@ async def test_mine_shows_what_i_asked_help_with_and_offer(group: Harness) -> No
     assert "You are helping with:\nR2" in mine and "(being helped)" in mine
     assert "Your offers:\nO1" in mine
     assert "You have no requests" in text(await group.say("Dev", "/mine", group=None))
+
+
+async def test_an_ended_offer_cannot_end_again_nor_be_taken(group: Harness) -> None:
+    await group.say("Dev", BREAD, group=None)
+    await group.say("Dev", "/close O1", group=None)
+    assert text(await group.say("Dev", "/close O1", group=None)) == "O1 has already ended."
+    assert text(await group.press("Eli", "take 1")) == (
+        "Sorry, O1 has all been taken or has ended.")

@@ -276,3 +276,19 @@ async def test_a_time_with_a_colon_in_the_one_line_form(group: Harness) -> None:
     seen = await group.say("Eli", "/request ride Westside by friday 10:00: a lift to the clinic",
                            group=None)
     assert seen[0].text == "R1 · ride · Westside · by Fri 6 Mar 10:00 · a lift to the clinic"
+
+
+@pytest.mark.parametrize(("who", "typed", "answer"), [
+    ("Ben", "/reopen R1", "Only the person who asked can reopen R1."),
+    ("Eli", "/reopen R1", "R1 is open, so that is not possible now."),
+    ("Eli", "/msg R1 hello?", "Messages about R1 go between the person who asked and the "
+                              "volunteer who helps."),
+    ("Ben", "/done R1", "Only the person who asked or the volunteer can mark R1 done."),
+    ("Ben", "/unclaim R1", "R1 is open, so that is not possible now."),
+    ("Eli", "/request food Eastside by friday: " + "x" * 1001,
+     "That is too long: at most 1000 characters, please."),
+])
+async def test_more_refusals_that_change_nothing(asked: Harness, who: str, typed: str,
+                                                 answer: str) -> None:
+    assert answer in text(await asked.say(who, typed, group=None))
+    assert text(await asked.say("Ben", "/requests")) == "1 open request:\n" + POST
