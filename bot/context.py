@@ -9,7 +9,7 @@ from babel.support import Translations
 
 from bot.config import GroupDefaults
 from bot.i18n import Translator, pick_language, translator
-from bot.messages import Sender
+from bot.messages import PrivateMessage, Sender
 from bot.model import ChatRecord, Group, Person
 from bot.ports import UnitOfWork
 from bot.settings import setting
@@ -29,6 +29,18 @@ class Work:
 
     def group_tr(self, group: Group) -> Translator:
         return translator(self.catalogs, setting(group, "language", self.defaults))
+
+    async def load_group(self, group_id: int) -> Group:
+        """A group that must exist (a request or offer points to it)."""
+        group = await self.uow.groups.get(group_id)
+        assert group is not None, group_id
+        return group
+
+    async def tell(self, person_id: int, group: Group | None, message: str,
+                   **values: object) -> PrivateMessage:
+        """A private message in the person's own language; `message` is marked with N_."""
+        tr = self.tr_for(await self.uow.people.get(person_id), group)
+        return PrivateMessage(person_id, tr._(message, **values))
 
     def tr_for(self, person: Person, group: Group | None = None) -> Translator:
         """A person's own language; else the group's; else the default."""

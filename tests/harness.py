@@ -111,3 +111,7 @@ class Harness:
 
 def text(seen: list[Seen]) -> str:
     return "\n".join(s.text for s in seen)
+
+
+def in_chat(seen: list[Seen], chat_id: str) -> str:
+    return "\n".join(s.text for s in seen if s.chat_id == chat_id)

@@ -85,8 +85,7 @@ async def post_of(work: Work, request: HelpRequest, group: Group
 async def edit_post(work: Work, request_id: int) -> Edit:
     request = await work.uow.requests.get(request_id)
     assert request is not None
-    group = await work.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await work.load_group(request.group_id)
     return Edit(group.id, f"request:{request.id}", *await post_of(work, request, group))
 
 
@@ -140,8 +139,7 @@ async def matching_offers(ctx: Context, request: HelpRequest) -> list[Action]:
             continue
         if await ctx.uow.offers.record_match(request.id, offer.id):
             tr = ctx.tr_for(await ctx.uow.people.get(offer.offerer_id))
-            group = await ctx.uow.groups.get(request.group_id)
-            assert group is not None
+            group = await ctx.load_group(request.group_id)
             notices.append(PrivateMessage(offer.offerer_id, "\n".join((
                 tr._("A new request may fit your offer O{offer}:", offer=offer.id),
                 request_line(tr, request, ctx.zone(group), None))),
@@ -193,8 +191,7 @@ async def _taken_by(ctx: Context, request: HelpRequest) -> list[Action]:
 async def claim(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
     tr = ctx.tr
-    group = await ctx.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await ctx.load_group(request.group_id)
     if request.requester_id == ctx.person.id:
         return [Reply(tr._("R{number} is your own request.", number=request.id))]
     if request.state != "open":
@@ -232,8 +229,7 @@ async def _tell_both(ctx: Context, request: HelpRequest) -> list[Action]:
 
 async def unclaim(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
-    group = await ctx.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await ctx.load_group(request.group_id)
     stale = request.changed_at + timedelta(hours=number(group, "nudge_hours", ctx.defaults))
     member = await active_member(ctx, group.id)
     may = request.claimer_id == ctx.person.id or (
@@ -256,10 +252,9 @@ async def unclaim(ctx: Context, args: Args) -> list[Action]:
                              number=request.id)),
         Reply(ctx.tr._("R{number} is open again.", number=request.id))]
     if request.requester_id:
-        atr = ctx.tr_for(await ctx.uow.people.get(request.requester_id))
-        actions.append(PrivateMessage(request.requester_id, atr._(
-            "The volunteer can't help with R{number} after all. It is open again for others.",
-            number=request.id)))
+        actions.append(await ctx.tell(request.requester_id, group, N_(
+            "The volunteer can't help with R{number} after all. It is open again for others."),
+            number=request.id))
     return actions
 
 
@@ -279,8 +274,7 @@ async def done(ctx: Context, args: Args) -> list[Action]:
     if ctx.person.id not in (request.requester_id, request.claimer_id):
         return [Reply(ctx.tr._("Only the person who asked or the volunteer can mark "
                                "R{number} done.", number=request.id))]
-    group = await ctx.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await ctx.load_group(request.group_id)
     if not await _close(ctx, request, group, "done", ["open", "claimed"]):
         return _refuse_state(ctx, request)
     other = request.claimer_id if ctx.person.id == request.requester_id else (
@@ -290,9 +284,8 @@ async def done(ctx: Context, args: Args) -> list[Action]:
         "\n" + ctx.tr._("You can leave a word of thanks with /thanks R{number} <text>.",
                         number=request.id) if ctx.person.id == request.requester_id else ""))]
     if other:
-        otr = ctx.tr_for(await ctx.uow.people.get(other))
-        actions.append(PrivateMessage(other, otr._("R{number} is marked done.",
-                                                   number=request.id)))
+        actions.append(await ctx.tell(other, group, N_("R{number} is marked done."),
+                                      number=request.id))
     return actions
 
 
@@ -308,9 +301,9 @@ async def thanks(ctx: Context, args: Args) -> list[Action]:
                              Reply(ctx.tr._("Your thanks are on the post of R{number}.",
                                             number=request.id))]
     if request.claimer_id:
-        ctr = ctx.tr_for(await ctx.uow.people.get(request.claimer_id))
-        actions.append(PrivateMessage(request.claimer_id, ctr._(
-            "Thanks for R{number}: “{text}”", number=request.id, text=args["text"])))
+        actions.append(await ctx.tell(request.claimer_id, None, N_("Thanks for R{number}: "
+                                                                   "“{text}”"),
+                                      number=request.id, text=args["text"]))
     return actions
 
 
@@ -319,17 +312,15 @@ async def cancel_request(ctx: Context, number_: int) -> list[Action]:
     if ctx.person.id != request.requester_id:
         return [Reply(ctx.tr._("Only the person who asked can cancel R{number}.",
                                number=request.id))]
-    group = await ctx.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await ctx.load_group(request.group_id)
     if not await _close(ctx, request, group, "cancelled", ["open", "claimed"]):
         return _refuse_state(ctx, request)
     actions: list[Action] = [await edit_post(ctx, request.id),
                              Reply(ctx.tr._("R{number} is cancelled.", number=request.id))]
     if request.claimer_id:
-        ctr = ctx.tr_for(await ctx.uow.people.get(request.claimer_id))
-        actions.append(PrivateMessage(request.claimer_id, ctr._(
-            "R{number} was cancelled by the person who asked. Thank you all the same!",
-            number=request.id)))
+        actions.append(await ctx.tell(request.claimer_id, group, N_(
+            "R{number} was cancelled by the person who asked. Thank you all the same!"),
+            number=request.id))
     return actions
 
 
@@ -341,8 +332,7 @@ async def reopen(ctx: Context, args: Args) -> list[Action]:
     if not await ctx.uow.requests.change(request.id, ["cancelled", "expired", "done"], ctx.now,
                                          state="open", claimer_id=None, thanks=None):
         return _refuse_state(ctx, request)
-    group = await ctx.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await ctx.load_group(request.group_id)
     await ctx.uow.audit.add(group.id, ctx.person.id, "request.reopen", {"request": request.id},
                             ctx.now)
     reopened = await ctx.uow.requests.get(request.id)
@@ -379,8 +369,7 @@ async def bump(work: Work, job: Job) -> list[Action]:
     request = await work.uow.requests.get(job.ref_id)
     if request is None or request.state != "open":
         return []
-    group = await work.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await work.load_group(request.group_id)
     tr = work.group_tr(group)
     text, buttons = await post_of(work, request, group)
     return [Post(group.id, tr._("Still waiting for someone:") + "\n" + text, buttons)]
@@ -390,23 +379,20 @@ async def nudge(work: Work, job: Job) -> list[Action]:
     request = await work.uow.requests.get(job.ref_id)
     if request is None or request.state != "claimed" or request.claimer_id is None:
         return []
-    group = await work.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await work.load_group(request.group_id)
     if request.changed_at + timedelta(hours=number(group, "nudge_hours", work.defaults)) > (
             work.now):
         return []  # there was news since this nudge was planned
-    tr = work.tr_for(await work.uow.people.get(request.claimer_id), group)
-    return [PrivateMessage(request.claimer_id, tr._(
+    return [await work.tell(request.claimer_id, group, N_(
         "How is R{number} going? /done R{number} when it is done, or /unclaim R{number} if "
-        "you can't do it after all.", number=request.id))]
+        "you can't do it after all."), number=request.id)]
 
 
 async def expire(work: Work, job: Job) -> list[Action]:
     request = await work.uow.requests.get(job.ref_id)
     if request is None:
         return []
-    group = await work.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await work.load_group(request.group_id)
     grace = timedelta(hours=number(group, "request_grace_hours", work.defaults))
     if max(deadline(request), request.changed_at) + grace > work.now:
         return []  # reopened or changed since: a newer expiry is planned
@@ -419,10 +405,9 @@ async def expire(work: Work, job: Job) -> list[Action]:
         days=number(group, "retention_days", work.defaults)))
     actions: list[Action] = [await edit_post(work, request.id)]
     if request.requester_id:
-        tr = work.tr_for(await work.uow.people.get(request.requester_id), group)
-        actions.append(PrivateMessage(request.requester_id, tr._(
-            "R{number} has expired. If you still need it, /reopen R{number}.",
-            number=request.id)))
+        actions.append(await work.tell(request.requester_id, group, N_(
+            "R{number} has expired. If you still need it, /reopen R{number}."),
+            number=request.id))
     return actions
 
 
@@ -430,8 +415,7 @@ async def anonymise(work: Work, job: Job) -> list[Action]:
     request = await work.uow.requests.get(job.ref_id)
     if request is None or request.state in ("open", "claimed"):
         return []
-    group = await work.uow.groups.get(request.group_id)
-    assert group is not None
+    group = await work.load_group(request.group_id)
     if request.changed_at + timedelta(days=number(group, "retention_days", work.defaults)) > (
             work.now):
         return []  # reopened and closed again since: a later job does it

@@ -2,22 +2,15 @@
 
 import pytest
 
-from tests.harness import Harness, Seen, text
+from tests.harness import Harness, in_chat, text
 
 BREAD = "/offer food Eastside until saturday: 3 loaves of bread"
 
 
-def in_chat(seen: list[Seen], chat_id: str) -> str:
-    return "\n".join(s.text for s in seen if s.chat_id == chat_id)
 
-
-@pytest.fixture
-async def group(bot: Harness) -> Harness:
-    await bot.setup_group()
-    await bot.say("Eli", "/join")
-    for who in ("Eli", "Ben", "Dev"):
-        await bot.say(who, "/start", group=None)
-    return bot
+@pytest.fixture(autouse=True)
+async def dev_can_be_told(group: Harness) -> None:
+    await group.say("Dev", "/start", group=None)
 
 
 async def test_an_offer_is_posted_and_counted(group: Harness) -> None:

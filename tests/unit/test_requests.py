@@ -4,24 +4,11 @@ import pytest
 
 from bot.config import GroupDefaults
 from bot.messages import Message
-from tests.harness import Harness, Seen, text
+from tests.harness import Harness, in_chat, text
 
 ASK = "/request food Eastside by friday: 2 boxes for a family of 4"
 POST = "R1 · food · Eastside · by Fri 6 Mar 18:00 · 2 boxes for a family of 4"
 
-
-def in_chat(seen: list[Seen], chat_id: str) -> str:
-    return "\n".join(s.text for s in seen if s.chat_id == chat_id)
-
-
-@pytest.fixture
-async def group(bot: Harness) -> Harness:
-    """Free Food with four trusted founders; Eli (a newcomer), Ben and Chioma talked privately."""
-    await bot.setup_group()
-    await bot.say("Eli", "/join")
-    for who in ("Eli", "Ben", "Chioma"):
-        await bot.say(who, "/start", group=None)
-    return bot
 
 
 @pytest.fixture
