@@ -140,8 +140,6 @@ class Requests(Protocol):
                      category: str | None, area: str | None) -> list[HelpRequest]: ...
     async def of_person(self, person_id: int) -> list[HelpRequest]:
         """Requests this person made or claimed, newest first."""
-    async def closed_before(self, moment: datetime) -> list[HelpRequest]:
-        """Closed requests not yet anonymised whose last change is older than `moment`."""
     async def anonymise(self, request_id: int) -> None: ...
 
 

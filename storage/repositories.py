@@ -491,7 +491,6 @@ def _record(cls: type[R], row: Any) -> R:
     return cls(**{f.name: row._mapping[f.name] for f in fields(cls)})  # type: ignore[arg-type]
 
 
-CLOSED: tuple[RequestState, ...] = ("done", "cancelled", "expired")
 
 
 class SqlRequests(Repository):
@@ -528,12 +527,6 @@ class SqlRequests(Repository):
         rows = await self.conn.execute(select(RequestRow.__table__).where(
             or_(RequestRow.requester_id == person_id, RequestRow.claimer_id == person_id),
         ).order_by(RequestRow.id.desc()))
-        return [_record(HelpRequest, r) for r in rows]
-
-    async def closed_before(self, moment: datetime) -> list[HelpRequest]:
-        rows = await self.conn.execute(select(RequestRow.__table__).where(
-            RequestRow.state.in_(CLOSED), RequestRow.anonymised.is_(False),
-            RequestRow.changed_at < moment).order_by(RequestRow.id))
         return [_record(HelpRequest, r) for r in rows]
 
     async def anonymise(self, request_id: int) -> None:

@@ -170,6 +170,13 @@ async def _request(ctx: Context, number_: int) -> HelpRequest:
     return request
 
 
+async def _asker_only(ctx: Context, number_: int, refusal: str) -> HelpRequest:
+    request = await _request(ctx, number_)
+    if ctx.person.id != request.requester_id:
+        raise BadArgument(refusal, number=request.id)
+    return request
+
+
 def _refuse_state(ctx: Context, request: HelpRequest) -> list[Action]:
     return [Reply(ctx.tr._("R{number} is {state}, so that is not possible now.",
                            number=request.id, state=ctx.tr._(STATE_WORDS[request.state])))]
@@ -290,10 +297,8 @@ async def done(ctx: Context, args: Args) -> list[Action]:
 
 
 async def thanks(ctx: Context, args: Args) -> list[Action]:
-    request = await _request(ctx, args["request"])
-    if ctx.person.id != request.requester_id:
-        return [Reply(ctx.tr._("Only the person who asked can thank for R{number}.",
-                               number=request.id))]
+    request = await _asker_only(ctx, args["request"], N_("Only the person who asked can thank for "
+                                               "R{number}."))
     if not await ctx.uow.requests.change(request.id, ["done"], ctx.now, thanks=args["text"]):
         return [Reply(ctx.tr._("Thanks can be given once R{number} is done: /done R{number}.",
                                number=request.id))]
@@ -308,10 +313,8 @@ async def thanks(ctx: Context, args: Args) -> list[Action]:
 
 
 async def cancel_request(ctx: Context, number_: int) -> list[Action]:
-    request = await _request(ctx, number_)
-    if ctx.person.id != request.requester_id:
-        return [Reply(ctx.tr._("Only the person who asked can cancel R{number}.",
-                               number=request.id))]
+    request = await _asker_only(ctx, number_, N_("Only the person who asked can cancel "
+                                               "R{number}."))
     group = await ctx.load_group(request.group_id)
     if not await _close(ctx, request, group, "cancelled", ["open", "claimed"]):
         return _refuse_state(ctx, request)
@@ -325,10 +328,8 @@ async def cancel_request(ctx: Context, number_: int) -> list[Action]:
 
 
 async def reopen(ctx: Context, args: Args) -> list[Action]:
-    request = await _request(ctx, args["request"])
-    if ctx.person.id != request.requester_id:
-        return [Reply(ctx.tr._("Only the person who asked can reopen R{number}.",
-                               number=request.id))]
+    request = await _asker_only(ctx, args["request"], N_("Only the person who asked can reopen "
+                                               "R{number}."))
     if not await ctx.uow.requests.change(request.id, ["cancelled", "expired", "done"], ctx.now,
                                          state="open", claimer_id=None, thanks=None):
         return _refuse_state(ctx, request)
