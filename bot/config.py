@@ -129,6 +129,10 @@ class GroupDefaults:
     nudge_hours: int = _setting(48, between(1, 720))
     request_grace_hours: int = _setting(24, between(0, 720))
     retention_days: int = _setting(90, between(1, 3650))
+    weeks_ahead: int = _setting(4, between(1, 12))
+    coverage_hours: int = _setting(48, between(13, 336))
+    pickup_grace_minutes: int = _setting(30, between(0, 720))
+    pickup_names: str = _setting("numbers", one_of("numbers", "names"))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What a handler gets: the unit of work, the time, who is speaking, where, and in which words."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -9,7 +9,7 @@ from babel.support import Translations
 
 from bot.config import GroupDefaults
 from bot.i18n import Translator, pick_language, translator
-from bot.messages import PrivateMessage, Sender
+from bot.messages import Button, PrivateMessage, Sender
 from bot.model import ChatRecord, Group, Person
 from bot.ports import UnitOfWork
 from bot.settings import setting
@@ -26,6 +26,7 @@ class Work:
     now: datetime
     defaults: GroupDefaults
     catalogs: Mapping[str, Translations]
+    late: bool = field(default=False, kw_only=True)  # a job running after its time
 
     def group_tr(self, group: Group) -> Translator:
         return translator(self.catalogs, setting(group, "language", self.defaults))
@@ -37,10 +38,12 @@ class Work:
         return group
 
     async def tell(self, person_id: int, group: Group | None, message: str,
-                   **values: object) -> PrivateMessage:
-        """A private message in the person's own language; `message` is marked with N_."""
+                   buttons: Sequence[tuple[str, str]] = (), **values: object) -> PrivateMessage:
+        """A private message in the person's own language; `message` and the buttons'
+        labels (label, data) are marked with N_."""
         tr = self.tr_for(await self.uow.people.get(person_id), group)
-        return PrivateMessage(person_id, tr._(message, **values))
+        return PrivateMessage(person_id, tr._(message, **values),
+                              tuple(Button(tr._(label), data) for label, data in buttons))
 
     def tr_for(self, person: Person, group: Group | None = None) -> Translator:
         """A person's own language; else the group's; else the default."""

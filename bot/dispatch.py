@@ -135,7 +135,8 @@ async def _press(ctx: Context, data: str) -> tuple[str, list[Action]]:
         if dialog is None:
             return "button:stale", [Reply(ctx.tr._("That question was already answered or "
                                                    "stopped."))]
-        return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, data[1:])
+        return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, data[1:],
+                                                                 pressed=True)
     name, _, args = data.partition(" ")
     return _kind("button", name, ctx.commands), await run_command(ctx, CommandLine(name, args))
 

@@ -2,12 +2,12 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -58,6 +58,12 @@ class Translator:
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.language)
+
+    def day(self, day: date) -> str:
+        return format_date(day, "EEE d MMM", locale=self.language)
+
+    def clock(self, moment: datetime, zone: str) -> str:
+        return format_datetime(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=self.language)
 
     def when(self, moment: datetime, zone: str) -> str:
         return format_datetime(moment, "EEE d MMM HH:mm", tzinfo=ZoneInfo(zone),

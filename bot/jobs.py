@@ -2,11 +2,11 @@
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from bot.context import Work
-from bot.handlers import offers, requests
+from bot.handlers import offers, pickups, reminders, requests, shifts
 from bot.handlers.groups import founding_closed
 from bot.messages import Action
 from bot.model import Job, JobOutcome
@@ -20,6 +20,8 @@ ON_TIME = timedelta(minutes=1)  # later than this counts as late
 class JobKind:
     run: Callable[[Work, Job], Awaitable[list[Action]]]
     useful_for: timedelta | None  # how late it is still worth doing; None: however late
+    # The moment after which it is useless whatever its lateness (a reminder: the start).
+    deadline: Callable[[Work, Job], Awaitable[datetime | None]] | None = None
 
 
 JOB_KINDS = {
@@ -29,6 +31,14 @@ JOB_KINDS = {
     "request_expire": JobKind(requests.expire, useful_for=None),
     "request_anonymise": JobKind(requests.anonymise, useful_for=None),
     "offer_expire": JobKind(offers.expire, useful_for=None),
+    "shift_post": JobKind(shifts.post_job, useful_for=None, deadline=shifts.shift_starts),
+    "shift_coverage": JobKind(shifts.coverage, useful_for=None, deadline=shifts.shift_starts),
+    "shift_extend": JobKind(shifts.extend, useful_for=None),
+    "shift_reminder": JobKind(reminders.remind, useful_for=None, deadline=reminders.starts),
+    "swap_expire": JobKind(shifts.swap_expired, useful_for=None),
+    "pickup_reminder": JobKind(pickups.remind, useful_for=None,
+                               deadline=pickups.window_starts),
+    "pickup_close": JobKind(pickups.close, useful_for=None),
 }
 
 
@@ -46,8 +56,13 @@ async def run_job(work: Work, job_id: int) -> list[Action]:
         return []
     kind = JOB_KINDS[job.kind]
     result = outcome(kind, work.now - job.due_at)
+    deadline = await kind.deadline(work, job) if kind.deadline else None
+    if deadline is not None and work.now >= deadline:
+        result = "missed"
     # Compare-and-set: of two schedulers or a restart, only one gets past this line.
     if not await work.uow.jobs.finish(job.id, result, work.now):
         return []
     log.info("job=%s id=%d outcome=%s", job.kind, job.id, result)
-    return [] if result == "missed" else await kind.run(work, job)
+    if result == "missed":
+        return []
+    return await kind.run(replace(work, late=result == "late"), job)

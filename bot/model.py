@@ -9,7 +9,7 @@ from bot.messages import Button, ChatKind
 
 MemberStatus = Literal["newcomer", "trusted", "left"]
 LinkKind = Literal["chat", "identity"]
-JobOutcome = Literal["sent", "late", "missed"]
+JobOutcome = Literal["sent", "late", "missed", "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -161,3 +161,98 @@ class Take:
     person_id: int | None
     created_at: datetime
     handed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What recurs: "Box distribution, Saturdays 10:00-13:00, 4 packers, 6 at the table"."""
+
+    id: int
+    group_id: int
+    name: str
+    kind: Literal["shift", "collection"]  # a collection is a donor pickup
+    weekday: int  # 0 is Monday
+    start: str  # local wall time "HH:MM" in the group's zone
+    minutes: int
+    weekly: bool
+    roles: tuple[tuple[str, int], ...]
+    state: Literal["active", "cancelled"]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RolePlaces:
+    role: str
+    places: int
+    taken: int
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One occurrence of an activity, shown as S45."""
+
+    id: int
+    activity_id: int
+    group_id: int
+    name: str
+    kind: Literal["shift", "collection"]
+    starts_at: datetime
+    ends_at: datetime
+    state: Literal["scheduled", "cancelled"]
+    roles: tuple[RolePlaces, ...]
+    posted: bool = False
+
+
+@dataclass(frozen=True)
+class Signup:
+    id: int
+    shift_id: int
+    role: str
+    person_id: int
+    name: str
+    state: Literal["in", "waiting"]
+    giving_away: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Swap:
+    """A trade of places: `signup_id` for `other_signup_id` (chosen by the partner)."""
+
+    id: int
+    signup_id: int
+    other_signup_id: int | None
+    wanted_shift_id: int | None
+    partner_id: int | None
+    state: Literal["asked", "offered", "done", "declined", "expired"]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Prefs:
+    person_id: int
+    hours: tuple[int, ...]  # reminders this many hours before; empty: none
+    quiet_from: int | None  # local hours when nothing is sent, from..to
+    quiet_to: int | None
+
+
+@dataclass(frozen=True)
+class PickupSlot:
+    id: int
+    group_id: int
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    boxes: int
+    booked: int
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A recipient's box in a pickup window, shown as B7."""
+
+    id: int
+    slot_id: int
+    person_id: int | None
+    state: Literal["booked", "collected", "missed", "cancelled"]
+    created_at: datetime

@@ -6,7 +6,9 @@ from typing import Any, Protocol, Self
 
 from bot.messages import Button, Chat, Sender
 from bot.model import (
+    Activity,
     AuditEntry,
+    Booking,
     ChatRecord,
     Dialog,
     Group,
@@ -22,7 +24,12 @@ from bot.model import (
     OfferState,
     OutboxMessage,
     Person,
+    PickupSlot,
+    Prefs,
     RequestState,
+    Shift,
+    Signup,
+    Swap,
     Take,
 )
 
@@ -119,6 +126,8 @@ class Jobs(Protocol):
     async def pending(self) -> list[Job]: ...
     async def finish(self, job_id: int, outcome: JobOutcome, now: datetime) -> bool:
         """Compare-and-set: True only for the one caller that finished it."""
+    async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
+        """Pending rows of these kinds for this row will not run (their time changed)."""
 
 
 class Links(Protocol):
@@ -160,6 +169,64 @@ class Offers(Protocol):
         """False if this pair was matched before: at most one notice per pair."""
 
 
+class Shifts(Protocol):
+    async def add_activity(self, activity: Activity) -> Activity: ...
+    async def get_activity(self, activity_id: int) -> Activity | None: ...
+    async def set_activity(self, activity_id: int, **values: Any) -> None: ...
+    async def add(self, activity: Activity, starts_at: datetime, ends_at: datetime) -> Shift: ...
+    async def get(self, shift_id: int) -> Shift | None: ...
+    async def of_activity(self, activity_id: int, after: datetime) -> list[Shift]:
+        """Scheduled occurrences starting after `after`, soonest first."""
+    async def latest(self, activity_id: int) -> Shift | None:
+        """The last occurrence made so far, cancelled or not."""
+    async def between(self, group_ids: Sequence[int], start: datetime,
+                      end: datetime) -> list[Shift]: ...
+    async def change(self, shift_id: int, **values: Any) -> None:
+        """Times or the posted mark; cancelling goes through `cancel`."""
+    async def cancel(self, shift_id: int) -> bool: ...
+    async def signups(self, shift_id: int) -> list[Signup]:
+        """Everyone on a shift: those in, then the waitlist, each in order of signing up."""
+    async def signup_of(self, shift_id: int, person_id: int) -> Signup | None: ...
+    async def get_signup(self, signup_id: int) -> Signup | None: ...
+    async def take_place(self, shift_id: int, role: str, person_id: int,
+                         now: datetime) -> Signup | None:
+        """A place if one is free (conditional update); None when the role is full."""
+    async def wait(self, shift_id: int, role: str, person_id: int, now: datetime) -> Signup: ...
+    async def release(self, signup: Signup) -> Signup | None:
+        """Withdraw; a place that frees goes to the first on its waitlist, who is returned."""
+    async def give_away(self, signup_id: int, on: bool) -> bool: ...
+    async def hand_over(self, signup_id: int, giver_id: int, taker_id: int) -> bool:
+        """The place of a giveaway moves to the taker, once (conditional update)."""
+    async def of_person(self, person_id: int, after: datetime) -> list[tuple[Signup, Shift]]: ...
+    async def busy(self, person_id: int, starts_at: datetime, ends_at: datetime,
+                   except_shift: int | None = None) -> Shift | None:
+        """A shift of this person's that overlaps the given time, if any."""
+    async def add_swap(self, swap: Swap) -> Swap: ...
+    async def get_swap(self, swap_id: int) -> Swap | None: ...
+    async def change_swap(self, swap_id: int, states: Sequence[str], **values: Any) -> bool: ...
+    async def exchange(self, first: Signup, second: Signup) -> bool:
+        """Both places change hands at once, or neither (if either moved meanwhile)."""
+    async def prefs(self, person_id: int) -> Prefs | None: ...
+    async def set_prefs(self, prefs: Prefs) -> None: ...
+
+
+class Pickups(Protocol):
+    async def add_slot(self, slot: PickupSlot) -> PickupSlot: ...
+    async def get_slot(self, slot_id: int) -> PickupSlot | None: ...
+    async def slots(self, group_ids: Sequence[int], start: datetime,
+                    end: datetime) -> list[PickupSlot]: ...
+    async def book(self, slot_id: int, person_id: int, now: datetime) -> Booking | None:
+        """A box if one is left (conditional update); None when the window is full."""
+    async def get(self, booking_id: int) -> Booking | None: ...
+    async def of_person(self, person_id: int, after: datetime) -> list[Booking]: ...
+    async def of_slot(self, slot_id: int) -> list[Booking]: ...
+    async def change(self, booking_id: int, states: Sequence[str], state: str) -> bool:
+        """Conditional; a booking leaving "booked" frees its box."""
+    async def wait(self, group_id: int, person_id: int, now: datetime) -> bool: ...
+    async def waiting(self, group_id: int) -> list[int]: ...
+    async def unwait(self, group_id: int, person_id: int) -> None: ...
+
+
 class UnitOfWork(Protocol):
     people: People
     chats: Chats
@@ -173,6 +240,8 @@ class UnitOfWork(Protocol):
     links: Links
     requests: Requests
     offers: Offers
+    shifts: Shifts
+    pickups: Pickups
     new_jobs: list[Job]  # added in this unit; the scheduler learns of them after commit
 
     async def __aenter__(self) -> Self: ...

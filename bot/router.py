@@ -31,6 +31,7 @@ class Command:
     needs_group: bool = False  # only in a chat that belongs to a minga group
     new_group: bool = False  # only in a chat that does not belong to a group yet
     topic: str = ""  # marked with N_; /help lists commands by topic
+    hidden: bool = False  # only reached by buttons: not listed in /help
     # A command with a free-form line (e.g. "/request food Eastside by friday: bread") parses
     # it itself into raw answers; `syntax` (marked with N_) then shows how to write it.
     parse_line: Callable[[str], dict[str, str]] | None = None
@@ -209,12 +210,13 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
     return [await ask(ctx, param, answers)]
 
 
-async def continue_dialog(ctx: Context, dialog: Dialog, text: str) -> list[Action]:
+async def continue_dialog(ctx: Context, dialog: Dialog, text: str, pressed: bool = False
+                          ) -> list[Action]:
     command = ctx.commands[dialog.command]
     param = missing(command, dialog.answers)
     assert param is not None
     options = await param.options(ctx, dialog.answers) if param.options else ()
-    if text.strip().isdigit() and 1 <= int(text) <= len(options):
+    if not pressed and text.strip().isdigit() and 1 <= int(text) <= len(options):
         text = options[int(text) - 1][1]  # the number of a button, typed instead of pressed
     try:
         value = param.parse(text)

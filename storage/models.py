@@ -260,3 +260,116 @@ class MatchRow(Base):
         ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True)
     offer_id: Mapped[int] = mapped_column(
         ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ActivityRow(Base):
+    """A recurring (or one-off) kind of shift: the Saturday box distribution, bread pick-up."""
+
+    __tablename__ = "activities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"),
+                                          index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(12))  # "shift" or "collection" (donor pickup)
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 is Monday
+    start: Mapped[str] = mapped_column(String(5))  # local wall time, "10:00"
+    minutes: Mapped[int] = mapped_column(Integer)
+    weekly: Mapped[bool] = mapped_column(Boolean)
+    roles: Mapped[list[list[Any]]] = mapped_column(JSON)  # [[role, places], ...]
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ShiftRow(Base):
+    __tablename__ = "shifts"
+    __table_args__ = (Index("ix_shifts_when", "group_id", "starts_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"),
+                                             index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(10))
+    posted: Mapped[bool] = mapped_column(Boolean)  # its post is in the group's chats
+
+
+class ShiftRoleRow(Base):
+    """Places per role; `taken` is counted by conditional updates, so no place is sold twice."""
+
+    __tablename__ = "shift_roles"
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    places: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer)
+
+
+class SignupRow(Base):
+    __tablename__ = "signups"
+    __table_args__ = (UniqueConstraint("shift_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(30))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    state: Mapped[str] = mapped_column(String(10))  # "in" or "waiting"
+    giving_away: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SwapRow(Base):
+    __tablename__ = "swaps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("signups.id", ondelete="CASCADE"))
+    other_signup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signups.id", ondelete="CASCADE"))
+    wanted_shift_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shifts.id", ondelete="CASCADE"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PrefsRow(Base):
+    """How a person wants to be reminded."""
+
+    __tablename__ = "reminder_prefs"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    hours: Mapped[str] = mapped_column(String(50))  # "24,2", or "" for none
+    quiet_from: Mapped[int | None] = mapped_column(Integer)  # local hour, 0-23
+    quiet_to: Mapped[int | None] = mapped_column(Integer)
+
+
+class PickupSlotRow(Base):
+    __tablename__ = "pickup_slots"
+    __table_args__ = (Index("ix_pickup_slots_when", "group_id", "starts_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    place: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    boxes: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer)
+
+
+class BookingRow(Base):
+    __tablename__ = "bookings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("pickup_slots.id", ondelete="CASCADE"),
+                                         index=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    state: Mapped[str] = mapped_column(String(10))  # booked, collected, missed, cancelled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PickupWaitRow(Base):
+    """People who wanted a box when none was left; told first when one frees up."""
+
+    __tablename__ = "pickup_waitlist"
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

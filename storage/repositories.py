@@ -461,6 +461,11 @@ class SqlJobs(Repository):
             JobRow.done_at.is_(None)).order_by(JobRow.due_at, JobRow.id))
         return [_job(r) for r in rows]
 
+    async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
+        await self.conn.execute(update(JobRow.__table__).where(
+            JobRow.kind.in_(kinds), JobRow.ref_id == ref_id, JobRow.done_at.is_(None),
+        ).values(done_at=now, outcome="cancelled"))
+
     async def finish(self, job_id: int, outcome: JobOutcome, now: datetime) -> bool:
         result = await self.conn.execute(update(JobRow.__table__).where(
             and_(JobRow.id == job_id, JobRow.done_at.is_(None))).values(
@@ -487,7 +492,7 @@ class SqlLinks(Repository):
         return result.rowcount == 1
 
 
-def _record(cls: type[R], row: Any) -> R:
+def record(cls: type[R], row: Any) -> R:
     return cls(**{f.name: row._mapping[f.name] for f in fields(cls)})  # type: ignore[arg-type]
 
 
@@ -503,7 +508,7 @@ class SqlRequests(Repository):
     async def get(self, request_id: int) -> HelpRequest | None:
         row = (await self.conn.execute(select(RequestRow.__table__).where(
             RequestRow.id == request_id))).one_or_none()
-        return None if row is None else _record(HelpRequest, row)
+        return None if row is None else record(HelpRequest, row)
 
     async def change(self, request_id: int, states: Sequence[RequestState], now: datetime,
                      **values: Any) -> bool:
@@ -521,13 +526,13 @@ class SqlRequests(Repository):
         if area:
             query = query.where(func.lower(RequestRow.area) == area.casefold())
         rows = await self.conn.execute(query.order_by(RequestRow.urgent.desc(), RequestRow.id))
-        return [_record(HelpRequest, r) for r in rows]
+        return [record(HelpRequest, r) for r in rows]
 
     async def of_person(self, person_id: int) -> list[HelpRequest]:
         rows = await self.conn.execute(select(RequestRow.__table__).where(
             or_(RequestRow.requester_id == person_id, RequestRow.claimer_id == person_id),
         ).order_by(RequestRow.id.desc()))
-        return [_record(HelpRequest, r) for r in rows]
+        return [record(HelpRequest, r) for r in rows]
 
     async def anonymise(self, request_id: int) -> None:
         await self.conn.execute(update(RequestRow.__table__).where(
@@ -546,7 +551,7 @@ class SqlOffers(Repository):
     async def get(self, offer_id: int) -> Offer | None:
         row = (await self.conn.execute(select(OfferRow.__table__).where(
             OfferRow.id == offer_id))).one_or_none()
-        return None if row is None else _record(Offer, row)
+        return None if row is None else record(Offer, row)
 
     async def take(self, offer_id: int, person_id: int, now: datetime) -> Take | None:
         offers = OfferRow.__table__
@@ -565,7 +570,7 @@ class SqlOffers(Repository):
     async def get_take(self, take_id: int) -> Take | None:
         row = (await self.conn.execute(select(TakeRow.__table__).where(
             TakeRow.id == take_id))).one_or_none()
-        return None if row is None else _record(Take, row)
+        return None if row is None else record(Take, row)
 
     async def hand_over(self, take_id: int, now: datetime) -> Take | None:
         result = await self.conn.execute(update(TakeRow.__table__).where(
@@ -585,12 +590,12 @@ class SqlOffers(Repository):
             query = query.where(OfferRow.category == category)
         if area:
             query = query.where(func.lower(OfferRow.area) == area.casefold())
-        return [_record(Offer, r) for r in await self.conn.execute(query.order_by(OfferRow.id))]
+        return [record(Offer, r) for r in await self.conn.execute(query.order_by(OfferRow.id))]
 
     async def of_person(self, person_id: int) -> list[Offer]:
         rows = await self.conn.execute(select(OfferRow.__table__).where(
             OfferRow.offerer_id == person_id).order_by(OfferRow.id.desc()))
-        return [_record(Offer, r) for r in rows]
+        return [record(Offer, r) for r in rows]
 
     async def record_match(self, request_id: int, offer_id: int) -> bool:
         return await insert_ignoring_duplicates(self.conn, MatchRow.__table__, {

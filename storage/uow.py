@@ -19,6 +19,7 @@ from storage.repositories import (
     SqlPeople,
     SqlRequests,
 )
+from storage.schedule import SqlPickups, SqlShifts
 
 
 class SqlUnitOfWork:
@@ -45,6 +46,8 @@ class SqlUnitOfWork:
         self.links = SqlLinks(conn)
         self.requests = SqlRequests(conn)
         self.offers = SqlOffers(conn)
+        self.shifts = SqlShifts(conn)
+        self.pickups = SqlPickups(conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

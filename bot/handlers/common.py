@@ -22,6 +22,13 @@ def split_form(line: str) -> tuple[str, str, str]:
     return (head, ":", what[0]) if what else (head, "", "")
 
 
+def find_member(members: list[Member], ref: str) -> list[Member]:
+    """Match '@handle' or a name, ignoring case; several matches mean it was not precise."""
+    wanted = ref.lstrip("@").casefold()
+    by_handle = [m for m in members if m.handle and m.handle.casefold() == wanted]
+    return by_handle or [m for m in members if m.name.casefold() == wanted]
+
+
 async def active_member(ctx: Context, group_id: int) -> Member | None:
     member = await ctx.uow.members.get(group_id, ctx.person.id)
     return member if member is not None and member.status != "left" else None

@@ -65,8 +65,8 @@ async def help_(ctx: Context, args: Args) -> list[Action]:
             lines.append(where)
         return [Reply("\n".join(lines))]
     # What works here, and what is personal: from a group chat, that moves to a private one.
-    here = [c for c in ctx.commands.values() if check_where(ctx, c) is None or (
-        c.where == "private" and ctx.chat.kind == "group")]
+    here = [c for c in ctx.commands.values() if not c.hidden and (
+        check_where(ctx, c) is None or (c.where == "private" and ctx.chat.kind == "group"))]
     lines = [tr._("What you can do here:")]
     for topic in dict.fromkeys(c.topic for c in ctx.commands.values()):
         names = " ".join(f"/{c.name}" for c in here if c.topic == topic)

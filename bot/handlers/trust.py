@@ -1,17 +1,10 @@
 """Trust given by peers: a newcomer becomes trusted once enough trusted members vouch."""
 
 from bot.context import Context
+from bot.handlers.common import find_member
 from bot.messages import Action, Post, PrivateMessage, Reply
-from bot.model import Member
 from bot.router import Args
 from bot.settings import vouches_needed
-
-
-def find_member(members: list[Member], ref: str) -> list[Member]:
-    """Match '@handle' or a name, ignoring case; several matches mean it was not precise."""
-    wanted = ref.lstrip("@").casefold()
-    by_handle = [m for m in members if m.handle and m.handle.casefold() == wanted]
-    return by_handle or [m for m in members if m.name.casefold() == wanted]
 
 
 async def trust(ctx: Context, args: Args) -> list[Action]:

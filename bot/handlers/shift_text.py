@@ -1,0 +1,12 @@
+"""How a shift is named in messages: S45 · Box distribution · Sat 7 Mar 10:00–13:00."""
+
+from bot.i18n import Translator
+from bot.model import Shift
+
+
+def span(tr: Translator, shift: Shift, zone: str) -> str:
+    return f"{tr.when(shift.starts_at, zone)}–{tr.clock(shift.ends_at, zone)}"
+
+
+def title(tr: Translator, shift: Shift, zone: str) -> str:
+    return f"S{shift.id} · {shift.name} · {span(tr, shift, zone)}"

@@ -1,0 +1,696 @@
+"""Shifts: activities with roles and places, sign-ups with a waitlist, giveaways and swaps.
+
+A place is taken by a conditional update on the role's count, so the last place goes to
+one person. Times are wall times in the group's zone, turned into instants day by day,
+so a weekly 10:00 stays 10:00 across a change of the clocks.
+"""
+
+import shlex
+from datetime import date, datetime, time, timedelta
+
+from bot.context import Context, Work
+from bot.handlers import offers
+from bot.handlers.common import active_member, find_member
+from bot.handlers.reminders import cancel_reminders, schedule_reminders
+from bot.handlers.shift_text import span, title
+from bot.i18n import N_, Translator
+from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
+from bot.model import Activity, Group, Job, Shift, Signup, Swap
+from bot.params import BadArgument, reference
+from bot.router import Args
+from bot.settings import number
+from bot.times import (
+    Moment,
+    clock,
+    local_date,
+    local_time,
+    next_weekday,
+    time_range,
+    wall,
+    weekday,
+)
+
+WEEK = timedelta(days=7)
+POST_AHEAD = timedelta(days=6)  # a shift is posted in the group the week before it
+LAST_CALL = timedelta(hours=12)  # the second coverage alert
+FLAGS = {"weekly": "weekly", "semanal": "weekly", "collection": "collection",
+         "recogida": "collection", "all": "all", "todas": "all"}
+
+
+# --- what the group sees ---------------------------------------------------------------
+
+
+async def post_of(work: Work, shift: Shift, group: Group) -> tuple[str, tuple[Button, ...]]:
+    """The shift as the group sees it: who is on each role, what is missing, a button each."""
+    tr = work.group_tr(group)
+    lines = [title(tr, shift, work.zone(group))]
+    if shift.state == "cancelled":
+        return "\n".join([*lines, tr._("Cancelled.")]), ()
+    signups = await work.uow.shifts.signups(shift.id)
+    buttons = []
+    for place in shift.roles:
+        names = [s.name + (" ⇄" if s.giving_away else "") for s in signups
+                 if s.role == place.role and s.state == "in"]
+        lines.append(f"{place.role} {place.taken}/{place.places}"
+                     + (f": {', '.join(names)}" if names else ""))
+        buttons.append(Button(place.role if place.taken < place.places else
+                              tr._("{role} (waitlist)", role=place.role),
+                              f"signup {shift.id} {place.role}"))
+    waiting = [f"{s.name} ({s.role})" for s in signups if s.state == "waiting"]
+    if waiting:
+        lines.append(tr._("Waiting: {names}", names=", ".join(waiting)))
+    if any(s.giving_away for s in signups):
+        lines.append(tr._("⇄ gives their place away: /take S{number}", number=shift.id))
+    return "\n".join(lines), tuple(buttons)
+
+
+async def refresh(work: Work, shift_id: int) -> list[Action]:
+    """The edit of the shift's post, once it has been posted."""
+    shift = await work.uow.shifts.get(shift_id)
+    if shift is None or not shift.posted:
+        return []
+    group = await work.load_group(shift.group_id)
+    return [Edit(group.id, f"shift:{shift.id}", *await post_of(work, shift, group))]
+
+
+async def publish(work: Work, shift: Shift) -> list[Action]:
+    group = await work.load_group(shift.group_id)
+    await work.uow.shifts.change(shift.id, posted=True)
+    return [Post(group.id, *await post_of(work, shift, group), key=f"shift:{shift.id}")]
+
+
+# --- defining shifts -------------------------------------------------------------------
+
+
+def parse_roles(words: list[str]) -> tuple[tuple[str, int], ...]:
+    """'places 12 roles packer:4,table:6,driver:2' → the roles; 'places 3' → one role."""
+    options = dict(zip(words[::2], words[1::2], strict=False))
+    if len(words) % 2 or set(options) - {"places", "plazas", "roles"}:
+        raise BadArgument(N_('Write it like: /shift add "Box distribution" sat 10:00-13:00 '
+                             'weekly places 12 roles packer:4,table:6,driver:2'))
+    places_text = options.get("places", options.get("plazas"))
+    try:
+        places = int(places_text) if places_text is not None else None
+        roles = tuple((name.strip().casefold(), int(count)) for name, count in (
+            part.split(":") for part in options["roles"].split(","))) if "roles" in options \
+            else (("volunteer", places or 1),)
+    except ValueError:
+        raise BadArgument(N_("Write roles like packer:4,table:6 and places as a number."),
+                          ) from None
+    if places is not None and places != sum(n for _, n in roles):
+        raise BadArgument(N_("The roles add up to {sum} places, not {places}."),
+                          sum=sum(n for _, n in roles), places=places)
+    if any(n < 1 for _, n in roles) or len({r for r, _ in roles}) != len(roles):
+        raise BadArgument(N_("Every role needs at least 1 place and a name of its own."))
+    return roles
+
+
+def split_flags(spec: str) -> tuple[list[str], set[str]]:
+    try:
+        words = shlex.split(spec)
+    except ValueError:
+        raise BadArgument(N_("A quote is not closed.")) from None
+    return [w for w in words if w.casefold() not in FLAGS], {
+        FLAGS[w.casefold()] for w in words if w.casefold() in FLAGS}
+
+
+def oddity_refusal(tr: Translator, moment: Moment, day: date, at: time, zone: str
+                   ) -> str | None:
+    if moment.oddity == "gap":
+        return tr._("{time} does not exist on {day} in {zone}: the clocks jump forward that "
+                    "night. Please pick another time.", time=f"{at:%H:%M}", day=tr.day(day),
+                    zone=zone)
+    if moment.oddity == "twice":
+        return tr._("{time} happens twice on {day} in {zone}: the clocks go back that night. "
+                    "Please pick another time.", time=f"{at:%H:%M}", day=tr.day(day), zone=zone)
+    return None
+
+
+async def add(ctx: Context, spec: str) -> list[Action]:
+    """`"Box distribution" sat 10:00-13:00 weekly places 12 roles packer:4,table:6`"""
+    assert ctx.group is not None
+    group, tr, zone = ctx.group, ctx.tr, ctx.zone(ctx.group)
+    words, flags = split_flags(spec)
+    if len(words) < 3:
+        raise BadArgument(N_('Write it like: /shift add "Box distribution" sat 10:00-13:00 '
+                             'weekly places 12 roles packer:4,table:6,driver:2'))
+    roles = parse_roles(words[3:])
+    day, (start, minutes) = weekday(words[1]), time_range(words[2])
+    first = next_weekday(ctx.now, zone, day, start)
+    refusal = oddity_refusal(tr, wall(first, start, zone), first, start, zone)
+    if refusal and "weekly" not in flags:
+        return [Reply(refusal)]
+    activity = await ctx.uow.shifts.add_activity(Activity(
+        0, group.id, words[0][:100], "collection" if "collection" in flags else "shift", day,
+        start.strftime("%H:%M"), minutes, "weekly" in flags, roles, "active", ctx.now))
+    await ctx.uow.audit.add(group.id, ctx.person.id, "activity.add",
+                            {"activity": activity.id, "name": activity.name}, ctx.now)
+    made, notes = await generate(ctx, activity, group)
+    if activity.weekly:
+        await ctx.uow.jobs.add("shift_extend", activity.id, ctx.now + WEEK)
+    lines = [tr.ngettext("{name}: {n} shift open for sign-up: {first}.",
+                         "{name}: {n} shifts open for sign-up, the first {first}.", len(made),
+                         name=activity.name, first=title(tr, made[0], zone))]
+    return [Reply("\n".join(lines + notes)),
+            *[a for shift in made if shift.starts_at - POST_AHEAD <= ctx.now
+              for a in await publish(ctx, shift)]]
+
+
+async def generate(work: Work, activity: Activity, group: Group) -> tuple[list[Shift], list[str]]:
+    """Occurrences up to `weeks_ahead` weeks out; notes about clock changes on the way."""
+    zone, tr, start = work.zone(group), work.group_tr(group), clock(activity.start)
+    latest = await work.uow.shifts.latest(activity.id)
+    day = (local_date(latest.starts_at, zone) + WEEK if latest
+           else next_weekday(work.now, zone, activity.weekday, start))
+    horizon = work.now + WEEK * number(group, "weeks_ahead", work.defaults)
+    made: list[Shift] = []
+    notes: list[str] = []
+
+    def wanted(day: date) -> bool:
+        first = latest is None and not made  # an activity has at least one occurrence
+        return first or (activity.weekly and wall(day, start, zone).at <= horizon)
+
+    while wanted(day):
+        moment = wall(day, start, zone)
+        if moment.oddity:
+            notes.append(tr._("On {day} the clocks change: that shift starts at {time}.",
+                              day=tr.day(day), time=tr.clock(moment.at, zone)))
+        shift = await work.uow.shifts.add(activity, moment.at,
+                                          moment.at + timedelta(minutes=activity.minutes))
+        await schedule_shift_jobs(work, shift, group)
+        made.append(shift)
+        day += WEEK
+    return made, notes
+
+
+async def schedule_shift_jobs(work: Work, shift: Shift, group: Group) -> None:
+    if shift.starts_at - POST_AHEAD > work.now:
+        await work.uow.jobs.add("shift_post", shift.id, shift.starts_at - POST_AHEAD)
+    for before in coverage_offsets(work, group):
+        if shift.starts_at - before > work.now:
+            await work.uow.jobs.add("shift_coverage", shift.id, shift.starts_at - before)
+
+
+def coverage_offsets(work: Work, group: Group) -> tuple[timedelta, ...]:
+    return timedelta(hours=number(group, "coverage_hours", work.defaults)), LAST_CALL
+
+
+async def extend(work: Work, job: Job) -> list[Action]:
+    """Once a week, a recurring activity opens one more week for sign-up."""
+    activity = await work.uow.shifts.get_activity(job.ref_id)
+    if activity is None or activity.state != "active":
+        return []
+    group = await work.load_group(activity.group_id)
+    made, _ = await generate(work, activity, group)
+    await work.uow.jobs.add("shift_extend", activity.id, job.due_at + WEEK)
+    return [a for shift in made if shift.starts_at - POST_AHEAD <= work.now
+            for a in await publish(work, shift)]
+
+
+async def shift_starts(work: Work, job: Job) -> datetime | None:
+    """An alert about a shift is useless once it has begun."""
+    shift = await work.uow.shifts.get(job.ref_id)
+    return shift.starts_at if shift else None
+
+
+async def post_job(work: Work, job: Job) -> list[Action]:
+    shift = await work.uow.shifts.get(job.ref_id)
+    if shift is None or shift.posted or shift.state != "scheduled":
+        return []
+    return await publish(work, shift)
+
+
+async def coverage(work: Work, job: Job) -> list[Action]:
+    """Before a shift, the group hears once (and once more at the last call) what is short."""
+    shift = await work.uow.shifts.get(job.ref_id)
+    if shift is None or shift.state != "scheduled":
+        return []
+    group = await work.load_group(shift.group_id)
+    if not any(abs(shift.starts_at - before - job.due_at) < timedelta(minutes=1)
+               for before in coverage_offsets(work, group)):
+        return []  # the shift moved: its own alerts are planned
+    short = [(p.role, p.places - p.taken) for p in shift.roles if p.taken < p.places]
+    if not short:
+        return []
+    tr = work.group_tr(group)
+    text = tr._("{shift} still needs: {missing}.", shift=title(tr, shift, work.zone(group)),
+                missing=", ".join(f"{role} {n}" for role, n in short))
+    return [Post(group.id, text, tuple(Button(role, f"signup {shift.id} {role}")
+                                       for role, _ in short))]
+
+
+# --- signing up --------------------------------------------------------------------------
+
+
+async def _shift(ctx: Context, number_: int) -> tuple[Shift, Group]:
+    shift = await ctx.uow.shifts.get(number_)
+    if shift is None:
+        raise BadArgument(N_("There is no shift S{number}."), number=number_)
+    group = await ctx.load_group(shift.group_id)
+    if shift.state == "cancelled":
+        raise BadArgument(N_("S{number} was cancelled."), number=number_)
+    if shift.starts_at <= ctx.now:
+        raise BadArgument(N_("S{number} has already started."), number=number_)
+    return shift, group
+
+
+async def _free_for(ctx: Context, shift: Shift, group: Group) -> None:
+    """Refuses a shift that overlaps one this person is already on."""
+    clash = await ctx.uow.shifts.busy(ctx.person.id, shift.starts_at, shift.ends_at, shift.id)
+    if clash:
+        raise BadArgument(N_("That overlaps your shift {shift}."),
+                          shift=title(ctx.tr, clash, ctx.zone(group)))
+
+
+async def signup(ctx: Context, args: Args) -> list[Action]:
+    shift, group = await _shift(ctx, args["shift"])
+    tr = ctx.tr
+    if await active_member(ctx, group.id) is None:
+        return [Reply(tr._("Only people on the roster of {group} can sign up for its shifts. "
+                           "Press Join in its chat first.", group=group.name))]
+    roles = [p.role for p in shift.roles]
+    role = args.get("role", roles[0] if len(roles) == 1 else None)
+    if role not in roles:
+        return [Reply(tr._("Which role? S{number} has: {roles}. Like: /signup S{number} "
+                           "{example}", number=shift.id, roles=", ".join(roles),
+                           example=roles[0]))]
+    mine = await ctx.uow.shifts.signup_of(shift.id, ctx.person.id)
+    if mine is not None:
+        return [Reply(tr._("You are already on S{number} as {role}.", number=shift.id,
+                           role=mine.role) if mine.state == "in" else
+                      tr._("You are already on the waitlist of S{number}.", number=shift.id))]
+    await _free_for(ctx, shift, group)
+    placed = await ctx.uow.shifts.take_place(shift.id, role, ctx.person.id, ctx.now)
+    if placed is None:
+        await ctx.uow.shifts.wait(shift.id, role, ctx.person.id, ctx.now)
+        answer = tr._("{role} on S{number} is full: you are on its waitlist, and I will tell "
+                      "you if a place frees up.", role=role, number=shift.id)
+    else:
+        await schedule_reminders(ctx, placed, shift, group)
+        answer = tr._("You are on {shift} as {role}. Thank you!", role=role,
+                      shift=title(tr, shift, ctx.zone(group)))
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.signup",
+                            {"shift": shift.id, "role": role, "placed": placed is not None},
+                            ctx.now)
+    return [Reply(answer), *await refresh(ctx, shift.id)]
+
+
+async def _promoted(work: Work, promoted: Signup | None, shift: Shift, group: Group
+                    ) -> list[Action]:
+    """The first on the waitlist got the place that freed: tell them, plan their reminders."""
+    if promoted is None:
+        return []
+    await schedule_reminders(work, promoted, shift, group)
+    return [await work.tell(promoted.person_id, group, N_(
+        "A place freed up: you are now on S{number} ({name}, {when}) as {role}."),
+        number=shift.id, name=shift.name, when=work.group_tr(group).when(
+            shift.starts_at, work.zone(group)), role=promoted.role)]
+
+
+async def withdraw(ctx: Context, args: Args) -> list[Action]:
+    shift, group = await _shift(ctx, args["shift"])
+    mine = await ctx.uow.shifts.signup_of(shift.id, ctx.person.id)
+    if mine is None:
+        return [Reply(ctx.tr._("You are not on S{number}.", number=shift.id))]
+    promoted = await ctx.uow.shifts.release(mine)
+    await cancel_reminders(ctx, mine.id)
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.withdraw", {"shift": shift.id},
+                            ctx.now)
+    return [Reply(ctx.tr._("You are off S{number}.", number=shift.id)),
+            *await _promoted(ctx, promoted, shift, group), *await refresh(ctx, shift.id)]
+
+
+# --- giveaway ----------------------------------------------------------------------------
+
+
+async def _my_place(ctx: Context, number_: int) -> tuple[Shift, Group, Signup]:
+    shift, group = await _shift(ctx, number_)
+    mine = await ctx.uow.shifts.signup_of(shift.id, ctx.person.id)
+    if mine is None or mine.state != "in":
+        raise BadArgument(N_("You have no place on S{number}."), number=number_)
+    return shift, group, mine
+
+
+async def giveaway(ctx: Context, args: Args) -> list[Action]:
+    shift, group, mine = await _my_place(ctx, args["shift"])
+    if not await ctx.uow.shifts.give_away(mine.id, True):
+        return [Reply(ctx.tr._("Your place on S{number} is already up for grabs.",
+                               number=shift.id))]
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.giveaway", {"shift": shift.id},
+                            ctx.now)
+    gtr, zone = ctx.group_tr(group), ctx.zone(group)
+    offer = gtr._("A {role} place on {shift} is up for grabs.", role=mine.role,
+                  shift=title(gtr, shift, zone))
+    take = ((N_("Take it"), f"take S{shift.id}"),)
+    waiting = [s for s in await ctx.uow.shifts.signups(shift.id)
+               if s.state == "waiting" and s.role == mine.role]
+    # The waitlist hears first, privately; the whole group at the same time sees the post.
+    asked = [await ctx.tell(s.person_id, group, N_(
+        "You are on the waitlist of S{number}: a {role} place is up for grabs, and you are "
+        "asked first."), take, number=shift.id, role=mine.role) for s in waiting]
+    return [Reply(ctx.tr._("Your place is up for grabs. You stay on S{number} until someone "
+                           "takes it.", number=shift.id)),
+            *asked, Post(group.id, offer, (Button(gtr._("Take it"), f"take S{shift.id}"),)),
+            *await refresh(ctx, shift.id)]
+
+
+async def take(ctx: Context, args: Args) -> list[Action]:
+    shift, group = await _shift(ctx, args["shift"])
+    if await active_member(ctx, group.id) is None:
+        return [Reply(ctx.tr._("Only people on the roster of {group} can sign up for its "
+                               "shifts. Press Join in its chat first.", group=group.name))]
+    signups = await ctx.uow.shifts.signups(shift.id)
+    offered = [s for s in signups if s.giving_away and s.person_id != ctx.person.id]
+    mine = next((s for s in signups if s.person_id == ctx.person.id), None)
+    if mine is not None and mine.state == "in":
+        return [Reply(ctx.tr._("You are already on S{number} as {role}.", number=shift.id,
+                               role=mine.role))]
+    if not offered:
+        return [Reply(ctx.tr._("Someone was quicker: no place on S{number} is up for grabs "
+                               "now.", number=shift.id))]
+    await _free_for(ctx, shift, group)
+    place = offered[0]
+    if mine is not None:  # from the waitlist to the place: the waiting row goes
+        await ctx.uow.shifts.release(mine)
+    if not await ctx.uow.shifts.hand_over(place.id, place.person_id, ctx.person.id):
+        return [Reply(ctx.tr._("Someone was quicker: no place on S{number} is up for grabs "
+                               "now.", number=shift.id))]
+    await cancel_reminders(ctx, place.id)
+    now_mine = await ctx.uow.shifts.get_signup(place.id)
+    assert now_mine is not None
+    await schedule_reminders(ctx, now_mine, shift, group)
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.take",
+                            {"shift": shift.id, "from": place.person_id}, ctx.now)
+    return [Reply(ctx.tr._("You took the {role} place on {shift}. Thank you!", role=place.role,
+                           shift=title(ctx.tr, shift, ctx.zone(group)))),
+            await ctx.tell(place.person_id, group, N_(
+                "{name} took your {role} place on S{number}: you are free."),
+                name=ctx.person.name, role=place.role, number=shift.id),
+            *await refresh(ctx, shift.id)]
+
+
+async def take_either(ctx: Context, args: Args) -> list[Action]:
+    """`/take S45` takes a shift place given away; `/take O5` (or 5) one of an offer."""
+    what = args["what"].strip().upper()
+    if what.startswith("S") and what[1:].isdigit():
+        return await take(ctx, {"shift": int(what[1:])})
+    return await offers.take(ctx, {"offer": reference("O")(what)})
+
+
+# --- swaps -------------------------------------------------------------------------------
+
+
+async def swap(ctx: Context, args: Args) -> list[Action]:
+    """`/swap S45 S52`: ask the people on S52; `/swap S45 @ben`: Ben picks one of his."""
+    shift, group, mine = await _my_place(ctx, args["shift"])
+    target = args["with"]
+    tr, zone = ctx.tr, ctx.zone(group)
+    if target.upper().startswith("S") and target[1:].isdigit():
+        wanted, _ = await _shift(ctx, int(target[1:]))
+        partners = [s for s in await ctx.uow.shifts.signups(wanted.id)
+                    if s.state == "in" and s.person_id != ctx.person.id]
+        if wanted.id == shift.id or not partners:
+            return [Reply(tr._("No one else is on S{number} to trade with.", number=wanted.id))]
+        deal = await ctx.uow.shifts.add_swap(Swap(0, mine.id, None, wanted.id, None, "asked",
+                                                  ctx.now))
+        await _expire_swap_at(ctx, deal, min(shift.starts_at, wanted.starts_at))
+        asks = [await ctx.tell(s.person_id, group, N_(
+            "{name} would trade their {role} place on {mine} for your place on {yours}."),
+            ((N_("Accept"), f"swapyes {deal.id} {s.id}"), (N_("Decline"), f"swapno {deal.id}")),
+            name=ctx.person.name, role=mine.role, mine=title(tr, shift, zone),
+            yours=title(tr, wanted, zone)) for s in partners]
+        return [Reply(tr._("I asked the people on S{number}; the first to accept trades with "
+                           "you.", number=wanted.id)), *asks]
+    partner = await _member_called(ctx, group, target)
+    theirs = [(s, sh) for s, sh in await ctx.uow.shifts.of_person(partner, ctx.now)
+              if s.state == "in" and sh.starts_at > ctx.now and sh.id != shift.id][:8]
+    if not theirs:
+        return [Reply(tr._("{who} has no coming shift to trade.", who=target))]
+    deal = await ctx.uow.shifts.add_swap(Swap(0, mine.id, None, None, partner, "asked",
+                                              ctx.now))
+    await _expire_swap_at(ctx, deal, shift.starts_at)
+    ptr = ctx.tr_for(await ctx.uow.people.get(partner), group)
+    text = ptr._("{name} would trade their {role} place on {mine} for one of yours. Pick one, "
+                 "or decline.", name=ctx.person.name, role=mine.role,
+                 mine=title(ptr, shift, zone))
+    buttons = (*(Button(f"S{sh.id} {span(ptr, sh, zone)}", f"swappick {deal.id} {s.id}")
+                 for s, sh in theirs), Button(ptr._("Decline"), f"swapno {deal.id}"))
+    return [Reply(tr._("I asked {who} to pick one of their shifts.", who=target)),
+            PrivateMessage(partner, text, buttons)]
+
+
+async def _expire_swap_at(ctx: Context, deal: Swap, starts_at: datetime) -> None:
+    await ctx.uow.jobs.add("swap_expire", deal.id, starts_at)
+
+
+async def _member_called(ctx: Context, group: Group, who: str) -> int:
+    found = find_member(await ctx.uow.members.roster(group.id), who)
+    if len(found) != 1 or found[0].person_id == ctx.person.id:
+        raise BadArgument(N_("No one called {who} is on the roster of {group}. /roster shows "
+                             "who is."), who=who, group=group.name)
+    return found[0].person_id
+
+
+async def pick(ctx: Context, args: Args) -> list[Action]:
+    """The partner asked by name picks which of their places to trade."""
+    deal = await ctx.uow.shifts.get_swap(args["swap"])
+    theirs = await ctx.uow.shifts.get_signup(args["signup"])
+    if deal is None or deal.partner_id != ctx.person.id or theirs is None or (
+            theirs.person_id != ctx.person.id):
+        return [Reply(ctx.tr._("That trade is not yours to answer."))]
+    if not await ctx.uow.shifts.change_swap(deal.id, ["asked"], other_signup_id=theirs.id,
+                                            state="offered"):
+        return [Reply(ctx.tr._("That trade is no longer open."))]
+    first = await ctx.uow.shifts.get_signup(deal.signup_id)
+    assert first is not None
+    shift = await ctx.uow.shifts.get(first.shift_id)
+    other = await ctx.uow.shifts.get(theirs.shift_id)
+    assert shift is not None and other is not None
+    group = await ctx.load_group(shift.group_id)
+    zone, gtr = ctx.zone(group), ctx.group_tr(group)
+    return [Reply(ctx.tr._("I asked {name} to confirm the trade.", name=first.name)),
+            await ctx.tell(first.person_id, group, N_(
+                "{name} offers their {role} place on {theirs} for your place on {mine}."),
+                ((N_("Accept"), f"swapyes {deal.id} {theirs.id}"),
+                 (N_("Decline"), f"swapno {deal.id}")),
+                name=ctx.person.name, role=theirs.role, theirs=title(gtr, other, zone),
+                mine=title(gtr, shift, zone))]
+
+
+async def accept(ctx: Context, args: Args) -> list[Action]:
+    """Both places change hands at once, or neither; the first acceptance wins."""
+    deal = await ctx.uow.shifts.get_swap(args["swap"])
+    second = await ctx.uow.shifts.get_signup(args["signup"])
+    first = await ctx.uow.shifts.get_signup(deal.signup_id) if deal else None
+    if deal is None or first is None or second is None:
+        return [Reply(ctx.tr._("That trade is no longer open."))]
+    asked_me = deal.state == "asked" and second.shift_id == deal.wanted_shift_id and (
+        second.person_id == ctx.person.id)
+    offered_me = deal.state == "offered" and second.id == deal.other_signup_id and (
+        first.person_id == ctx.person.id)
+    if not (asked_me or offered_me):
+        return [Reply(ctx.tr._("That trade is no longer open."))]
+    mine_shift = await ctx.uow.shifts.get(first.shift_id)
+    their_shift = await ctx.uow.shifts.get(second.shift_id)
+    assert mine_shift is not None and their_shift is not None
+    group = await ctx.load_group(mine_shift.group_id)
+    for person, gets, gives in ((first.person_id, their_shift, mine_shift),
+                                (second.person_id, mine_shift, their_shift)):
+        clash = await ctx.uow.shifts.busy(person, gets.starts_at, gets.ends_at, gives.id)
+        if clash:
+            return [Reply(ctx.tr._("That trade would put someone on two shifts at once "
+                                   "({shift}).", shift=title(ctx.tr, clash, ctx.zone(group))))]
+    if not await ctx.uow.shifts.change_swap(deal.id, [deal.state], state="done",
+                                            other_signup_id=second.id,
+                                            partner_id=second.person_id):
+        return [Reply(ctx.tr._("That trade is no longer open."))]
+    if not await ctx.uow.shifts.exchange(first, second):
+        await ctx.uow.shifts.change_swap(deal.id, ["done"], state="declined")
+        return [Reply(ctx.tr._("That trade is off: one of the places changed hands "
+                               "meanwhile."))]
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.swap",
+                            {"shifts": [mine_shift.id, their_shift.id]}, ctx.now)
+    for signup_id, shift in ((first.id, mine_shift), (second.id, their_shift)):
+        await cancel_reminders(ctx, signup_id)
+        moved = await ctx.uow.shifts.get_signup(signup_id)
+        assert moved is not None
+        await schedule_reminders(ctx, moved, shift, group)
+    other = first.person_id if ctx.person.id == second.person_id else second.person_id
+    return [Reply(ctx.tr._("Traded: S{gave} for S{got}. Thank you!",
+                           gave=(mine_shift if ctx.person.id == first.person_id
+                                 else their_shift).id,
+                           got=(their_shift if ctx.person.id == first.person_id
+                                else mine_shift).id)),
+            await ctx.tell(other, group, N_("{name} accepted: your trade of S{first} and "
+                                            "S{second} is done."),
+                           name=ctx.person.name, first=mine_shift.id, second=their_shift.id),
+            *await refresh(ctx, mine_shift.id), *await refresh(ctx, their_shift.id)]
+
+
+async def decline(ctx: Context, args: Args) -> list[Action]:
+    deal = await ctx.uow.shifts.get_swap(args["swap"])
+    first = await ctx.uow.shifts.get_signup(deal.signup_id) if deal else None
+    if deal is None or first is None or deal.state not in ("asked", "offered"):
+        return [Reply(ctx.tr._("That trade is no longer open."))]
+    wanted = await ctx.uow.shifts.signups(deal.wanted_shift_id) if deal.wanted_shift_id else []
+    sides = {first.person_id, deal.partner_id, *(s.person_id for s in wanted)}
+    if ctx.person.id not in sides:
+        return [Reply(ctx.tr._("That trade is not yours to answer."))]
+    await ctx.uow.shifts.change_swap(deal.id, ["asked", "offered"], state="declined")
+    shift = await ctx.uow.shifts.get(first.shift_id)
+    assert shift is not None
+    told = [] if ctx.person.id == first.person_id else [await ctx.tell(
+        first.person_id, await ctx.load_group(shift.group_id), N_(
+            "{name} declined your trade of S{number}. You keep your place."),
+        name=ctx.person.name, number=shift.id)]
+    return [Reply(ctx.tr._("Declined. Nothing changes.")), *told]
+
+
+async def swap_expired(work: Work, job: Job) -> list[Action]:
+    deal = await work.uow.shifts.get_swap(job.ref_id)
+    if deal is None or not await work.uow.shifts.change_swap(deal.id, ["asked", "offered"],
+                                                             state="expired"):
+        return []
+    first = await work.uow.shifts.get_signup(deal.signup_id)
+    shift = await work.uow.shifts.get(first.shift_id) if first else None
+    if first is None or shift is None:
+        return []
+    return [await work.tell(first.person_id, await work.load_group(shift.group_id), N_(
+        "Nobody took up your trade of S{number} in time. You keep your place."),
+        number=shift.id)]
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def _places(shift: Shift) -> str:
+    return ", ".join(f"{p.role} {p.taken}/{p.places}" for p in shift.roles)
+
+
+async def week(ctx: Context, args: Args) -> list[Action]:
+    """The coming week: every shift with filled and needed places per role."""
+    groups = [ctx.group] if ctx.group else await ctx.uow.groups.of_person(ctx.person.id)
+    zones = {g.id: ctx.zone(g) for g in groups}
+    shifts = await ctx.uow.shifts.between(list(zones), ctx.now, ctx.now + WEEK)
+    if not shifts:
+        return [Reply(ctx.tr._("No shifts in the coming week."))]
+    lines = [ctx.tr._("The coming week:")] + [
+        f"{title(ctx.tr, s, zones[s.group_id])} · {_places(s)}" for s in shifts]
+    return [Reply("\n".join(lines))]
+
+
+async def mine(ctx: Context, args: Args) -> list[Action]:
+    pairs = await ctx.uow.shifts.of_person(ctx.person.id, ctx.now)
+    if not pairs:
+        return [Reply(ctx.tr._("You are on no coming shift. /shifts shows the week."))]
+    tr = ctx.tr
+    zones = {g.id: ctx.zone(g) for g in await ctx.uow.groups.of_person(ctx.person.id)}
+    lines = [tr._("Your shifts:")]
+    for signup_, shift in pairs:
+        note = (tr._("waitlist") if signup_.state == "waiting" else
+                tr._("giving it away") if signup_.giving_away else signup_.role)
+        lines.append(f"{title(tr, shift, zones.get(shift.group_id, ctx.defaults.timezone))}"
+                     f" · {note}")
+    return [Reply("\n".join(lines))]
+
+
+# --- changing the plan (trusted members) ------------------------------------------------------
+
+
+async def shift_command(ctx: Context, args: Args) -> list[Action]:
+    """`/shift add ...`, `/shift move S45 sun 10:00 [all]`, `/shift cancel S45 [all]`."""
+    assert ctx.group is not None
+    member = await active_member(ctx, ctx.group.id)
+    if member is None or member.status != "trusted":
+        return [Reply(ctx.tr._("Only trusted members can plan shifts."))]
+    action, spec = args["action"], args.get("spec", "")
+    if action in ("add", "nuevo"):
+        return await add(ctx, spec)
+    words, flags = split_flags(spec)
+    if action not in ("move", "mover", "cancel", "cancelar") or not words or not (
+            words[0].upper().startswith("S") and words[0][1:].isdigit()):
+        raise BadArgument(N_("Use /shift add …, /shift move S45 sun 10:00 [all] or "
+                             "/shift cancel S45 [all]."))
+    shift, group = await _shift(ctx, int(words[0][1:]))
+    if shift.group_id != ctx.group.id:
+        raise BadArgument(N_("There is no shift S{number}."), number=shift.id)
+    targets = [shift]
+    if "all" in flags:
+        targets = await ctx.uow.shifts.of_activity(shift.activity_id, shift.starts_at
+                                                   - timedelta(seconds=1))
+    if action in ("cancel", "cancelar"):
+        return await _cancel(ctx, group, targets, "all" in flags)
+    return await _move(ctx, group, targets, words[1:], "all" in flags)
+
+
+async def _affected(work: Work, shift: Shift, group: Group, message: str,
+                    **values: object) -> list[Action]:
+    """Everyone on a shift (and its waitlist) hears of a change to it."""
+    return [await work.tell(s.person_id, group, message, number=shift.id, **values)
+            for s in await work.uow.shifts.signups(shift.id)]
+
+
+async def _cancel(ctx: Context, group: Group, shifts: list[Shift], series: bool
+                  ) -> list[Action]:
+    actions: list[Action] = []
+    for shift in shifts:
+        if not await ctx.uow.shifts.cancel(shift.id):
+            continue
+        await ctx.uow.jobs.cancel(("shift_post", "shift_coverage"), shift.id, ctx.now)
+        for signup_ in await ctx.uow.shifts.signups(shift.id):
+            await cancel_reminders(ctx, signup_.id)
+        actions += await _affected(ctx, shift, group, N_(
+            "S{number} ({name}, {when}) is cancelled. Thank you for being ready to help."),
+            name=shift.name, when=ctx.group_tr(group).when(shift.starts_at, ctx.zone(group)))
+        actions += await refresh(ctx, shift.id)
+    if series:
+        await ctx.uow.shifts.set_activity(shifts[0].activity_id, state="cancelled")
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.cancel",
+                            {"shifts": [s.id for s in shifts], "series": series}, ctx.now)
+    return [Reply(ctx.tr.ngettext("{n} shift cancelled; the people on it are told.",
+                                  "{n} shifts cancelled; the people on them are told.",
+                                  len(shifts))), *actions]
+
+
+async def _move(ctx: Context, group: Group, shifts: list[Shift], words: list[str],
+                series: bool) -> list[Action]:
+    """To another weekday of the same week and/or another time of day."""
+    zone, tr = ctx.zone(group), ctx.tr
+    day = weekday(words[0]) if words and not words[0][:1].isdigit() else None
+    at = clock(words[-1]) if words and words[-1][:1].isdigit() else None
+    if day is None and at is None:
+        raise BadArgument(N_("Say where to: /shift move S45 sun 10:00, or a day, or a time."))
+    actions: list[Action] = []
+    for shift in shifts:
+        old_day = local_date(shift.starts_at, zone)
+        new_day = old_day + timedelta(days=(day - old_day.weekday()) if day is not None else 0)
+        new_time = at or local_time(shift.starts_at, zone)
+        moment = wall(new_day, new_time, zone)
+        refusal = oddity_refusal(tr, moment, new_day, new_time, zone)
+        if refusal or moment.at <= ctx.now:
+            return [Reply(refusal or tr._("That time has already passed."))]
+        await ctx.uow.shifts.change(shift.id, starts_at=moment.at,
+                                    ends_at=moment.at + (shift.ends_at - shift.starts_at))
+        moved = await ctx.uow.shifts.get(shift.id)
+        assert moved is not None
+        await ctx.uow.jobs.cancel(("shift_post", "shift_coverage"), shift.id, ctx.now)
+        await schedule_shift_jobs(ctx, moved, group)
+        for signup_ in await ctx.uow.shifts.signups(shift.id):
+            await cancel_reminders(ctx, signup_.id)
+            if signup_.state == "in":
+                await schedule_reminders(ctx, signup_, moved, group)
+        actions += await _affected(ctx, moved, group, N_(
+            "S{number} ({name}) moved: it is now {when}."), name=moved.name,
+            when=span(ctx.group_tr(group), moved, zone))
+        actions += await refresh(ctx, shift.id)
+    if series:
+        first = await ctx.uow.shifts.get(shifts[0].id)
+        assert first is not None
+        await ctx.uow.shifts.set_activity(
+            shifts[0].activity_id, weekday=local_date(first.starts_at, zone).weekday(),
+            start=local_time(first.starts_at, zone).strftime("%H:%M"))
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.move",
+                            {"shifts": [s.id for s in shifts], "series": series}, ctx.now)
+    return [Reply(tr.ngettext("{n} shift moved; the people on it are told.",
+                              "{n} shifts moved; the people on them are told.",
+                              len(shifts))), *actions]
