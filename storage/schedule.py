@@ -223,7 +223,9 @@ class SqlShifts(Repository):
     async def exchange(self, first: Signup, second: Signup) -> bool:
         signups = SignupRow.__table__
         # Lock both rows (in id order, so two exchanges cannot deadlock), check that each
-        # is still held by the same person, then move both.
+        # is still held by the same person, then move both. This must come before anything
+        # else in the transaction points at these rows (a swap's foreign key would hold a
+        # key-share lock that this key update has to wait for).
         held = {r.id: r.person_id for r in await self.conn.execute(
             select(signups.c.id, signups.c.person_id)
             .where(signups.c.id.in_([first.id, second.id]), signups.c.state == "in")

@@ -500,14 +500,13 @@ async def accept(ctx: Context, args: Args) -> list[Action]:
         if clash:
             return [Reply(ctx.tr._("That trade would put someone on two shifts at once "
                                    "({shift}).", shift=title(ctx.tr, clash, ctx.zone(group))))]
-    if not await ctx.uow.shifts.change_swap(deal.id, [deal.state], state="done",
-                                            other_signup_id=second.id,
-                                            partner_id=second.person_id):
-        return [Reply(ctx.tr._("That trade is no longer open."))]
+    # The exchange decides: of two acceptances at once, only one finds both places as they
+    # were. Only then is the trade marked done.
     if not await ctx.uow.shifts.exchange(first, second):
-        await ctx.uow.shifts.change_swap(deal.id, ["done"], state="declined")
         return [Reply(ctx.tr._("That trade is off: one of the places changed hands "
                                "meanwhile."))]
+    await ctx.uow.shifts.change_swap(deal.id, [deal.state], state="done",
+                                     other_signup_id=second.id, partner_id=second.person_id)
     await ctx.uow.audit.add(group.id, ctx.person.id, "shift.swap",
                             {"shifts": [mine_shift.id, their_shift.id]}, ctx.now)
     for signup_id, shift in ((first.id, mine_shift), (second.id, their_shift)):

@@ -47,3 +47,60 @@ async def test_ten_people_take_the_last_loaf_at_once(engine: AsyncEngine) -> Non
     async with bot.core.uow() as uow:
         offer = await uow.offers.get(1)
     assert offer is not None and (offer.remaining, offer.state) == (0, "closed")
+
+
+async def test_ten_people_take_the_last_place_on_a_shift_at_once(engine: AsyncEngine) -> None:
+    bot = Harness(engine)
+    people = VOLUNTEERS[:10]
+    await bot.setup_group(founders=("Ana", *people))
+    await bot.say("Ana", '/shift add "Soup" sat 10:00-13:00 places 1')
+    await everyone_presses(bot, people, "signup 1 volunteer")
+    placed = [s for s in bot.seen if s.text.startswith("You are on S1")]
+    waiting = [s for s in bot.seen if "full: you are on its waitlist" in s.text]
+    assert (len(placed), len(waiting)) == (1, 9)
+    async with bot.core.uow() as uow:
+        shift = await uow.shifts.get(1)
+        signups = await uow.shifts.signups(1)
+    assert shift is not None and shift.roles[0].taken == 1
+    assert [s.state for s in signups].count("in") == 1
+
+
+async def test_ten_people_book_the_last_box_at_once(engine: AsyncEngine) -> None:
+    bot = Harness(engine)
+    people = VOLUNTEERS[:10]
+    await bot.setup_group(founders=("Ana", *people))
+    await bot.say("Ana", "/pickups open sat 13:00-13:15 every 15 boxes 1")
+    for who in people:
+        await bot.say(who, "/pickup", group=None)
+    presses = [ButtonPress(f"book-{who}", bot.private_chat(who.casefold()), bot.sender(who),
+                           ">1") for who in people]
+    await asyncio.gather(*(handle(bot.core, press) for press in presses))
+    await bot.flush()
+    assert sum(s.text.startswith("B1: your box is booked") for s in bot.seen) == 1
+    assert sum(s.text.startswith("That window was just filled") for s in bot.seen) == 9
+    async with bot.core.uow() as uow:
+        slot = await uow.pickups.get_slot(1)
+    assert slot is not None and slot.booked == 1
+
+
+async def test_two_swaps_for_the_same_place_at_once_only_one_completes(
+        engine: AsyncEngine) -> None:
+    bot = Harness(engine)
+    await bot.setup_group(founders=("Ana", "Ben", "Chioma"))
+    await bot.say("Ana", '/shift add "Soup" sat 10:00-13:00 weekly places 1')
+    for who, shift in (("Ana", 1), ("Ben", 2), ("Chioma", 3)):
+        await bot.say(who, "/start", group=None)
+        await bot.say(who, f"/signup S{shift}")
+    # Ana and Chioma both ask Ben for his place on S2; he accepts both at once.
+    for who, shift in (("Ana", 1), ("Chioma", 3)):
+        await bot.say(who, f"/swap S{shift} S2", group=None)
+    accepts = [s.buttons[0] for s in bot.seen if s.chat_id == "dm:ben" and s.buttons]
+    await asyncio.gather(*(handle(bot.core, ButtonPress(
+        f"accept-{n}", bot.private_chat("ben"), bot.sender("Ben"), data))
+        for n, data in enumerate(accepts)))
+    seen = await bot.flush()
+    assert sum(s.text.startswith("Traded:") for s in seen) == 1
+    assert sum("That trade is off" in s.text or "no longer open" in s.text for s in seen) == 1
+    async with bot.core.uow() as uow:
+        holders = {s.shift_id: s.name for n in (1, 2, 3) for s in await uow.shifts.signups(n)}
+    assert sorted(holders.values()) == ["Ana", "Ben", "Chioma"]  # nobody lost or doubled
