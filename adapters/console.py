@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
 from adapters.delivery import drain
@@ -69,6 +70,7 @@ class Console:
     buttons: tuple[Chat, tuple[Button, ...]] | None = None
     titles: dict[str, str] = field(default_factory=dict)  # chat id → what to call it
     quiet: bool = False
+    files: Path = field(default_factory=lambda: Path.cwd() / "minga-files")  # attachments
     _ids: Iterator[int] = field(default_factory=itertools.count)
 
     def sender(self) -> Sender:
@@ -100,6 +102,11 @@ class Console:
                                             for n, b in enumerate(row.buttons, 1)))
             kind = "private" if row.chat_id.startswith("dm:") else "group"
             self.buttons = (Chat(PLATFORM, row.chat_id, kind, where), row.buttons)
+        if row.attachment:
+            self.files.mkdir(exist_ok=True)
+            path = self.files / row.attachment.name
+            path.write_bytes(row.attachment.data)
+            lines.append(f"  [file: {path}]")
         self.say("\n".join(lines))
         return row.message_id or str(row.id)
 

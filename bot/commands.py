@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from bot import params
 from bot.handlers import (
+    calendar,
     groups,
     links,
     offers,
@@ -133,7 +134,8 @@ _TABLE = (
     Command("shifts", N_("the coming week's shifts, filled and needed"), shifts.week),
     Command("myshifts", N_("my coming shifts"), shifts.mine),
     Command("signup", N_("take a place on a shift"), shifts.signup,
-            params=(SHIFT, Param("role", N_("role"), params.word, optional=True))),
+            params=(SHIFT, Param("more", N_("role, weeks"), params.text(50), optional=True,
+                                 rest=True))),
     Command("withdraw", N_("leave a shift (the waitlist moves up)"), shifts.withdraw,
             params=(SHIFT,)),
     Command("giveaway", N_("offer your place on a shift to anyone"), shifts.giveaway,
@@ -166,6 +168,8 @@ _TABLE = (
                           rest=True))),
     Command("collected", N_("mark a booked box collected"), pickups.collected,
             params=(Param("booking", N_("booking"), params.reference("B")),)),
+    Command("calendar", N_("my coming shifts and pickups, as a calendar file"),
+            calendar.calendar, where="private"),
     Command("mine", N_("my requests, what I help with, my offers"), views.mine,
             where="private"),
     Command("mydata", N_("everything I keep about you"), privacy.mydata, where="private"),
@@ -183,7 +187,7 @@ TOPICS = {
                      "reopen", "msg"),
     N_("Offers"): ("offer", "offers", "take", "handed", "close"),
     N_("Shifts"): ("shifts", "myshifts", "signup", "withdraw", "giveaway", "swap", "shift",
-                   "reminders", "quiet", "swappick", "swapyes", "swapno"),
+                   "reminders", "quiet", "calendar", "swappick", "swapyes", "swapno"),
     N_("Pickups"): ("pickup", "pickups", "collected"),
     N_("Group"): ("setup", "join", "leave", "roster", "trust", "link", "settings", "set"),
     N_("You"): ("start", "help", "language", "cancel", "mydata", "forget"),

@@ -193,7 +193,7 @@ async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Ch
             case Reply():
                 assert origin is not None, "a scheduled job has no chat to reply in"
                 await uow.outbox.send(origin.platform, origin.chat_id, action.text,
-                                      action.buttons, None, now)
+                                      action.buttons, None, now, action.attachment)
             case Post():
                 for chat in await uow.chats.of_group(action.group_id):
                     await uow.outbox.send(chat.platform, chat.chat_id, action.text,

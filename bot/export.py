@@ -1,4 +1,4 @@
-"""A group's records, for `minga export`: who is on it, its settings and its audit log."""
+"""A group's records, for `minga export`: roster, settings, shifts and the audit log."""
 
 import csv
 import io
@@ -17,9 +17,16 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
     names = {m.person_id: m.name for m in members}
     for actor in {e.actor_id for e in audit if e.actor_id is not None} - set(names):
         names[actor] = (await uow.people.get(actor)).name
+    shifts = [{"shift": f"S{s.id}", "name": s.name, "starts_at": s.starts_at.isoformat(),
+               "ends_at": s.ends_at.isoformat(), "state": s.state,
+               "places": {p.role: {"places": p.places, "taken": p.taken} for p in s.roles},
+               "people": [{"name": p.name, "role": p.role, "state": p.state}
+                          for p in await uow.shifts.signups(s.id)]}
+              for s in await uow.shifts.of_group(group.id)]
     return {
         "group": {"name": group.name, "created_at": group.created_at.isoformat(),
                   "settings": dict(group.settings)},
+        "shifts": shifts,
         "chats": [{"platform": c.platform, "title": c.title}
                   for c in await uow.chats.of_group(group.id)],
         "members": [{"name": m.name, "status": m.status, "joined_at": m.joined_at.isoformat()}

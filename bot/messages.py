@@ -70,11 +70,19 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    name: str  # the file name the person sees, e.g. "minga.ics"
+    mime: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Reply:
-    """An answer in the chat the event came from."""
+    """An answer in the chat the event came from, with a file if there is one."""
 
     text: str
     buttons: tuple[Button, ...] = ()
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

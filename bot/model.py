@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.messages import Button, ChatKind
+from bot.messages import Attachment, Button, ChatKind
 
 MemberStatus = Literal["newcomer", "trusted", "left"]
 LinkKind = Literal["chat", "identity"]
@@ -102,6 +102,7 @@ class OutboxMessage:
     buttons: tuple[Button, ...]
     attempts: int
     message_id: str | None  # for an edit: the platform's id of the message to change
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, Self
 
-from bot.messages import Button, Chat, Sender
+from bot.messages import Attachment, Button, Chat, Sender
 from bot.model import (
     Activity,
     AuditEntry,
@@ -96,7 +96,7 @@ class Inbox(Protocol):
 class Outbox(Protocol):
     async def send(
         self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
-        key: str | None, now: datetime,
+        key: str | None, now: datetime, attachment: Attachment | None = None,
     ) -> None: ...
     async def edit(
         self, platform: str, chat_id: str, key: str, text: str, buttons: Sequence[Button],
@@ -177,6 +177,8 @@ class Shifts(Protocol):
     async def get(self, shift_id: int) -> Shift | None: ...
     async def of_activity(self, activity_id: int, after: datetime) -> list[Shift]:
         """Scheduled occurrences starting after `after`, soonest first."""
+    async def of_group(self, group_id: int) -> list[Shift]:
+        """Every shift the group ever had, cancelled ones too, in time order."""
     async def latest(self, activity_id: int) -> Shift | None:
         """The last occurrence made so far, cancelled or not."""
     async def between(self, group_ids: Sequence[int], start: datetime,

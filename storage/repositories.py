@@ -9,7 +9,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.messages import Button, Chat, Sender
+from bot.messages import Attachment, Button, Chat, Sender
 from bot.model import (
     AuditEntry,
     ChatRecord,
@@ -335,10 +335,13 @@ def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:
 
 class SqlOutbox(Repository):
     async def send(self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
-                   key: str | None, now: datetime) -> None:
+                   key: str | None, now: datetime, attachment: Attachment | None = None
+                   ) -> None:
+        files = ({"file_name": attachment.name, "file_mime": attachment.mime,
+                  "file_data": attachment.data} if attachment else {})
         await self.conn.execute(OutboxRow.__table__.insert().values(
             platform=platform, chat_id=chat_id, kind="send", key=key, text=text,
-            buttons=_buttons(buttons), created_at=now, attempts=0))
+            buttons=_buttons(buttons), created_at=now, attempts=0, **files))
 
     async def edit(self, platform: str, chat_id: str, key: str, text: str,
                    buttons: Sequence[Button], now: datetime) -> None:
@@ -384,7 +387,9 @@ class SqlOutbox(Repository):
             .order_by(outbox.c.id).limit(limit))
         return [OutboxMessage(r.id, r.platform, r.chat_id, r.kind, r.key, r.text,
                               _unbuttons(r.buttons),
-                              r.attempts, r.target if r.kind == "edit" else None)
+                              r.attempts, r.target if r.kind == "edit" else None,
+                              Attachment(r.file_name, r.file_mime, r.file_data)
+                              if r.file_name else None)
                 for r in rows]
 
     async def mark_sent(self, message: OutboxMessage, platform_message_id: str | None,

@@ -94,6 +94,9 @@ class SqlShifts(Repository):
         return await self._load(and_(ShiftRow.activity_id == activity_id,
                                      ShiftRow.state == "scheduled", ShiftRow.starts_at > after))
 
+    async def of_group(self, group_id: int) -> list[Shift]:
+        return await self._load(ShiftRow.group_id == group_id)
+
     async def latest(self, activity_id: int) -> Shift | None:
         found = await self._load(ShiftRow.id == select(ShiftRow.id).where(
             ShiftRow.activity_id == activity_id).order_by(ShiftRow.starts_at.desc())

@@ -31,6 +31,7 @@ class Seen:
     buttons: tuple[str, ...]  # button data
     edit: bool
     message_id: str  # what the platform would call it
+    attachment: bytes | None = None
 
 
 @dataclass
@@ -96,7 +97,8 @@ class Harness:
         message_id = row.message_id or str(row.id)
         self.seen.append(Seen(row.platform, row.chat_id, row.text,
                               tuple(b.data for b in row.buttons),
-                              row.kind == "edit" and row.message_id is not None, message_id))
+                              row.kind == "edit" and row.message_id is not None, message_id,
+                              row.attachment.data if row.attachment else None))
         return message_id
 
     async def setup_group(self, founders: tuple[str, ...] = ("Ana", "Ben", "Chioma", "Dev"),

@@ -254,45 +254,68 @@ async def _shift(ctx: Context, number_: int) -> tuple[Shift, Group]:
     return shift, group
 
 
-async def _free_for(ctx: Context, shift: Shift, group: Group) -> None:
-    """Refuses a shift that overlaps one this person is already on."""
-    clash = await ctx.uow.shifts.busy(ctx.person.id, shift.starts_at, shift.ends_at, shift.id)
-    if clash:
-        raise BadArgument(N_("That overlaps your shift {shift}."),
-                          shift=title(ctx.tr, clash, ctx.zone(group)))
+async def _clash(ctx: Context, shift: Shift, group: Group) -> str | None:
+    """Why this person cannot be on this shift too: one of theirs overlaps it."""
+    other = await ctx.uow.shifts.busy(ctx.person.id, shift.starts_at, shift.ends_at, shift.id)
+    return ctx.tr._("That overlaps your shift {shift}.",
+                    shift=title(ctx.tr, other, ctx.zone(group))) if other else None
+
+
+def role_and_weeks(raw: str | None) -> tuple[str | None, int]:
+    """'packer', '4 weeks', 'collector weeks 4', '4' → (role or None, how many weeks)."""
+    words = [w for w in (raw or "").casefold().split() if w not in ("weeks", "semanas")]
+    counts = [int(w) for w in words if w.isdigit()]
+    roles = [w for w in words if not w.isdigit()]
+    if len(counts) > 1 or len(roles) > 1 or (counts and not 1 <= counts[0] <= 12):
+        raise BadArgument(N_("Write it like /signup S45 packer, or /signup S45 packer 4 for "
+                             "four weeks in a row."))
+    return (roles[0] if roles else None), (counts[0] if counts else 1)
 
 
 async def signup(ctx: Context, args: Args) -> list[Action]:
+    """One shift, or a run of weeks of the same activity (a donor pickup every Friday)."""
     shift, group = await _shift(ctx, args["shift"])
     tr = ctx.tr
     if await active_member(ctx, group.id) is None:
         return [Reply(tr._("Only people on the roster of {group} can sign up for its shifts. "
                            "Press Join in its chat first.", group=group.name))]
+    wanted, weeks = role_and_weeks(args.get("more"))
     roles = [p.role for p in shift.roles]
-    role = args.get("role", roles[0] if len(roles) == 1 else None)
+    role = wanted or (roles[0] if len(roles) == 1 else None)
     if role not in roles:
         return [Reply(tr._("Which role? S{number} has: {roles}. Like: /signup S{number} "
                            "{example}", number=shift.id, roles=", ".join(roles),
                            example=roles[0]))]
+    run = [shift, *(await ctx.uow.shifts.of_activity(shift.activity_id, shift.starts_at))]
+    actions: list[Action] = []
+    for each in run[:weeks]:
+        answer, changed = await _sign(ctx, each, group, role)
+        actions += [Reply(answer), *(await refresh(ctx, each.id) if changed else [])]
+    return actions
+
+
+async def _sign(ctx: Context, shift: Shift, group: Group, role: str) -> tuple[str, bool]:
+    """Sign up for one shift: the answer to show, and whether anything changed."""
+    tr = ctx.tr
     mine = await ctx.uow.shifts.signup_of(shift.id, ctx.person.id)
     if mine is not None:
-        return [Reply(tr._("You are already on S{number} as {role}.", number=shift.id,
-                           role=mine.role) if mine.state == "in" else
-                      tr._("You are already on the waitlist of S{number}.", number=shift.id))]
-    await _free_for(ctx, shift, group)
+        return (tr._("You are already on S{number} as {role}.", number=shift.id,
+                     role=mine.role) if mine.state == "in" else
+                tr._("You are already on the waitlist of S{number}.", number=shift.id)), False
+    clash = await _clash(ctx, shift, group)
+    if clash:
+        return clash, False
     placed = await ctx.uow.shifts.take_place(shift.id, role, ctx.person.id, ctx.now)
-    if placed is None:
-        await ctx.uow.shifts.wait(shift.id, role, ctx.person.id, ctx.now)
-        answer = tr._("{role} on S{number} is full: you are on its waitlist, and I will tell "
-                      "you if a place frees up.", role=role, number=shift.id)
-    else:
-        await schedule_reminders(ctx, placed, shift, group)
-        answer = tr._("You are on {shift} as {role}. Thank you!", role=role,
-                      shift=title(tr, shift, ctx.zone(group)))
     await ctx.uow.audit.add(group.id, ctx.person.id, "shift.signup",
                             {"shift": shift.id, "role": role, "placed": placed is not None},
                             ctx.now)
-    return [Reply(answer), *await refresh(ctx, shift.id)]
+    if placed is None:
+        await ctx.uow.shifts.wait(shift.id, role, ctx.person.id, ctx.now)
+        return tr._("{role} on S{number} is full: you are on its waitlist, and I will tell "
+                    "you if a place frees up.", role=role, number=shift.id), True
+    await schedule_reminders(ctx, placed, shift, group)
+    return tr._("You are on {shift} as {role}. Thank you!", role=role,
+                shift=title(tr, shift, ctx.zone(group))), True
 
 
 async def _promoted(work: Work, promoted: Signup | None, shift: Shift, group: Group
@@ -368,7 +391,9 @@ async def take(ctx: Context, args: Args) -> list[Action]:
     if not offered:
         return [Reply(ctx.tr._("Someone was quicker: no place on S{number} is up for grabs "
                                "now.", number=shift.id))]
-    await _free_for(ctx, shift, group)
+    clash = await _clash(ctx, shift, group)
+    if clash:
+        return [Reply(clash)]
     place = offered[0]
     if mine is not None:  # from the waitlist to the place: the waiting row goes
         await ctx.uow.shifts.release(mine)

@@ -76,7 +76,8 @@ def test_db_upgrade_brings_an_empty_database_to_the_newest_schema(
 
 @pytest.fixture
 def played(tmp_path: Path) -> Path:
-    minga(tmp_path, ":group Food\n/setup Food\n:as Ben\n/join\n/set timezone Europe/Madrid\n")
+    minga(tmp_path, ":group Food\n/setup Food\n:as Ben\n/join\n/set timezone Europe/Madrid\n"
+                    ':as Ana\n/shift add "Soup" sat 10:00-12:00 places 2\n/signup S1\n')
     return tmp_path / "minga.toml"
 
 
@@ -87,8 +88,12 @@ def test_export_json_has_the_group_its_members_and_its_history(played: Path,
     assert records["group"]["name"] == "Food"
     assert records["group"]["settings"]["timezone"] == "Europe/Madrid"
     assert [m["name"] for m in records["members"]] == ["Ana", "Ben"]
-    assert [(e["actor"], e["action"]) for e in records["audit"]] == [
+    assert [(e["actor"], e["action"]) for e in records["audit"]][:3] == [
         ("Ana", "group.setup"), ("Ben", "member.join"), ("Ben", "setting.set")]
+    [soup] = records["shifts"]
+    assert (soup["shift"], soup["name"], soup["places"]) == (
+        "S1", "Soup", {"volunteer": {"places": 2, "taken": 1}})
+    assert soup["people"] == [{"name": "Ana", "role": "volunteer", "state": "in"}]
 
 
 def test_export_csv_is_the_audit_log(played: Path) -> None:
@@ -96,7 +101,7 @@ def test_export_csv_is_the_audit_log(played: Path) -> None:
     assert main(["export", "--group", "Food", "--format", "csv", "--output", str(out),
                  "--config", str(played)]) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert [r["action"] for r in rows] == ["group.setup", "member.join", "setting.set"]
+    assert [r["action"] for r in rows][:3] == ["group.setup", "member.join", "setting.set"]
     assert json.loads(rows[2]["detail"]) == {"key": "timezone", "value": "Europe/Madrid"}
 
 

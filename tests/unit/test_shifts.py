@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import icalendar
 import pytest
 
 from tests.harness import Harness, in_chat, text
@@ -219,3 +220,31 @@ async def test_the_group_hears_what_is_short_48_and_12_hours_before(group: Harne
     await group.say("Chioma", "/signup S1 server")
     group.clock.advance(days=1, hours=12)  # Fri 22:00: 12 h before, now full
     assert in_chat(await group.fire_due(), "group:food") == ""
+
+
+async def test_a_donor_pickup_claimed_for_a_run_of_weeks(group: Harness) -> None:
+    await group.say("Ana", '/shift add "Bread at the bakery" fri 08:00-08:30 weekly places 1 '
+                           "collection")
+    seen = text(await group.say("Ben", "/signup S1 3 weeks", group=None))
+    for number, day in ((1, "Fri 6 Mar"), (2, "Fri 13 Mar"), (3, "Fri 20 Mar")):
+        assert f"You are on S{number} · Bread at the bakery · {day} 08:00–08:30" in seen
+    assert "S4 ·" not in seen
+    assert "volunteer on S2 is full" in text(await group.say("Chioma", "/signup S2"))
+    assert "Write it like /signup S45 packer" in text(await group.say("Ben", "/signup S1 99"))
+
+
+async def test_my_calendar_holds_my_shifts_and_pickups(planned: Harness) -> None:
+    assert "no coming shifts" in text(await planned.say("Ben", "/calendar", group=None))
+    await planned.say("Ben", "/signup S1 packer")
+    await planned.say("Ben", "/signup S2 table")
+    await planned.say("Ana", "/pickups open sat 14:00-14:15 every 15 boxes 2")
+    await planned.say("Ben", "/pickup", group=None)
+    await planned.say("Ben", "1", group=None)
+    reply = (await planned.say("Ben", "/calendar", group=None))[0]
+    assert reply.text == "Your 3 coming shifts and pickups, as a file your calendar app can open."
+    assert reply.attachment is not None
+    events = icalendar.Calendar.from_ical(reply.attachment).walk("VEVENT")
+    assert [(str(e["summary"]), e.decoded("dtstart")) for e in events] == [
+        ("Box distribution (packer) · S1", datetime(2026, 3, 7, 10, tzinfo=UTC)),
+        ("Box distribution (table) · S2", datetime(2026, 3, 14, 10, tzinfo=UTC)),
+        ("Food box pickup B1", datetime(2026, 3, 7, 14, tzinfo=UTC))]
