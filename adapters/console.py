@@ -10,7 +10,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -27,6 +27,7 @@ HELP = """Console lines:
   :dm             speak in my private chat with the bot
   :press N        press button N of the latest message that had buttons
   :advance 2h     move the clock forward (m, h, d), so reminders and deadlines fire
+  :clock 2026-03-07 09:00   set the clock (UTC), to replay a conversation exactly
   :quit           leave
 Every other line is what the person types, e.g. /help"""
 
@@ -139,6 +140,14 @@ class Console:
                 self.say("Say how far, like :advance 2h, :advance 30m or :advance 1d.")
             else:
                 self.clock.offset += step
+                self.say(f"(the clock now reads {self.clock.now():%a %d %b %H:%M} UTC)")
+        elif command == ":clock":
+            try:
+                wanted = datetime.fromisoformat(rest).replace(tzinfo=UTC)
+            except ValueError:
+                self.say("Say the time like :clock 2026-03-07 09:00 (UTC).")
+            else:
+                self.clock.offset += wanted - self.clock.now()
                 self.say(f"(the clock now reads {self.clock.now():%a %d %b %H:%M} UTC)")
         elif command.startswith(":"):
             self.say(HELP)
