@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.context import Work
-from bot.handlers import offers, pickups, reminders, requests, shifts
+from bot.handlers import offers, pickups, reminders, requests, shifts, swaps
 from bot.handlers.groups import founding_closed
 from bot.messages import Action
 from bot.model import Job, JobOutcome
@@ -35,7 +35,7 @@ JOB_KINDS = {
     "shift_coverage": JobKind(shifts.coverage, useful_for=None, deadline=shifts.shift_starts),
     "shift_extend": JobKind(shifts.extend, useful_for=None),
     "shift_reminder": JobKind(reminders.remind, useful_for=None, deadline=reminders.starts),
-    "swap_expire": JobKind(shifts.swap_expired, useful_for=None),
+    "swap_expire": JobKind(swaps.swap_expired, useful_for=None),
     "pickup_reminder": JobKind(pickups.remind, useful_for=None,
                                deadline=pickups.window_starts),
     "pickup_close": JobKind(pickups.close, useful_for=None),
