@@ -133,6 +133,8 @@ class GroupDefaults:
     coverage_hours: int = _setting(48, between(13, 336))
     pickup_grace_minutes: int = _setting(30, between(0, 720))
     pickup_names: str = _setting("numbers", one_of("numbers", "names"))
+    poll_days: int = _setting(3, between(1, 60))
+    direct_changes: str = _setting("trusted", one_of("trusted", "proposals"))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class Work:
     now: datetime
     defaults: GroupDefaults
     catalogs: Mapping[str, Translations]
+    commands: Mapping[str, "Command"]
     late: bool = field(default=False, kw_only=True)  # a job running after its time
 
     def group_tr(self, group: Group) -> Translator:
@@ -59,11 +60,12 @@ class Work:
 class Context(Work):
     """A person's message or button press in a chat."""
 
-    commands: Mapping[str, "Command"]
     sender: Sender
     person: Person
     chat: ChatRecord
     group: Group | None  # the group this chat belongs to, if any
+    # A binding proposal that passed: the group itself acts, through its author's name.
+    by_group: bool = field(default=False, kw_only=True)
 
     @property
     def tr(self) -> Translator:

@@ -74,7 +74,7 @@ async def handle(core: Core, event: Event) -> None:
 async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed | None]:
     async with core.uow() as uow:
         if isinstance(event, Due):
-            work = Work(uow, core.clock.now(), core.defaults, core.catalogs)
+            work = Work(uow, core.clock.now(), core.defaults, core.catalogs, core.commands)
             kind, actions, origin = "due", await run_job(work, event.job_id), None
         else:
             if not await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now()):

@@ -1,10 +1,11 @@
-"""A group's records, for `minga export`: roster, settings, shifts and the audit log."""
+"""A group's records, for `minga export`: roster, settings, shifts, polls, the audit log."""
 
 import csv
 import io
 import json
 from typing import Any
 
+from bot.handlers.polls import tally
 from bot.ports import UnitOfWork
 
 
@@ -23,10 +24,28 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
                "people": [{"name": p.name, "role": p.role, "state": p.state}
                           for p in await uow.shifts.signups(s.id)]}
               for s in await uow.shifts.of_group(group.id)]
+    polls = []
+    for poll in await uow.polls.of_group(group.id):
+        record: dict[str, Any] = {
+            "poll": f"P{poll.id}", "kind": poll.kind, "title": poll.title,
+            "options": list(poll.options), "state": poll.state, "result": poll.result,
+            "outcome": poll.outcome, "action": poll.action, "secret": poll.secret}
+        if poll.secret:  # only the tallies: no ballot is tied to a person
+            counted = tally(poll, await uow.polls.ballots(poll))
+            record["tally"] = (
+                {"borda": counted["borda"], "winner": counted["runoff"].winner}
+                if poll.kind == "ranked" else
+                {o: dict(a) for o, a in counted["answers"].items()} if poll.kind == "time"
+                else counted["counts"])
+        else:
+            record["votes"] = [{"name": name, "ballot": dict(ballot)}
+                               for _, name, ballot in await uow.polls.named(poll.id)]
+        polls.append(record)
     return {
         "group": {"name": group.name, "created_at": group.created_at.isoformat(),
                   "settings": dict(group.settings)},
         "shifts": shifts,
+        "polls": polls,
         "chats": [{"platform": c.platform, "title": c.title}
                   for c in await uow.chats.of_group(group.id)],
         "members": [{"name": m.name, "status": m.status, "joined_at": m.joined_at.isoformat()}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.context import Work
-from bot.handlers import offers, pickups, reminders, requests, shifts, swaps
+from bot.handlers import offers, pickups, polls, reminders, requests, shifts, swaps
 from bot.handlers.groups import founding_closed
 from bot.messages import Action
 from bot.model import Job, JobOutcome
@@ -39,6 +39,9 @@ JOB_KINDS = {
     "pickup_reminder": JobKind(pickups.remind, useful_for=None,
                                deadline=pickups.window_starts),
     "pickup_close": JobKind(pickups.close, useful_for=None),
+    "poll_close": JobKind(polls.close_job, useful_for=None),
+    "poll_tally": JobKind(polls.redraw, useful_for=None),
+    "poll_remind": JobKind(polls.remind, useful_for=timedelta(hours=12)),
 }
 
 

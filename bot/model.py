@@ -257,3 +257,32 @@ class Booking:
     person_id: int | None
     state: Literal["booked", "collected", "missed", "cancelled"]
     created_at: datetime
+
+
+PollKind = Literal["proposal", "consent", "choice", "time", "dot", "ranked"]
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A group decision, shown as P3."""
+
+    id: int
+    group_id: int
+    author_id: int | None
+    kind: PollKind
+    title: str
+    options: tuple[str, ...]  # the answers for proposal and consent; candidates otherwise
+    max_choices: int
+    points: int
+    write_in: bool
+    quorum: int  # percent of those who may vote
+    trusted_only: bool
+    secret: bool
+    hidden: bool  # results shown only once it closes
+    closes_at: datetime
+    state: Literal["open", "closed"]
+    result: str | None
+    outcome: str | None
+    action: str | None  # a command the group carries out if the proposal passes
+    action_done: bool
+    created_at: datetime

@@ -25,6 +25,7 @@ from bot.model import (
     OutboxMessage,
     Person,
     PickupSlot,
+    Poll,
     Prefs,
     RequestState,
     Shift,
@@ -80,6 +81,7 @@ class Members(Protocol):
     async def roster(self, group_id: int) -> list[Member]: ...
     async def vouch(self, voucher_id: int, member_id: int, now: datetime) -> bool: ...
     async def vouchers(self, member_id: int) -> list[Member]: ...
+    async def unvouch(self, voucher_id: int, member_id: int) -> bool: ...
 
 
 class Dialogs(Protocol):
@@ -126,6 +128,7 @@ class Jobs(Protocol):
     async def pending(self) -> list[Job]: ...
     async def finish(self, job_id: int, outcome: JobOutcome, now: datetime) -> bool:
         """Compare-and-set: True only for the one caller that finished it."""
+    async def has_pending(self, kind: str, ref_id: int) -> bool: ...
     async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
         """Pending rows of these kinds for this row will not run (their time changed)."""
 
@@ -229,6 +232,25 @@ class Pickups(Protocol):
     async def unwait(self, group_id: int, person_id: int) -> None: ...
 
 
+class Polls(Protocol):
+    async def add(self, poll: Poll) -> Poll: ...
+    async def get(self, poll_id: int) -> Poll | None: ...
+    async def of_group(self, group_id: int) -> list[Poll]: ...
+    async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
+        """Conditional update: only while the poll is in one of `states`."""
+    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> None:
+        """A named vote, replacing this person's earlier one."""
+    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any],
+                          key: str) -> bool:
+        """Record that the person voted and, apart from it, the ballot; False if they had."""
+    async def ballots(self, poll: Poll) -> list[Mapping[str, Any]]: ...
+    async def named(self, poll_id: int) -> list[tuple[int, str, Mapping[str, Any]]]:
+        """(person id, name, ballot) of a named poll."""
+    async def voters(self, poll: Poll) -> set[int]: ...
+    async def claim_action(self, poll_id: int) -> bool:
+        """Compare-and-set: a binding action is carried out once."""
+
+
 class UnitOfWork(Protocol):
     people: People
     chats: Chats
@@ -244,6 +266,7 @@ class UnitOfWork(Protocol):
     offers: Offers
     shifts: Shifts
     pickups: Pickups
+    polls: Polls
     new_jobs: list[Job]  # added in this unit; the scheduler learns of them after commit
 
     async def __aenter__(self) -> Self: ...

@@ -69,6 +69,12 @@ SETTINGS = {s.key: s for s in (
     Setting("pickup_names",
             N_("what the table sees of a pickup: 'numbers' (B7) or 'names'"),
             params.choice("numbers", "names"), lambda d: d.pickup_names),
+    Setting("poll_days", N_("days a poll stays open unless it says otherwise"),
+            _hours(1, 60), lambda d: str(d.poll_days)),
+    Setting("direct_changes",
+            N_("who changes the group itself: 'trusted' members directly, or only "
+               "'proposals' that pass"),
+            params.choice("trusted", "proposals"), lambda d: d.direct_changes),
     Setting("retention_days",
             N_("days after which a closed request is anonymised"), _hours(1, 3650),
             lambda d: str(d.retention_days)),

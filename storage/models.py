@@ -377,3 +377,64 @@ class PickupWaitRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
                                            primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PollRow(Base):
+    __tablename__ = "polls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"),
+                                          index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(300))
+    options: Mapped[list[str]] = mapped_column(JSON)
+    max_choices: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    write_in: Mapped[bool] = mapped_column(Boolean)
+    quorum: Mapped[int] = mapped_column(Integer)  # percent of those who may vote
+    trusted_only: Mapped[bool] = mapped_column(Boolean)
+    secret: Mapped[bool] = mapped_column(Boolean)
+    hidden: Mapped[bool] = mapped_column(Boolean)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(10))
+    result: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str | None] = mapped_column(String(300))
+    action_done: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VoteRow(Base):
+    """A named vote: who chose what; changed until the poll closes."""
+
+    __tablename__ = "votes"
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    ballot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class VotedRow(Base):
+    """Who voted in a secret poll, and nothing else: no time, no order, no choice."""
+
+    __tablename__ = "voted"
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+
+
+class BallotRow(Base):
+    """A secret ballot, apart from its voter: a random key, no time, no person.
+
+    SQLite keeps such a table in key order (WITHOUT ROWID), so the order rows were
+    written in cannot be read back to match them with `voted`.
+    """
+
+    __tablename__ = "ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
+                                         index=True)
+    ballot: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -293,6 +293,11 @@ class SqlMembers(Repository):
         return await insert_ignoring_duplicates(self.conn, VouchRow.__table__, {
             "voucher_id": voucher_id, "member_id": member_id, "created_at": now})
 
+    async def unvouch(self, voucher_id: int, member_id: int) -> bool:
+        result = await self.conn.execute(delete(VouchRow.__table__).where(
+            VouchRow.voucher_id == voucher_id, VouchRow.member_id == member_id))
+        return result.rowcount == 1
+
     async def vouchers(self, member_id: int) -> list[Member]:
         rows = await self.conn.execute(_member_query().join(
             VouchRow, VouchRow.voucher_id == MemberRow.id,
@@ -465,6 +470,11 @@ class SqlJobs(Repository):
         rows = await self.conn.execute(select(JobRow.__table__).where(
             JobRow.done_at.is_(None)).order_by(JobRow.due_at, JobRow.id))
         return [_job(r) for r in rows]
+
+    async def has_pending(self, kind: str, ref_id: int) -> bool:
+        return (await self.conn.execute(select(JobRow.id).where(
+            JobRow.kind == kind, JobRow.ref_id == ref_id, JobRow.done_at.is_(None),
+        ).limit(1))).first() is not None
 
     async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
         await self.conn.execute(update(JobRow.__table__).where(

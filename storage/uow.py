@@ -5,6 +5,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.model import Job
+from storage.polls import SqlPolls
 from storage.repositories import (
     SqlAudit,
     SqlChats,
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.offers = SqlOffers(conn)
         self.shifts = SqlShifts(conn)
         self.pickups = SqlPickups(conn)
+        self.polls = SqlPolls(conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

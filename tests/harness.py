@@ -80,7 +80,9 @@ class Harness:
                                               data))
 
     async def deliver(self, event: Message | ButtonPress) -> list[Seen]:
+        """As an adapter with its scheduler: handle, run what fell due, send."""
         await handle(self.core, event)
+        await Scheduler(self.core).fire_due()
         return await self.flush()
 
     async def flush(self) -> list[Seen]:

@@ -10,7 +10,7 @@ from bot.i18n import N_
 from bot.messages import Action, Button, PrivateMessage, Reply
 from bot.model import Group, Member
 from bot.params import BadArgument
-from bot.settings import categories
+from bot.settings import categories, setting
 
 # The colon that ends the head of a one-line form, not the one inside "10:00".
 FORM_COLON = re.compile(r"(?<!\d):|:(?!\d)")
@@ -32,6 +32,25 @@ def find_member(members: list[Member], ref: str) -> list[Member]:
 async def active_member(ctx: Context, group_id: int) -> Member | None:
     member = await ctx.uow.members.get(group_id, ctx.person.id)
     return member if member is not None and member.status != "left" else None
+
+
+async def change_refusal(ctx: Context) -> str | None:
+    """Why this person may not change the group itself directly, or None if they may.
+
+    Settings, removing members, linking chats and moving shift series belong to the group:
+    trusted members may, unless the group decided such changes go through proposals.
+    """
+    assert ctx.group is not None
+    if ctx.by_group:
+        return None
+    member = await active_member(ctx, ctx.group.id)
+    if member is None or member.status != "trusted":
+        return ctx.tr._("Only trusted members can change this directly. Anyone can propose "
+                        "it: /propose <title> do <command>.")
+    if setting(ctx.group, "direct_changes", ctx.defaults) == "proposals":
+        return ctx.tr._("This group decided that such changes go through proposals: "
+                        "/propose <title> do <command>.")
+    return None
 
 
 async def reachable(ctx: Context, person_id: int) -> bool:

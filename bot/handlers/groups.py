@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from bot.context import Context, Work
+from bot.handlers.common import change_refusal
 from bot.i18n import N_
 from bot.messages import Action, Button, Edit, Post, Reply
 from bot.model import Group, Job
@@ -123,9 +124,9 @@ async def settings(ctx: Context, args: Args) -> list[Action]:
 async def set_(ctx: Context, args: Args) -> list[Action]:
     assert ctx.group is not None
     group, tr = ctx.group, ctx.tr
-    member = await ctx.uow.members.get(group.id, ctx.person.id)
-    if member is None or member.status != "trusted":
-        return [Reply(tr._("Only trusted members can change settings."))]
+    refusal = await change_refusal(ctx)
+    if refusal:
+        return [Reply(refusal)]
     spec = SETTINGS.get(args["key"])
     if spec is None:
         return [Reply(tr._("There is no setting '{key}'. /settings lists them.",

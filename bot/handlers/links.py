@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from bot.context import Context
+from bot.handlers.common import change_refusal
 from bot.messages import Action, Post, Reply
 from bot.model import LinkCode
 from bot.router import Args
@@ -37,9 +38,9 @@ async def _make(ctx: Context) -> list[Action]:
     if ctx.group is None:
         return [Reply(tr._("To add this chat to an existing group, ask for a code with /link "
                            "in that group's chat, then type /link CODE here."))]
-    member = await ctx.uow.members.get(ctx.group.id, ctx.person.id)
-    if member is None or member.status != "trusted":
-        return [Reply(tr._("Only trusted members can link another chat to the group."))]
+    refusal = await change_refusal(ctx)
+    if refusal:
+        return [Reply(refusal)]
     code = new_code()
     await ctx.uow.links.create(code, "chat", ctx.group.id, ctx.person.id, expires)
     return [Reply(tr._("Type /link {code} in the other chat within {minutes} minutes to make "

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.context import Context, Work
 from bot.handlers import offers
-from bot.handlers.common import active_member
+from bot.handlers.common import active_member, change_refusal
 from bot.handlers.reminders import cancel_reminders, schedule_reminders
 from bot.handlers.shift_text import span, title
 from bot.i18n import N_, Translator
@@ -463,7 +463,7 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
     """`/shift add ...`, `/shift move S45 sun 10:00 [all]`, `/shift cancel S45 [all]`."""
     assert ctx.group is not None
     member = await active_member(ctx, ctx.group.id)
-    if member is None or member.status != "trusted":
+    if not ctx.by_group and (member is None or member.status != "trusted"):
         return [Reply(ctx.tr._("Only trusted members can plan shifts."))]
     action, spec = args["action"], args.get("spec", "")
     if action in ("add", "nuevo"):
@@ -477,6 +477,9 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
     if shift.group_id != ctx.group.id:
         raise BadArgument(N_("There is no shift S{number}."), number=shift.id)
     targets = [shift]
+    refusal = await change_refusal(ctx) if "all" in flags else None
+    if refusal:
+        return [Reply(refusal)]
     if "all" in flags:
         targets = await ctx.uow.shifts.of_activity(shift.activity_id, shift.starts_at
                                                    - timedelta(seconds=1))

@@ -1,27 +1,43 @@
 """Trust given by peers: a newcomer becomes trusted once enough trusted members vouch."""
 
 from bot.context import Context
-from bot.handlers.common import find_member
+from bot.handlers.common import change_refusal, find_member
+from bot.i18n import N_
 from bot.messages import Action, Post, PrivateMessage, Reply
+from bot.model import Member
+from bot.params import BadArgument
 from bot.router import Args
 from bot.settings import vouches_needed
+
+
+async def _one(ctx: Context, roster: list[Member], who: str) -> Member:
+    assert ctx.group is not None
+    found = find_member(roster, who)
+    if not found:
+        raise BadArgument(N_("No one called {who} is on the roster of {group}. /roster shows "
+                             "who is."), who=who, group=ctx.group.name)
+    if len(found) > 1:
+        raise BadArgument(N_("Several members are called {who}. Please use their @handle."),
+                          who=who)
+    return found[0]
 
 
 async def trust(ctx: Context, args: Args) -> list[Action]:
     assert ctx.group is not None
     group, tr = ctx.group, ctx.tr
     roster = await ctx.uow.members.roster(group.id)
+    if ctx.by_group:  # a proposal that passed: the group trusts them, no vouches needed
+        member = await _one(ctx, roster, args["member"])
+        await ctx.uow.members.set_status(member.id, "trusted")
+        await ctx.uow.audit.add(group.id, None, "trust.trusted",
+                                {"member": member.person_id, "by": "proposal"}, ctx.now)
+        return [Post(group.id, ctx.group_tr(group)._("{name} is now a trusted member of "
+                                                     "{group}.", name=member.name,
+                                                     group=group.name))]
     voucher = next((m for m in roster if m.person_id == ctx.person.id), None)
     if voucher is None or voucher.status != "trusted":
         return [Reply(tr._("Only trusted members can vouch for someone."))]
-    found = find_member(roster, args["member"])
-    if not found:
-        return [Reply(tr._("No one called {who} is on the roster of {group}. /roster shows "
-                           "who is.", who=args["member"], group=group.name))]
-    if len(found) > 1:
-        return [Reply(tr._("Several members are called {who}. Please use their @handle.",
-                           who=args["member"]))]
-    member = found[0]
+    member = await _one(ctx, roster, args["member"])
     if member.id == voucher.id:
         return [Reply(tr._("You can't vouch for yourself."))]
     if member.status == "trusted":
@@ -49,3 +65,55 @@ async def trust(ctx: Context, args: Args) -> list[Action]:
             PrivateMessage(member.person_id, mtr._(
                 "You are now a trusted member of {group}. You can vouch for newcomers with "
                 "/trust and link other chats with /link.", group=group.name))]
+
+
+async def untrust(ctx: Context, args: Args) -> list[Action]:
+    """Take back a vouch; below the threshold, a member trusted by vouches is a newcomer again."""
+    assert ctx.group is not None
+    group, tr = ctx.group, ctx.tr
+    roster = await ctx.uow.members.roster(group.id)
+    voucher = next((m for m in roster if m.person_id == ctx.person.id), None)
+    member = await _one(ctx, roster, args["member"])
+    if voucher is None or not await ctx.uow.members.unvouch(voucher.id, member.id):
+        return [Reply(tr._("You have not vouched for {name}.", name=member.name))]
+    await ctx.uow.audit.add(group.id, ctx.person.id, "trust.unvouch",
+                            {"member": member.person_id}, ctx.now)
+    left = await ctx.uow.members.vouchers(member.id)
+    needed = vouches_needed(group, sum(m.status == "trusted" for m in roster), ctx.defaults)
+    founding = member.joined_at < group.founding_until
+    if member.status != "trusted" or founding or len(left) >= needed:
+        return [Reply(tr._("You took back your vouch for {name}.", name=member.name))]
+    await ctx.uow.members.set_status(member.id, "newcomer")
+    await ctx.uow.audit.add(group.id, None, "trust.withdrawn", {"member": member.person_id},
+                            ctx.now)
+    return [Post(group.id, ctx.group_tr(group)._(
+        "{name} is a newcomer again: fewer than {needed} trusted members vouch for them now.",
+        name=member.name, needed=needed))]
+
+
+async def trusts(ctx: Context, args: Args) -> list[Action]:
+    assert ctx.group is not None
+    tr = ctx.tr
+    lines = [tr._("Who vouched for whom in {group}:", group=ctx.group.name)]
+    for member in await ctx.uow.members.roster(ctx.group.id):
+        vouchers = await ctx.uow.members.vouchers(member.id)
+        if vouchers:
+            lines.append(f"{member.name} ← {', '.join(v.name for v in vouchers)}")
+    if len(lines) == 1:
+        lines.append(tr._("Nobody yet: the founding members were trusted from the start."))
+    return [Reply("\n".join(lines))]
+
+
+async def remove(ctx: Context, args: Args) -> list[Action]:
+    """Take someone off the roster: a decision about the group itself."""
+    assert ctx.group is not None
+    refusal = await change_refusal(ctx)
+    if refusal:
+        return [Reply(refusal)]
+    member = await _one(ctx, await ctx.uow.members.roster(ctx.group.id), args["member"])
+    await ctx.uow.members.set_status(member.id, "left")
+    await ctx.uow.audit.add(ctx.group.id, None if ctx.by_group else ctx.person.id,
+                            "member.remove", {"member": member.person_id}, ctx.now)
+    return [Post(ctx.group.id, ctx.group_tr(ctx.group)._(
+        "{name} is no longer on the roster of {group}.", name=member.name,
+        group=ctx.group.name))]

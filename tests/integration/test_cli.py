@@ -77,7 +77,9 @@ def test_db_upgrade_brings_an_empty_database_to_the_newest_schema(
 @pytest.fixture
 def played(tmp_path: Path) -> Path:
     minga(tmp_path, ":group Food\n/setup Food\n:as Ben\n/join\n/set timezone Europe/Madrid\n"
-                    ':as Ana\n/shift add "Soup" sat 10:00-12:00 places 2\n/signup S1\n')
+                    ':as Ana\n/shift add "Soup" sat 10:00-12:00 places 2\n/signup S1\n'
+                    "/propose Buy a fridge\n/vote P1 agree\n"
+                    "/poll choice Lunch: soup | salad; secret\n:dm\n/vote P2 2\n")
     return tmp_path / "minga.toml"
 
 
@@ -94,6 +96,9 @@ def test_export_json_has_the_group_its_members_and_its_history(played: Path,
     assert (soup["shift"], soup["name"], soup["places"]) == (
         "S1", "Soup", {"volunteer": {"places": 2, "taken": 1}})
     assert soup["people"] == [{"name": "Ana", "role": "volunteer", "state": "in"}]
+    fridge, lunch = records["polls"]
+    assert fridge["votes"] == [{"name": "Ana", "ballot": {"choices": ["agree"], "reason": ""}}]
+    assert "votes" not in lunch and lunch["tally"] == {"soup": 0, "salad": 1}
 
 
 def test_export_csv_is_the_audit_log(played: Path) -> None:

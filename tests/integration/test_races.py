@@ -104,3 +104,27 @@ async def test_two_swaps_for_the_same_place_at_once_only_one_completes(
     async with bot.core.uow() as uow:
         holders = {s.shift_id: s.name for n in (1, 2, 3) for s in await uow.shifts.signups(n)}
     assert sorted(holders.values()) == ["Ana", "Ben", "Chioma"]  # nobody lost or doubled
+
+
+async def test_two_hundred_vote_at_once_and_the_post_is_edited_a_handful_of_times(
+        engine: AsyncEngine) -> None:
+    bot = Harness(engine)
+    voters = [f"Voter{n:03}" for n in range(200)]
+    await bot.setup_group(founders=("Ana", *voters))
+    await bot.say("Ana", "/poll choice Lunch: soup | salad | stew")
+    before = len(bot.seen)
+    presses = [ButtonPress(f"vote-{who}", bot.group_chat(), bot.sender(who),
+                           f"vote P1 {n % 3 + 1}") for n, who in enumerate(voters)]
+    await asyncio.gather(*(handle(bot.core, press) for press in presses))
+    seen = await bot.fire_due()  # the scheduler redraws the tally once the burst is in
+    edits = [s for s in bot.seen[before:] if s.edit]
+    assert edits and seen
+    assert len(edits) <= 10
+    async with bot.core.uow() as uow:
+        poll = await uow.polls.get(1)
+        assert poll is not None
+        ballots = await uow.polls.ballots(poll)
+    assert len(ballots) == 200
+    counts = {o: sum(b["choices"] == [o] for b in ballots) for o in ("soup", "salad", "stew")}
+    assert counts == {"soup": 67, "salad": 67, "stew": 66}
+    assert "Voted: 200 of 201" in edits[-1].text

@@ -80,3 +80,33 @@ async def test_two_people_with_one_name_need_a_handle(bot: Harness) -> None:
     await bot.say("Sam", "/join", handle="sam2")
     assert "Please use their @handle" in text(await bot.say("Ana", "/trust Sam"))
     assert "1 of 2" in text(await bot.say("Ana", "/trust @sam2"))
+
+
+async def test_withdrawn_trust_below_the_threshold_makes_a_newcomer_again(
+        bot: Harness) -> None:
+    await bot.setup_group()
+    await bot.say("Eli", "/join")
+    await bot.say("Ana", "/trust @eli")
+    await bot.say("Ben", "/trust @eli")
+    assert "Eli ← Ana, Ben" in text(await bot.say("Dev", "/trusts"))
+    assert text(await bot.say("Dev", "/untrust @eli")) == "You have not vouched for Eli."
+    seen = await bot.say("Ben", "/untrust @eli")
+    assert text(seen) == ("Eli is a newcomer again: fewer than 2 trusted members vouch for "
+                          "them now.")
+    assert "· Eli" in text(await bot.say("Ana", "/roster"))
+
+
+async def test_founding_members_keep_their_trust(bot: Harness) -> None:
+    await bot.setup_group()
+    assert "Nobody yet" in text(await bot.say("Ana", "/trusts"))
+    assert text(await bot.say("Ana", "/untrust @ben")) == "You have not vouched for Ben."
+
+
+async def test_a_proposal_can_trust_someone_directly(bot: Harness) -> None:
+    await bot.setup_group()
+    await bot.say("Eli", "/join")
+    await bot.say("Ana", "/propose Trust Eli do trust @eli")
+    for who in ("Ana", "Ben", "Chioma"):
+        await bot.press(who, "vote P1 1")
+    assert "Eli is now a trusted member of Free Food." in text(await bot.say("Ana",
+                                                                            "/close P1"))

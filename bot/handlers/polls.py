@@ -1,0 +1,498 @@
+"""Group decisions in the chat: proposals with blocks, consent, choice, time, dot, ranked.
+
+Named polls are voted with buttons in the group; secret polls (and kinds that need more
+than a press) privately. A secret ballot is stored apart from the record that its voter
+voted. A proposal may carry one action that minga carries out, once, if it passes.
+"""
+
+import re
+import secrets
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot import decisions
+from bot.context import Context, Work
+from bot.dates import parse_when
+from bot.handlers import offers
+from bot.handlers.common import active_member
+from bot.i18n import N_, Translator
+from bot.messages import Action, Button, Edit, Post, Reply, Sender
+from bot.model import Group, Job, Poll, PollKind
+from bot.params import BadArgument, reference
+from bot.router import Args, CommandLine, parse_command, run_command
+from bot.settings import number
+
+KINDS: tuple[PollKind, ...] = ("proposal", "consent", "choice", "time", "dot", "ranked")
+# Shown translated: the kinds and the fixed answers.
+LABELS = (N_("proposal"), N_("consent"), N_("choice"), N_("time"), N_("dot"), N_("ranked"),
+          N_("agree"), N_("abstain"), N_("disagree"), N_("block"), N_("no objection"),
+          N_("objection"))
+ANSWERS: dict[str, tuple[str, ...]] = {"proposal": decisions.PROPOSAL,
+                                       "consent": decisions.CONSENT}
+NEEDS_REASON = {"block", "objection"}
+ACTIONS = {"set", "trust", "remove", "shift", "link"}  # what a proposal may make minga do
+REMIND_BEFORE = timedelta(hours=24)
+TIME_WORDS = {"yes": "yes", "y": "yes", "sí": "yes", "si": "yes", "no": "no", "n": "no",
+              "maybe": "if need be", "m": "if need be", "ifneedbe": "if need be",
+              "quizás": "if need be", "quizas": "if need be"}
+FLAG = re.compile(r"\b(secret|secreta|hidden|oculta|trusted|write-in|quorum\s+\d+%?|days\s+\d+|"
+                  r"max\s+\d+|points\s+\d+|closes\s+.+)$", re.IGNORECASE)
+
+
+# --- creating --------------------------------------------------------------------------------
+
+
+def split_poll_line(line: str) -> tuple[str, str, list[str], dict[str, str]]:
+    """'Title do: action: a | b; secret days 3' → title, action, options, flags."""
+    head, _, flag_text = line.partition(";")
+    flags: dict[str, str] = {}
+    for part in re.split(r"\s+(?=secret|secreta|hidden|oculta|trusted|write-in|quorum|days|max|"
+                         r"points|closes)", " " + flag_text.strip()):
+        part = part.strip()
+        if not part:
+            continue
+        if not FLAG.fullmatch(part):
+            raise BadArgument(N_("I don't understand '{value}'. After a ';' come: secret, "
+                                 "hidden, trusted, write-in, quorum 50%, days 3, max 2, "
+                                 "points 8, closes friday 18:00."), value=part)
+        word, _, value = part.partition(" ")
+        flags[word.casefold()] = value.strip().rstrip("%")
+    head, _, action = head.partition(" do ")
+    title, _, options_text = head.partition(":")
+    options = [o.strip() for o in options_text.split("|")] if options_text.strip() else []
+    return title.strip(), action.strip().removeprefix(":").strip(), options, flags
+
+
+def _whole(flags: Mapping[str, str], key: str, low: int, high: int, default: int) -> int:
+    if key not in flags:
+        return default
+    value = flags[key]
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise BadArgument(N_("{key} must be a number from {low} to {high}."), key=key, low=low,
+                          high=high)
+    return int(value)
+
+
+async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
+    assert ctx.group is not None
+    group, tr = ctx.group, ctx.tr
+    title, action, options, flags = split_poll_line(line)
+    if not title or len(title) > 300:
+        raise BadArgument(N_("Give the poll a title of at most 300 characters."))
+    if kind in ANSWERS:
+        if options:
+            raise BadArgument(N_("A {kind} has fixed answers: write it without options."),
+                              kind=tr._(kind))
+        options = list(ANSWERS[kind])
+    elif not 2 <= len(options) <= 20 or not all(0 < len(o) <= 100 for o in options):
+        raise BadArgument(N_("A poll needs 2 to 20 options, separated by |, each at most 100 "
+                             "characters: /poll choice Lunch: soup | salad"))
+    if action and (kind != "proposal" or parse_command("/" + action, ("/",), None) is None or
+                   action.split()[0].casefold() not in ACTIONS):
+        raise BadArgument(N_("A proposal can make me do one of: /set, /trust, /remove, "
+                             "/shift, /link; write it after 'do', like: /propose Sundays "
+                             "do shift move S4 sun 10:00 all"))
+    zone = ctx.zone(group)
+    if kind == "time":
+        moments = [parse_when(o, ctx.now, zone, tr.language) for o in options]
+        if None in moments:
+            raise BadArgument(N_("Each candidate time needs a day and a time, like sat 10:00."))
+        options = [m.isoformat() for m in moments if m is not None]
+    days = _whole(flags, "days", 1, 60,
+                  7 if kind in ANSWERS else number(group, "poll_days", ctx.defaults))
+    closes_at = ctx.now + timedelta(days=days)
+    if "closes" in flags:
+        moment = parse_when(flags["closes"], ctx.now, zone, tr.language)
+        if moment is None:
+            raise BadArgument(N_("Say when the poll closes, like: closes friday 18:00."))
+        closes_at = moment
+    poll = await ctx.uow.polls.add(Poll(
+        0, group.id, ctx.person.id, kind, title, tuple(options),
+        _whole(flags, "max", 1, len(options), 1), _whole(flags, "points", 1, 100, 8),
+        "write-in" in flags, _whole(flags, "quorum", 0, 100, 0), "trusted" in flags,
+        "secret" in flags or "secreta" in flags, "hidden" in flags or "oculta" in flags,
+        closes_at, "open", None, None, action or None, False, ctx.now))
+    await ctx.uow.jobs.add("poll_close", poll.id, closes_at)
+    if closes_at - REMIND_BEFORE > ctx.now:
+        await ctx.uow.jobs.add("poll_remind", poll.id, closes_at - REMIND_BEFORE)
+    await ctx.uow.audit.add(group.id, ctx.person.id, "poll.open",
+                            {"poll": poll.id, "kind": kind}, ctx.now)
+    return [Post(group.id, *await post_of(ctx, poll, group), key=f"poll:{poll.id}")]
+
+
+async def propose(ctx: Context, args: Args) -> list[Action]:
+    return await create(ctx, "proposal", args["text"])
+
+
+async def poll_command(ctx: Context, args: Args) -> list[Action]:
+    kind = args["kind"]
+    if kind not in KINDS:
+        raise BadArgument(N_("The kinds of poll are: {kinds}."), kinds=", ".join(KINDS))
+    return await create(ctx, kind, args["text"])
+
+
+# --- showing ---------------------------------------------------------------------------------
+
+
+def label(tr: Translator, poll: Poll, option: str, zone: str) -> str:
+    if poll.kind == "time":
+        return tr.when(datetime.fromisoformat(option), zone)
+    return tr._(option) if poll.kind in ANSWERS else option
+
+
+async def eligible(work: Work, poll: Poll) -> list[int]:
+    roster = await work.uow.members.roster(poll.group_id)
+    return [m.person_id for m in roster if m.status == "trusted" or not poll.trusted_only]
+
+
+def tally(poll: Poll, ballots: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Everything the results need, from the ballots alone."""
+    if poll.kind in ANSWERS or poll.kind == "choice":
+        counts = Counter(choice for b in ballots for choice in b["choices"])
+        return {"counts": {o: counts.get(o, 0) for o in poll.options},
+                "reasons": [(b["choices"][0], b["reason"]) for b in ballots if b.get("reason")]}
+    if poll.kind == "time":
+        return {"answers": {o: Counter(b["answers"][o] for b in ballots if o in b["answers"])
+                            for o in poll.options}}
+    if poll.kind == "dot":
+        return {"counts": {o: sum(b["points"].get(o, 0) for b in ballots)
+                           for o in poll.options}}
+    rankings = [b["ranking"] for b in ballots]
+    return {"runoff": decisions.instant_runoff(rankings, poll.options),
+            "borda": decisions.borda(rankings, poll.options)}
+
+
+def result_of(poll: Poll, counted: Mapping[str, Any], voted: int, eligible_: int) -> str:
+    if poll.kind == "proposal":
+        return decisions.proposal(counted["counts"], voted, eligible_, poll.quorum / 100)
+    if poll.kind == "consent":
+        return decisions.consent(counted["counts"], voted, eligible_, poll.quorum / 100)
+    return "decided" if decisions.quorum_met(voted, eligible_, poll.quorum / 100) else (
+        "no quorum")
+
+
+def results_lines(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str
+                  ) -> list[str]:
+    if poll.kind == "time":
+        lines = []
+        for option in poll.options:
+            answers = counted["answers"][option]
+            lines.append(tr._("{time}: yes {yes}, if need be {maybe}, no {no}",
+                              time=label(tr, poll, option, zone), yes=answers.get("yes", 0),
+                              maybe=answers.get("if need be", 0), no=answers.get("no", 0)))
+        return lines
+    if poll.kind == "ranked":
+        runoff, borda = counted["runoff"], counted["borda"]
+        lines = [tr._("Instant runoff:")]
+        for n, count in enumerate(runoff.rounds, 1):
+            lines.append(tr._("round {n}: {counts}", n=n, counts=", ".join(
+                f"{o} {c}" for o, c in count.items())))
+        lines.append(tr._("Borda count: {scores}", scores=", ".join(
+            f"{o} {s}" for o, s in sorted(borda.items(), key=lambda i: -i[1]))))
+        return lines
+    counts = counted["counts"]
+    total = sum(counts.values())
+    width = max(len(label(tr, poll, o, zone)) for o in poll.options)
+    return [f"{label(tr, poll, o, zone).ljust(width)} {decisions.bar(counts[o], total)}"
+            for o in poll.options]
+
+
+async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Button, ...]]:
+    tr, zone = work.group_tr(group), work.zone(group)
+    voters = await work.uow.polls.voters(poll)
+    who = await eligible(work, poll)
+    lines = [f"P{poll.id} · {tr._(poll.kind)} · {poll.title}"]
+    if poll.action:
+        lines.append(tr._("If it passes, I will: /{action}", action=poll.action))
+    way = tr._("secret ballot") if poll.secret else tr._("named votes")
+    lines.append(tr._("Closes {when} · {way} · quorum {quorum}%", when=tr.when(
+        poll.closes_at, zone), way=way, quorum=poll.quorum))
+    ballots = await work.uow.polls.ballots(poll)
+    counted = tally(poll, ballots)
+    if ballots and (poll.state == "closed" or not poll.hidden):
+        lines += results_lines(tr, poll, counted, zone)
+    lines.append(tr._("Voted: {voted} of {eligible}", voted=len(voters), eligible=len(who)))
+    if poll.state == "closed":
+        lines.append(conclusion(tr, poll, counted, zone))
+        return "\n".join(lines), ()
+    if poll.secret or poll.kind in ("time", "dot", "ranked") or poll.max_choices > 1:
+        return "\n".join(lines), (Button(tr._("Vote"), f"vote P{poll.id}", private=True),)
+    return "\n".join(lines), tuple(
+        Button(label(tr, poll, o, zone), f"vote P{poll.id} {n}")
+        for n, o in enumerate(poll.options, 1))
+
+
+def conclusion(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str) -> str:
+    lines = []
+    said = {"passed": tr._("It passed."), "blocked": tr._("It is blocked."),
+            "rejected": tr._("It did not pass."),
+            "tie": tr._("It is a tie: back to discussion."),
+            "no quorum": tr._("Too few voted: no decision.")}
+    if poll.result in said:
+        lines.append(said[poll.result])
+    if poll.kind in ANSWERS:
+        lines += [tr._("{answer}: “{reason}”", answer=tr._(answer), reason=reason)
+                  for answer, reason in counted["reasons"] if answer in NEEDS_REASON]
+    elif poll.result == "decided":
+        winner = _winner(poll, counted)
+        if winner:
+            lines.append(tr._("Chosen: {option}.", option=label(tr, poll, winner, zone)))
+    if poll.outcome:
+        lines.append(tr._("Outcome: {text}", text=poll.outcome))
+    return "\n".join(lines)
+
+
+def _winner(poll: Poll, counted: Mapping[str, Any]) -> str | None:
+    if poll.kind == "time":
+        return decisions.best_time({o: counted["answers"][o] for o in poll.options},
+                                   list(poll.options))
+    if poll.kind == "ranked":
+        return counted["runoff"].winner
+    counts = counted["counts"]
+    return max(poll.options, key=lambda o: (counts[o], -poll.options.index(o)))
+
+
+# --- voting ----------------------------------------------------------------------------------
+
+
+def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
+    """What a person typed (or pressed) as their ballot, checked against the poll."""
+    text = raw.strip()
+    options = poll.options
+    if poll.kind in ANSWERS:
+        words = text.split(maxsplit=1)
+        answer = options[int(words[0]) - 1] if words and words[0].isdigit() and (
+            1 <= int(words[0]) <= len(options)) else next(
+            (o for o in options if text.casefold().startswith(o)), None)
+        if answer is None:
+            raise BadArgument(N_("Answer with one of: {answers}."), answers=", ".join(options))
+        reason = (text[len(answer):] if not words[0].isdigit() else
+                  (words[1] if len(words) > 1 else "")).strip(" :,")
+        if answer in NEEDS_REASON and not reason:
+            raise BadArgument(N_("Say why, it is needed for {answer}: /vote P{number} {answer} "
+                                 "<why>"),
+                              answer=answer, number=poll.id)
+        return {"choices": [answer], "reason": reason[:500]}
+    numbers = re.findall(r"\d+", text)
+    if poll.kind == "choice":
+        if poll.write_in and text.startswith("+"):
+            return {"choices": [text[1:].strip()[:100]], "write_in": True}
+        picked = list(dict.fromkeys(int(n) for n in numbers))
+        if not picked or len(picked) > poll.max_choices or not all(
+                1 <= n <= len(options) for n in picked):
+            raise BadArgument(N_("Choose up to {max} of the options by number, like 1 or "
+                                 "1,3."), max=poll.max_choices)
+        return {"choices": [options[n - 1] for n in picked]}
+    if poll.kind == "time":
+        words = [TIME_WORDS.get(w.casefold()) for w in text.replace(",", " ").split()]
+        if len(words) != len(options) or None in words:
+            raise BadArgument(N_("Answer yes, maybe or no for each of the {n} times, in order, "
+                                 "like: yes no maybe."), n=len(options))
+        return {"answers": dict(zip(options, words, strict=True))}
+    if poll.kind == "dot":
+        points = [int(n) for n in numbers]
+        if len(points) != len(options) or sum(points) > poll.points:
+            raise BadArgument(N_("Give points to each of the {n} options, in order, {points} "
+                                 "in all at most, like: 3 0 5."), n=len(options),
+                              points=poll.points)
+        return {"points": dict(zip(options, points, strict=True))}
+    ranking = [int(n) for n in numbers]
+    if sorted(ranking) != list(range(1, len(options) + 1)):
+        raise BadArgument(N_("Rank every option once, by number, best first, like: 2 1 3."))
+    return {"ranking": [options[n - 1] for n in ranking]}
+
+
+def how_to_vote(tr: Translator, poll: Poll, zone: str) -> str:
+    lines = [f"P{poll.id} · {poll.title}"] + [
+        f"{n}. {label(tr, poll, o, zone)}" for n, o in enumerate(poll.options, 1)]
+    hint = {"proposal": tr._("Vote with /vote P{number} agree, abstain, disagree <why>, or "
+                             "block <why>."),
+            "consent": tr._("Vote with /vote P{number} no objection, or objection <why>."),
+            "choice": tr._("Vote with /vote P{number} and the number of your choice (up to "
+                           "{max})."),
+            "time": tr._("Vote with /vote P{number} and yes, maybe or no for each time, in "
+                         "order."),
+            "dot": tr._("Vote with /vote P{number} and your points for each option, in order "
+                        "({points} in all)."),
+            "ranked": tr._("Vote with /vote P{number} and the options' numbers, best first.")}
+    lines.append(hint[poll.kind].format(number=poll.id, max=poll.max_choices,
+                                        points=poll.points))
+    if poll.secret:
+        lines.append(tr._("This ballot is secret: nobody, minga included, can tell your vote "
+                          "from you. It cannot be changed once cast."))
+    return "\n".join(lines)
+
+
+async def vote(ctx: Context, args: Args) -> list[Action]:
+    poll = await ctx.uow.polls.get(args["poll"])
+    if poll is None:
+        raise BadArgument(N_("There is no poll P{number}."), number=args["poll"])
+    tr, group = ctx.tr, await ctx.load_group(poll.group_id)
+    zone = ctx.zone(group)
+    if poll.state != "open" or poll.closes_at <= ctx.now:
+        return [Reply(tr._("P{number} is closed.", number=poll.id))]
+    member = await active_member(ctx, group.id)
+    if member is None or (poll.trusted_only and member.status != "trusted"):
+        return [Reply(tr._("Only the roster of {group} votes on P{number}.", group=group.name,
+                           number=poll.id) if not poll.trusted_only else
+                      tr._("Only trusted members vote on P{number}.", number=poll.id))]
+    if poll.secret and ctx.chat.kind != "private":
+        return [Reply(tr._("P{number} is voted in a private chat with me.", number=poll.id),
+                      (Button(tr._("Vote privately"), f"vote P{poll.id}", private=True),))]
+    if "ballot" not in args:
+        return [Reply(how_to_vote(tr, poll, zone))]
+    ballot = parse_ballot(poll, args["ballot"])
+    if ballot.get("write_in"):
+        if ballot["choices"][0] not in poll.options:
+            await ctx.uow.polls.change(poll.id, ["open"],
+                                       options=(*poll.options, ballot["choices"][0]))
+        ballot = {"choices": ballot["choices"]}
+    if poll.secret:
+        if not await ctx.uow.polls.cast_secret(poll.id, ctx.person.id, ballot,
+                                               secrets.token_hex(16)):
+            return [Reply(tr._("You already voted on P{number}; a secret vote cannot be "
+                               "changed.", number=poll.id))]
+        answer = tr._("Your secret vote on P{number} is counted.", number=poll.id)
+    else:
+        changed = ctx.person.id in await ctx.uow.polls.voters(poll)
+        await ctx.uow.polls.vote(poll.id, ctx.person.id, ballot)
+        answer = (tr._("Your vote on P{number} is changed.", number=poll.id) if changed else
+                  tr._("Your vote on P{number} is counted.", number=poll.id))
+        if ballot.get("choices") == ["disagree"] and not ballot.get("reason"):
+            answer += "\n" + tr._("Say why, if you like: /vote P{number} disagree <why>.",
+                                   number=poll.id)
+    current = await ctx.uow.polls.get(poll.id)
+    assert current is not None
+    if set(await eligible(ctx, current)) <= await ctx.uow.polls.voters(current):
+        return [Reply(answer), *await close(ctx, current, group)]  # everyone has voted
+    # The tally is redrawn by a job that runs once the burst has committed: a hundred votes
+    # at once give a handful of edits, each counting every vote committed before it.
+    if not await ctx.uow.jobs.has_pending("poll_tally", poll.id):
+        await ctx.uow.jobs.add("poll_tally", poll.id, ctx.now)
+    return [Reply(answer)]
+
+
+async def redraw(work: Work, job: Job) -> list[Action]:
+    poll = await work.uow.polls.get(job.ref_id)
+    if poll is None or poll.state != "open":
+        return []
+    group = await work.load_group(poll.group_id)
+    return [Edit(group.id, f"poll:{poll.id}", *await post_of(work, poll, group))]
+
+
+# --- closing ---------------------------------------------------------------------------------
+
+
+async def close(work: Work, poll: Poll, group: Group) -> list[Action]:
+    voted = len(await work.uow.polls.voters(poll))
+    counted = tally(poll, await work.uow.polls.ballots(poll))
+    result = result_of(poll, counted, voted, len(await eligible(work, poll)))
+    if not await work.uow.polls.change(poll.id, ["open"], state="closed", result=result):
+        return []
+    await work.uow.audit.add(group.id, None, "poll.close",
+                             {"poll": poll.id, "result": result}, work.now)
+    closed = await work.uow.polls.get(poll.id)
+    assert closed is not None
+    tr = work.group_tr(group)
+    text, _ = await post_of(work, closed, group)
+    actions: list[Action] = [
+        Edit(group.id, f"poll:{poll.id}", text, ()),
+        Post(group.id, tr._("P{number} is closed: {title}", number=poll.id, title=poll.title)
+             + "\n" + conclusion(tr, closed, counted, work.zone(group)))]
+    if result == "passed" and poll.action:
+        actions += await carry_out(work, closed, group)
+    return actions
+
+
+async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
+    """The group's decision, done once, checked against things as they are now."""
+    assert poll.action is not None
+    if not await work.uow.polls.claim_action(poll.id):
+        return []
+    chats = await work.uow.chats.of_group(group.id)
+    author = await work.uow.people.get(poll.author_id) if poll.author_id else None
+    tr = work.group_tr(group)
+    if author is None or not chats:
+        return [Post(group.id, tr._("P{number} passed, but I cannot carry it out: its author "
+                                    "is gone.", number=poll.id))]
+    ctx = Context(work.uow, work.now, work.defaults, work.catalogs, work.commands,
+                  Sender(chats[0].platform, "", author.name), author, chats[0], group,
+                  by_group=True)
+    line = parse_command("/" + poll.action, ("/",), None)
+    assert line is not None
+    done = await run_command(ctx, CommandLine(line.name, line.args))
+    await work.uow.audit.add(group.id, None, "poll.action",
+                             {"poll": poll.id, "action": poll.action}, work.now)
+    return [Post(group.id, tr._("Carrying out P{number}: /{action}", number=poll.id,
+                                action=poll.action)),
+            *[Post(group.id, a.text) if isinstance(a, Reply) else a for a in done]]
+
+
+async def close_job(work: Work, job: Job) -> list[Action]:
+    poll = await work.uow.polls.get(job.ref_id)
+    if poll is None or poll.state != "open" or poll.closes_at > work.now + timedelta(minutes=1):
+        return []
+    return await close(work, poll, await work.load_group(poll.group_id))
+
+
+async def remind(work: Work, job: Job) -> list[Action]:
+    """A day before a poll closes, those who may vote and have not are asked once."""
+    poll = await work.uow.polls.get(job.ref_id)
+    if poll is None or poll.state != "open":
+        return []
+    group = await work.load_group(poll.group_id)
+    voted = await work.uow.polls.voters(poll)
+    return [await work.tell(person, group, N_("P{number} closes in a day and you have not "
+                                              "voted yet: {title}"),
+                            ((N_("Vote"), f"vote P{poll.id}"),), number=poll.id,
+                            title=poll.title)
+            for person in await eligible(work, poll) if person not in voted]
+
+
+async def end(ctx: Context, number_: int) -> list[Action]:
+    """The author closes their poll early."""
+    poll = await ctx.uow.polls.get(number_)
+    if poll is None:
+        raise BadArgument(N_("There is no poll P{number}."), number=number_)
+    if poll.author_id != ctx.person.id:
+        return [Reply(ctx.tr._("Only the author of P{number} can close it early.",
+                               number=poll.id))]
+    if poll.state != "open":
+        return [Reply(ctx.tr._("P{number} is closed.", number=poll.id))]
+    return await close(ctx, poll, await ctx.load_group(poll.group_id))
+
+
+async def outcome(ctx: Context, args: Args) -> list[Action]:
+    poll = await ctx.uow.polls.get(args["poll"])
+    if poll is None or poll.author_id != ctx.person.id:
+        return [Reply(ctx.tr._("Only the author of a poll can add its outcome."))]
+    if not await ctx.uow.polls.change(poll.id, ["closed"], outcome=args["text"]):
+        return [Reply(ctx.tr._("An outcome is added once the poll is closed."))]
+    group = await ctx.load_group(poll.group_id)
+    closed = await ctx.uow.polls.get(poll.id)
+    assert closed is not None
+    return [Edit(group.id, f"poll:{poll.id}", (await post_of(ctx, closed, group))[0], ()),
+            Reply(ctx.tr._("The outcome is on the post of P{number}.", number=poll.id))]
+
+
+async def polls(ctx: Context, args: Args) -> list[Action]:
+    groups = [ctx.group] if ctx.group else await ctx.uow.groups.of_person(ctx.person.id)
+    open_ = [p for g in groups for p in await ctx.uow.polls.of_group(g.id)
+             if p.state == "open"]
+    if not open_:
+        return [Reply(ctx.tr._("No open polls."))]
+    zones = {g.id: ctx.zone(g) for g in groups}
+    return [Reply("\n".join([ctx.tr._("Open polls:")] + [
+        f"P{p.id} · {ctx.tr._(p.kind)} · {p.title} · "
+        + ctx.tr._("closes {when}", when=ctx.tr.when(p.closes_at, zones[p.group_id]))
+        for p in open_]))]
+
+
+async def close_either(ctx: Context, args: Args) -> list[Action]:
+    """`/close P3` closes your poll early; `/close O5` ends your offer."""
+    what = args["what"].strip().upper()
+    if what.startswith("P") and what[1:].isdigit():
+        return await end(ctx, int(what[1:]))
+    return await offers.close(ctx, {"offer": reference("O")(what)})

@@ -1,0 +1,237 @@
+"""Decisions in the chat: every kind of poll, the rules, secret ballots, binding actions."""
+
+import pytest
+from sqlalchemy import inspect, select
+
+from storage.models import BallotRow, VotedRow
+from tests.harness import Harness, in_chat, text
+
+SOUP = '/shift add "Soup" sat 10:00-12:00 weekly places 2'
+
+
+def post(seen: list, number: int) -> str:  # type: ignore[type-arg]
+    return [s.text for s in seen if s.text.startswith(f"P{number} ·")][-1]
+
+
+async def test_a_proposal_is_posted_with_four_buttons(group: Harness) -> None:
+    seen = await group.say("Ana", "/propose Buy a second fridge; quorum 50%")
+    assert seen[0].text.splitlines()[0] == "P1 · proposal · Buy a second fridge"
+    assert "Closes Wed 11 Mar 09:00 · named votes · quorum 50%" in seen[0].text
+    assert seen[0].buttons == ("vote P1 1", "vote P1 2", "vote P1 3", "vote P1 4")
+
+
+@pytest.mark.parametrize(("typed", "answer"), [
+    ("/poll choice Lunch: soup", "A poll needs 2 to 20 options"),
+    ("/poll choice Lunch: " + " | ".join(f"o{n}" for n in range(30)), "2 to 20 options"),
+    ("/poll time Meeting: yesterday 10:00 | sat 10:00", "has already passed"),
+    ("/poll choice Lunch: soup | salad; closes yesterday", "has already passed"),
+    ("/poll choice Lunch: soup | salad; loudly", "I don't understand 'loudly'"),
+    ("/poll vote Lunch: a | b", "The kinds of poll are: proposal, consent, choice"),
+    ("/propose Fridge: a | b", "A proposal has fixed answers"),
+    ("/propose Sundays do dance", "A proposal can make me do one of"),
+])
+async def test_bad_polls_are_refused(group: Harness, typed: str, answer: str) -> None:
+    assert answer in text(await group.say("Ana", typed))
+    assert text(await group.say("Ana", "/polls")) == "No open polls."
+
+
+async def test_votes_change_until_close_and_the_tally_is_edited(group: Harness) -> None:
+    await group.say("Ana", "/propose Buy a second fridge")
+    first = await group.press("Ben", "vote P1 1")
+    assert text(first).startswith("Your vote on P1 is counted.")
+    assert "agree    ██████████ 1 (100%)" in post(first, 1)
+    changed = await group.say("Ben", "/vote P1 disagree")
+    assert "Your vote on P1 is changed." in text(changed)
+    assert "Say why, if you like" in text(changed)
+    assert "disagree ██████████ 1 (100%)" in post(changed, 1)
+
+
+@pytest.mark.parametrize(("who", "typed", "answer"), [
+    ("Ben", "/vote P1 block", "Say why, it is needed for block: /vote P1 block <why>"),
+    ("Ben", "/vote P1 maybe", "Answer with one of: agree, abstain, disagree, block."),
+    ("Zed", "/vote P1 agree", "Only the roster of Free Food votes on P1."),
+    ("Ben", "/vote P9 agree", "There is no poll P9."),
+])
+async def test_bad_votes_change_nothing(group: Harness, who: str, typed: str,
+                                        answer: str) -> None:
+    await group.say("Ana", "/propose Buy a second fridge")
+    assert answer in text(await group.say(who, typed))
+    async with group.core.uow() as uow:
+        poll = await uow.polls.get(1)
+        assert poll is not None and await uow.polls.voters(poll) == set()
+
+
+async def test_a_vote_after_the_deadline_is_refused(group: Harness) -> None:
+    await group.say("Ana", "/propose Buy a second fridge; days 1")
+    group.clock.advance(days=1)
+    closed = await group.fire_due()
+    assert "Too few voted: no decision." in in_chat(closed, "group:food")
+    assert text(await group.press("Ben", "vote P1 1")) == "P1 is closed."
+
+
+async def test_a_block_stops_a_proposal_and_its_reason_is_shown(group: Harness) -> None:
+    await group.say("Ana", "/propose Move to Sundays")
+    await group.press("Ben", "vote P1 1")
+    await group.say("Chioma", "/vote P1 block the hall is closed on Sundays")
+    closed = await group.say("Ana", "/close P1")
+    assert "P1 is closed: Move to Sundays\nIt is blocked.\nblock: “the hall is closed on " \
+           "Sundays”" in text(closed)
+
+
+async def test_only_the_author_closes_early(group: Harness) -> None:
+    await group.say("Ana", "/propose Buy a second fridge")
+    assert text(await group.say("Ben", "/close P1")) == (
+        "Only the author of P1 can close it early.")
+
+
+async def test_when_everyone_has_voted_it_closes_and_a_binding_action_runs_once(
+        group: Harness) -> None:
+    await group.say("Ana", SOUP)
+    await group.say("Ana", "/propose Soup on Sundays do shift move S1 sun 10:00 all")
+    for who in ("Ana", "Ben", "Chioma", "Dev"):
+        await group.press(who, "vote P1 1")
+    seen = await group.say("Eli", "/vote P1 abstain")
+    said = in_chat(seen, "group:food")
+    assert "P1 is closed: Soup on Sundays\nIt passed." in said
+    assert "Carrying out P1: /shift move S1 sun 10:00 all" in said
+    assert "4 shifts moved" in said
+    assert "S1 · Soup · Sun 8 Mar 10:00–12:00" in text(await group.say("Ana", "/shifts"))
+    group.clock.advance(days=8)
+    assert "Carrying out" not in text(await group.fire_due())  # the deadline finds it closed
+
+
+async def test_a_second_binding_proposal_is_checked_against_things_at_its_close(
+        group: Harness) -> None:
+    await group.say("Ana", SOUP)
+    await group.say("Ana", "/propose Stop the soup do shift cancel S1 all")
+    await group.say("Ana", "/propose Soup on Sundays do shift move S1 sun 10:00 all")
+    for number in (1, 2):
+        for who in ("Ana", "Ben", "Chioma"):
+            await group.press(who, f"vote P{number} 1")
+    await group.say("Ana", "/close P1")
+    second = text(await group.say("Ana", "/close P2"))
+    assert "Carrying out P2" in second and "S1 was cancelled." in second
+
+
+async def test_group_changes_only_through_proposals_when_the_group_says_so(
+        group: Harness) -> None:
+    await group.say("Ana", "/set direct_changes proposals")
+    assert "such changes go through proposals" in text(
+        await group.say("Ben", "/set timezone Europe/Madrid"))
+    await group.say("Ben", "/propose Madrid time do set timezone Europe/Madrid")
+    for who in ("Ana", "Ben", "Chioma"):
+        await group.press(who, "vote P1 1")
+    await group.say("Ben", "/close P1")
+    assert "timezone = Europe/Madrid" in text(await group.say("Ana", "/settings"))
+
+
+async def test_a_spammer_is_removed_by_proposal(group: Harness) -> None:
+    await group.say("Spam", "/join")
+    await group.say("Ana", "/propose Remove the spammer do remove @spam")
+    for who in ("Ana", "Ben", "Chioma"):
+        await group.press(who, "vote P1 1")
+    closed = text(await group.say("Ana", "/close P1"))
+    assert "Spam is no longer on the roster of Free Food." in closed
+    assert "Spam" not in text(await group.say("Ana", "/roster"))
+
+
+async def test_consent_passes_without_objection(group: Harness) -> None:
+    await group.say("Ana", "/poll consent Try the new van")
+    await group.press("Ben", "vote P1 1")
+    assert "Say why, it is needed for objection" in text(await group.say("Chioma",
+                                                                          "/vote P1 2"))
+    await group.say("Chioma", "/vote P1 objection it has no insurance yet")
+    assert "It is blocked.\nobjection: “it has no insurance yet”" in text(
+        await group.say("Ana", "/close P1"))
+
+
+async def test_choice_with_several_answers_and_a_write_in(group: Harness) -> None:
+    await group.say("Ana", "/poll choice Lunch: soup | salad | stew; max 2 write-in")
+    assert "Choose up to 2" in text(await group.say("Ben", "/vote P1 1,2,3", group=None))
+    await group.say("Ben", "/vote P1 1,3", group=None)
+    await group.say("Chioma", "/vote P1 +tacos", group=None)
+    await group.say("Dev", "/vote P1 4", group=None)  # tacos is option 4 now
+    result = text(await group.say("Ana", "/close P1"))
+    assert "tacos" in result and "Chosen: tacos." in result
+
+
+async def test_a_meeting_time(group: Harness) -> None:
+    await group.say("Ana", "/poll time Meeting: sat 10:00 | sun 11:00")
+    assert "yes, maybe or no for each of the 2" in text(
+        await group.say("Ben", "/vote P1 yes", group=None))
+    await group.say("Ben", "/vote P1 yes no", group=None)
+    await group.say("Chioma", "/vote P1 maybe yes", group=None)
+    await group.say("Dev", "/vote P1 no yes", group=None)
+    assert "Chosen: Sun 8 Mar 11:00." in text(await group.say("Ana", "/close P1"))
+
+
+async def test_dot_votes_cannot_spend_more_than_their_points(group: Harness) -> None:
+    await group.say("Ana", "/poll dot Priorities: garden | kitchen | library; points 5")
+    assert "5 in all at most" in text(await group.say("Ben", "/vote P1 3 2 1", group=None))
+    await group.say("Ben", "/vote P1 3 2 0", group=None)
+    await group.say("Chioma", "/vote P1 0 5 0", group=None)
+    result = text(await group.say("Ana", "/close P1"))
+    assert "kitchen ██████████ 7" not in result and "Chosen: kitchen." in result
+
+
+async def test_ranked_ballots_need_every_option_once(group: Harness) -> None:
+    await group.say("Ana", "/poll ranked Project: garden | kitchen | library")
+    for ballot in ("1 1 2", "1 2", "1 2 4"):
+        assert "Rank every option once" in text(await group.say("Ben", f"/vote P1 {ballot}",
+                                                                group=None))
+    for who, ballot in (("Ben", "1 2 3"), ("Chioma", "2 1 3"), ("Dev", "3 2 1")):
+        await group.say(who, f"/vote P1 {ballot}", group=None)
+    result = text(await group.say("Ana", "/close P1"))
+    assert "Instant runoff:\nround 1: garden 1, kitchen 1, library 1" in result
+    assert "Borda count: kitchen 4, garden 3, library 2" in result
+    assert "Chosen: kitchen." in result
+
+
+async def test_a_secret_ballot_is_cast_privately_once_and_cannot_be_linked(
+        group: Harness) -> None:
+    await group.say("Ana", "/propose New treasurer; secret")
+    in_group = await group.press("Ben", "vote P1 1")
+    assert text(in_group) == "P1 is voted in a private chat with me."
+    assert in_group[0].buttons == ("vote P1",)
+    for who, ballot in (("Ben", "agree"), ("Chioma", "disagree"), ("Dev", "agree")):
+        assert "Your secret vote on P1 is counted." in text(
+            await group.say(who, f"/vote P1 {ballot}", group=None))
+    assert "a secret vote cannot be changed" in text(
+        await group.say("Ben", "/vote P1 disagree", group=None))
+    async with group.engine.connect() as conn:
+        voted_columns = {c["name"] for c in await conn.run_sync(
+            lambda sync: inspect(sync).get_columns("voted"))}
+        ballot_columns = {c["name"] for c in await conn.run_sync(
+            lambda sync: inspect(sync).get_columns("ballots"))}
+        keys = [r.key for r in await conn.execute(select(BallotRow.key))]
+        voters = list(await conn.execute(select(VotedRow.person_id)))
+    assert voted_columns == {"poll_id", "person_id"}  # who voted: no time, no choice
+    assert ballot_columns == {"key", "poll_id", "ballot"}  # the choice: no person, no time
+    assert len(keys) == len(voters) == 3 and all(len(k) == 32 for k in keys)
+    result = text(await group.say("Ana", "/close P1"))
+    assert "agree    ███████░░░ 2 (67%)" in result and "Ben" not in result
+
+
+async def test_hidden_results_show_only_at_close(group: Harness) -> None:
+    await group.say("Ana", "/poll choice Lunch: soup | salad; hidden")
+    seen = await group.press("Ben", "vote P1 1")
+    assert "soup" not in post(seen, 1).split("\n", 1)[1] and "Voted: 1 of 5" in post(seen, 1)
+    assert "soup  ██████████ 1 (100%)" in text(await group.say("Ana", "/close P1"))
+
+
+async def test_those_who_have_not_voted_are_reminded_a_day_before(group: Harness) -> None:
+    await group.say("Ana", "/propose Buy a second fridge; days 3")
+    await group.press("Ben", "vote P1 1")
+    group.clock.advance(days=2)
+    reminded = await group.fire_due()
+    assert {s.chat_id for s in reminded} == {"dm:eli", "dm:chioma"}  # Ana, Dev never wrote
+    assert "P1 closes in a day and you have not voted yet" in reminded[0].text
+
+
+async def test_outcome_after_close(group: Harness) -> None:
+    await group.say("Ana", "/propose Buy a second fridge")
+    assert "once the poll is closed" in text(await group.say("Ana", "/outcome P1 bought"))
+    await group.say("Ana", "/close P1")
+    seen = await group.say("Ana", "/outcome P1 We found one for free!")
+    assert "Outcome: We found one for free!" in post(seen, 1)
+    assert "Only the author" in text(await group.say("Ben", "/outcome P1 mine"))
