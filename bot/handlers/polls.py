@@ -127,10 +127,7 @@ async def propose(ctx: Context, args: Args) -> list[Action]:
 
 
 async def poll_command(ctx: Context, args: Args) -> list[Action]:
-    kind = args["kind"]
-    if kind not in KINDS:
-        raise BadArgument(N_("The kinds of poll are: {kinds}."), kinds=", ".join(KINDS))
-    return await create(ctx, kind, args["text"])
+    return await create(ctx, args["kind"], args["text"])
 
 
 # --- showing ---------------------------------------------------------------------------------

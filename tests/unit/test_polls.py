@@ -26,7 +26,7 @@ async def test_a_proposal_is_posted_with_four_buttons(group: Harness) -> None:
     ("/poll time Meeting: yesterday 10:00 | sat 10:00", "has already passed"),
     ("/poll choice Lunch: soup | salad; closes yesterday", "has already passed"),
     ("/poll choice Lunch: soup | salad; loudly", "I don't understand 'loudly'"),
-    ("/poll vote Lunch: a | b", "The kinds of poll are: proposal, consent, choice"),
+    ("/poll vote Lunch: a | b", "Please choose one of: consent, choice, time, dot, ranked."),
     ("/propose Fridge: a | b", "A proposal has fixed answers"),
     ("/propose Sundays do dance", "A proposal can make me do one of"),
 ])
@@ -235,3 +235,15 @@ async def test_outcome_after_close(group: Harness) -> None:
     seen = await group.say("Ana", "/outcome P1 We found one for free!")
     assert "Outcome: We found one for free!" in post(seen, 1)
     assert "Only the author" in text(await group.say("Ben", "/outcome P1 mine"))
+
+
+async def test_a_poll_asked_step_by_step(group: Harness) -> None:
+    asked = await group.say("Ana", "/poll")
+    assert "Which kind of poll?" in text(asked)
+    assert asked[0].buttons == (">consent", ">choice", ">time", ">dot", ">ranked")
+    await group.press("Ana", ">choice")
+    seen = await group.say("Ana", "Lunch: soup | salad")
+    assert seen[0].text.startswith("P1 · choice · Lunch")
+    assert "What do you propose?" in text(await group.say("Ben", "/propose"))
+    assert text(await group.say("Ben", "A second fridge")).startswith(
+        "P2 · proposal · A second fridge")
