@@ -37,7 +37,6 @@ CATEGORY = Param("category", N_("category"), params.word, prompt=N_("What kind o
 AREA = Param("area", N_("area"), params.text(100),
              prompt=N_("In which area? A neighbourhood is enough, not an address."))
 REQUEST = Param("request", N_("request"), params.reference("R"))
-OFFER = Param("offer", N_("offer"), params.reference("O"))
 SHIFT = Param("shift", N_("shift"), params.reference("S"))
 
 _TABLE = (

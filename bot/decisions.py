@@ -15,7 +15,6 @@ Result = Literal["passed", "blocked", "rejected", "tie", "no quorum", "decided"]
 
 PROPOSAL = ("agree", "abstain", "disagree", "block")
 CONSENT = ("no objection", "objection")
-TIME = ("yes", "if need be", "no")
 
 
 def quorum_met(voted: int, eligible: int, quorum: float) -> bool:
