@@ -54,8 +54,10 @@ _TABLE = (
             params=(Param("name", N_("group name"), params.text(100),
                           prompt=N_("What is the group called?"), rest=True),),
             dialog=True, new_group=True),
-    Command("join", N_("put yourself on the group's roster"), groups.join, where="group",
-            needs_group=True),
+    Command("join", N_("put yourself on the group's roster (privately: with an invitation)"),
+            groups.join, params=(Param("code", N_("invitation"), params.code, optional=True),)),
+    Command("invite", N_("an invitation to the roster, to share"), groups.invite,
+            where="group", needs_group=True),
     Command("leave", N_("take yourself off the roster"), groups.leave, where="group",
             needs_group=True),
     Command("roster", N_("who is on the roster"), groups.roster, where="group",
@@ -222,8 +224,8 @@ TOPICS = {
                    "reminders", "quiet", "calendar", "swappick", "swapyes", "swapno"),
     N_("Pickups"): ("pickup", "pickups", "collected"),
     N_("Decisions"): ("propose", "poll", "vote", "polls", "outcome"),
-    N_("Group"): ("setup", "join", "leave", "roster", "trust", "untrust", "trusts", "remove",
-                  "link", "settings", "set"),
+    N_("Group"): ("setup", "join", "invite", "leave", "roster", "trust", "untrust", "trusts",
+                  "remove", "link", "settings", "set"),
     N_("You"): ("start", "help", "language", "cancel", "mydata", "forget"),
 }
 _BY_NAME = {c.name: c for c in _TABLE}

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from bot.messages import Attachment, Button, ChatKind
 
 MemberStatus = Literal["newcomer", "trusted", "left"]
-LinkKind = Literal["chat", "identity"]
+LinkKind = Literal["chat", "identity", "invite"]
 JobOutcome = Literal["sent", "late", "missed", "cancelled"]
 
 

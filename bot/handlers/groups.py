@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from bot.context import Context, Work
 from bot.handlers.common import change_refusal
+from bot.handlers.links import new_code, shown
 from bot.i18n import N_
 from bot.messages import Action, Button, Edit, Post, Reply
 from bot.model import Group, Job
@@ -12,6 +13,7 @@ from bot.router import Args
 from bot.settings import SETTINGS, setting, vouches_needed
 
 ROSTER_PAGE = 25
+INVITATION_LASTS = timedelta(days=7)
 
 
 def welcome(work: Work, group: Group, on_roster: int) -> tuple[str, tuple[Button, ...]]:
@@ -58,8 +60,31 @@ async def setup(ctx: Context, args: Args) -> list[Action]:
 
 
 async def join(ctx: Context, args: Args) -> list[Action]:
-    assert ctx.group is not None
-    group, tr = ctx.group, ctx.tr
+    """In a group's chat, its roster; in a private chat, the roster an invitation is for."""
+    if ctx.chat.kind == "private":
+        return await _join_by_invitation(ctx, args.get("code"))
+    if ctx.group is None:
+        return [Reply(ctx.tr._("This chat is not part of a minga group yet. Anyone here can "
+                               "start one with /setup."))]
+    return await _join(ctx, ctx.group)
+
+
+async def _join_by_invitation(ctx: Context, code: str | None) -> list[Action]:
+    tr = ctx.tr
+    if not code:
+        return [Reply(tr._("In a private chat, /join needs the invitation code a group gave "
+                           "you: /join CODE. Or press Join in the group's chat."))]
+    invitation = await ctx.uow.links.get(code)
+    group = await ctx.uow.groups.get(invitation.group_id) if (
+        invitation and invitation.kind == "invite" and invitation.group_id) else None
+    if invitation is None or group is None or invitation.expires_at <= ctx.now:
+        return [Reply(tr._("That invitation code does not work (any more). Ask the group for "
+                           "a new one."))]
+    return await _join(ctx, group)
+
+
+async def _join(ctx: Context, group: Group) -> list[Action]:
+    tr = ctx.tr
     member = await ctx.uow.members.get(group.id, ctx.person.id)
     if member is not None and member.status != "left":
         return [Reply(tr._("{name}, you are already on the roster of {group}.",
@@ -76,6 +101,26 @@ async def join(ctx: Context, args: Args) -> list[Action]:
         note = tr._("Welcome, {name}! You are on the roster of {group}. Trusted members can "
                     "vouch for you with /trust.", name=ctx.person.name, group=group.name)
     return [Reply(note), await _welcome_edit(ctx, group)]
+
+
+async def invite(ctx: Context, args: Args) -> list[Action]:
+    """A code (and link) that brings people onto the roster without the group chat: the
+    fifty who pick up boxes need not read the volunteers' chat."""
+    assert ctx.group is not None
+    member = await ctx.uow.members.get(ctx.group.id, ctx.person.id)
+    if member is None or member.status != "trusted":
+        return [Reply(ctx.tr._("Only trusted members can invite people to the roster."))]
+    code = new_code()
+    await ctx.uow.links.create(code, "invite", ctx.group.id, ctx.person.id,
+                               ctx.now + INVITATION_LASTS)
+    await ctx.uow.audit.add(ctx.group.id, ctx.person.id, "member.invite", {}, ctx.now)
+    return [Reply(ctx.tr._("Invitation to {group}: whoever sends /join {code} to me in a "
+                           "private chat (or presses the button) is on the roster. It works "
+                           "for {days} days, for as many people as you share it with.",
+                           group=ctx.group.name, code=shown(code),
+                           days=INVITATION_LASTS.days),
+                  (Button(ctx.tr._("Join {group}", group=ctx.group.name), f"join {code}",
+                          private=True),))]
 
 
 async def leave(ctx: Context, args: Args) -> list[Action]:

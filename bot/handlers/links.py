@@ -52,6 +52,9 @@ def _refusal(ctx: Context, code: LinkCode | None, typed: str) -> str | None:
     tr = ctx.tr
     if code is None:
         return tr._("I don't know the code {code}. Please check it for typos.", code=typed)
+    if code.kind == "invite":
+        return tr._("That code is an invitation to a roster: send /join {code} to me in a "
+                    "private chat.", code=typed)
     if code.used_at is not None:
         return tr._("The code {code} was already used. Ask for a new one with /link.",
                     code=typed)

@@ -94,7 +94,7 @@ async def test_roster_commands_need_a_group(bot: Harness) -> None:
     seen = await bot.say("Ana", "/join", group="nowhere")
     assert "not part of a minga group yet" in text(seen)
     private = await bot.say("Ana", "/join", group=None)
-    assert text(private) == "/join works in a group chat."
+    assert "/join needs the invitation code" in text(private)
 
 
 async def test_trusted_members_change_settings_and_everyone_sees_it(bot: Harness) -> None:
@@ -126,3 +126,22 @@ async def test_every_change_is_in_the_audit_log(bot: Harness) -> None:
         actions = [entry.action for entry in await uow.audit.of_group(group.id)]
     assert actions == ["group.setup", "member.join", "member.join", "member.join",
                        "setting.set"]
+
+
+async def test_an_invitation_brings_people_onto_the_roster_privately(bot: Harness) -> None:
+    await bot.setup_group()
+    assert "Only trusted members can invite" in text(await bot.say("Zed", "/invite"))
+    seen = await bot.say("Ana", "/invite")
+    code = seen[0].buttons[0].split()[1]
+    assert f"whoever sends /join {code[:4]}-{code[4:]} to me" in seen[0].text
+    for who in ("Rosa", "Omar"):
+        joined = await bot.say(who, f"/join {code}", group=None)
+        assert f"Welcome, {who}! You are on the roster of Free Food." in text(joined)
+        assert not any(s.chat_id == "group:food" and who in s.text for s in joined)
+    assert "invitation code a group gave you" in text(await bot.say("Sam", "/join", group=None))
+    assert "That code is an invitation" in text(await bot.say("Ana", f"/link {code}",
+                                                              group="other"))
+    bot.clock.advance(days=8)
+    assert "does not work (any more)" in text(await bot.say("Sam", f"/join {code}",
+                                                            group=None))
+    assert "Rosa" in text(await bot.say("Ana", "/roster"))

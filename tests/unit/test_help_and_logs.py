@@ -12,8 +12,8 @@ async def test_help_fits_one_screen_and_depends_on_the_chat(bot: Harness) -> Non
     in_group = text(await bot.say("Ana", "/help"))
     in_private = text(await bot.say("Ana", "/help", group=None))
     assert len(in_group.splitlines()) <= 10 and len(in_private.splitlines()) <= 10
-    assert ("Group: /join /leave /roster /trust /untrust /trusts /remove /link /settings /set"
-            in in_group)
+    assert ("Group: /join /invite /leave /roster /trust /untrust /trusts /remove /link "
+            "/settings /set" in in_group)
     assert "/roster" not in in_private and "/start" in in_private
     assert "/setup" not in in_group  # this chat is a group already
     assert "Requests: /request /requests" in in_group  # asking moves to a private chat
