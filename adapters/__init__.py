@@ -4,4 +4,4 @@ ADAPTERS names the chat platforms this version of minga can connect to; the cons
 always there and is what `minga run` opens when no platform is enabled.
 """
 
-ADAPTERS: dict[str, str] = {"console": "adapters.console"}
+ADAPTERS: dict[str, str] = {"console": "adapters.console", "telegram": "adapters.telegram"}

@@ -1,5 +1,7 @@
 """Draining the outbox: one sender per platform, in order per chat, with retries and reasons."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -67,3 +69,16 @@ async def _mark_failed(core: Core, row: OutboxMessage, reason: str,
     async with core.uow() as uow:
         await uow.outbox.mark_failed(row.id, reason, retry_at)
         await uow.commit()
+
+
+async def run_sender(core: Core, platform: str, deliver: Deliver, wake: asyncio.Event,
+                     every: float = 1.0) -> None:
+    """Drain whenever a commit may have left work, and every `every` seconds for retries."""
+    while True:
+        wake.clear()
+        try:
+            await drain(core, platform, deliver)
+        except Exception:
+            log.exception("sender platform=%s failed; trying again", platform)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), every)

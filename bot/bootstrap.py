@@ -1,10 +1,11 @@
 """The composition root: the one place that wires config, storage, the core and the edges."""
 
+import asyncio
 import json
 import logging
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -13,7 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters import ADAPTERS
 from adapters.console import ConsoleClock, run_console
+from adapters.delivery import run_sender
 from adapters.scheduler import Scheduler
+from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.translate import PLATFORM as TELEGRAM
 from bot.commands import COMMANDS
 from bot.config import Config, LoggingConfig, Problem
 from bot.dispatch import Committed, Core
@@ -51,18 +55,53 @@ def setup_logging(config: LoggingConfig, console: bool, stream: TextIO = sys.std
 
 
 def availability_problems(config: Config) -> list[Problem]:
-    return [Problem(f"{name}.enabled", f"the {name} adapter is not part of this version of "
-                    "minga yet; set it to false") for name in ("telegram", "matrix")
-            if getattr(config, name).enabled and name not in ADAPTERS]
+    problems = [Problem(f"{name}.enabled", f"the {name} adapter is not part of this version "
+                        "of minga yet; set it to false") for name in ("telegram", "matrix")
+                if getattr(config, name).enabled and name not in ADAPTERS]
+    if config.telegram.enabled and config.telegram.mode == "webhook":
+        problems.append(Problem("telegram.mode", "webhook mode is not part of this version of "
+                                "minga yet; use \"polling\""))
+    return problems
+
+
+def platforms_enabled(config: Config) -> bool:
+    return config.telegram.enabled or config.matrix.enabled
+
+
+async def run_platforms(config: Config) -> None:
+    """Every enabled adapter, the scheduler and a sender per platform, until stopped."""
+    engine = await open_storage(config)
+    edges = Edges()
+    core = make_core(engine, SystemClock(), config, edges)
+    scheduler = edges.scheduler = Scheduler(core)
+    telegram = TelegramAdapter(core, config.telegram)
+    await telegram.start()
+    await scheduler.start()
+    wake = asyncio.Event()
+    edges.wakes.append(wake)
+    tasks = [asyncio.create_task(run_sender(core, TELEGRAM, telegram.deliver, wake)),
+             asyncio.create_task(telegram.poll())]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await scheduler.stop()
+        await telegram.stop()
+        await engine.dispose()
 
 
 @dataclass
 class Edges:
-    """Where commits report to: the scheduler learns of the rows they added."""
+    """Where commits report to: the scheduler learns of new rows, senders wake up."""
 
     scheduler: Scheduler | None = None
+    wakes: list[asyncio.Event] = field(default_factory=list)
 
     def committed(self, committed: Committed) -> None:
+        for wake in self.wakes:
+            wake.set()
         if self.scheduler is not None:
             for job in committed.jobs:
                 self.scheduler.add(job)

@@ -79,9 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(report(problems), file=sys.stderr)
         print("Fix these, then try again (`minga check-config` checks a file).", file=sys.stderr)
         return 2
-    bootstrap.setup_logging(config.logging, console=args.command in ("run", "console"))
+    console = args.command == "console" or not bootstrap.platforms_enabled(config)
+    bootstrap.setup_logging(config.logging, console=args.command in ("run", "console") and console)
     try:
-        if args.command in ("run", "console"):
+        if args.command == "run" and not console:
+            asyncio.run(bootstrap.run_platforms(config))
+        elif args.command in ("run", "console"):
             asyncio.run(bootstrap.run_console_app(config, sys.stdin, sys.stdout))
         elif args.command == "db":
             changed = asyncio.run(bootstrap.upgrade_database(config))

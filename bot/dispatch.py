@@ -13,8 +13,10 @@ from bot.jobs import run_job
 from bot.messages import (
     ANSWER,
     Action,
+    Added,
     ButtonPress,
     Chat,
+    ChatMoved,
     Due,
     Edit,
     Event,
@@ -79,21 +81,42 @@ async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed
         else:
             if not await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now()):
                 return "duplicate", 0, None
-            kind, actions = await _handle_chat_event(uow, core, event)
+            if isinstance(event, ChatMoved):
+                await uow.chats.move(event.chat.platform, event.chat.chat_id, event.new_chat_id)
+                await uow.outbox.readdress(event.chat.platform, event.chat.chat_id,
+                                           event.chat.platform, event.new_chat_id)
+                kind, actions = "chat-moved", []
+            elif isinstance(event, Added):
+                kind, actions = "added", await _added(uow, core, event)
+            else:
+                kind, actions = await _handle_chat_event(uow, core, event)
             origin = event.chat
         await enqueue(uow, core, actions, origin)
         await uow.commit()
         return kind, len(actions), Committed(tuple(uow.new_jobs))
 
 
-async def _apologise(core: Core, event: Message | ButtonPress) -> None:
+async def _added(uow: UnitOfWork, core: Core, event: Added) -> list[Action]:
+    """Added to a chat: say how to start, unless it is already part of a group."""
+    chat = await uow.chats.ensure(event.chat, None)
+    if chat.group_id is not None or chat.kind != "group":
+        return []
+    tr = translator(core.catalogs, pick_language(event.sender.language, core.defaults.language))
+    return [Reply(tr._("Hello! I'm minga. Type /setup to make this chat a group that shares "
+                       "help, shifts and decisions, or /link CODE to add it to a group you "
+                       "already have."))]
+
+
+async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Added) -> None:
     """Record the event as handled, so a redelivery cannot fail the same way forever."""
     try:
         async with core.uow() as uow:
             await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now())
-            person = await uow.people.by_identity(event.sender.platform, event.sender.user_id)
-            language = pick_language(person.language if person else event.sender.language,
-                                     core.defaults.language)
+            sender = getattr(event, "sender", None)
+            person = await uow.people.by_identity(sender.platform, sender.user_id) if sender \
+                else None
+            language = pick_language(person.language if person else (
+                sender.language if sender else None), core.defaults.language)
             tr = translator(core.catalogs, language)
             await uow.outbox.send(event.chat.platform, event.chat.chat_id,
                                   tr._("Sorry, something went wrong on my side and nothing was "
@@ -111,6 +134,13 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
         line = parse_command(event.text, event.prefixes, event.bot_name)
         if line is not None and not line.name:
             return "other-bot", []
+        if event.anonymous:  # an anonymous admin or a channel: nobody minga could know
+            if line is None:
+                return "chatter", []
+            tr = translator(core.catalogs, core.defaults.language)
+            return "anonymous", [Reply(tr._("I can't tell who you are when you write as the "
+                                            "group or as a channel. Please write as "
+                                            "yourself."))]
         if line is None and event.chat.kind == "group" and not await _in_dialog(uow, event):
             return "chatter", []  # people talking among themselves: nothing is kept about them
     ctx = await _context(uow, core, event)

@@ -35,6 +35,7 @@ class Message:
     bot_name: str | None = None  # our own name on the platform: "/help@otherbot" is not for us
     prefixes: tuple[str, ...] = ("/",)  # what starts a command on this platform
     reply_to: str | None = None  # the platform's id of one of our messages this answers
+    anonymous: bool = False  # written as the group or a channel: no person to answer
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,31 @@ class ButtonPress:
 
 
 @dataclass(frozen=True)
+class ChatMoved:
+    """The platform gave a chat a new id (a Telegram group became a supergroup)."""
+
+    event_id: str
+    chat: Chat  # as it was
+    new_chat_id: str
+
+
+@dataclass(frozen=True)
+class Added:
+    """The bot was added to a chat."""
+
+    event_id: str
+    chat: Chat
+    sender: Sender
+
+
+@dataclass(frozen=True)
 class Due:
     """A scheduled row fell due; the scheduler edge turns due times into this."""
 
     job_id: int
 
 
-Event = Message | ButtonPress | Due
+Event = Message | ButtonPress | ChatMoved | Added | Due
 
 
 ANSWER = ">"  # button data that starts with this answers the question a dialog asked

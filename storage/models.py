@@ -438,3 +438,11 @@ class BallotRow(Base):
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
                                          index=True)
     ballot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CursorRow(Base):
+    """An adapter's own position in its platform's stream, written after the effects."""
+
+    __tablename__ = "cursors"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -33,6 +33,7 @@ from bot.model import (
 from storage.models import (
     AuditRow,
     ChatRow,
+    CursorRow,
     DialogRow,
     GroupRow,
     IdentityRow,
@@ -197,6 +198,11 @@ class SqlChats(Repository):
         rows = await self.conn.execute(select(ChatRow.__table__).where(
             ChatRow.group_id == group_id).order_by(ChatRow.id))
         return [_chat(r) for r in rows]
+
+    async def move(self, platform: str, chat_id: str, new_chat_id: str) -> None:
+        await self.conn.execute(update(ChatRow.__table__).where(
+            ChatRow.platform == platform, ChatRow.chat_id == chat_id).values(
+            chat_id=new_chat_id))
 
     async def private_of(self, person_id: int) -> list[ChatRecord]:
         rows = await self.conn.execute(select(ChatRow.__table__).where(
@@ -615,3 +621,15 @@ class SqlOffers(Repository):
     async def record_match(self, request_id: int, offer_id: int) -> bool:
         return await insert_ignoring_duplicates(self.conn, MatchRow.__table__, {
             "request_id": request_id, "offer_id": offer_id})
+
+
+class SqlCursors(Repository):
+    async def get(self, name: str) -> str | None:
+        return (await self.conn.execute(select(CursorRow.value).where(
+            CursorRow.name == name))).scalar_one_or_none()
+
+    async def set(self, name: str, value: str) -> None:
+        if not await insert_ignoring_duplicates(self.conn, CursorRow.__table__,
+                                                {"name": name, "value": value}):
+            await self.conn.execute(update(CursorRow.__table__).where(
+                CursorRow.name == name).values(value=value))

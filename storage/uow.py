@@ -9,6 +9,7 @@ from storage.polls import SqlPolls
 from storage.repositories import (
     SqlAudit,
     SqlChats,
+    SqlCursors,
     SqlDialogs,
     SqlGroups,
     SqlInbox,
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.shifts = SqlShifts(conn)
         self.pickups = SqlPickups(conn)
         self.polls = SqlPolls(conn)
+        self.cursors = SqlCursors(conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -1,0 +1,154 @@
+"""The Telegram adapter: python-telegram-bot's Application inside minga's event loop.
+
+Updates are read with getUpdates from the offset kept in the database, which is written
+after each update's effects commit: a crash means the update comes again, and the inbox
+recognises it. Sending drains the outbox, paced for Telegram's limits: PTB's
+AIORateLimiter keeps 30 a second overall and 20 a minute per group; private chats, which
+it does not pace, get one message a second here.
+"""
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    InputFile,
+    User,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application
+
+from adapters.delivery import GiveUp, Retry
+from adapters.telegram.render import escaped, keyboard, split
+from adapters.telegram.translate import translate
+from bot.config import TelegramConfig
+from bot.dispatch import Core, handle
+from bot.i18n import LANGUAGES, translator
+from bot.model import OutboxMessage
+
+log = logging.getLogger("minga.telegram")
+
+OFFSET = "telegram.offset"
+PRIVATE_GAP = 1.0  # seconds between two messages to one person
+POLL_SECONDS = 25
+UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+@dataclass
+class TelegramAdapter:
+    core: Core
+    config: TelegramConfig
+    app: Application = field(init=False)
+    me: User = field(init=False)
+    _last_private: dict[int, float] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        self.app = (Application.builder().token(self.config.token)
+                    .base_url(self.config.base_url).updater(None)
+                    .rate_limiter(AIORateLimiter(max_retries=0)).build())
+        await self.app.initialize()
+        await self.app.start()
+        self.me = await self.app.bot.get_me()
+        await self.app.bot.delete_webhook()
+        await self.set_commands()
+        log.info("telegram=started")
+
+    async def stop(self) -> None:
+        await self.app.stop()
+        await self.app.shutdown()
+
+    async def set_commands(self) -> None:
+        """The command menu in each language, for private chats and for groups."""
+        for scope, where in ((BotCommandScopeAllPrivateChats(), "private"),
+                             (BotCommandScopeAllGroupChats(), "group")):
+            shown = [c for c in self.core.commands.values()
+                     if not c.hidden and c.where in (where, "any")]
+            for language in LANGUAGES:
+                tr = translator(self.core.catalogs, language)
+                commands = [BotCommand(c.name, tr._(c.summary)[:256]) for c in shown]
+                code = None if language == self.core.defaults.language else language
+                await self.app.bot.set_my_commands(commands, scope=scope, language_code=code)
+
+    async def poll(self) -> None:
+        """Read updates forever; each is handled once, and only then confirmed."""
+        while True:
+            async with self.core.uow() as uow:
+                offset = int(await uow.cursors.get(OFFSET) or 0)
+            try:
+                updates = await self.app.bot.get_updates(
+                    offset=offset, timeout=POLL_SECONDS, allowed_updates=UPDATES,
+                    read_timeout=POLL_SECONDS + 10)
+            except NetworkError as error:
+                log.warning("telegram=get-updates-failed reason=%s", type(error).__name__)
+                await asyncio.sleep(2)
+                continue
+            for update in updates:
+                event = translate(update, self.me)
+                if event is not None:
+                    await handle(self.core, event)
+                if update.callback_query is not None:
+                    await self._stop_spinner(update.callback_query.id)
+                async with self.core.uow() as uow:
+                    await uow.cursors.set(OFFSET, str(update.update_id + 1))
+                    await uow.commit()
+
+    async def _stop_spinner(self, query_id: str) -> None:
+        try:
+            await self.app.bot.answer_callback_query(query_id)
+        except TelegramError as error:  # a press older than Telegram remembers: harmless
+            log.info("telegram=answer-callback-failed reason=%s", type(error).__name__)
+
+    async def deliver(self, row: OutboxMessage) -> str | None:
+        """Send one outbox row; the platform's id of the (last) message it became."""
+        chat_id = int(row.chat_id)
+        markup = keyboard(row.buttons, self.me.username or "")
+        try:
+            if row.kind == "edit" and row.message_id:
+                await self.app.bot.edit_message_text(
+                    escaped(row.text)[:4096], chat_id=chat_id, message_id=int(row.message_id),
+                    parse_mode=ParseMode.HTML, reply_markup=markup)
+                return row.message_id
+            if row.attachment:
+                await self._pace(chat_id)
+                sent = await self.app.bot.send_document(
+                    chat_id, InputFile(row.attachment.data, filename=row.attachment.name),
+                    caption=escaped(row.text)[:1024], parse_mode=ParseMode.HTML)
+                return str(sent.message_id)
+            parts = split(row.text)
+            message_id = None
+            for n, part in enumerate(parts, 1):
+                await self._pace(chat_id)
+                sent = await self.app.bot.send_message(
+                    chat_id, escaped(part), parse_mode=ParseMode.HTML,
+                    reply_markup=markup if n == len(parts) else None)
+                message_id = str(sent.message_id)
+            return message_id
+        except RetryAfter as error:
+            raise Retry("429 Too Many Requests", float(_seconds(error.retry_after))) from None
+        except BadRequest as error:
+            if "message is not modified" in error.message:
+                return row.message_id  # the post already says this
+            raise GiveUp(f"400 {error.message}") from None
+        except Forbidden as error:
+            raise GiveUp(f"403 {error.message}") from None
+        except NetworkError as error:  # timeouts and 5xx: Telegram will be back
+            raise Retry(type(error).__name__, min(2.0 ** row.attempts, 300.0)) from None
+
+    async def _pace(self, chat_id: int) -> None:
+        """About one message a second to each person (groups are paced by the limiter)."""
+        if chat_id < 0:
+            return
+        wait = self._last_private.get(chat_id, 0.0) + PRIVATE_GAP - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._last_private[chat_id] = time.monotonic()
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,128 @@
+"""The real python-telegram-bot Application against a Bot API stand-in on loopback."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot import bootstrap
+from bot.config import Config, StorageConfig, TelegramConfig
+from tests.botapi import BotApi, Person
+
+GROUP = -100123
+ANA, BEN, ELI = (Person(1, "Ana", "ana"), Person(2, "Ben", "ben"),
+                 Person(3, "Eli", "eli", "es"))
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[BotApi]:
+    """minga running with only Telegram enabled, talking to the stand-in."""
+    stand_in = BotApi()
+    base_url = await stand_in.start()
+    config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
+                    telegram=TelegramConfig(enabled=True, token=stand_in.token,
+                                            base_url=base_url))
+    running = asyncio.create_task(bootstrap.run_platforms(config))
+    await stand_in.until(lambda: len(stand_in.commands) == 4 or running.done())
+    assert not running.done(), running.exception()
+    yield stand_in
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    await stand_in.stop()
+
+
+def texts(api: BotApi, chat_id: int) -> list[str]:
+    return [m["text"] for m in api.in_chat(chat_id)]
+
+
+def buttons(message: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [b for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+            for b in row]
+
+
+async def test_the_command_menu_in_each_language_and_scope(api: BotApi) -> None:
+    scopes = {(c["scope"]["type"], c.get("language_code")) for c in api.commands}
+    assert scopes == {("all_private_chats", None), ("all_private_chats", "es"),
+                      ("all_group_chats", None), ("all_group_chats", "es")}
+    private_es = next(c for c in api.commands if c["scope"]["type"] == "all_private_chats"
+                      and c.get("language_code") == "es")
+    request = next(c for c in private_es["commands"] if c["command"] == "request")
+    assert request["description"] == "pedir ayuda, en privado"
+
+
+async def test_a_request_from_intake_to_claim(api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.adds_bot(ANA, group)
+    await api.until(lambda: texts(api, GROUP))
+    assert "Type /setup" in texts(api, GROUP)[0]
+    api.says(ANA, group, "/setup@mingabot Free Food")
+    await api.until(lambda: any("Welcome to minga" in t for t in texts(api, GROUP)))
+    welcome = api.last(GROUP)
+    assert [b["callback_data"] for b in buttons(welcome)] == ["join"]
+    for person in (BEN, ELI):
+        api.presses(person, GROUP, welcome["message_id"], "join")
+    await api.until(lambda: "On the roster: 3 people." in welcome["text"])
+    assert len(api.answered) == 2  # every press gets its spinner stopped
+    api.says(ELI, api.private(ELI),
+             "/request food Eastside by friday: 2 boxes <for> a family & kids")
+    await api.until(lambda: any(t.startswith("R1 ·") for t in texts(api, GROUP)))
+    post = next(m for m in api.in_chat(GROUP) if m["text"].startswith("R1 ·"))
+    assert "2 boxes <for> a family & kids" in post["text"]  # escaped on the way, shown as typed
+    assert "Eli" not in post["text"]
+    api.presses(BEN, GROUP, post["message_id"], "claim 1")
+    await api.until(lambda: "✋ Ben is helping." in post["text"])
+    assert buttons(post) == []
+    # Eli's Telegram speaks Spanish, so minga does too.
+    await api.until(lambda: any(t.startswith("Buenas noticias: Ben va a ayudar con R1.")
+                                for t in texts(api, ELI.id)))
+    # Ben never opened a private chat: the group hears only that there is something.
+    await api.until(lambda: any("I have a message for you" in t for t in texts(api, GROUP)))
+    note = api.last(GROUP)
+    assert buttons(note)[0]["url"] == "https://t.me/mingabot?start=start"
+    api.says(BEN, api.private(BEN), "/start start")
+    await api.until(lambda: any("You are helping with R1" in t for t in texts(api, BEN.id)))
+
+
+async def test_commands_for_other_bots_and_edits_are_left_alone(api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ANA, group, "/help@otherbot")
+    api.edits(ANA, group, 1, "/roster")
+    api.says(ANA, group, "/help")
+    await api.until(lambda: len(texts(api, GROUP)) == 1)
+    assert texts(api, GROUP)[0].startswith("What you can do here")
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_data(api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ANA, group, "/setup Free Food")
+    await api.until(lambda: texts(api, GROUP))
+    api.migrates(ANA, GROUP, -1009999)
+    api.says(ANA, api.chats[-1009999], "/roster")
+    await api.until(lambda: texts(api, -1009999))
+    assert texts(api, -1009999)[0].startswith("Roster of Free Food: 1 person.")
+
+
+async def test_an_anonymous_admin_gets_a_polite_note(api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    anonymous = Person(1087968824, "Group")
+    api.says(anonymous, group, "/setup Free Food")
+    await api.until(lambda: texts(api, GROUP))
+    assert texts(api, GROUP) == ["I can't tell who you are when you write as the group or as "
+                                 "a channel. Please write as yourself."]
+
+
+async def test_an_invitation_link_opens_the_private_chat_and_joins_the_roster(
+        api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ANA, group, "/setup Free Food")
+    api.says(ANA, group, "/invite")
+    await api.until(lambda: len(texts(api, GROUP)) == 2)
+    invite = buttons(api.last(GROUP))[0]
+    assert invite["url"].startswith("https://t.me/mingabot?start=join_")
+    api.says(ELI, api.private(ELI), "/start " + invite["url"].split("start=")[1])
+    await api.until(lambda: texts(api, ELI.id))
+    assert texts(api, ELI.id)[0] == ("¡Te damos la bienvenida, Eli! Ya estás en la lista de "
+                                     "Free Food como miembro fundador de confianza.")
