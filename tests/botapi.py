@@ -26,6 +26,7 @@ BOT = {"id": 4242, "is_bot": True, "first_name": "minga", "username": "mingabot"
 LIMITS = {"overall": (30, 1.0), "group": (20, 60.0), "private": (1, 1.0)}
 HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
              "span", "tg-spoiler", "blockquote", "tg-emoji"}
+FAULTY = {"sendMessage", "editMessageText", "getUpdates"}
 TAG = re.compile(r"<([A-Za-z][\w-]*)")
 TAG_OR_END = re.compile(r"</?[A-Za-z][\w-]*[^>]*>")
 
@@ -168,9 +169,8 @@ class BotApi:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return self._error(404, "Not Found: method not found")
-        if method in ("sendMessage", "editMessageText") and self.fault_rate and (
-                self._random.random() < self.fault_rate):
-            return await self._fault()
+        if method in FAULTY and self.fault_rate and self._random.random() < self.fault_rate:
+            return await self._fault(method)
         try:
             return web.json_response({"ok": True, "result": await handler(params)})
         except ApiError as error:
@@ -187,8 +187,9 @@ class BotApi:
                 params[key] = json.loads(params[key])
         return params
 
-    async def _fault(self) -> web.Response:
-        kind = self._random.choice(("429", "502", "timeout"))
+    async def _fault(self, method: str) -> web.Response:
+        kind = self._random.choice(("429", "502") if method == "getUpdates"
+                                   else ("429", "502", "timeout"))
         if kind == "429":
             return self._error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         if kind == "502":

@@ -63,7 +63,8 @@ def postgres_url() -> Iterator[str]:
     _postgres_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
-async def _sqlite_engine(tmp_path) -> AsyncEngine:  # type: ignore[no-untyped-def]
+async def sqlite_engine_at(tmp_path) -> AsyncEngine:  # type: ignore[no-untyped-def]
+    """A fresh SQLite database in `tmp_path`, with the newest tables."""
     engine = create_engine(f"sqlite:///{tmp_path}/minga.db")
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
@@ -72,7 +73,7 @@ async def _sqlite_engine(tmp_path) -> AsyncEngine:  # type: ignore[no-untyped-de
 
 @pytest.fixture
 async def sqlite_engine(tmp_path) -> AsyncIterator[AsyncEngine]:  # type: ignore[no-untyped-def]
-    engine = await _sqlite_engine(tmp_path)
+    engine = await sqlite_engine_at(tmp_path)
     yield engine
     await engine.dispose()
 
@@ -81,7 +82,7 @@ async def sqlite_engine(tmp_path) -> AsyncIterator[AsyncEngine]:  # type: ignore
 async def engine(request, tmp_path) -> AsyncIterator[AsyncEngine]:  # type: ignore[no-untyped-def]
     """The same test on SQLite and on a real PostgreSQL, each starting empty."""
     if request.param == "sqlite":
-        created = await _sqlite_engine(tmp_path)
+        created = await sqlite_engine_at(tmp_path)
     else:
         created = create_engine(request.getfixturevalue("postgres_url"))
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)

@@ -2,14 +2,14 @@
 
 Updates are read with getUpdates from the offset kept in the database, which is written
 after each update's effects commit: a crash means the update comes again, and the inbox
-recognises it. Sending drains the outbox, paced for Telegram's limits: PTB's
-AIORateLimiter keeps 30 a second overall and 20 a minute per group; private chats, which
-it does not pace, get one message a second here.
+recognises it. Sending drains the outbox, paced for Telegram's limits by sliding windows
+(pacing.py): 30 a second overall, 20 a minute per group, one a second per private chat.
 """
 
 import asyncio
+import contextlib
 import logging
-import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -22,9 +22,10 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 
 from adapters.delivery import GiveUp, Retry
+from adapters.telegram.pacing import Pacer
 from adapters.telegram.render import escaped, keyboard, split
 from adapters.telegram.translate import translate
 from bot.config import TelegramConfig
@@ -35,7 +36,6 @@ from bot.model import OutboxMessage
 log = logging.getLogger("minga.telegram")
 
 OFFSET = "telegram.offset"
-PRIVATE_GAP = 1.0  # seconds between two messages to one person
 POLL_SECONDS = 25
 UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
@@ -46,12 +46,12 @@ class TelegramAdapter:
     config: TelegramConfig
     app: Application = field(init=False)
     me: User = field(init=False)
-    _last_private: dict[int, float] = field(default_factory=dict)
+    pacer: Pacer = field(default_factory=Pacer)
 
     async def start(self) -> None:
         self.app = (Application.builder().token(self.config.token)
                     .base_url(self.config.base_url).updater(None)
-                    .rate_limiter(AIORateLimiter(max_retries=0)).build())
+                    .build())
         await self.app.initialize()
         await self.app.start()
         self.me = await self.app.bot.get_me()
@@ -84,7 +84,10 @@ class TelegramAdapter:
                 updates = await self.app.bot.get_updates(
                     offset=offset, timeout=POLL_SECONDS, allowed_updates=UPDATES,
                     read_timeout=POLL_SECONDS + 10)
-            except NetworkError as error:
+            except RetryAfter as error:
+                await asyncio.sleep(_seconds(error.retry_after))
+                continue
+            except TelegramError as error:  # down, slow or refusing for now: ask again
                 log.warning("telegram=get-updates-failed reason=%s", type(error).__name__)
                 await asyncio.sleep(2)
                 continue
@@ -106,31 +109,10 @@ class TelegramAdapter:
 
     async def deliver(self, row: OutboxMessage) -> str | None:
         """Send one outbox row; the platform's id of the (last) message it became."""
-        chat_id = int(row.chat_id)
-        markup = keyboard(row.buttons, self.me.username or "")
         try:
-            if row.kind == "edit" and row.message_id:
-                await self.app.bot.edit_message_text(
-                    escaped(row.text)[:4096], chat_id=chat_id, message_id=int(row.message_id),
-                    parse_mode=ParseMode.HTML, reply_markup=markup)
-                return row.message_id
-            if row.attachment:
-                await self._pace(chat_id)
-                sent = await self.app.bot.send_document(
-                    chat_id, InputFile(row.attachment.data, filename=row.attachment.name),
-                    caption=escaped(row.text)[:1024], parse_mode=ParseMode.HTML)
-                return str(sent.message_id)
-            parts = split(row.text)
-            message_id = None
-            for n, part in enumerate(parts, 1):
-                await self._pace(chat_id)
-                sent = await self.app.bot.send_message(
-                    chat_id, escaped(part), parse_mode=ParseMode.HTML,
-                    reply_markup=markup if n == len(parts) else None)
-                message_id = str(sent.message_id)
-            return message_id
+            return await self._send(row)
         except RetryAfter as error:
-            raise Retry("429 Too Many Requests", float(_seconds(error.retry_after))) from None
+            raise Retry("429 Too Many Requests", _seconds(error.retry_after)) from None
         except BadRequest as error:
             if "message is not modified" in error.message:
                 return row.message_id  # the post already says this
@@ -140,14 +122,38 @@ class TelegramAdapter:
         except NetworkError as error:  # timeouts and 5xx: Telegram will be back
             raise Retry(type(error).__name__, min(2.0 ** row.attempts, 300.0)) from None
 
-    async def _pace(self, chat_id: int) -> None:
-        """About one message a second to each person (groups are paced by the limiter)."""
-        if chat_id < 0:
-            return
-        wait = self._last_private.get(chat_id, 0.0) + PRIVATE_GAP - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        self._last_private[chat_id] = time.monotonic()
+    async def _send(self, row: OutboxMessage) -> str | None:
+        chat_id = int(row.chat_id)
+        markup = keyboard(row.buttons, self.me.username or "")
+        bot = self.app.bot
+        if row.kind == "edit" and row.message_id:
+            async with self._paced(chat_id):
+                await bot.edit_message_text(
+                    escaped(row.text)[:4096], chat_id=chat_id, message_id=int(row.message_id),
+                    parse_mode=ParseMode.HTML, reply_markup=markup)
+            return row.message_id
+        if row.attachment:
+            async with self._paced(chat_id):
+                sent = await bot.send_document(
+                    chat_id, InputFile(row.attachment.data, filename=row.attachment.name),
+                    caption=escaped(row.text)[:1024], parse_mode=ParseMode.HTML)
+            return str(sent.message_id)
+        parts = split(row.text)
+        message_id = None
+        for n, part in enumerate(parts, 1):
+            async with self._paced(chat_id):
+                sent = await bot.send_message(chat_id, escaped(part), parse_mode=ParseMode.HTML,
+                                              reply_markup=markup if n == len(parts) else None)
+            message_id = str(sent.message_id)
+        return message_id
+
+    @contextlib.asynccontextmanager
+    async def _paced(self, chat_id: int) -> AsyncIterator[None]:
+        await self.pacer.wait(chat_id)
+        try:
+            yield
+        finally:
+            self.pacer.sent(chat_id)
 
 
 def _seconds(value: int | timedelta) -> float:
