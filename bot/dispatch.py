@@ -91,9 +91,26 @@ async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed
             else:
                 kind, actions = await _handle_chat_event(uow, core, event)
             origin = event.chat
+        if isinstance(event, ButtonPress) and event.toast_id:
+            actions = await _toast(uow, core, event, actions)
         await enqueue(uow, core, actions, origin)
         await uow.commit()
         return kind, len(actions), Committed(tuple(uow.new_jobs))
+
+
+TOAST_LIMIT = 200  # Telegram shows at most this much of an answer to a press
+
+
+async def _toast(uow: UnitOfWork, core: Core, event: ButtonPress, actions: list[Action]
+                 ) -> list[Action]:
+    """Every press gets exactly one short answer where the platform shows it to the presser
+    alone (its first short reply, or nothing to say); longer replies stay messages."""
+    assert event.toast_id is not None
+    short = next((a for a in actions if isinstance(a, Reply) and not a.buttons
+                  and not a.attachment and len(a.text) <= TOAST_LIMIT), None)
+    await uow.outbox.toast(event.chat.platform, event.chat.chat_id, event.toast_id,
+                           short.text if short else "", core.clock.now())
+    return [a for a in actions if a is not short]
 
 
 async def _added(uow: UnitOfWork, core: Core, event: Added) -> list[Action]:

@@ -44,6 +44,7 @@ class ButtonPress:
     chat: Chat
     sender: Sender
     data: str
+    toast_id: str | None = None  # where the platform shows a short answer to the presser
 
 
 @dataclass(frozen=True)

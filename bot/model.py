@@ -96,7 +96,7 @@ class OutboxMessage:
     id: int
     platform: str
     chat_id: str
-    kind: Literal["send", "edit"]
+    kind: Literal["send", "edit", "toast"]  # a toast answers a button press, briefly
     key: str | None
     text: str
     buttons: tuple[Button, ...]

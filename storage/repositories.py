@@ -354,6 +354,12 @@ class SqlOutbox(Repository):
             platform=platform, chat_id=chat_id, kind="send", key=key, text=text,
             buttons=_buttons(buttons), created_at=now, attempts=0, **files))
 
+    async def toast(self, platform: str, chat_id: str, toast_id: str, text: str,
+                    now: datetime) -> None:
+        await self.conn.execute(OutboxRow.__table__.insert().values(
+            platform=platform, chat_id=chat_id, kind="toast", key=toast_id, text=text,
+            buttons=[], created_at=now, attempts=0))
+
     async def edit(self, platform: str, chat_id: str, key: str, text: str,
                    buttons: Sequence[Button], now: datetime) -> None:
         outbox = OutboxRow.__table__

@@ -32,6 +32,7 @@ class Seen:
     edit: bool
     message_id: str  # what the platform would call it
     attachment: bytes | None = None
+    toast: bool = False  # shown only to the person who pressed
 
 
 @dataclass
@@ -74,10 +75,12 @@ class Harness:
                         sender, text, bot_name="mingabot")
         return await self.deliver(event)
 
-    async def press(self, who: str, data: str, group: str | None = "food") -> list[Seen]:
+    async def press(self, who: str, data: str, group: str | None = "food",
+                    toast: bool = False) -> list[Seen]:
+        """`toast`: the platform can answer the presser alone (Telegram's callback answer)."""
         chat = self.group_chat(group) if group else self.private_chat(who)
-        return await self.deliver(ButtonPress(uuid.uuid4().hex, chat, self.sender(who),
-                                              data))
+        return await self.deliver(ButtonPress(uuid.uuid4().hex, chat, self.sender(who), data,
+                                              uuid.uuid4().hex if toast else None))
 
     async def deliver(self, event: Message | ButtonPress) -> list[Seen]:
         """As an adapter with its scheduler: handle, run what fell due, send."""
@@ -100,7 +103,8 @@ class Harness:
         self.seen.append(Seen(row.platform, row.chat_id, row.text,
                               tuple(b.data for b in row.buttons),
                               row.kind == "edit" and row.message_id is not None, message_id,
-                              row.attachment.data if row.attachment else None))
+                              row.attachment.data if row.attachment else None,
+                              row.kind == "toast"))
         return message_id
 
     async def setup_group(self, founders: tuple[str, ...] = ("Ana", "Ben", "Chioma", "Dev"),

@@ -95,17 +95,9 @@ class TelegramAdapter:
                 event = translate(update, self.me)
                 if event is not None:
                     await handle(self.core, event)
-                if update.callback_query is not None:
-                    await self._stop_spinner(update.callback_query.id)
                 async with self.core.uow() as uow:
                     await uow.cursors.set(OFFSET, str(update.update_id + 1))
                     await uow.commit()
-
-    async def _stop_spinner(self, query_id: str) -> None:
-        try:
-            await self.app.bot.answer_callback_query(query_id)
-        except TelegramError as error:  # a press older than Telegram remembers: harmless
-            log.info("telegram=answer-callback-failed reason=%s", type(error).__name__)
 
     async def deliver(self, row: OutboxMessage) -> str | None:
         """Send one outbox row; the platform's id of the (last) message it became."""
@@ -123,6 +115,10 @@ class TelegramAdapter:
             raise Retry(type(error).__name__, min(2.0 ** row.attempts, 300.0)) from None
 
     async def _send(self, row: OutboxMessage) -> str | None:
+        if row.kind == "toast":  # answers a press; Telegram does not count these
+            assert row.key is not None
+            await self.app.bot.answer_callback_query(row.key, text=row.text or None)
+            return None
         chat_id = int(row.chat_id)
         markup = keyboard(row.buttons, self.me.username or "")
         bot = self.app.bot

@@ -126,3 +126,30 @@ async def test_an_invitation_link_opens_the_private_chat_and_joins_the_roster(
     await api.until(lambda: texts(api, ELI.id))
     assert texts(api, ELI.id)[0] == ("¡Te damos la bienvenida, Eli! Ya estás en la lista de "
                                      "Free Food como miembro fundador de confianza.")
+
+
+async def test_a_hundred_vote_by_button_and_the_tally_is_edited_a_handful_of_times(
+        api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ANA, group, "/setup Free Food")
+    await api.until(lambda: texts(api, GROUP))
+    welcome = api.last(GROUP)
+    voters = [Person(1000 + n, f"Voter{n}") for n in range(100)]
+    for voter in voters:
+        api.presses(voter, GROUP, welcome["message_id"], "join")
+    await api.until(lambda: "On the roster: 101 people." in welcome["text"], within=30)
+    api.says(ANA, group, "/propose Buy a second fridge")
+    await api.until(lambda: any(t.startswith("P1 ·") for t in texts(api, GROUP)))
+    poll = next(m for m in api.in_chat(GROUP) if m["text"].startswith("P1 ·"))
+    for n, voter in enumerate(voters):
+        api.presses(voter, GROUP, poll["message_id"], f"vote P1 {1 + n % 3}")
+    await api.until(lambda: "Voted: 100 of 101" in poll["text"], within=60)
+    assert "agree    ███░░░░░░░ 34 (34%)" in poll["text"]
+    assert "disagree ███░░░░░░░ 33 (33%)" in poll["text"]
+    edits = [p for m, p in api.calls if m == "editMessageText"
+             and int(p["message_id"]) == poll["message_id"]]
+    assert len(edits) <= 10
+    assert len(api.answered) == 200  # every press answered once, with a toast
+    assert sum(a.get("text", "").startswith("Your vote on P1 is counted.")
+               for a in api.answered) == 100
+    assert not any(t.startswith("Your vote") for t in texts(api, GROUP))  # no noise

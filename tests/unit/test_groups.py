@@ -145,3 +145,17 @@ async def test_an_invitation_brings_people_onto_the_roster_privately(bot: Harnes
     assert "does not work (any more)" in text(await bot.say("Sam", f"/join {code}",
                                                             group=None))
     assert "Rosa" in text(await bot.say("Ana", "/roster"))
+
+
+async def test_where_a_platform_can_answer_a_press_privately_it_does_exactly_once(
+        bot: Harness) -> None:
+    await bot.say("Ana", "/setup Free Food")
+    joined = await bot.press("Ben", "join", toast=True)
+    assert [(s.toast, s.text.split("!")[0]) for s in joined if not s.edit] == [
+        (True, "Welcome, Ben")]
+    again = await bot.press("Ben", "join", toast=True)
+    assert [(s.toast, s.text) for s in again] == [
+        (True, "Ben, you are already on the roster of Free Food.")]
+    long = await bot.press("Ben", "help", toast=True)  # too long for a toast
+    assert [(s.toast, s.text[:20]) for s in long] == [(True, ""),
+                                                      (False, "What you can do here")]
