@@ -58,9 +58,6 @@ def availability_problems(config: Config) -> list[Problem]:
     problems = [Problem(f"{name}.enabled", f"the {name} adapter is not part of this version "
                         "of minga yet; set it to false") for name in ("telegram", "matrix")
                 if getattr(config, name).enabled and name not in ADAPTERS]
-    if config.telegram.enabled and config.telegram.mode == "webhook":
-        problems.append(Problem("telegram.mode", "webhook mode is not part of this version of "
-                                "minga yet; use \"polling\""))
     return problems
 
 
@@ -79,8 +76,9 @@ async def run_platforms(config: Config) -> None:
     await scheduler.start()
     wake = asyncio.Event()
     edges.wakes.append(wake)
+    receive = telegram.listen() if config.telegram.mode == "webhook" else telegram.poll()
     tasks = [asyncio.create_task(run_sender(core, TELEGRAM, telegram.deliver, wake)),
-             asyncio.create_task(telegram.poll())]
+             asyncio.create_task(receive)]
     try:
         await asyncio.gather(*tasks)
     finally:

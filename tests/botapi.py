@@ -18,6 +18,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 BOT = {"id": 4242, "is_bot": True, "first_name": "minga", "username": "mingabot",
@@ -64,6 +65,8 @@ class BotApi:
     answered: list[dict[str, Any]] = field(default_factory=list)  # answerCallbackQuery
     commands: list[dict[str, Any]] = field(default_factory=list)
     too_many: int = 0  # 429s answered for going too fast
+    webhook: tuple[str, str] | None = None  # (url, secret) once set
+    webhook_answers: list[int] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _sent: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
@@ -84,6 +87,9 @@ class BotApi:
         return self.base_url
 
     async def stop(self) -> None:
+        self.webhook = None
+        if getattr(self, "_pushing", None) is not None:
+            self._pushing.cancel()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -246,7 +252,30 @@ class BotApi:
         return BOT
 
     async def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
         return True
+
+    async def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = (str(params["url"]), str(params.get("secret_token", "")))
+        self._pushing = asyncio.create_task(self._push())
+        return True
+
+    async def _push(self) -> None:
+        """Webhook mode: post each update, in order; one not answered 200 is tried again."""
+        async with aiohttp.ClientSession() as session:
+            while self.webhook is not None:
+                if not self.updates:
+                    self._new.clear()
+                    await self._new.wait()
+                    continue
+                url, secret = self.webhook
+                async with session.post(url, json=self.updates[0], headers={
+                        "X-Telegram-Bot-Api-Secret-Token": secret}) as answer:
+                    self.webhook_answers.append(answer.status)
+                if answer.status == 200:
+                    self.updates.pop(0)
+                else:
+                    await asyncio.sleep(0.2)
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         self.commands.append(params)

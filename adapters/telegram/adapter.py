@@ -2,22 +2,27 @@
 
 Updates are read with getUpdates from the offset kept in the database, which is written
 after each update's effects commit: a crash means the update comes again, and the inbox
-recognises it. Sending drains the outbox, paced for Telegram's limits by sliding windows
-(pacing.py): 30 a second overall, 20 a minute per group, one a second per private chat.
+recognises it. In webhook mode Telegram posts them, checked by their secret token.
+Sending drains the outbox, paced for Telegram's limits by sliding windows (pacing.py):
+30 a second overall, 20 a minute per group, one a second per private chat.
 """
 
 import asyncio
 import contextlib
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     InputFile,
+    Update,
     User,
 )
 from telegram.constants import ParseMode
@@ -55,7 +60,8 @@ class TelegramAdapter:
         await self.app.initialize()
         await self.app.start()
         self.me = await self.app.bot.get_me()
-        await self.app.bot.delete_webhook()
+        if self.config.mode != "webhook":
+            await self.app.bot.delete_webhook()
         await self.set_commands()
         log.info("telegram=started")
 
@@ -74,6 +80,38 @@ class TelegramAdapter:
                 commands = [BotCommand(c.name, tr._(c.summary)[:256]) for c in shown]
                 code = None if language == self.core.defaults.language else language
                 await self.app.bot.set_my_commands(commands, scope=scope, language_code=code)
+
+    async def listen(self) -> None:
+        """Webhook mode: Telegram posts each update; the answer waits until it is handled,
+        so an update that fails is sent again (and the inbox knows one that succeeded)."""
+        path = urlsplit(self.config.webhook_url).path or "/"
+        app = web.Application()
+        app.router.add_post(path, self._webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, self.config.webhook_listen, self.config.webhook_port).start()
+        await self.app.bot.set_webhook(self.config.webhook_url, allowed_updates=UPDATES,
+                                       secret_token=self.config.webhook_secret)
+        log.info("telegram=webhook port=%d", self.config.webhook_port)
+        try:
+            await asyncio.Event().wait()  # until cancelled
+        finally:
+            await runner.cleanup()
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(secret, self.config.webhook_secret):
+            log.warning("telegram=webhook-refused reason=secret")
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), self.app.bot)
+        except ValueError:
+            return web.Response(status=400)
+        if update is not None:
+            event = translate(update, self.me)
+            if event is not None:
+                await handle(self.core, event)
+        return web.Response(status=200)
 
     async def poll(self) -> None:
         """Read updates forever; each is handled once, and only then confirmed."""

@@ -2,9 +2,11 @@
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot import bootstrap
@@ -149,7 +151,41 @@ async def test_a_hundred_vote_by_button_and_the_tally_is_edited_a_handful_of_tim
     edits = [p for m, p in api.calls if m == "editMessageText"
              and int(p["message_id"]) == poll["message_id"]]
     assert len(edits) <= 10
-    assert len(api.answered) == 200  # every press answered once, with a toast
+    await api.until(lambda: len(api.answered) >= 200)  # every press answered, with a toast
+    await asyncio.sleep(1)
+    assert len(api.answered) == 200  # and only once
     assert sum(a.get("text", "").startswith("Your vote on P1 is counted.")
                for a in api.answered) == 100
     assert not any(t.startswith("Your vote") for t in texts(api, GROUP))  # no noise
+
+
+async def test_webhook_mode_takes_only_updates_with_the_secret(tmp_path: Path) -> None:
+    stand_in = BotApi()
+    base_url = await stand_in.start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
+                    telegram=TelegramConfig(
+                        enabled=True, token=stand_in.token, base_url=base_url, mode="webhook",
+                        webhook_url=f"http://127.0.0.1:{port}/telegram",
+                        webhook_listen="127.0.0.1", webhook_port=port,
+                        webhook_secret="a-long-random-secret"))
+    running = asyncio.create_task(bootstrap.run_platforms(config))
+    try:
+        await stand_in.until(lambda: stand_in.webhook is not None or running.done())
+        assert stand_in.webhook == (f"http://127.0.0.1:{port}/telegram", "a-long-random-secret")
+        group = stand_in.group(GROUP, "Free Food")
+        stand_in.says(ANA, group, "/setup Free Food")
+        await stand_in.until(lambda: texts(stand_in, GROUP))
+        assert texts(stand_in, GROUP)[0].startswith("Welcome to minga, Free Food!")
+        async with aiohttp.ClientSession() as session, session.post(
+                f"http://127.0.0.1:{port}/telegram", json={"update_id": 999},
+                headers={"X-Telegram-Bot-Api-Secret-Token": "a-guess"}) as forged:
+            assert forged.status == 403
+        assert stand_in.webhook_answers == [200]
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await stand_in.stop()
