@@ -104,10 +104,12 @@ TOAST_LIMIT = 200  # Telegram shows at most this much of an answer to a press
 async def _toast(uow: UnitOfWork, core: Core, event: ButtonPress, actions: list[Action]
                  ) -> list[Action]:
     """Every press gets exactly one short answer where the platform shows it to the presser
-    alone (its first short reply, or nothing to say); longer replies stay messages."""
+    alone. In a group chat that is its first short reply, which would be noise for everyone
+    else; in a private chat replies stay messages (a question asked there must stay)."""
     assert event.toast_id is not None
     short = next((a for a in actions if isinstance(a, Reply) and not a.buttons
-                  and not a.attachment and len(a.text) <= TOAST_LIMIT), None)
+                  and not a.attachment and len(a.text) <= TOAST_LIMIT), None) \
+        if event.chat.kind == "group" else None
     await uow.outbox.toast(event.chat.platform, event.chat.chat_id, event.toast_id,
                            short.text if short else "", core.clock.now())
     return [a for a in actions if a is not short]

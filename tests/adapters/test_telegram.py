@@ -189,3 +189,53 @@ async def test_webhook_mode_takes_only_updates_with_the_secret(tmp_path: Path) -
         with contextlib.suppress(asyncio.CancelledError):
             await running
         await stand_in.stop()
+
+
+async def test_intake_through_the_deep_link_from_the_group(api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ANA, group, "/setup Free Food")
+    api.says(ANA, group, "/request")
+    await api.until(lambda: len(texts(api, GROUP)) == 2)
+    link = buttons(api.last(GROUP))[0]["url"]
+    assert link == "https://t.me/mingabot?start=request"
+    chat = api.private(ANA)
+    api.says(ANA, chat, "/start " + link.split("start=")[1])  # what Telegram sends on a tap
+    await api.until(lambda: texts(api, ANA.id))
+    question = api.last(ANA.id)
+    assert question["text"].startswith("What kind of help?")
+    api.presses(ANA, ANA.id, question["message_id"], ">food")
+    for n, answer in enumerate(("bread for 3", "Eastside", "tomorrow", "normal", "relay",
+                                "no"), 2):
+        await api.until(lambda n=n: len(texts(api, ANA.id)) >= n)  # the next question
+        api.says(ANA, chat, answer)
+    await api.until(lambda: any(t.startswith("R1 · food · Eastside")
+                                for t in texts(api, GROUP)))
+
+
+async def test_a_shift_place_given_away_is_taken_by_button(api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ANA, group, "/setup Free Food")
+    api.says(BEN, group, "/join")
+    api.says(ANA, group, '/shift add "Soup" sat 10:00-12:00 places 1')
+    await api.until(lambda: any(t.startswith("S1 · Soup") for t in texts(api, GROUP)))
+    api.says(ANA, group, "/signup S1")
+    api.says(ANA, group, "/giveaway S1")
+    await api.until(lambda: any("up for grabs" in t for t in texts(api, GROUP)))
+    offer = next(m for m in api.in_chat(GROUP) if m["text"].startswith("A volunteer place"))
+    assert [b["callback_data"] for b in buttons(offer)] == ["take S1"]
+    api.presses(BEN, GROUP, offer["message_id"], "take S1")
+    shift = next(m for m in api.in_chat(GROUP) if m["text"].startswith("S1 · Soup"))
+    await api.until(lambda: "volunteer 1/1: Ben" in shift["text"])
+    await api.until(lambda: any(a.get("text", "").startswith("You took the volunteer place")
+                                for a in api.answered))
+
+
+async def test_a_reminder_is_delivered_by_the_scheduler(api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(BEN, api.private(BEN), "/start")
+    api.says(ANA, group, "/setup Free Food")
+    api.says(BEN, group, "/join")
+    api.says(ANA, group, "/propose Buy a second fridge; closes in 24 hours 2 seconds")
+    # The reminder a day before the close is already due: the scheduler sends it at once.
+    await api.until(lambda: any("closes in a day and you have not voted yet" in t
+                                for t in texts(api, BEN.id)))
