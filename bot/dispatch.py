@@ -131,16 +131,16 @@ async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Adde
     try:
         async with core.uow() as uow:
             await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now())
-            sender = getattr(event, "sender", None)
-            person = await uow.people.by_identity(sender.platform, sender.user_id) if sender \
-                else None
-            language = pick_language(person.language if person else (
-                sender.language if sender else None), core.defaults.language)
-            tr = translator(core.catalogs, language)
-            await uow.outbox.send(event.chat.platform, event.chat.chat_id,
-                                  tr._("Sorry, something went wrong on my side and nothing was "
-                                       "changed. Please try again in a little while."),
-                                  (), None, core.clock.now())
+            if not isinstance(event, ChatMoved):  # a person is waiting for an answer
+                sender = event.sender
+                person = await uow.people.by_identity(sender.platform, sender.user_id)
+                language = pick_language(person.language if person else sender.language,
+                                         core.defaults.language)
+                tr = translator(core.catalogs, language)
+                await uow.outbox.send(event.chat.platform, event.chat.chat_id,
+                                      tr._("Sorry, something went wrong on my side and nothing "
+                                           "was changed. Please try again in a little while."),
+                                      (), None, core.clock.now())
             await uow.commit()
     except Exception:
         log.exception("event=apology-failed")
