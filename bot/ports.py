@@ -211,7 +211,8 @@ class Shifts(Protocol):
         """Withdraw; a place that frees goes to the first on its waitlist, who is returned."""
     async def give_away(self, signup_id: int, on: bool) -> bool: ...
     async def hand_over(self, signup_id: int, giver_id: int, taker_id: int) -> bool:
-        """The place of a giveaway moves to the taker, once (conditional update)."""
+        """The place of a giveaway moves to the taker, once (conditional update); a taker
+        waiting for that shift leaves its waitlist, and only if they get the place."""
     async def of_person(self, person_id: int, after: datetime) -> list[tuple[Signup, Shift]]: ...
     async def busy(self, person_id: int, starts_at: datetime, ends_at: datetime,
                    except_shift: int | None = None) -> Shift | None:
@@ -220,7 +221,8 @@ class Shifts(Protocol):
     async def get_swap(self, swap_id: int) -> Swap | None: ...
     async def change_swap(self, swap_id: int, states: Sequence[str], **values: Any) -> bool: ...
     async def exchange(self, first: Signup, second: Signup) -> bool:
-        """Both places change hands at once, or neither (if either moved meanwhile)."""
+        """Both places change hands at once, or neither (if either moved meanwhile); each
+        person leaves the waitlist of the shift they get."""
     async def prefs(self, person_id: int) -> Prefs | None: ...
     async def set_prefs(self, prefs: Prefs) -> None: ...
 

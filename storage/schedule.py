@@ -184,11 +184,24 @@ class SqlShifts(Repository):
         return result.rowcount == 1
 
     async def hand_over(self, signup_id: int, giver_id: int, taker_id: int) -> bool:
-        result = await self.conn.execute(update(SignupRow.__table__).where(
-            SignupRow.id == signup_id, SignupRow.person_id == giver_id,
-            SignupRow.giving_away.is_(True), SignupRow.state == "in",
-        ).values(person_id=taker_id, giving_away=False))
-        return result.rowcount == 1
+        signups = SignupRow.__table__
+        offered = (await self.conn.execute(select(signups.c.shift_id).where(
+            signups.c.id == signup_id, signups.c.person_id == giver_id,
+            signups.c.giving_away.is_(True), signups.c.state == "in",
+        ).with_for_update())).one_or_none()
+        if offered is None:
+            return False
+        await self._leave_waitlist(offered.shift_id, taker_id)
+        await self.conn.execute(update(signups).where(signups.c.id == signup_id).values(
+            person_id=taker_id, giving_away=False))
+        return True
+
+    async def _leave_waitlist(self, shift_id: int, person_id: int) -> None:
+        """Someone waiting for a shift gets a place on it: the waiting row goes (only then,
+        so whoever loses the race keeps their place in the queue)."""
+        await self.conn.execute(delete(SignupRow.__table__).where(
+            SignupRow.shift_id == shift_id, SignupRow.person_id == person_id,
+            SignupRow.state == "waiting"))
 
     async def of_person(self, person_id: int, after: datetime) -> list[tuple[Signup, Shift]]:
         signups = await self._signups(SignupRow.person_id == person_id)
@@ -235,6 +248,8 @@ class SqlShifts(Repository):
             .order_by(signups.c.id).with_for_update())}
         if held != {first.id: first.person_id, second.id: second.person_id}:
             return False
+        await self._leave_waitlist(second.shift_id, first.person_id)
+        await self._leave_waitlist(first.shift_id, second.person_id)
         for signup, to in ((first, second.person_id), (second, first.person_id)):
             await self.conn.execute(update(signups).where(signups.c.id == signup.id).values(
                 person_id=to, giving_away=False))

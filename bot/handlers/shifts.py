@@ -395,8 +395,6 @@ async def take(ctx: Context, args: Args) -> list[Action]:
     if clash:
         return [Reply(clash)]
     place = offered[0]
-    if mine is not None:  # from the waitlist to the place: the waiting row goes
-        await ctx.uow.shifts.release(mine)
     if not await ctx.uow.shifts.hand_over(place.id, place.person_id, ctx.person.id):
         return [Reply(ctx.tr._("Someone was quicker: no place on S{number} is up for grabs "
                                "now.", number=shift.id))]

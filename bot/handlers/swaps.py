@@ -9,7 +9,7 @@ from bot.handlers.shift_text import span, title
 from bot.handlers.shifts import my_place, open_shift, refresh
 from bot.i18n import N_
 from bot.messages import Action, Button, PrivateMessage, Reply
-from bot.model import Group, Job, Signup, Swap
+from bot.model import Group, Job, Swap
 from bot.params import BadArgument
 from bot.router import Args
 
@@ -108,24 +108,15 @@ async def accept(ctx: Context, args: Args) -> list[Action]:
     their_shift = await ctx.uow.shifts.get(second.shift_id)
     assert mine_shift is not None and their_shift is not None
     group = await ctx.load_group(mine_shift.group_id)
-    waiting: list[Signup] = []
     for person, gets, gives in ((first.person_id, their_shift, mine_shift),
                                 (second.person_id, mine_shift, their_shift)):
         clash = await ctx.uow.shifts.busy(person, gets.starts_at, gets.ends_at, gives.id)
-        queued = await ctx.uow.shifts.signup_of(gets.id, person)
-        if queued is not None and queued.state == "waiting":
-            waiting.append(queued)  # from the waitlist to a place: the waiting row goes
         if clash:
             return [Reply(ctx.tr._("That trade would put someone on two shifts at once "
                                    "({shift}).", shift=title(ctx.tr, clash, ctx.zone(group))))]
     # The exchange decides: of two acceptances at once, only one finds both places as they
     # were. Only then is the trade marked done.
-    for queued in waiting:
-        await ctx.uow.shifts.release(queued)
     if not await ctx.uow.shifts.exchange(first, second):
-        for queued in waiting:  # back in the queue where they were
-            await ctx.uow.shifts.wait(queued.shift_id, queued.role, queued.person_id,
-                                      queued.created_at)
         return [Reply(ctx.tr._("That trade is off: one of the places changed hands "
                                "meanwhile."))]
     await ctx.uow.shifts.change_swap(deal.id, [deal.state], state="done",
