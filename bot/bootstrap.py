@@ -12,9 +12,10 @@ from typing import TextIO
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters import ADAPTERS
 from adapters.console import ConsoleClock, run_console
 from adapters.delivery import run_sender
+from adapters.matrix.adapter import MatrixAdapter
+from adapters.matrix.translate import PLATFORM as MATRIX
 from adapters.scheduler import Scheduler
 from adapters.telegram.adapter import TelegramAdapter
 from adapters.telegram.translate import PLATFORM as TELEGRAM
@@ -54,13 +55,6 @@ def setup_logging(config: LoggingConfig, console: bool, stream: TextIO = sys.std
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def availability_problems(config: Config) -> list[Problem]:
-    problems = [Problem(f"{name}.enabled", f"the {name} adapter is not part of this version "
-                        "of minga yet; set it to false") for name in ("telegram", "matrix")
-                if getattr(config, name).enabled and name not in ADAPTERS]
-    return problems
-
-
 def platforms_enabled(config: Config) -> bool:
     return config.telegram.enabled or config.matrix.enabled
 
@@ -71,22 +65,35 @@ async def run_platforms(config: Config) -> None:
     edges = Edges()
     core = make_core(engine, SystemClock(), config, edges)
     scheduler = edges.scheduler = Scheduler(core)
-    telegram = TelegramAdapter(core, config.telegram)
-    await telegram.start()
-    await scheduler.start()
-    wake = asyncio.Event()
-    edges.wakes.append(wake)
-    receive = telegram.listen() if config.telegram.mode == "webhook" else telegram.poll()
-    tasks = [asyncio.create_task(run_sender(core, TELEGRAM, telegram.deliver, wake)),
-             asyncio.create_task(receive)]
+    adapters: list[TelegramAdapter | MatrixAdapter] = []
+    tasks = []
     try:
-        await asyncio.gather(*tasks)
+        if config.telegram.enabled:
+            telegram = TelegramAdapter(core, config.telegram)
+            await telegram.start()
+            adapters.append(telegram)
+            tasks.append(telegram.listen() if config.telegram.mode == "webhook"
+                         else telegram.poll())
+            tasks.append(run_sender(core, TELEGRAM, telegram.deliver, edges.wake()))
+        if config.matrix.enabled:
+            matrix = MatrixAdapter(core, config.matrix)
+            await matrix.start()
+            adapters.append(matrix)
+            tasks += [matrix.run(), run_sender(core, MATRIX, matrix.deliver, edges.wake())]
+        await scheduler.start()
+        running = [asyncio.create_task(task) for task in tasks]
+        try:
+            await asyncio.gather(*running)
+        finally:
+            for task in running:
+                # A second cancel would cut short the rollback a first one is running.
+                if not task.cancelling():
+                    task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         await scheduler.stop()
-        await telegram.stop()
+        for adapter in adapters:
+            await adapter.stop()
         await engine.dispose()
 
 
@@ -96,6 +103,12 @@ class Edges:
 
     scheduler: Scheduler | None = None
     wakes: list[asyncio.Event] = field(default_factory=list)
+
+    def wake(self) -> asyncio.Event:
+        """An event set after every commit, for one sender."""
+        event = asyncio.Event()
+        self.wakes.append(event)
+        return event
 
     def committed(self, committed: Committed) -> None:
         for wake in self.wakes:

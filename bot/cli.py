@@ -43,8 +43,7 @@ def report(problems: Sequence[Problem]) -> str:
 
 
 def configuration(path: str | None) -> tuple[Config, list[Problem]]:
-    config, problems = load_config(find_config_path(path, os.environ), os.environ)
-    return config, problems + bootstrap.availability_problems(config)
+    return load_config(find_config_path(path, os.environ), os.environ)
 
 
 def safe_url(url: str) -> str:

@@ -162,6 +162,7 @@ class MatrixConfig:
     command_prefix: str = _setting("!", not_empty, matches(r"\S+", "must not contain spaces"))
     store_path: str = _setting("matrix-store", not_empty)
     auto_join: bool = True
+    encrypt_direct: bool = True
 
 
 @dataclass(frozen=True)

@@ -221,8 +221,11 @@ async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress) ->
     else:
         await uow.people.refresh_identity(sender)
     chat = await uow.chats.ensure(event.chat, person.id if event.chat.kind == "private" else None)
-    if chat.kind == "private":
-        await uow.outbox.readdress(*waiting_for(person.id), chat.platform, chat.chat_id)
+    private = chat if chat.kind == "private" else (
+        await uow.chats.ensure(Chat(sender.platform, sender.private_chat_id, "private"), person.id)
+        if sender.private_chat_id else None)
+    if private is not None:
+        await uow.outbox.readdress(*waiting_for(person.id), private.platform, private.chat_id)
     group = await uow.groups.get(chat.group_id) if chat.group_id else None
     return Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
                    group)

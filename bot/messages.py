@@ -16,6 +16,9 @@ class Sender:
     name: str
     handle: str | None = None
     language: str | None = None  # what the platform says the person's client uses
+    # Where the platform can write to this person privately before they ever write there
+    # (Matrix opens a direct room on demand); None where they must start it (Telegram).
+    private_chat_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,9 @@ class Outbox(Protocol):
         """Unsent messages for one chat go to another instead."""
     async def key_of(self, platform: str, chat_id: str, platform_message_id: str) -> str | None:
         """The key of the message we sent with this platform id, if it had one."""
+    async def buttons_of(self, platform: str, chat_id: str, platform_message_id: str
+                         ) -> tuple[Button, ...]:
+        """The buttons a message we sent shows now (platforms that press by reference)."""
 
 
 class Audit(Protocol):

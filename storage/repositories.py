@@ -437,6 +437,15 @@ class SqlOutbox(Repository):
             OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
             OutboxRow.message_id == platform_message_id).limit(1))).scalar_one_or_none()
 
+    async def buttons_of(self, platform: str, chat_id: str, platform_message_id: str
+                         ) -> tuple[Button, ...]:
+        """The buttons a sent message shows now: its last edit's, else its own."""
+        rows = await self.conn.execute(select(OutboxRow.buttons).where(
+            OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
+            OutboxRow.message_id == platform_message_id, OutboxRow.sent_at.is_not(None))
+            .order_by(OutboxRow.id.desc()).limit(1))
+        return _unbuttons(rows.scalar_one_or_none() or [])
+
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         outbox = OutboxRow.__table__
         values: dict[str, Any] = {"attempts": outbox.c.attempts + 1}

@@ -31,8 +31,9 @@ from telegram.ext import Application
 
 from adapters.delivery import GiveUp, Retry
 from adapters.telegram.pacing import Pacer
-from adapters.telegram.render import escaped, keyboard, split
+from adapters.telegram.render import LIMIT, keyboard
 from adapters.telegram.translate import translate
+from adapters.text import escaped, split
 from bot.config import TelegramConfig
 from bot.dispatch import Core, handle
 from bot.i18n import LANGUAGES, translator
@@ -172,7 +173,7 @@ class TelegramAdapter:
                     chat_id, InputFile(row.attachment.data, filename=row.attachment.name),
                     caption=escaped(row.text)[:1024], parse_mode=ParseMode.HTML)
             return str(sent.message_id)
-        parts = split(row.text)
+        parts = split(row.text, LIMIT)
         message_id = None
         for n, part in enumerate(parts, 1):
             async with self._paced(chat_id):

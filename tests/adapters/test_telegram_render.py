@@ -1,19 +1,20 @@
 """Telegram's shape: 4,096 characters once escaped, deep links that fit, keyboards in rows."""
 
-from adapters.telegram.render import escaped, keyboard, link, split
+from adapters.telegram.render import LIMIT, keyboard, link
+from adapters.text import escaped, split
 from bot.messages import Button
 
 
 def test_long_text_is_split_at_line_ends_and_fits_once_escaped() -> None:
     text = "\n".join(f"line {n} & <more>" for n in range(600))
-    parts = split(text)
+    parts = split(text, LIMIT)
     assert len(parts) > 1
     assert all(len(escaped(p)) <= 4096 for p in parts)
     assert "\n".join(parts) == text  # nothing lost, nothing cut inside a line
 
 
 def test_one_very_long_line_is_cut_into_pieces_that_fit() -> None:
-    parts = split("&" * 10_000)
+    parts = split("&" * 10_000, LIMIT)
     assert all(len(escaped(p)) <= 4096 for p in parts) and "".join(parts) == "&" * 10_000
 
 

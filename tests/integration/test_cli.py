@@ -46,15 +46,6 @@ def test_check_config_passes_a_good_file(tmp_path: Path,
     assert "the configuration is fine" in capsys.readouterr().out
 
 
-def test_an_adapter_this_version_lacks_is_a_config_problem(tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, '[matrix]\nenabled = true\nhomeserver = "https://m.example"\n'
-                           'user_id = "@minga:m.example"\naccess_token = "t"\n')
-    assert main(["run", "--config", str(path)]) == 2
-    assert "matrix.enabled: the matrix adapter is not part of this version" in (
-        capsys.readouterr().err)
-
-
 def test_db_upgrade_brings_an_empty_database_to_the_newest_schema(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path}/fresh.db"

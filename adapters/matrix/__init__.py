@@ -1,0 +1,1 @@
+"""Matrix, through matrix-nio: events in, outbox rows out. It decides nothing."""

@@ -1,0 +1,406 @@
+"""The Matrix adapter: a matrix-nio client inside minga's event loop.
+
+Receiving: minga syncs itself, from a token kept in the database and written only after
+every event of a sync has been handled (nio would store its own before its callbacks
+run). A room whose timeline comes back `limited` has a gap, which is read with /messages
+before the events after it, so no command is skipped. The very first start handles
+nothing; in a room the bot joins, nothing from before it joined.
+Sending: each outbox row uses its id as the transaction id, so a retry after a crash is
+recognised by the homeserver instead of posted twice; a rate limit is waited out.
+"""
+
+import asyncio
+import io
+import json
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientError
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    DirectRoomsResponse,
+    ErrorResponse,
+    JoinError,
+    LocalProtocolError,
+    LoginError,
+    MegolmEvent,
+    MessageDirection,
+    RoomCreateError,
+    RoomMessagesError,
+    RoomPreset,
+    RoomSendError,
+    SyncError,
+    SyncResponse,
+    UploadError,
+    WhoamiError,
+)
+from nio.api import Api
+
+from adapters.delivery import GiveUp, Retry, drain
+from adapters.matrix.render import (
+    LIMIT,
+    content,
+    reaction,
+    reactions,
+    replacing,
+    with_prefix,
+)
+from adapters.matrix.translate import (
+    PLATFORM,
+    chat_of,
+    joined_at,
+    message,
+    press,
+    relation,
+    sender_of,
+)
+from adapters.text import split
+from bot.config import MatrixConfig
+from bot.dispatch import Core, handle
+from bot.messages import Added, Button, Event
+from bot.model import OutboxMessage
+
+log = logging.getLogger("minga.matrix")
+
+SINCE = "matrix.since"
+SYNC_MS = 30_000
+TIMELINE = 50  # events per room per sync; more than that is read as a gap
+PAGE = 100
+RECENT = 1000  # messages whose buttons are remembered without asking the database
+ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
+              "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+
+
+class SyncTrouble(Exception):
+    """The homeserver could not give what a sync needs; the same sync is tried again."""
+
+
+@dataclass
+class MatrixAdapter:
+    core: Core
+    config: MatrixConfig
+    client: AsyncClient = field(init=False)
+    direct: dict[str, str] = field(default_factory=dict)  # direct room id → the person in it
+    inviters: dict[str, str] = field(default_factory=dict)  # room id → who invited the bot
+    # The buttons of messages sent lately: a quick reaction can come before the outbox has
+    # recorded the message as sent.
+    just_sent: dict[str, tuple[Button, ...]] = field(default_factory=dict)
+    synced: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def me(self) -> str:
+        return self.client.user_id
+
+    async def start(self) -> None:
+        store = _store(self.config.store_path)
+        self.client = AsyncClient(
+            self.config.homeserver, self.config.user_id, store_path=str(store),
+            config=AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0,
+                                     store_sync_tokens=False, encryption_enabled=True))
+        await self._log_in(store / "session.json")
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        rooms = await self.client.list_direct_rooms()
+        if isinstance(rooms, DirectRoomsResponse):
+            self.direct = {room: user for user, ids in rooms.rooms.items() for room in ids}
+        log.info("matrix=started device=%s", self.client.device_id)
+
+    async def stop(self) -> None:
+        await self.client.close()
+
+    async def _log_in(self, saved: Path) -> None:
+        """A session is made once and kept: every password login would add a device, and
+        the encryption keys belong to the device."""
+        session = _saved_session(saved)
+        if session is not None and session["user_id"] == self.config.user_id:
+            self.client.restore_login(session["user_id"], session["device_id"],
+                                      session["access_token"])
+            if not isinstance(await self.client.whoami(), WhoamiError):
+                return
+            log.warning("matrix=session-expired")
+        if self.config.access_token:
+            self.client.access_token = self.config.access_token
+            who = await self.client.whoami()
+            if isinstance(who, WhoamiError) or not who.device_id:
+                raise RuntimeError(f"the Matrix access token was refused: {who}")
+            self.client.restore_login(who.user_id, who.device_id, self.config.access_token)
+        else:
+            done = await self.client.login(self.config.password,
+                                           device_name=self.config.device_name)
+            if isinstance(done, LoginError):
+                raise RuntimeError(f"Matrix login failed: {done.message}")
+        _save_session(saved, {"user_id": self.client.user_id,
+                              "device_id": self.client.device_id,
+                              "access_token": self.client.access_token})
+
+    async def run(self) -> None:
+        """Sync forever; each sync's events are handled, in order, before its token is kept."""
+        async with self.core.uow() as uow:
+            since = await uow.cursors.get(SINCE)
+        full_state = True  # after a start nio knows no room yet: ask for all of their state
+        failures = 0
+        while True:
+            response = await self.client.sync(
+                timeout=0 if full_state else SYNC_MS, since=since, full_state=full_state,
+                sync_filter={"room": {"timeline": {"limit": TIMELINE}}})
+            try:
+                if isinstance(response, SyncError):
+                    raise SyncTrouble(str(response))
+                await self._keys()
+                if full_state:
+                    # Sending waits for nio to know the rooms. Messages sent just before a
+                    # stop, and not yet recorded as sent, are recorded first (their resend
+                    # is recognised by its transaction id), so a reaction to one of them
+                    # finds its buttons.
+                    self.synced.set()
+                    await drain(self.core, PLATFORM, self.deliver)
+                await self._invited(response)
+                if since is not None:  # the very first start answers nothing from before it
+                    for room_id, room in response.rooms.join.items():
+                        await self._timeline(room_id, room, since)
+            except (SyncTrouble, ClientError, TimeoutError) as trouble:
+                failures += 1
+                wait = getattr(response, "retry_after_ms", None)
+                log.warning("matrix=sync-failed reason=%s", trouble)
+                await asyncio.sleep(wait / 1000 if wait else min(2.0 ** failures, 60.0))
+                continue
+            failures = 0
+            since, full_state = response.next_batch, False
+            async with self.core.uow() as uow:
+                await uow.cursors.set(SINCE, since)
+                await uow.commit()
+
+    async def _keys(self) -> None:
+        """What sync_forever would do for encryption: send, upload, query and claim keys."""
+        client = self.client
+        if client.outgoing_to_device_messages:
+            await client.send_to_device_messages()
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+
+    async def _invited(self, response: SyncResponse) -> None:
+        for room_id, room in response.rooms.invite.items():
+            invite = next((e for e in room.invite_state
+                           if getattr(e, "state_key", None) == self.me
+                           and getattr(e, "membership", None) == "invite"), None)
+            if invite is None or not self.config.auto_join:
+                continue
+            direct = bool(invite.content.get("is_direct"))
+            joined = await self.client.join(room_id)
+            if isinstance(joined, JoinError):
+                log.warning("matrix=join-failed direct=%s reason=%s", direct, joined.status_code)
+                continue
+            log.info("matrix=joined direct=%s", direct)
+            self.inviters[room_id] = invite.sender
+            if direct:
+                await self._remember_direct(room_id, invite.sender)
+
+    async def _timeline(self, room_id: str, room: Any, since: str) -> None:
+        events = list(room.timeline.events)
+        if room.timeline.limited:
+            gap = await self._gap(room_id, since, room.timeline.prev_batch)
+            log.info("matrix=gap events=%d", len(gap))
+            events = gap + events
+        sources = [e.source for e in events]
+        joined = joined_at(sources, self.me)
+        inviter = self.inviters.pop(room_id, None) if joined is not None else None
+        if inviter and room_id not in self.direct:  # invited, not a room minga opened itself
+            await handle(self.core, Added(sources[joined]["event_id"], self._chat(room_id),
+                                          sender_of(inviter, None)))
+        start = 0 if joined is None else joined + 1
+        for event, source in list(zip(events, sources, strict=True))[start:]:
+            if isinstance(event, MegolmEvent):
+                log.warning("matrix=undecryptable session=%s", event.session_id)
+                continue
+            neutral = await self._event(room_id, source)
+            if neutral is not None:
+                await handle(self.core, neutral)
+
+    async def _gap(self, room_id: str, since: str, until: str | None) -> list[Any]:
+        """The events a limited timeline left out: forward from the last sync to the gap."""
+        events: list[Any] = []
+        start = since
+        while True:
+            page = await self.client.room_messages(room_id, start=start, end=until,
+                                                   direction=MessageDirection.front,
+                                                   limit=PAGE)
+            if isinstance(page, RoomMessagesError):
+                raise SyncTrouble(f"gap in {room_id}: {page}")
+            events.extend(page.chunk)
+            if not page.chunk or not page.end or page.end == start:
+                return events
+            start = page.end
+
+    def _chat(self, room_id: str) -> Any:
+        room = self.client.rooms.get(room_id)
+        return chat_of(room_id, self.direct.get(room_id), room.display_name if room else None)
+
+    async def _event(self, room_id: str, source: Mapping[str, Any]) -> Event | None:
+        user_id = source.get("sender", "")
+        if user_id == self.me or "event_id" not in source:
+            return None
+        room = self.client.rooms.get(room_id)
+        sender = sender_of(user_id, room.user_name(user_id) if room else None)
+        chat = self._chat(room_id)
+        if source.get("type") == "m.room.message":
+            return message(source, chat, sender, self.config.command_prefix)
+        if source.get("type") == "m.reaction":
+            target = relation(source).get("event_id")
+            if not isinstance(target, str):
+                return None
+            buttons = self.just_sent.get(target)
+            if buttons is None:
+                async with self.core.uow() as uow:
+                    buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
+            return press(source, chat, sender, buttons)
+        return None
+
+    async def _remember_direct(self, room_id: str, user_id: str) -> None:
+        """Kept in the bot's m.direct account data, where every Matrix client keeps it."""
+        self.direct[room_id] = user_id
+        rooms: dict[str, list[str]] = {}
+        for room, user in self.direct.items():
+            rooms.setdefault(user, []).append(room)
+        path = Api._build_path(["user", self.me, "account_data", "m.direct"])
+        response = await self.client.send("PUT", path, json.dumps(rooms), {
+            "Authorization": f"Bearer {self.client.access_token}",
+            "Content-Type": "application/json"})
+        if response.status != 200:
+            log.warning("matrix=direct-not-saved status=%d", response.status)
+
+    async def _room(self, chat_id: str) -> str:
+        """The room for a chat id: a room id as it is; a person's id, their direct room,
+        opened the first time minga writes to them."""
+        if chat_id.startswith("!"):
+            return chat_id
+        rooms = [room for room, user in self.direct.items() if user == chat_id]
+        joined = [room for room in rooms if room in self.client.rooms]
+        if joined or rooms:
+            return (joined or rooms)[-1]
+        made = await self.client.room_create(
+            is_direct=True, invite=[chat_id], preset=RoomPreset.trusted_private_chat,
+            initial_state=[ENCRYPTION] if self.config.encrypt_direct else [])
+        if isinstance(made, RoomCreateError):
+            raise _refusal(made)
+        await self._remember_direct(made.room_id, chat_id)
+        log.info("matrix=direct-room-opened")
+        return made.room_id
+
+    async def deliver(self, row: OutboxMessage) -> str | None:
+        """Send one outbox row; the event id of the (last) message it became."""
+        await self.synced.wait()
+        try:
+            return await self._send(row)
+        except LocalProtocolError as error:  # a room nio has not synced yet: soon it will
+            raise Retry(f"not synced yet: {error}", 1.0) from None
+        except (ClientError, TimeoutError) as error:
+            raise Retry(type(error).__name__, min(2.0 ** row.attempts, 300.0)) from None
+
+    async def _send(self, row: OutboxMessage) -> str | None:
+        prefix = self.config.command_prefix
+        text = with_prefix(row.text, prefix)
+        if row.kind == "toast":  # Matrix shows no toasts: a short answer goes privately
+            if text and row.key:
+                await self._put(await self._room(row.key), "m.room.message",
+                                content(text, [], prefix), f"minga{row.id}")
+            return None
+        room = await self._room(row.chat_id)
+        pairs = reactions(row.buttons)
+        if row.kind == "edit" and row.message_id:
+            async with self.core.uow() as uow:
+                before = await uow.outbox.buttons_of(PLATFORM, row.chat_id, row.message_id)
+            shown = split(text, LIMIT)[0]
+            await self._put(room, "m.room.message",
+                            replacing(row.message_id, content(shown, pairs, prefix)),
+                            f"minga{row.id}")
+            had = {emoji for emoji, _ in reactions(before)}
+            await self._react(room, row.message_id, [e for e, _ in pairs if e not in had], row)
+            return row.message_id
+        if row.attachment:
+            return await self._file(room, row, text)
+        parts = split(text, LIMIT)
+        event_id = None
+        for n, part in enumerate(parts):
+            last = n == len(parts) - 1
+            event_id = await self._put(room, "m.room.message",
+                                       content(part, pairs if last else [], prefix),
+                                       f"minga{row.id}.{n}")
+        if event_id:
+            await self._react(room, event_id, [e for e, _ in pairs], row)
+        return event_id
+
+    async def _react(self, room: str, event_id: str, emojis: list[str],
+                     row: OutboxMessage) -> None:
+        """The bot's own reactions, so that pressing one is a single click."""
+        if row.buttons or event_id in self.just_sent:
+            self.just_sent[event_id] = row.buttons
+            while len(self.just_sent) > RECENT:
+                del self.just_sent[next(iter(self.just_sent))]
+        for emoji in emojis:
+            await self._put(room, "m.reaction", reaction(event_id, emoji),
+                            f"minga{row.id}.{emoji.encode().hex()}")
+
+    async def _file(self, room: str, row: OutboxMessage, text: str) -> str | None:
+        assert row.attachment is not None
+        encrypted = bool(self.client.rooms.get(room) and self.client.rooms[room].encrypted)
+        data = row.attachment.data
+        uploaded, keys = await self.client.upload(
+            io.BytesIO(data), content_type=row.attachment.mime,
+            filename=row.attachment.name, encrypt=encrypted, filesize=len(data))
+        if isinstance(uploaded, UploadError):
+            raise _refusal(uploaded)
+        where = {"file": {**(keys or {}), "url": uploaded.content_uri}} if encrypted else {
+            "url": uploaded.content_uri}
+        await self._put(room, "m.room.message", content(text, [], self.config.command_prefix),
+                        f"minga{row.id}.text")
+        return await self._put(room, "m.room.message", {
+            "msgtype": "m.file", "body": row.attachment.name, "filename": row.attachment.name,
+            "info": {"mimetype": row.attachment.mime, "size": len(data)}, **where},
+            f"minga{row.id}.file")
+
+    async def _put(self, room: str, kind: str, body: Mapping[str, Any], txn: str) -> str:
+        """Send one event, waiting out the homeserver's rate limit as often as it asks:
+        the limit is the account's, so nothing else could be sent meanwhile anyway."""
+        while True:
+            sent = await self.client.room_send(room, kind, dict(body), tx_id=txn,
+                                               ignore_unverified_devices=True)
+            if not isinstance(sent, RoomSendError):
+                return sent.event_id
+            if sent.status_code != "M_LIMIT_EXCEEDED":
+                raise _refusal(sent)
+            wait = (sent.retry_after_ms or 5000) / 1000
+            log.info("matrix=rate-limited wait_s=%.1f", wait)
+            await asyncio.sleep(wait)
+
+
+def _refusal(error: ErrorResponse) -> Exception:
+    """A homeserver's error as the outbox understands it: retry the server's own trouble,
+    give up on a refusal (the room is gone, minga was removed from it)."""
+    status = error.transport_response.status if error.transport_response else 0
+    if status >= 500 or status == 0:
+        return Retry(f"{status} {error.status_code}", 5.0)
+    return GiveUp(f"{status} {error.status_code} {error.message}")
+
+
+def _store(path: str) -> Path:
+    store = Path(path)
+    store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return store
+
+
+def _saved_session(path: Path) -> dict[str, str] | None:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _save_session(path: Path, session: dict[str, str]) -> None:
+    path.write_text(json.dumps(session))
+    os.chmod(path, 0o600)  # the access token is as good as the password

@@ -1,0 +1,65 @@
+"""minga's outgoing messages in Matrix's shape: m.notice with HTML, reactions for buttons.
+
+Matrix has no buttons. Each of a message's buttons becomes a reaction the bot puts on
+it, named in a one-line legend with the command that does the same, so a press is one
+click in Element and every action can also be typed.
+"""
+
+import re
+
+from adapters.text import escaped
+from bot.messages import ANSWER, Button
+
+LIMIT = 12_000  # characters per message once escaped: well inside Matrix's 64 KiB event
+
+# A command that means the same everywhere gets its own picture; the rest are numbered.
+NAMED = {"claim": "✋", "take": "🤲", "handed": "✅", "join": "👋", "pickup": "📦",
+         "start": "💬", "swapyes": "👍", "swapno": "👎"}
+NUMBERED = [f"{n}\ufe0f\u20e3" for n in range(1, 10)] + ["🔟"] + [
+    chr(0x1F1E6 + n) for n in range(26)]  # 1️⃣ … 9️⃣, 🔟, then the letters 🇦 … 🇿
+
+
+def reactions(buttons: tuple[Button, ...]) -> list[tuple[str, Button]]:
+    """The reaction that stands for each button; the same buttons always get the same ones."""
+    names = [b.data.split(" ", 1)[0] for b in buttons]
+    named = all(n in NAMED for n in names) and len(set(names)) == len(names)
+    return [(NAMED[n] if named else NUMBERED[i], b)
+            for i, (n, b) in enumerate(zip(names, buttons, strict=True))][:len(NUMBERED)]
+
+
+def with_prefix(text: str, prefix: str) -> str:
+    """The core writes commands as /help; in Matrix they are typed with the room's prefix.
+    Only a word that starts with the slash is one: not a date, a path or a link."""
+    return re.sub(r"(?<![^\s(\"'“])/(?=[a-z]\w*\b)", prefix, text)
+
+
+def legend(pairs: list[tuple[str, Button]], prefix: str) -> str:
+    """One line: each reaction, what it does, and the command that does the same."""
+    shown = []
+    for emoji, button in pairs:
+        typed = button.data[len(ANSWER):] if button.data.startswith(ANSWER) else (
+            prefix + button.data)
+        shown.append(f"{emoji} {button.label} ({typed})")
+    return " · ".join(shown)
+
+
+def content(text: str, pairs: list[tuple[str, Button]], prefix: str) -> dict[str, str]:
+    """An m.notice with a plain body and the same in HTML; the legend, if any, last."""
+    lines = text.rstrip("\n")
+    body = f"{lines}\n\n{legend(pairs, prefix)}" if pairs else lines
+    html = escaped(lines).replace("\n", "<br>")
+    if pairs:
+        html += f"<br><br><em>{escaped(legend(pairs, prefix))}</em>"
+    return {"msgtype": "m.notice", "body": body, "format": "org.matrix.custom.html",
+            "formatted_body": html}
+
+
+def replacing(event_id: str, new: dict[str, str]) -> dict[str, object]:
+    """An edit of an earlier message: clients that know m.replace show only the new text."""
+    return {**new, "body": f"* {new['body']}", "formatted_body": f"* {new['formatted_body']}",
+            "m.new_content": new,
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id}}
+
+
+def reaction(event_id: str, emoji: str) -> dict[str, object]:
+    return {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": emoji}}
