@@ -8,7 +8,7 @@ from babel.support import Translations
 
 from bot.config import GroupDefaults
 from bot.context import Context, Work
-from bot.i18n import pick_language, translator
+from bot.i18n import Translator, pick_language, translator
 from bot.jobs import run_job
 from bot.messages import (
     ANSWER,
@@ -24,6 +24,8 @@ from bot.messages import (
     Post,
     PrivateMessage,
     Reply,
+    Sender,
+    Unreadable,
 )
 from bot.model import Job
 from bot.ports import Clock, UnitOfWork
@@ -88,6 +90,10 @@ async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed
                 kind, actions = "chat-moved", []
             elif isinstance(event, Added):
                 kind, actions = "added", await _added(uow, core, event)
+            elif isinstance(event, Unreadable):
+                kind, actions = "unreadable", [Reply((await _sender_tr(uow, core, event.sender))._(
+                    "I could not read your last message: it was encrypted before I had the "
+                    "keys for it. Please send it again."))]
             else:
                 kind, actions = await _handle_chat_event(uow, core, event)
             origin = event.chat
@@ -120,23 +126,27 @@ async def _added(uow: UnitOfWork, core: Core, event: Added) -> list[Action]:
     chat = await uow.chats.ensure(event.chat, None)
     if chat.group_id is not None or chat.kind != "group":
         return []
-    tr = translator(core.catalogs, pick_language(event.sender.language, core.defaults.language))
+    tr = await _sender_tr(uow, core, event.sender)
     return [Reply(tr._("Hello! I'm minga. Type /setup to make this chat a group that shares "
                        "help, shifts and decisions, or /link CODE to add it to a group you "
                        "already have."))]
 
 
-async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Added) -> None:
+async def _sender_tr(uow: UnitOfWork, core: Core, sender: Sender) -> Translator:
+    """The words of someone minga may not know yet: their own language if it has one."""
+    person = await uow.people.by_identity(sender.platform, sender.user_id)
+    return translator(core.catalogs, pick_language(person.language if person else
+                                                   sender.language, core.defaults.language))
+
+
+async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Added | Unreadable
+                     ) -> None:
     """Record the event as handled, so a redelivery cannot fail the same way forever."""
     try:
         async with core.uow() as uow:
             await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now())
             if not isinstance(event, ChatMoved):  # a person is waiting for an answer
-                sender = event.sender
-                person = await uow.people.by_identity(sender.platform, sender.user_id)
-                language = pick_language(person.language if person else sender.language,
-                                         core.defaults.language)
-                tr = translator(core.catalogs, language)
+                tr = await _sender_tr(uow, core, event.sender)
                 await uow.outbox.send(event.chat.platform, event.chat.chat_id,
                                       tr._("Sorry, something went wrong on my side and nothing "
                                            "was changed. Please try again in a little while."),

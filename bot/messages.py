@@ -69,13 +69,22 @@ class Added:
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A private message the platform could not decrypt for minga (its keys came too late)."""
+
+    event_id: str
+    chat: Chat
+    sender: Sender
+
+
+@dataclass(frozen=True)
 class Due:
     """A scheduled row fell due; the scheduler edge turns due times into this."""
 
     job_id: int
 
 
-Event = Message | ButtonPress | ChatMoved | Added | Due
+Event = Message | ButtonPress | ChatMoved | Added | Unreadable | Due
 
 
 ANSWER = ">"  # button data that starts with this answers the question a dialog asked

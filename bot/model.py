@@ -286,3 +286,12 @@ class Poll:
     action: str | None  # a command the group carries out if the proposal passes
     action_done: bool
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A reaction that pressed a button (Matrix)."""
+
+    chat_id: str
+    user_id: str
+    data: str  # the button's command line

@@ -27,6 +27,7 @@ from bot.model import (
     PickupSlot,
     Poll,
     Prefs,
+    Reaction,
     RequestState,
     Shift,
     Signup,
@@ -69,6 +70,15 @@ class Cursors(Protocol):
 
     async def get(self, name: str) -> str | None: ...
     async def set(self, name: str, value: str) -> None: ...
+
+
+class Reactions(Protocol):
+    """Reactions that pressed a button (Matrix), kept a while so removing one can undo it."""
+
+    async def add(self, platform: str, event_id: str, reaction: Reaction, now: datetime
+                  ) -> None: ...
+    async def take(self, platform: str, event_id: str) -> Reaction | None:
+        """The reaction, forgotten as it is returned; None if it pressed nothing."""
 
 
 class Groups(Protocol):
@@ -283,6 +293,7 @@ class UnitOfWork(Protocol):
     pickups: Pickups
     polls: Polls
     cursors: Cursors
+    reactions: Reactions
     new_jobs: list[Job]  # added in this unit; the scheduler learns of them after commit
 
     async def __aenter__(self) -> Self: ...

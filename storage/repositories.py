@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -27,6 +27,7 @@ from bot.model import (
     OfferState,
     OutboxMessage,
     Person,
+    Reaction,
     RequestState,
     Take,
 )
@@ -45,6 +46,7 @@ from storage.models import (
     OfferRow,
     OutboxRow,
     PersonRow,
+    ReactionRow,
     RequestRow,
     SettingRow,
     TakeRow,
@@ -648,3 +650,23 @@ class SqlCursors(Repository):
                                                 {"name": name, "value": value}):
             await self.conn.execute(update(CursorRow.__table__).where(
                 CursorRow.name == name).values(value=value))
+
+
+REACTIONS_KEPT = timedelta(days=30)  # long enough to take one back; then it is history
+
+
+class SqlReactions(Repository):
+    async def add(self, platform: str, event_id: str, reaction: Reaction, now: datetime
+                  ) -> None:
+        table = ReactionRow.__table__
+        await self.conn.execute(delete(table).where(table.c.created_at < now - REACTIONS_KEPT))
+        await insert_ignoring_duplicates(self.conn, table, {
+            "platform": platform, "event_id": event_id, "chat_id": reaction.chat_id,
+            "user_id": reaction.user_id, "data": reaction.data, "created_at": now})
+
+    async def take(self, platform: str, event_id: str) -> Reaction | None:
+        table = ReactionRow.__table__
+        row = (await self.conn.execute(delete(table).where(
+            table.c.platform == platform, table.c.event_id == event_id)
+            .returning(table.c.chat_id, table.c.user_id, table.c.data))).one_or_none()
+        return None if row is None else Reaction(row.chat_id, row.user_id, row.data)

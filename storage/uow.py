@@ -19,6 +19,7 @@ from storage.repositories import (
     SqlOffers,
     SqlOutbox,
     SqlPeople,
+    SqlReactions,
     SqlRequests,
 )
 from storage.schedule import SqlPickups, SqlShifts
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.pickups = SqlPickups(conn)
         self.polls = SqlPolls(conn)
         self.cursors = SqlCursors(conn)
+        self.reactions = SqlReactions(conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -134,6 +134,10 @@ class MatrixPerson:
         assert isinstance(sent, RoomSendResponse), sent
         return sent.event_id
 
+    async def take_back(self, room_id: str, reaction_id: str) -> None:
+        """Remove one's own reaction, as clicking it again does in Element."""
+        await self.client.room_redact(room_id, reaction_id)
+
     def has_joined(self, room_id: str, user_id: str) -> bool:
         room = self.client.rooms.get(room_id)
         return bool(room and user_id in room.users and not room.users[user_id].invited)

@@ -56,14 +56,17 @@ from adapters.matrix.translate import (
     joined_at,
     message,
     press,
+    redacted,
     relation,
     sender_of,
+    undo,
+    unpress,
 )
 from adapters.text import split
 from bot.config import MatrixConfig
 from bot.dispatch import Core, handle
-from bot.messages import Added, Button, Event
-from bot.model import OutboxMessage
+from bot.messages import Added, Button, ButtonPress, Chat, Event, Unreadable
+from bot.model import OutboxMessage, Reaction
 
 log = logging.getLogger("minga.matrix")
 
@@ -218,12 +221,12 @@ class MatrixAdapter:
                                           sender_of(inviter, None)))
         start = 0 if joined is None else joined + 1
         for event, source in list(zip(events, sources, strict=True))[start:]:
-            if isinstance(event, MegolmEvent):
-                log.warning("matrix=undecryptable session=%s", event.session_id)
-                continue
-            neutral = await self._event(room_id, source)
+            neutral = (self._unreadable(room_id, event) if isinstance(event, MegolmEvent)
+                       else await self._event(room_id, source))
             if neutral is not None:
                 await handle(self.core, neutral)
+                if source.get("type") == "m.reaction" and isinstance(neutral, ButtonPress):
+                    await self._remember(source, neutral)
 
     async def _gap(self, room_id: str, since: str, until: str | None) -> list[Any]:
         """The events a limited timeline left out: forward from the last sync to the gap."""
@@ -240,7 +243,17 @@ class MatrixAdapter:
                 return events
             start = page.end
 
-    def _chat(self, room_id: str) -> Any:
+    def _unreadable(self, room_id: str, event: MegolmEvent) -> Unreadable | None:
+        """A message minga has no key for. In a direct room it was for minga, and the
+        person is asked to send it again; in a group room it is most likely chatter."""
+        log.warning("matrix=undecryptable direct=%s", room_id in self.direct)
+        if room_id not in self.direct or event.sender == self.me:
+            return None
+        room = self.client.rooms.get(room_id)
+        return Unreadable(event.event_id, self._chat(room_id), sender_of(
+            event.sender, room.user_name(event.sender) if room else None))
+
+    def _chat(self, room_id: str) -> Chat:
         room = self.client.rooms.get(room_id)
         return chat_of(room_id, self.direct.get(room_id), room.display_name if room else None)
 
@@ -262,7 +275,22 @@ class MatrixAdapter:
                 async with self.core.uow() as uow:
                     buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
             return press(source, chat, sender, buttons)
+        if source.get("type") == "m.room.redaction" and (target := redacted(source)):
+            async with self.core.uow() as uow:
+                reaction = await uow.reactions.take(PLATFORM, target)
+                await uow.commit()
+            return unpress(source, chat, sender, reaction) if reaction else None
         return None
+
+    async def _remember(self, source: Mapping[str, Any], pressed: ButtonPress) -> None:
+        """A press that has an undo is kept, so that taking the reaction back undoes it."""
+        if undo(pressed.data) is None:
+            return
+        async with self.core.uow() as uow:
+            await uow.reactions.add(PLATFORM, source["event_id"], Reaction(
+                pressed.chat.chat_id, pressed.sender.user_id, pressed.data),
+                self.core.clock.now())
+            await uow.commit()
 
     async def _remember_direct(self, room_id: str, user_id: str) -> None:
         """Kept in the bot's m.direct account data, where every Matrix client keeps it."""
@@ -285,7 +313,14 @@ class MatrixAdapter:
         rooms = [room for room, user in self.direct.items() if user == chat_id]
         joined = [room for room in rooms if room in self.client.rooms]
         if joined or rooms:
-            return (joined or rooms)[-1]
+            room_id = (joined or rooms)[-1]
+            room = self.client.rooms.get(room_id)
+            person = room.users.get(chat_id) if room else None
+            if room and room.encrypted and (person is None or person.invited):
+                # Keys go to the devices of members; one who has not accepted the
+                # invitation yet could not read what was sent meanwhile.
+                raise Retry("waiting for them to accept the direct room", 5.0)
+            return room_id
         made = await self.client.room_create(
             is_direct=True, invite=[chat_id], preset=RoomPreset.trusted_private_chat,
             initial_state=[ENCRYPTION] if self.config.encrypt_direct else [])

@@ -10,8 +10,11 @@ from typing import Any
 
 from adapters.matrix.render import reactions
 from bot.messages import Button, ButtonPress, Chat, Message, Sender
+from bot.model import Reaction
 
 PLATFORM = "matrix"
+# Taking a reaction back undoes what it pressed, where that has an undo.
+UNDO = {"claim": "unclaim", "signup": "withdraw"}
 REPLY_FALLBACK = re.compile(r"^(> .*\n)+\n", re.MULTILINE)
 
 
@@ -61,6 +64,28 @@ def press(source: Mapping[str, Any], chat: Chat, sender: Sender, buttons: tuple[
              else chat)
     # A short answer to a press goes to the presser alone, in their direct room.
     return ButtonPress(source["event_id"], where, sender, button.data, toast_id=sender.user_id)
+
+
+def undo(data: str) -> str | None:
+    """The command that takes back a press: "claim 3" → "unclaim 3", "signup 45 cook" →
+    "withdraw 45"; None for a press that stays done (a vote is changed by voting again)."""
+    name, _, args = data.partition(" ")
+    return f"{UNDO[name]} {args.split(' ', 1)[0]}" if name in UNDO and args else None
+
+
+def unpress(source: Mapping[str, Any], chat: Chat, sender: Sender, reaction: Reaction
+            ) -> ButtonPress | None:
+    """A reaction taken back by the person who reacted, as the press that undoes it."""
+    taken_back = undo(reaction.data)
+    if taken_back is None or reaction.user_id != sender.user_id:
+        return None
+    return ButtonPress(source["event_id"], chat, sender, taken_back, toast_id=sender.user_id)
+
+
+def redacted(source: Mapping[str, Any]) -> str | None:
+    """The event a redaction removes (top level before room version 11, content after)."""
+    target = source.get("redacts") or source.get("content", {}).get("redacts")
+    return target if isinstance(target, str) else None
 
 
 def joined_at(events: list[Mapping[str, Any]], me: str) -> int | None:

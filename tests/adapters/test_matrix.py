@@ -129,6 +129,34 @@ async def test_intake_in_a_direct_room_claim_by_reaction_and_relay(minga: Minga)
     assert not any("door code" in t for t in ana.texts(room))  # never in the group room
 
 
+async def test_taking_back_a_reaction_undoes_a_claim_but_a_moderator_removing_it_does_not(
+        minga: Minga) -> None:
+    ana, ben, eli = (await minga.person("Ana"), await minga.person("Ben"),
+                     await minga.person("Eli"))
+    room = await group_room(minga, ana, ben, eli)
+    direct = await eli.room("", (minga.bot,), direct=True)
+    await eli.until(lambda: eli.has_joined(direct, minga.bot))
+    await eli.say(direct, "!request food Eastside by friday: bread")
+    post = await ana.sees("R1 · food · Eastside", room)
+    claim = await ben.react(post, "✋")
+    await ana.until(lambda: "✋ Ben is helping." in post.body)
+    await ben.take_back(room, claim)
+    await ana.until(lambda: "✋ I can help (!claim 1)" in post.body)
+    await eli.sees("The volunteer can't help with R1 after all.", direct)
+    # Removing someone else's reaction (Ana made the room, so she may) undoes nothing of theirs.
+    await ana.say(room, '!shift add "Soup" sat 10:00-12:00 places 2')
+    shift = await ana.sees("S1 · Soup", room)
+    assert "1️⃣ volunteer (!signup 1 volunteer)" in shift.body
+    mine, his = await ana.react(shift, "1️⃣"), await ben.react(shift, "1️⃣")
+    await ana.until(lambda: "volunteer 2/2" in shift.body)
+    await ana.take_back(room, his)
+    await ana.say(room, "!roster")  # answered after the removal was read
+    await ana.sees("Roster of Free Food", room)
+    assert "volunteer 2/2" in shift.body
+    await ana.take_back(room, mine)
+    await ana.until(lambda: "volunteer 1/2: Ben" in shift.body)
+
+
 async def test_a_shift_place_given_away_is_taken_by_reaction(minga: Minga) -> None:
     ana, ben = await minga.person("Ana"), await minga.person("Ben")
     room = await group_room(minga, ana, ben)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.messages import Button, Chat, Sender
-from bot.model import Group, Job, Member, OutboxMessage, Person
+from bot.model import Group, Job, Member, OutboxMessage, Person, Reaction
 from storage.models import Base, InboxRow, MemberRow, OutboxRow, PersonRow
 from storage.uow import SqlUnitOfWork
 
@@ -447,3 +447,18 @@ async def test_one_vouch_per_pair_and_vouchers_listed_by_when_they_vouched(
     async with unit(engine) as uow:
         assert [m.name for m in await uow.members.vouchers(dev.id)] == ["Ben", "Ana", "Chioma"]
         assert await uow.members.vouchers(ben.id) == []
+
+
+async def test_a_reaction_is_remembered_once_taken_back_once_and_forgotten_after_a_month(
+        engine: AsyncEngine) -> None:
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    pressed = Reaction("!room", "@ben:example.org", "claim 3")
+    async with unit(engine) as uow:
+        await uow.reactions.add("matrix", "$r1", pressed, now)
+        await uow.reactions.add("matrix", "$r1", pressed, now)  # the same event, redelivered
+        await uow.reactions.add("matrix", "$old", pressed, now)
+    async with unit(engine) as uow:
+        assert await uow.reactions.take("matrix", "$r1") == pressed
+        assert await uow.reactions.take("matrix", "$r1") is None
+        await uow.reactions.add("matrix", "$r2", pressed, now + timedelta(days=31))
+        assert await uow.reactions.take("matrix", "$old") is None

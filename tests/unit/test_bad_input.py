@@ -3,8 +3,10 @@
 import pytest
 
 from bot.commands import COMMANDS
+from bot.dispatch import handle
+from bot.messages import Unreadable
 from bot.router import Command
-from tests.harness import Harness, text
+from tests.harness import Harness, in_chat, text
 
 
 async def roster_of(bot: Harness) -> str:
@@ -101,3 +103,13 @@ async def test_a_command_where_it_does_not_belong(bot: Harness) -> None:
 async def test_a_button_for_a_chat_that_is_no_group_is_refused(bot: Harness) -> None:
     pressed = await bot.press("Ana", "join", group="nowhere")
     assert "not part of a minga group yet" in text(pressed)
+
+
+async def test_a_private_message_minga_could_not_decrypt_gets_asked_again_in_their_language(
+        group: Harness) -> None:
+    await group.say("Eli", "/language es", group=None)
+    await handle(group.core, Unreadable("e-unreadable", group.private_chat("eli"),
+                                        group.sender("Eli")))
+    seen = await group.flush()
+    assert in_chat(seen, "dm:eli") == ("No pude leer tu último mensaje: se cifró antes de que "
+                                       "yo tuviera las claves. Por favor, envíalo de nuevo.")

@@ -1,9 +1,11 @@
 """Requests for help: intake, the anonymous post, claiming, the lifecycle and the relay."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.config import GroupDefaults
-from bot.messages import Message
+from bot.messages import ButtonPress, Message
 from tests.harness import Harness, in_chat, text
 
 ASK = "/request food Eastside by friday: 2 boxes for a family of 4"
@@ -130,6 +132,15 @@ async def test_what_minga_cannot_tell_a_volunteer_yet_waits_for_their_private_ch
     assert "/msg R1" not in in_chat(seen, "group:food")
     opened = await asked.say("Dev", "/start", group=None)
     assert "You are helping with R1. Thank you!" in in_chat(opened, "dm:dev")
+
+
+async def test_a_volunteer_the_platform_can_reach_privately_is_told_there_at_once(
+        asked: Harness) -> None:
+    """Matrix opens a direct room on demand: no note in the group, no waiting."""
+    dev = replace(asked.sender("Dev"), private_chat_id="dm:dev")
+    seen = await asked.deliver(ButtonPress("press-1", asked.group_chat(), dev, "claim 1"))
+    assert "You are helping with R1. Thank you!" in in_chat(seen, "dm:dev")
+    assert "I have a message for you" not in in_chat(seen, "group:food")
 
 
 async def test_giving_back_a_request(asked: Harness) -> None:

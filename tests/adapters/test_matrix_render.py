@@ -1,0 +1,84 @@
+"""What a Matrix user sees and what their events mean, without a homeserver."""
+
+from adapters.matrix.render import content, reactions, replacing, with_prefix
+from adapters.matrix.translate import chat_of, joined_at, message, press, sender_of
+from bot.messages import Button
+
+ANA = sender_of("@ana:example.org", "Ana")
+ROOM = chat_of("!room:example.org", None, "Free Food")
+VOTES = (Button("agree", "vote P1 1"), Button("abstain", "vote P1 2"),
+         Button("disagree", "vote P1 3"), Button("block", "vote P1 4"))
+
+
+def event(content: dict, kind: str = "m.room.message") -> dict:  # type: ignore[type-arg]
+    return {"type": kind, "event_id": "$e1", "sender": "@ana:example.org", "content": content}
+
+
+def test_commands_are_written_with_the_rooms_prefix_and_nothing_else_is() -> None:
+    assert with_prefix("Type /setup, or /link CODE (/cancel stops).", "!") == (
+        "Type !setup, or !link CODE (!cancel stops).")
+    assert with_prefix("see https://x.org/a/b on 27/11, and/or /2", "!") == (
+        "see https://x.org/a/b on 27/11, and/or /2")
+
+
+def test_a_message_is_a_notice_in_html_with_what_people_typed_escaped_and_a_legend() -> None:
+    pairs = reactions((Button("I can help", "claim 3"),))
+    shown = content("R3 · 2 boxes <for> a family & kids", pairs, "!")
+    assert shown["msgtype"] == "m.notice"
+    assert shown["body"] == "R3 · 2 boxes <for> a family & kids\n\n✋ I can help (!claim 3)"
+    assert shown["formatted_body"].startswith("R3 · 2 boxes &lt;for&gt; a family &amp; kids")
+    edit = replacing("$post", shown)
+    assert edit["m.new_content"] == shown
+    assert edit["m.relates_to"] == {"rel_type": "m.replace", "event_id": "$post"}
+
+
+def test_choices_are_numbered_and_always_get_the_same_reactions() -> None:
+    assert [emoji for emoji, _ in reactions(VOTES)] == ["1️⃣", "2️⃣", "3️⃣", "4️⃣"]
+    assert reactions(VOTES) == reactions(VOTES)
+    # Two buttons of the same command cannot share one picture.
+    twice = (Button("B7 ✓", "collected 7"), Button("B8 ✓", "collected 8"))
+    assert [emoji for emoji, _ in reactions(twice)] == ["1️⃣", "2️⃣"]
+
+
+def test_a_reaction_counts_only_for_the_button_it_stands_for() -> None:
+    def react(key: str) -> dict:  # type: ignore[type-arg]
+        return event({"m.relates_to": {"rel_type": "m.annotation", "event_id": "$poll",
+                                       "key": key}}, "m.reaction")
+
+    pressed = press(react("4️⃣"), ROOM, ANA, VOTES)
+    assert pressed is not None and pressed.data == "vote P1 4"
+    assert pressed.toast_id == "@ana:example.org"  # short answers go to her direct room
+    assert press(react("🎉"), ROOM, ANA, VOTES) is None
+    assert press(react("1️⃣"), ROOM, ANA, ()) is None  # a message without buttons
+
+
+def test_a_private_button_pressed_in_a_room_runs_in_the_pressers_direct_chat() -> None:
+    vote = (Button("Vote", "vote P2", private=True),)
+    key = reactions(vote)[0][0]
+    pressed = press(event({"m.relates_to": {"rel_type": "m.annotation", "event_id": "$p",
+                                            "key": key}}, "m.reaction"), ROOM, ANA, vote)
+    assert pressed is not None
+    assert (pressed.chat.kind, pressed.chat.chat_id) == ("private", "@ana:example.org")
+
+
+def test_what_is_read_as_a_message() -> None:
+    said = message(event({"msgtype": "m.text", "body": "!roster"}), ROOM, ANA, "!")
+    assert said is not None and said.text == "!roster" and said.prefixes == ("!",)
+    reply = message(event({"msgtype": "m.text",
+                           "body": "> <@minga:example.org> About R1\n\nsee you at 5",
+                           "m.relates_to": {"m.in_reply_to": {"event_id": "$relay"}}}),
+                    ROOM, ANA, "!")
+    assert reply is not None and (reply.text, reply.reply_to) == ("see you at 5", "$relay")
+    edited = {"msgtype": "m.text", "body": "* !roster",
+              "m.relates_to": {"rel_type": "m.replace", "event_id": "$e0"}}
+    assert message(event(edited), ROOM, ANA, "!") is None
+    assert message(event({"msgtype": "m.notice", "body": "!help"}), ROOM, ANA, "!") is None
+
+
+def test_nothing_from_before_the_bot_joined() -> None:
+    me = "@minga:example.org"
+    join = {"type": "m.room.member", "state_key": me, "content": {"membership": "join"}}
+    rename = {**join, "unsigned": {"prev_content": {"membership": "join"}}}
+    said = event({"msgtype": "m.text", "body": "!help"})
+    assert joined_at([said, join, said], me) == 1
+    assert joined_at([said, rename, said], me) is None  # a new display name is not a join
