@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -41,12 +42,14 @@ class Minga:
 @contextlib.asynccontextmanager
 async def running_minga(homeserver: Homeserver, new_account: Callable[..., Account],
                         tmp_path: Path, exempt: bool = True,
-                        telegram: TelegramConfig | None = None) -> AsyncIterator[Minga]:
+                        telegram: TelegramConfig | None = None, by_token: bool = False
+                        ) -> AsyncIterator[Minga]:
     bot = new_account("minga", exempt=exempt)
+    login = {"access_token": bot.access_token} if by_token else {"password": bot.password}
     config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
                     telegram=telegram or TelegramConfig(),
                     matrix=MatrixConfig(enabled=True, homeserver=homeserver.url,
-                                        user_id=bot.user_id, password=bot.password,
+                                        user_id=bot.user_id, **login,
                                         store_path=str(tmp_path / "minga-store")))
     people: list[MatrixPerson] = []
 
@@ -216,6 +219,9 @@ async def test_a_restart_handles_what_happened_meanwhile_once_and_nothing_from_b
     await ana.sees("Hello! I'm minga.", room)
     await ana.say(room, "!setup Free Food")
     welcome = await ana.sees("Welcome to minga, Free Food!", room)
+    session = Path(minga.config.matrix.store_path) / "session.json"
+    device = json.loads(session.read_text())["device_id"]
+    assert session.stat().st_mode & 0o777 == 0o600  # it holds the access token
     await minga.stop()
     for n in range(1, 6):
         await ana.say(room, f"!ping{n}")
@@ -228,6 +234,7 @@ async def test_a_restart_handles_what_happened_meanwhile_once_and_nothing_from_b
     answers = [t for t in ana.texts(room) if t.startswith("I don't know")]
     assert [a.split(".")[0] for a in answers] == [f"I don't know !ping{n}" for n in range(1, 6)]
     assert not any(t.startswith("What you can do") for t in ana.texts(room))
+    assert json.loads(session.read_text())["device_id"] == device  # the same device, keys
 
 
 async def test_a_burst_of_200_commands_is_answered_once_each_gaps_included(
@@ -263,7 +270,8 @@ async def test_a_burst_of_200_commands_is_answered_once_each_gaps_included(
 async def test_under_synapses_default_rate_limit_a_wave_of_30_arrives_in_order(
         homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path) -> None:
     """The bot's account is not exempt: after a burst of ten, one message every five seconds."""
-    async with running_minga(homeserver, new_account, tmp_path, exempt=False) as minga:
+    async with running_minga(homeserver, new_account, tmp_path, exempt=False,
+                             by_token=True) as minga:
         ana = await minga.person("Ana")
         rooms = [await ana.room(name, (minga.bot,)) for name in ("Kitchen", "Rides")]
         for room in rooms:
