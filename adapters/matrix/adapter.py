@@ -79,8 +79,16 @@ ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
               "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 
 
+class ServerTrouble(Exception):
+    """The homeserver failed for now (5xx): sending is tried again later."""
+
+
 class SyncTrouble(Exception):
     """The homeserver could not give what a sync needs; the same sync is tried again."""
+
+    def __init__(self, reason: str, wait_ms: int | None = None) -> None:
+        super().__init__(reason)
+        self.wait_ms = wait_ms
 
 
 @dataclass
@@ -148,12 +156,12 @@ class MatrixAdapter:
         full_state = True  # after a start nio knows no room yet: ask for all of their state
         failures = 0
         while True:
-            response = await self.client.sync(
-                timeout=0 if full_state else SYNC_MS, since=since, full_state=full_state,
-                sync_filter={"room": {"timeline": {"limit": TIMELINE}}})
             try:
+                response = await self.client.sync(
+                    timeout=0 if full_state else SYNC_MS, since=since, full_state=full_state,
+                    sync_filter={"room": {"timeline": {"limit": TIMELINE}}})
                 if isinstance(response, SyncError):
-                    raise SyncTrouble(str(response))
+                    raise SyncTrouble(str(response), response.retry_after_ms)
                 await self._keys()
                 if full_state:
                     # Sending waits for nio to know the rooms. Messages sent just before a
@@ -167,9 +175,11 @@ class MatrixAdapter:
                     for room_id, room in response.rooms.join.items():
                         await self._timeline(room_id, room, since)
             except (SyncTrouble, ClientError, TimeoutError) as trouble:
+                # The homeserver is down, slow or refusing for now: the same sync again.
                 failures += 1
-                wait = getattr(response, "retry_after_ms", None)
-                log.warning("matrix=sync-failed reason=%s", trouble)
+                wait = trouble.wait_ms if isinstance(trouble, SyncTrouble) else None
+                log.warning("matrix=sync-failed reason=%s", trouble
+                            if isinstance(trouble, SyncTrouble) else type(trouble).__name__)
                 await asyncio.sleep(wait / 1000 if wait else min(2.0 ** failures, 60.0))
                 continue
             failures = 0
@@ -337,8 +347,9 @@ class MatrixAdapter:
             return await self._send(row)
         except LocalProtocolError as error:  # a room nio has not synced yet: soon it will
             raise Retry(f"not synced yet: {error}", 1.0) from None
-        except (ClientError, TimeoutError) as error:
-            raise Retry(type(error).__name__, min(2.0 ** row.attempts, 300.0)) from None
+        except (ClientError, TimeoutError, ServerTrouble) as error:  # it will be back
+            raise Retry(str(error) or type(error).__name__,
+                        min(2.0 ** row.attempts, 300.0)) from None
 
     async def _send(self, row: OutboxMessage) -> str | None:
         prefix = self.config.command_prefix
@@ -418,11 +429,11 @@ class MatrixAdapter:
 
 
 def _refusal(error: ErrorResponse) -> Exception:
-    """A homeserver's error as the outbox understands it: retry the server's own trouble,
-    give up on a refusal (the room is gone, minga was removed from it)."""
+    """A homeserver's error: its own trouble is tried again, a refusal (the room is gone,
+    minga was removed from it) is given up."""
     status = error.transport_response.status if error.transport_response else 0
     if status >= 500 or status == 0:
-        return Retry(f"{status} {error.status_code}", 5.0)
+        return ServerTrouble(f"{status} {error.status_code}")
     return GiveUp(f"{status} {error.status_code} {error.message}")
 
 

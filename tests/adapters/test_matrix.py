@@ -42,13 +42,14 @@ class Minga:
 @contextlib.asynccontextmanager
 async def running_minga(homeserver: Homeserver, new_account: Callable[..., Account],
                         tmp_path: Path, exempt: bool = True,
-                        telegram: TelegramConfig | None = None, by_token: bool = False
-                        ) -> AsyncIterator[Minga]:
+                        telegram: TelegramConfig | None = None, by_token: bool = False,
+                        through: str | None = None) -> AsyncIterator[Minga]:
+    """minga on the test homeserver (`through` another address to it, such as a proxy)."""
     bot = new_account("minga", exempt=exempt)
     login = {"access_token": bot.access_token} if by_token else {"password": bot.password}
     config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
                     telegram=telegram or TelegramConfig(),
-                    matrix=MatrixConfig(enabled=True, homeserver=homeserver.url,
+                    matrix=MatrixConfig(enabled=True, homeserver=through or homeserver.url,
                                         user_id=bot.user_id, **login,
                                         store_path=str(tmp_path / "minga-store")))
     people: list[MatrixPerson] = []
