@@ -95,10 +95,14 @@ class Button:
     label: str
     data: str  # a command line such as "join 3"; at most 64 bytes (Telegram's callback limit)
     private: bool = False  # pressing it opens the private chat with the bot and runs `data` there
+    # What takes a press back, where a platform lets people take one back (a Matrix reaction
+    # removed); None when a press stays done.
+    undo: str | None = None
 
     def __post_init__(self) -> None:
-        if len(self.data.encode()) > 64:
-            raise ValueError(f"button data over 64 bytes: {self.data!r}")
+        for line in (self.data, self.undo or ""):
+            if len(line.encode()) > 64:
+                raise ValueError(f"button data over 64 bytes: {line!r}")
 
 
 @dataclass(frozen=True)

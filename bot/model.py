@@ -294,4 +294,4 @@ class Reaction:
 
     chat_id: str
     user_id: str
-    data: str  # the button's command line
+    data: str  # what takes the press back (the button's undo)

@@ -73,12 +73,13 @@ class Cursors(Protocol):
 
 
 class Reactions(Protocol):
-    """Reactions that pressed a button (Matrix), kept a while so removing one can undo it."""
+    """Reactions that pressed a button with an undo (Matrix), kept a while so that removing
+    one can undo the press."""
 
     async def add(self, platform: str, event_id: str, reaction: Reaction, now: datetime
                   ) -> None: ...
     async def take(self, platform: str, event_id: str) -> Reaction | None:
-        """The reaction, forgotten as it is returned; None if it pressed nothing."""
+        """The reaction, forgotten as it is returned; None if it pressed nothing to undo."""
 
 
 class Groups(Protocol):

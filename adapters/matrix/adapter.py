@@ -56,16 +56,16 @@ from adapters.matrix.translate import (
     joined_at,
     message,
     press,
+    pressed,
     redacted,
     relation,
     sender_of,
-    undo,
     unpress,
 )
 from adapters.text import split
 from bot.config import MatrixConfig
 from bot.dispatch import Core, handle
-from bot.messages import Added, Button, ButtonPress, Chat, Event, Unreadable
+from bot.messages import Added, Button, Chat, Event, Sender, Unreadable
 from bot.model import OutboxMessage, Reaction
 
 log = logging.getLogger("minga.matrix")
@@ -235,8 +235,6 @@ class MatrixAdapter:
                        else await self._event(room_id, source))
             if neutral is not None:
                 await handle(self.core, neutral)
-                if source.get("type") == "m.reaction" and isinstance(neutral, ButtonPress):
-                    await self._remember(source, neutral)
 
     async def _gap(self, room_id: str, since: str, until: str | None) -> list[Any]:
         """The events a limited timeline left out: forward from the last sync to the gap."""
@@ -284,7 +282,12 @@ class MatrixAdapter:
             if buttons is None:
                 async with self.core.uow() as uow:
                     buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
-            return press(source, chat, sender, buttons)
+            button = pressed(source, buttons)
+            if button is None:
+                return None
+            if button.undo:
+                await self._remember(source, chat, sender, button.undo)
+            return press(source, chat, sender, button)
         if source.get("type") == "m.room.redaction" and (target := redacted(source)):
             async with self.core.uow() as uow:
                 reaction = await uow.reactions.take(PLATFORM, target)
@@ -292,14 +295,13 @@ class MatrixAdapter:
             return unpress(source, chat, sender, reaction) if reaction else None
         return None
 
-    async def _remember(self, source: Mapping[str, Any], pressed: ButtonPress) -> None:
-        """A press that has an undo is kept, so that taking the reaction back undoes it."""
-        if undo(pressed.data) is None:
-            return
+    async def _remember(self, source: Mapping[str, Any], chat: Chat, sender: Sender,
+                        undo: str) -> None:
+        """Kept, so that taking the reaction back undoes the press."""
         async with self.core.uow() as uow:
-            await uow.reactions.add(PLATFORM, source["event_id"], Reaction(
-                pressed.chat.chat_id, pressed.sender.user_id, pressed.data),
-                self.core.clock.now())
+            await uow.reactions.add(PLATFORM, source["event_id"],
+                                    Reaction(chat.chat_id, sender.user_id, undo),
+                                    self.core.clock.now())
             await uow.commit()
 
     async def _remember_direct(self, room_id: str, user_id: str) -> None:

@@ -13,8 +13,6 @@ from bot.messages import Button, ButtonPress, Chat, Message, Sender
 from bot.model import Reaction
 
 PLATFORM = "matrix"
-# Taking a reaction back undoes what it pressed, where that has an undo.
-UNDO = {"claim": "unclaim", "signup": "withdraw"}
 REPLY_FALLBACK = re.compile(r"^(> .*\n)+\n", re.MULTILINE)
 
 
@@ -52,34 +50,28 @@ def message(source: Mapping[str, Any], chat: Chat, sender: Sender, prefix: str
                    reply_to=reply_to)
 
 
-def press(source: Mapping[str, Any], chat: Chat, sender: Sender, buttons: tuple[Button, ...]
-          ) -> ButtonPress | None:
-    """A reaction on one of minga's messages counts for the button it stands for, or not at
-    all. A private button pressed in a group room runs in the presser's direct room."""
+def pressed(source: Mapping[str, Any], buttons: tuple[Button, ...]) -> Button | None:
+    """The button a reaction on one of minga's messages stands for, if any."""
     key = relation(source).get("key")
-    button = next((b for emoji, b in reactions(buttons) if emoji == key), None)
-    if button is None:
-        return None
+    return next((b for emoji, b in reactions(buttons) if emoji == key), None)
+
+
+def press(source: Mapping[str, Any], chat: Chat, sender: Sender, button: Button
+          ) -> ButtonPress:
+    """A reaction counts for the button it stands for. A private button pressed in a group
+    room runs in the presser's direct room."""
     where = (Chat(PLATFORM, sender.user_id, "private") if button.private and chat.kind == "group"
              else chat)
     # A short answer to a press goes to the presser alone, in their direct room.
     return ButtonPress(source["event_id"], where, sender, button.data, toast_id=sender.user_id)
 
 
-def undo(data: str) -> str | None:
-    """The command that takes back a press: "claim 3" → "unclaim 3", "signup 45 cook" →
-    "withdraw 45"; None for a press that stays done (a vote is changed by voting again)."""
-    name, _, args = data.partition(" ")
-    return f"{UNDO[name]} {args.split(' ', 1)[0]}" if name in UNDO and args else None
-
-
 def unpress(source: Mapping[str, Any], chat: Chat, sender: Sender, reaction: Reaction
             ) -> ButtonPress | None:
     """A reaction taken back by the person who reacted, as the press that undoes it."""
-    taken_back = undo(reaction.data)
-    if taken_back is None or reaction.user_id != sender.user_id:
+    if reaction.user_id != sender.user_id:
         return None
-    return ButtonPress(source["event_id"], chat, sender, taken_back, toast_id=sender.user_id)
+    return ButtonPress(source["event_id"], chat, sender, reaction.data, toast_id=sender.user_id)
 
 
 def redacted(source: Mapping[str, Any]) -> str | None:

@@ -66,7 +66,8 @@ async def post_of(work: Work, request: HelpRequest, group: Group
     asker = await work.uow.people.get(request.requester_id) if request.requester_id else None
     lines = [request_line(tr, request, work.zone(group), asker)]
     if request.state == "open":
-        return lines[0], (Button(tr._("I can help"), f"claim {request.id}"),)
+        return lines[0], (Button(tr._("I can help"), f"claim {request.id}",
+                                  undo=f"unclaim {request.id}"),)
     helper = await work.uow.people.get(request.claimer_id) if request.claimer_id else None
     if request.state == "claimed" and helper:
         lines.append(tr._("✋ {name} is helping.", name=helper.name))
@@ -143,7 +144,8 @@ async def matching_offers(ctx: Context, request: HelpRequest) -> list[Action]:
             notices.append(PrivateMessage(offer.offerer_id, "\n".join((
                 tr._("A new request may fit your offer O{offer}:", offer=offer.id),
                 request_line(tr, request, ctx.zone(group), None))),
-                (Button(tr._("I can help"), f"claim {request.id}"),)))
+                (Button(tr._("I can help"), f"claim {request.id}",
+                        undo=f"unclaim {request.id}"),)))
     return notices
 
 

@@ -55,7 +55,7 @@ async def post_of(work: Work, shift: Shift, group: Group) -> tuple[str, tuple[Bu
                      + (f": {', '.join(names)}" if names else ""))
         buttons.append(Button(place.role if place.taken < place.places else
                               tr._("{role} (waitlist)", role=place.role),
-                              f"signup {shift.id} {place.role}"))
+                              f"signup {shift.id} {place.role}", undo=f"withdraw {shift.id}"))
     waiting = [f"{s.name} ({s.role})" for s in signups if s.state == "waiting"]
     if waiting:
         lines.append(tr._("Waiting: {names}", names=", ".join(waiting)))
@@ -235,7 +235,8 @@ async def coverage(work: Work, job: Job) -> list[Action]:
     tr = work.group_tr(group)
     text = tr._("{shift} still needs: {missing}.", shift=title(tr, shift, work.zone(group)),
                 missing=", ".join(f"{role} {n}" for role, n in short))
-    return [Post(group.id, text, tuple(Button(role, f"signup {shift.id} {role}")
+    return [Post(group.id, text, tuple(Button(role, f"signup {shift.id} {role}",
+                                              undo=f"withdraw {shift.id}")
                                        for role, _ in short))]
 
 

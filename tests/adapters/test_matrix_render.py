@@ -1,8 +1,17 @@
 """What a Matrix user sees and what their events mean, without a homeserver."""
 
 from adapters.matrix.render import content, reactions, replacing, with_prefix
-from adapters.matrix.translate import chat_of, joined_at, message, press, sender_of
+from adapters.matrix.translate import (
+    chat_of,
+    joined_at,
+    message,
+    press,
+    pressed,
+    sender_of,
+    unpress,
+)
 from bot.messages import Button
+from bot.model import Reaction
 
 ANA = sender_of("@ana:example.org", "Ana")
 ROOM = chat_of("!room:example.org", None, "Free Food")
@@ -40,25 +49,34 @@ def test_choices_are_numbered_and_always_get_the_same_reactions() -> None:
     assert [emoji for emoji, _ in reactions(twice)] == ["1️⃣", "2️⃣"]
 
 
-def test_a_reaction_counts_only_for_the_button_it_stands_for() -> None:
-    def react(key: str) -> dict:  # type: ignore[type-arg]
-        return event({"m.relates_to": {"rel_type": "m.annotation", "event_id": "$poll",
-                                       "key": key}}, "m.reaction")
+def reacting(key: str) -> dict:  # type: ignore[type-arg]
+    return event({"m.relates_to": {"rel_type": "m.annotation", "event_id": "$poll",
+                                   "key": key}}, "m.reaction")
 
-    pressed = press(react("4️⃣"), ROOM, ANA, VOTES)
-    assert pressed is not None and pressed.data == "vote P1 4"
-    assert pressed.toast_id == "@ana:example.org"  # short answers go to her direct room
-    assert press(react("🎉"), ROOM, ANA, VOTES) is None
-    assert press(react("1️⃣"), ROOM, ANA, ()) is None  # a message without buttons
+
+def test_a_reaction_counts_only_for_the_button_it_stands_for() -> None:
+    button = pressed(reacting("4️⃣"), VOTES)
+    assert button is not None
+    vote = press(reacting("4️⃣"), ROOM, ANA, button)
+    assert vote.data == "vote P1 4"
+    assert vote.toast_id == "@ana:example.org"  # short answers go to her direct room
+    assert pressed(reacting("🎉"), VOTES) is None
+    assert pressed(reacting("1️⃣"), ()) is None  # a message without buttons
 
 
 def test_a_private_button_pressed_in_a_room_runs_in_the_pressers_direct_chat() -> None:
-    vote = (Button("Vote", "vote P2", private=True),)
-    key = reactions(vote)[0][0]
-    pressed = press(event({"m.relates_to": {"rel_type": "m.annotation", "event_id": "$p",
-                                            "key": key}}, "m.reaction"), ROOM, ANA, vote)
-    assert pressed is not None
-    assert (pressed.chat.kind, pressed.chat.chat_id) == ("private", "@ana:example.org")
+    vote = Button("Vote", "vote P2", private=True)
+    moved = press(reacting("1️⃣"), ROOM, ANA, vote)
+    assert (moved.chat.kind, moved.chat.chat_id) == ("private", "@ana:example.org")
+
+
+def test_only_the_person_who_reacted_takes_a_press_back() -> None:
+    claimed = Reaction(ROOM.chat_id, "@ana:example.org", "unclaim 3")
+    undone = unpress(event({"redacts": "$r"}, "m.room.redaction"), ROOM, ANA, claimed)
+    assert undone is not None and undone.data == "unclaim 3"
+    moderator = sender_of("@mod:example.org", "Mod")
+    assert unpress(event({"redacts": "$r"}, "m.room.redaction"), ROOM, moderator,
+                   claimed) is None
 
 
 def test_what_is_read_as_a_message() -> None:

@@ -452,7 +452,7 @@ async def test_one_vouch_per_pair_and_vouchers_listed_by_when_they_vouched(
 async def test_a_reaction_is_remembered_once_taken_back_once_and_forgotten_after_a_month(
         engine: AsyncEngine) -> None:
     now = datetime(2026, 3, 1, 12, tzinfo=UTC)
-    pressed = Reaction("!room", "@ben:example.org", "claim 3")
+    pressed = Reaction("!room", "@ben:example.org", "unclaim 3")
     async with unit(engine) as uow:
         await uow.reactions.add("matrix", "$r1", pressed, now)
         await uow.reactions.add("matrix", "$r1", pressed, now)  # the same event, redelivered
@@ -462,3 +462,16 @@ async def test_a_reaction_is_remembered_once_taken_back_once_and_forgotten_after
         assert await uow.reactions.take("matrix", "$r1") is None
         await uow.reactions.add("matrix", "$r2", pressed, now + timedelta(days=31))
         assert await uow.reactions.take("matrix", "$old") is None
+
+
+async def test_a_sent_message_keeps_its_buttons_with_what_undoes_them(
+        engine: AsyncEngine) -> None:
+    claim = Button("I can help", "claim 3", undo="unclaim 3")
+    place = Button("Vote", "vote P1", private=True)
+    async with unit(engine) as uow:
+        await uow.outbox.send("matrix", "!room", "R3", (claim, place), "request:3", T0)
+    async with unit(engine) as uow:
+        [row] = await uow.outbox.pending("matrix", T0, 10)
+        await uow.outbox.mark_sent(row, "$post", T0)
+    async with unit(engine) as uow:
+        assert await uow.outbox.buttons_of("matrix", "!room", "$post") == (claim, place)
