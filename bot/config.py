@@ -134,6 +134,7 @@ class GroupDefaults:
     pickup_grace_minutes: int = _setting(30, between(0, 720))
     pickup_names: str = _setting("numbers", one_of("numbers", "names"))
     poll_days: int = _setting(3, between(1, 60))
+    native_polls: str = _setting("off", one_of("on", "off"))
     direct_changes: str = _setting("trusted", one_of("trusted", "proposals"))
 
 

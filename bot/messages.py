@@ -98,6 +98,8 @@ class Button:
     # What takes a press back, where a platform lets people take one back (a Matrix reaction
     # removed); None when a press stays done.
     undo: str | None = None
+    # One of a poll's answers, for a platform that can show the poll as its own.
+    answer: bool = False
 
     def __post_init__(self) -> None:
         for line in (self.data, self.undo or ""):

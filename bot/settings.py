@@ -71,6 +71,10 @@ SETTINGS = {s.key: s for s in (
             params.choice("numbers", "names"), lambda d: d.pickup_names),
     Setting("poll_days", N_("days a poll stays open unless it says otherwise"),
             _hours(1, 60), lambda d: str(d.poll_days)),
+    Setting("native_polls",
+            N_("show one-choice polls as the chat app's own polls where it has them "
+               "(Matrix): 'on' or 'off'"),
+            params.choice("on", "off"), lambda d: d.native_polls),
     Setting("direct_changes",
             N_("who changes the group itself: 'trusted' members directly, or only "
                "'proposals' that pass"),

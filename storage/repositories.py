@@ -340,16 +340,18 @@ class SqlInbox(Repository):
 
 def _buttons(buttons: Sequence[Button]) -> list[list[str]]:
     return [[b.label, b.data, *(["private"] if b.private else []),
-             *([UNDO + b.undo] if b.undo else [])] for b in buttons]
+             *(["answer"] if b.answer else []), *([UNDO + b.undo] if b.undo else [])]
+            for b in buttons]
 
 
 def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:
-    return tuple(Button(label, data, private="private" in rest,
+    return tuple(Button(label, data, private="private" in rest, answer="answer" in rest,
                         undo=next((r[len(UNDO):] for r in rest if r.startswith(UNDO)), None))
                  for label, data, *rest in stored)
 
 
-UNDO = "undo:"  # a button's flags after its label and data: "private", "undo:<command>"
+# A button's flags after its label and data: "private", "answer", "undo:<command>".
+UNDO = "undo:"
 
 
 class SqlOutbox(Repository):

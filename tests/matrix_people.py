@@ -37,6 +37,7 @@ class Seen:
     event_id: str
     room_id: str
     body: str
+    kind: str = "m.room.message"  # or a poll's start and end
     reactions: list[tuple[str, str]] = field(default_factory=list)  # (sender, key)
 
 
@@ -101,7 +102,7 @@ class MatrixPerson:
             if target:
                 target.body = content["m.new_content"]["body"]
             return
-        seen = Seen(source["event_id"], room.room_id, content["body"])
+        seen = Seen(source["event_id"], room.room_id, content["body"], source["type"])
         self.seen.append(seen)
         self.by_id[seen.event_id] = seen
 
@@ -133,6 +134,14 @@ class MatrixPerson:
             ignore_unverified_devices=True)
         assert isinstance(sent, RoomSendResponse), sent
         return sent.event_id
+
+    async def respond(self, poll: Seen, answer: str) -> None:
+        """Choose an answer in a Matrix poll, as Element sends it."""
+        sent = await self.client.room_send(poll.room_id, "org.matrix.msc3381.poll.response", {
+            "m.relates_to": {"rel_type": "m.reference", "event_id": poll.event_id},
+            "org.matrix.msc3381.poll.response": {"answers": [answer]}},
+            ignore_unverified_devices=True)
+        assert isinstance(sent, RoomSendResponse), sent
 
     async def take_back(self, room_id: str, reaction_id: str) -> None:
         """Remove one's own reaction, as clicking it again does in Element."""

@@ -44,7 +44,13 @@ from nio.api import Api
 from adapters.delivery import GiveUp, Retry, drain
 from adapters.matrix.render import (
     LIMIT,
+    POLL_END,
+    POLL_RESPONSES,
+    POLL_START,
     content,
+    is_poll,
+    poll_end,
+    poll_start,
     reaction,
     reactions,
     replacing,
@@ -52,6 +58,7 @@ from adapters.matrix.render import (
 )
 from adapters.matrix.translate import (
     PLATFORM,
+    answered,
     chat_of,
     joined_at,
     message,
@@ -272,9 +279,10 @@ class MatrixAdapter:
         room = self.client.rooms.get(room_id)
         sender = sender_of(user_id, room.user_name(user_id) if room else None)
         chat = self._chat(room_id)
-        if source.get("type") == "m.room.message":
+        kind = source.get("type")
+        if kind == "m.room.message":
             return message(source, chat, sender, self.config.command_prefix)
-        if source.get("type") == "m.reaction":
+        if kind == "m.reaction" or kind in POLL_RESPONSES:
             target = relation(source).get("event_id")
             if not isinstance(target, str):
                 return None
@@ -282,13 +290,13 @@ class MatrixAdapter:
             if buttons is None:
                 async with self.core.uow() as uow:
                     buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
-            button = pressed(source, buttons)
+            button = (pressed if kind == "m.reaction" else answered)(source, buttons)
             if button is None:
                 return None
-            if button.undo:
+            if button.undo and kind == "m.reaction":
                 await self._remember(source, chat, sender, button.undo)
             return press(source, chat, sender, button)
-        if source.get("type") == "m.room.redaction" and (target := redacted(source)):
+        if kind == "m.room.redaction" and (target := redacted(source)):
             async with self.core.uow() as uow:
                 reaction = await uow.reactions.take(PLATFORM, target)
                 await uow.commit()
@@ -366,6 +374,11 @@ class MatrixAdapter:
         if row.kind == "edit" and row.message_id:
             async with self.core.uow() as uow:
                 before = await uow.outbox.buttons_of(PLATFORM, row.chat_id, row.message_id)
+            if is_poll(before):  # Element draws the tally itself; a poll ends once
+                if not is_poll(row.buttons):
+                    await self._put(room, POLL_END, poll_end(row.message_id, text),
+                                    f"minga{row.id}")
+                return row.message_id
             shown = split(text, LIMIT)[0]
             await self._put(room, "m.room.message",
                             replacing(row.message_id, content(shown, pairs, prefix)),
@@ -375,6 +388,12 @@ class MatrixAdapter:
             return row.message_id
         if row.attachment:
             return await self._file(room, row, text)
+        if is_poll(row.buttons):
+            event_id = await self._put(room, POLL_START,
+                                       poll_start(split(text, LIMIT)[0], row.buttons),
+                                       f"minga{row.id}")
+            self._recent(event_id, row.buttons)
+            return event_id
         parts = split(text, LIMIT)
         event_id = None
         for n, part in enumerate(parts):
@@ -389,13 +408,16 @@ class MatrixAdapter:
     async def _react(self, room: str, event_id: str, emojis: list[str],
                      row: OutboxMessage) -> None:
         """The bot's own reactions, so that pressing one is a single click."""
-        if row.buttons or event_id in self.just_sent:
-            self.just_sent[event_id] = row.buttons
-            while len(self.just_sent) > RECENT:
-                del self.just_sent[next(iter(self.just_sent))]
+        self._recent(event_id, row.buttons)
         for emoji in emojis:
             await self._put(room, "m.reaction", reaction(event_id, emoji),
                             f"minga{row.id}.{emoji.encode().hex()}")
+
+    def _recent(self, event_id: str, buttons: tuple[Button, ...]) -> None:
+        if buttons or event_id in self.just_sent:
+            self.just_sent[event_id] = buttons
+            while len(self.just_sent) > RECENT:
+                del self.just_sent[next(iter(self.just_sent))]
 
     async def _file(self, room: str, row: OutboxMessage, text: str) -> str | None:
         assert row.attachment is not None

@@ -63,3 +63,29 @@ def replacing(event_id: str, new: dict[str, str]) -> dict[str, object]:
 
 def reaction(event_id: str, emoji: str) -> dict[str, object]:
     return {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": emoji}}
+
+
+POLL_START = "org.matrix.msc3381.poll.start"  # Element reads these prefixes; so does minga
+POLL_END = "org.matrix.msc3381.poll.end"
+POLL_RESPONSES = ("org.matrix.msc3381.poll.response", "m.poll.response")
+TEXT = "org.matrix.msc1767.text"
+
+
+def is_poll(buttons: tuple[Button, ...]) -> bool:
+    """A one-choice poll the group wants shown as Matrix's own: every button an answer."""
+    return len(buttons) >= 2 and all(b.answer for b in buttons)
+
+
+def poll_start(text: str, buttons: tuple[Button, ...]) -> dict[str, object]:
+    """A Matrix poll; each answer's id is its button's place, counted from 1."""
+    fallback = "\n".join([text, *(f"{n}. {b.label}" for n, b in enumerate(buttons, 1))])
+    return {POLL_START: {
+        "kind": "org.matrix.msc3381.poll.disclosed", "max_selections": 1,
+        "question": {TEXT: text, "body": text},
+        "answers": [{"id": str(n), TEXT: b.label} for n, b in enumerate(buttons, 1)]},
+        TEXT: fallback, "body": fallback}
+
+
+def poll_end(event_id: str, text: str) -> dict[str, object]:
+    return {"m.relates_to": {"rel_type": "m.reference", "event_id": event_id},
+            POLL_END: {}, TEXT: text, "body": text}

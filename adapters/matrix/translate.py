@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from adapters.matrix.render import reactions
+from adapters.matrix.render import POLL_RESPONSES, reactions
 from bot.messages import Button, ButtonPress, Chat, Message, Sender
 from bot.model import Reaction
 
@@ -54,6 +54,16 @@ def pressed(source: Mapping[str, Any], buttons: tuple[Button, ...]) -> Button | 
     """The button a reaction on one of minga's messages stands for, if any."""
     key = relation(source).get("key")
     return next((b for emoji, b in reactions(buttons) if emoji == key), None)
+
+
+def answered(source: Mapping[str, Any], buttons: tuple[Button, ...]) -> Button | None:
+    """The answer a response to a Matrix poll chose (the latest response counts)."""
+    content = source.get("content", {})
+    chosen = (content.get(POLL_RESPONSES[0], {}).get("answers")
+              or content.get("m.selections") or [])
+    place = chosen[0] if chosen and isinstance(chosen[0], str) and chosen[0].isdigit() else ""
+    n = int(place or 0)
+    return buttons[n - 1] if 0 < n <= len(buttons) and buttons[n - 1].answer else None
 
 
 def press(source: Mapping[str, Any], chat: Chat, sender: Sender, button: Button

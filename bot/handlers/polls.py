@@ -22,7 +22,7 @@ from bot.messages import Action, Button, Edit, Post, Reply, Sender
 from bot.model import Group, Job, Poll, PollKind
 from bot.params import BadArgument, reference
 from bot.router import Args, CommandLine, parse_command, run_command
-from bot.settings import number
+from bot.settings import number, setting
 
 KINDS: tuple[PollKind, ...] = ("proposal", "consent", "choice", "time", "dot", "ranked")
 # Shown translated: the kinds and the fixed answers.
@@ -216,8 +216,9 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
         return "\n".join(lines), ()
     if poll.secret or poll.kind in ("time", "dot", "ranked") or poll.max_choices > 1:
         return "\n".join(lines), (Button(tr._("Vote"), f"vote P{poll.id}", private=True),)
+    native = setting(group, "native_polls", work.defaults) == "on"
     return "\n".join(lines), tuple(
-        Button(label(tr, poll, o, zone), f"vote P{poll.id} {n}")
+        Button(label(tr, poll, o, zone), f"vote P{poll.id} {n}", answer=native)
         for n, o in enumerate(poll.options, 1))
 
 

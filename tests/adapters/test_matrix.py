@@ -201,6 +201,28 @@ async def test_a_proposal_blocked_in_an_encrypted_room(minga: Minga) -> None:
     assert "It is blocked." in closed.body
 
 
+async def test_a_group_that_chose_native_polls_votes_in_matrixs_own_poll(
+        minga: Minga) -> None:
+    ana, ben, eli = (await minga.person("Ana"), await minga.person("Ben"),
+                     await minga.person("Eli"))
+    room = await group_room(minga, ana, ben, eli)
+    await ana.say(room, "!set native_polls on")
+    await ana.sees("Ana set native_polls to on.", room)
+    await ana.say(room, "!propose Buy a second fridge")
+    poll = await eli.sees("P1 ·", room)
+    assert poll.kind == "org.matrix.msc3381.poll.start"
+    assert "1. agree" in poll.body and "4. block" in poll.body
+    await ben.respond(poll, "3")
+    await ben.respond(poll, "1")  # changed his mind: the latest answer counts
+    await eli.respond(poll, "1")
+    await ana.respond(poll, "1")
+    await ben.sees("P1 is closed", room)  # everyone voted: it closes at once
+    await ben.until(lambda: [s for s in ben.seen if s.kind == "org.matrix.msc3381.poll.end"])
+    ended = [s for s in ben.seen if s.kind == "org.matrix.msc3381.poll.end"]
+    assert len(ended) == 1 and "It passed." in ended[0].body
+    assert "agree    ██████████ 3" in ended[0].body
+
+
 async def test_a_reminder_is_delivered_by_the_scheduler(minga: Minga) -> None:
     ana, ben = await minga.person("Ana"), await minga.person("Ben")
     room = await group_room(minga, ana, ben)

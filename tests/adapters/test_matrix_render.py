@@ -1,7 +1,15 @@
 """What a Matrix user sees and what their events mean, without a homeserver."""
 
-from adapters.matrix.render import content, reactions, replacing, with_prefix
+from adapters.matrix.render import (
+    content,
+    is_poll,
+    poll_start,
+    reactions,
+    replacing,
+    with_prefix,
+)
 from adapters.matrix.translate import (
+    answered,
     chat_of,
     joined_at,
     message,
@@ -100,3 +108,25 @@ def test_nothing_from_before_the_bot_joined() -> None:
     said = event({"msgtype": "m.text", "body": "!help"})
     assert joined_at([said, join, said], me) == 1
     assert joined_at([said, rename, said], me) is None  # a new display name is not a join
+
+
+def test_a_poll_the_group_wants_native_is_a_matrix_poll_and_responses_choose_answers() -> None:
+    answers = tuple(Button(b.label, b.data, answer=True) for b in VOTES)
+    assert is_poll(answers) and not is_poll(VOTES) and not is_poll(answers[:1])
+    start = poll_start("P1 · proposal · Buy a fridge", answers)
+    poll = start["org.matrix.msc3381.poll.start"]
+    assert poll["max_selections"] == 1  # type: ignore[index]
+    assert [a["id"] for a in poll["answers"]] == ["1", "2", "3", "4"]  # type: ignore[index]
+
+    def response(content: dict) -> dict:  # type: ignore[type-arg]
+        return event({"m.relates_to": {"rel_type": "m.reference", "event_id": "$poll"},
+                      **content}, "org.matrix.msc3381.poll.response")
+
+    chosen = answered(response({"org.matrix.msc3381.poll.response": {"answers": ["4"]}}),
+                      answers)
+    assert chosen is not None and chosen.data == "vote P1 4"
+    stable = answered(response({"m.selections": ["2"]}), answers)
+    assert stable is not None and stable.data == "vote P1 2"
+    for wrong in (["9"], ["x"], [], [4]):
+        assert answered(response({"m.selections": wrong}), answers) is None
+    assert answered(response({"m.selections": ["1"]}), VOTES) is None  # not a native poll
