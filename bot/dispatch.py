@@ -14,6 +14,8 @@ from bot.messages import (
     ANSWER,
     Action,
     Added,
+    Arrived,
+    Button,
     ButtonPress,
     Chat,
     ChatMoved,
@@ -38,6 +40,7 @@ from bot.router import (
     problem_with_text,
     run_command,
 )
+from bot.settings import setting
 
 log = logging.getLogger("minga.core")
 
@@ -90,10 +93,10 @@ async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed
                 kind, actions = "chat-moved", []
             elif isinstance(event, Added):
                 kind, actions = "added", await _added(uow, core, event)
+            elif isinstance(event, Arrived):
+                kind, actions = "arrived", await _arrived(uow, core, event)
             elif isinstance(event, Unreadable):
-                kind, actions = "unreadable", [Reply((await _sender_tr(uow, core, event.sender))._(
-                    "I could not read your last message: it was encrypted before I had the "
-                    "keys for it. Please send it again."))]
+                kind, actions = "unreadable", await _unreadable(uow, core, event)
             else:
                 kind, actions = await _handle_chat_event(uow, core, event)
             origin = event.chat
@@ -132,6 +135,31 @@ async def _added(uow: UnitOfWork, core: Core, event: Added) -> list[Action]:
                        "already have."))]
 
 
+async def _arrived(uow: UnitOfWork, core: Core, event: Arrived) -> list[Action]:
+    """Someone new in a group's chat is offered its roster. Nothing is kept about them
+    unless they take it."""
+    chat = await uow.chats.get(event.chat.platform, event.chat.chat_id)
+    group = await uow.groups.get(chat.group_id) if chat and chat.group_id else None
+    if group is None:
+        return []
+    person = await uow.people.by_identity(event.sender.platform, event.sender.user_id)
+    member = await uow.members.get(group.id, person.id) if person else None
+    if member is not None and member.status != "left":
+        return []
+    tr = translator(core.catalogs, setting(group, "language", core.defaults))
+    return [Reply(tr._("Welcome, {name}! This chat belongs to {group}, a mutual aid group "
+                       "without admins. Press Join (or type /join) to be on its roster: the "
+                       "roster is who counts for decisions and reminders.",
+                       name=event.sender.name, group=group.name),
+                  (Button(tr._("Join"), "join"),))]
+
+
+async def _unreadable(uow: UnitOfWork, core: Core, event: Unreadable) -> list[Action]:
+    tr = await _sender_tr(uow, core, event.sender)
+    return [Reply(tr._("I could not read your last message: it was encrypted before I had "
+                       "the keys for it. Please send it again."))]
+
+
 async def _sender_tr(uow: UnitOfWork, core: Core, sender: Sender) -> Translator:
     """The words of someone minga may not know yet: their own language if it has one."""
     person = await uow.people.by_identity(sender.platform, sender.user_id)
@@ -139,13 +167,13 @@ async def _sender_tr(uow: UnitOfWork, core: Core, sender: Sender) -> Translator:
                                                    sender.language, core.defaults.language))
 
 
-async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Added | Unreadable
-                     ) -> None:
+async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Added | Arrived
+                     | Unreadable) -> None:
     """Record the event as handled, so a redelivery cannot fail the same way forever."""
     try:
         async with core.uow() as uow:
             await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now())
-            if not isinstance(event, ChatMoved):  # a person is waiting for an answer
+            if not isinstance(event, ChatMoved | Arrived):  # a person waits for an answer
                 tr = await _sender_tr(uow, core, event.sender)
                 await uow.outbox.send(event.chat.platform, event.chat.chat_id,
                                       tr._("Sorry, something went wrong on my side and nothing "

@@ -69,6 +69,15 @@ class Added:
 
 
 @dataclass(frozen=True)
+class Arrived:
+    """Someone came into a chat minga is in (Matrix shows who joins a room)."""
+
+    event_id: str
+    chat: Chat
+    sender: Sender
+
+
+@dataclass(frozen=True)
 class Unreadable:
     """A private message the platform could not decrypt for minga (its keys came too late)."""
 
@@ -84,7 +93,7 @@ class Due:
     job_id: int
 
 
-Event = Message | ButtonPress | ChatMoved | Added | Unreadable | Due
+Event = Message | ButtonPress | ChatMoved | Added | Arrived | Unreadable | Due
 
 
 ANSWER = ">"  # button data that starts with this answers the question a dialog asked

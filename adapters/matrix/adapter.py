@@ -59,6 +59,7 @@ from adapters.matrix.render import (
 from adapters.matrix.translate import (
     PLATFORM,
     answered,
+    arrived,
     chat_of,
     joined_at,
     message,
@@ -282,6 +283,8 @@ class MatrixAdapter:
         kind = source.get("type")
         if kind == "m.room.message":
             return message(source, chat, sender, self.config.command_prefix)
+        if kind == "m.room.member":
+            return arrived(source, chat, sender)
         if kind == "m.reaction" or kind in POLL_RESPONSES:
             target = relation(source).get("event_id")
             if not isinstance(target, str):

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.matrix.render import POLL_RESPONSES, reactions
-from bot.messages import Button, ButtonPress, Chat, Message, Sender
+from bot.messages import Arrived, Button, ButtonPress, Chat, Message, Sender
 from bot.model import Reaction
 
 PLATFORM = "matrix"
@@ -88,6 +88,17 @@ def redacted(source: Mapping[str, Any]) -> str | None:
     """The event a redaction removes (top level before room version 11, content after)."""
     target = source.get("redacts") or source.get("content", {}).get("redacts")
     return target if isinstance(target, str) else None
+
+
+def arrived(source: Mapping[str, Any], chat: Chat, sender: Sender) -> Arrived | None:
+    """Someone joining a group room by themselves (not a new name or picture)."""
+    content = source.get("content", {})
+    if (chat.kind != "group" or source.get("state_key") != sender.user_id
+            or content.get("membership") != "join"
+            or source.get("unsigned", {}).get("prev_content", {}).get("membership") == "join"):
+        return None
+    named = sender_of(sender.user_id, content.get("displayname") or None)
+    return Arrived(source["event_id"], chat, named)
 
 
 def joined_at(events: list[Mapping[str, Any]], me: str) -> int | None:

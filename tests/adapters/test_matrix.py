@@ -105,6 +105,19 @@ async def test_a_room_becomes_a_group_and_members_join_by_reaction(minga: Minga)
     assert (minga.bot, "👋") in welcome.reactions  # seeded, so joining is one click
 
 
+async def test_someone_who_joins_the_room_is_offered_the_roster(minga: Minga) -> None:
+    ana, ben = await minga.person("Ana"), await minga.person("Ben")
+    room = await group_room(minga, ana, ben)
+    leo = await minga.person("Leo")
+    await ana.invite(room, leo.user_id)  # Leo's client accepts invitations
+    offer = await leo.sees("Welcome, Leo! This chat belongs to Free Food", room)
+    assert "👋 Join (!join)" in offer.body
+    await leo.react(offer, "👋")
+    welcome = ana.find("Welcome to minga", room)
+    assert welcome is not None
+    await ana.until(lambda: "On the roster: 3 people." in welcome.body)
+
+
 async def test_intake_in_a_direct_room_claim_by_reaction_and_relay(minga: Minga) -> None:
     ana, ben, eli = (await minga.person("Ana"), await minga.person("Ben"),
                      await minga.person("eli"))

@@ -1,6 +1,8 @@
 """A group without admins: setting up, the roster, founding members, settings."""
 
-from tests.harness import Harness, text
+from bot.dispatch import handle
+from bot.messages import Arrived
+from tests.harness import Harness, Seen, text
 
 
 async def test_setup_posts_a_welcome_with_a_join_button(bot: Harness) -> None:
@@ -159,3 +161,19 @@ async def test_where_a_platform_can_answer_a_press_privately_it_does_exactly_onc
     long = await bot.press("Ben", "help", toast=True)  # too long for a toast
     assert [(s.toast, s.text[:20]) for s in long] == [(True, ""),
                                                       (False, "What you can do here")]
+
+
+async def test_someone_who_comes_into_a_groups_chat_is_offered_the_roster_once_on_it_not(
+        group: Harness) -> None:
+    async def arrives(who: str) -> list[Seen]:
+        await handle(group.core, Arrived(f"arrived-{who}", group.group_chat(),
+                                         group.sender(who)))
+        return await group.flush()
+
+    seen = await arrives("Mia")
+    assert seen[0].text.startswith("Welcome, Mia! This chat belongs to Free Food")
+    assert seen[0].buttons == ("join",)
+    assert await arrives("Ben") == []  # already on the roster
+    await handle(group.core, Arrived("arrived-elsewhere", group.group_chat("other"),
+                                     group.sender("Leo")))
+    assert await group.flush() == []  # a chat that is no group's
