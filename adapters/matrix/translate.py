@@ -13,7 +13,7 @@ from bot.messages import Arrived, Button, ButtonPress, Chat, Message, Sender
 from bot.model import Reaction
 
 PLATFORM = "matrix"
-REPLY_FALLBACK = re.compile(r"^(> .*\n)+\n", re.MULTILINE)
+REPLY_FALLBACK = re.compile(r"\A(> .*\n)+\n")  # the quoted message a reply starts with
 
 
 def chat_of(room_id: str, direct_with: str | None, title: str | None) -> Chat:
