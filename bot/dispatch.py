@@ -259,14 +259,22 @@ async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress) ->
     else:
         await uow.people.refresh_identity(sender)
     chat = await uow.chats.ensure(event.chat, person.id if event.chat.kind == "private" else None)
-    private = chat if chat.kind == "private" else (
-        await uow.chats.ensure(Chat(sender.platform, sender.private_chat_id, "private"), person.id)
-        if sender.private_chat_id else None)
-    if private is not None:
-        await uow.outbox.readdress(*waiting_for(person.id), private.platform, private.chat_id)
+    if chat.kind == "private":
+        await uow.outbox.readdress(*waiting_for(person.id), chat.platform, chat.chat_id)
+    elif sender.private_chat_id:
+        await _reachable(uow, person.id, Chat(sender.platform, sender.private_chat_id, "private"))
     group = await uow.groups.get(chat.group_id) if chat.group_id else None
     return Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
                    group)
+
+
+async def _reachable(uow: UnitOfWork, person_id: int, private: Chat) -> None:
+    """Record the private chat a platform opens on demand, once: messages wait for a person
+    only while they have none, so only then is there anything to send on."""
+    known = await uow.chats.get(private.platform, private.chat_id)
+    if known is None or known.person_id != person_id:
+        await uow.chats.ensure(private, person_id)
+        await uow.outbox.readdress(*waiting_for(person_id), private.platform, private.chat_id)
 
 
 def waiting_for(person_id: int) -> tuple[str, str]:
