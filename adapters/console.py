@@ -68,7 +68,7 @@ class Console:
     person: str = "Ana"
     group: str | None = None
     private: bool = False
-    buttons: tuple[Chat, tuple[Button, ...]] | None = None
+    buttons: tuple[Chat, str, tuple[Button, ...]] | None = None  # the latest, with its id
     titles: dict[str, str] = field(default_factory=dict)  # chat id → what to call it
     quiet: bool = False
     files: Path = field(default_factory=lambda: Path.cwd() / "minga-files")  # attachments
@@ -102,7 +102,8 @@ class Console:
             lines.append("  " + "   ".join(f"({n}) {b.label}"
                                             for n, b in enumerate(row.buttons, 1)))
             kind = "private" if row.chat_id.startswith("dm:") else "group"
-            self.buttons = (Chat(PLATFORM, row.chat_id, kind, where), row.buttons)
+            self.buttons = (Chat(PLATFORM, row.chat_id, kind, where),
+                            row.message_id or str(row.id), row.buttons)
         if row.attachment:
             self.files.mkdir(exist_ok=True)
             path = self.files / row.attachment.name
@@ -160,15 +161,18 @@ class Console:
         if self.buttons is None:
             self.say("No message with buttons yet.")
             return
-        chat, buttons = self.buttons
-        if not which.isdigit() or not 1 <= int(which) <= len(buttons):
+        chat, message_id, buttons = self.buttons
+        if not which.isdecimal() or not 1 <= int(which) <= len(buttons):
             self.say(f"Press a number from 1 to {len(buttons)}, like :press 1.")
             return
         button = buttons[int(which) - 1]
-        if button.private:  # as a link would: to my private chat, and run it there
+        if button.private:  # a link: it opens my private chat with its payload
             self.private = True
-            chat = self.chat()
-        await handle(self.core, ButtonPress(self.event_id(), chat, self.sender(), button.data))
+            await handle(self.core, Message(self.event_id(), self.chat(), self.sender(),
+                                            f"/start {button.data}"))
+            return
+        await handle(self.core, ButtonPress(self.event_id(), chat, self.sender(), message_id,
+                                            button.data))
 
 
 DEMO_GROUP = "Free Food Eastside"

@@ -8,7 +8,7 @@ from babel.support import Translations
 
 from bot.config import GroupDefaults
 from bot.context import Context, Work
-from bot.i18n import Translator, pick_language, translator
+from bot.i18n import N_, Translator, pick_language, translator
 from bot.jobs import run_job
 from bot.messages import (
     ANSWER,
@@ -202,7 +202,7 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
             return "chatter", []  # people talking among themselves: nothing is kept about them
     ctx = await _context(uow, core, event)
     if isinstance(event, ButtonPress):
-        return await _press(ctx, event.data)
+        return await _press(ctx, event)
     problem = problem_with_text(event.text)
     if problem:
         return "refused", [Reply(ctx.tr._(problem, limit=ctx.tr.number(MAX_TEXT)))]
@@ -216,7 +216,14 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
     return "unknown-text", [Reply(ctx.tr._("I only understand commands. /help lists them."))]
 
 
-async def _press(ctx: Context, data: str) -> tuple[str, list[Action]]:
+async def _press(ctx: Context, event: ButtonPress) -> tuple[str, list[Action]]:
+    """A press runs only what a button on that very message offers now; the data a client
+    sends is a key to look the button up by, never a command line of its own."""
+    refusal = await _refused(ctx, event)
+    if refusal:
+        log.warning("press=refused reason=%s", refusal)
+        return f"button:{refusal}", [Reply(ctx.tr._(REFUSALS[refusal]))]
+    data = event.data
     if data.startswith(ANSWER):
         dialog = await ctx.uow.dialogs.get(ctx.person.id, ctx.chat.id)
         if dialog is None:
@@ -226,6 +233,26 @@ async def _press(ctx: Context, data: str) -> tuple[str, list[Action]]:
                                                                  pressed=True)
     name, _, args = data.partition(" ")
     return _kind("button", name, ctx.commands), await run_command(ctx, CommandLine(name, args))
+
+
+REFUSALS = {
+    "stale": N_("That button is out of date: the message has changed since, so I did "
+                "nothing. Please look at it again."),
+    "not-offered": N_("That button is not on that message (any more), so I did nothing."),
+}
+
+
+async def _refused(ctx: Context, event: ButtonPress) -> str | None:
+    """Why a press is not one of the buttons its message shows now; None if it is one.
+    A link button is never pressed in place: the platform opens the private chat instead."""
+    def offered(buttons: tuple[Button, ...]) -> set[str | None]:
+        return {b.undo if event.taken_back else b.data for b in buttons if not b.private}
+
+    where = (event.chat.platform, event.chat.chat_id, event.message_id)
+    if event.data in offered(await ctx.uow.outbox.buttons_of(*where)):
+        return None
+    shown_before = await ctx.uow.outbox.buttons_before(*where)
+    return "stale" if event.data in offered(shown_before) else "not-offered"
 
 
 def _kind(what: str, name: str, commands: Mapping[str, Command]) -> str:

@@ -43,11 +43,16 @@ class Message:
 
 @dataclass(frozen=True)
 class ButtonPress:
+    """A press of a button on one of minga's messages. `data` is only what the client says:
+    the core runs it only if that very message in that chat shows such a button now."""
+
     event_id: str
     chat: Chat
     sender: Sender
+    message_id: str  # the platform's id of the message the button is on
     data: str
     toast_id: str | None = None  # where the platform shows a short answer to the presser
+    taken_back: bool = False  # the press is taken back (a Matrix reaction removed): its undo
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,9 @@ ANSWER = ">"  # button data that starts with this answers the question a dialog 
 class Button:
     label: str
     data: str  # a command line such as "join 3"; at most 64 bytes (Telegram's callback limit)
-    private: bool = False  # pressing it opens the private chat with the bot and runs `data` there
+    # A link to the private chat with the bot that carries `data` as `/start data`; only the
+    # payloads of bot/handlers/people.py's LINKS are taken from it.
+    private: bool = False
     # What takes a press back, where a platform lets people take one back (a Matrix reaction
     # removed); None when a press stays done.
     undo: str | None = None

@@ -294,4 +294,5 @@ class Reaction:
 
     chat_id: str
     user_id: str
+    message_id: str  # the message whose button it pressed
     data: str  # what takes the press back (the button's undo)

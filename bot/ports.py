@@ -137,7 +137,12 @@ class Outbox(Protocol):
         """The key of the message we sent with this platform id, if it had one."""
     async def buttons_of(self, platform: str, chat_id: str, platform_message_id: str
                          ) -> tuple[Button, ...]:
-        """The buttons a message we sent shows now (platforms that press by reference)."""
+        """The buttons a message we sent shows now: what a press is checked against."""
+    async def buttons_before(self, platform: str, chat_id: str, platform_message_id: str
+                             ) -> tuple[Button, ...]:
+        """Every button a message we sent showed in any of its versions."""
+    async def posted(self, message: OutboxMessage, platform_message_id: str) -> None:
+        """The platform's id of a message still on its way, so a press on it is known."""
 
 
 class Audit(Protocol):

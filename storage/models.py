@@ -456,5 +456,6 @@ class ReactionRow(Base):
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(255))
     user_id: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str] = mapped_column(String(255))
     data: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -449,12 +449,28 @@ class SqlOutbox(Repository):
 
     async def buttons_of(self, platform: str, chat_id: str, platform_message_id: str
                          ) -> tuple[Button, ...]:
-        """The buttons a sent message shows now: its last edit's, else its own."""
+        """The buttons a sent message shows now: its last edit's, else its own. A row has
+        its platform id once it is sent, or once `posted` noted it on the way."""
         rows = await self.conn.execute(select(OutboxRow.buttons).where(
             OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
-            OutboxRow.message_id == platform_message_id, OutboxRow.sent_at.is_not(None))
+            OutboxRow.message_id == platform_message_id)
             .order_by(OutboxRow.id.desc()).limit(1))
         return _unbuttons(rows.scalar_one_or_none() or [])
+
+    async def buttons_before(self, platform: str, chat_id: str, platform_message_id: str
+                             ) -> tuple[Button, ...]:
+        """Every button a sent message showed in any of its versions."""
+        rows = await self.conn.execute(select(OutboxRow.buttons).where(
+            OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
+            OutboxRow.message_id == platform_message_id))
+        return tuple(b for stored in rows.scalars() for b in _unbuttons(stored))
+
+    async def posted(self, message: OutboxMessage, platform_message_id: str) -> None:
+        """A message with buttons is out, though its row is not done yet (Matrix still adds
+        the bot's own reactions): a press on it can come now and must be recognised."""
+        await self.conn.execute(update(OutboxRow.__table__).where(
+            OutboxRow.id == message.id, OutboxRow.sent_at.is_(None))
+            .values(message_id=platform_message_id))
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         outbox = OutboxRow.__table__
@@ -670,11 +686,14 @@ class SqlReactions(Repository):
         await self.conn.execute(delete(table).where(table.c.created_at < now - REACTIONS_KEPT))
         await insert_ignoring_duplicates(self.conn, table, {
             "platform": platform, "event_id": event_id, "chat_id": reaction.chat_id,
-            "user_id": reaction.user_id, "data": reaction.data, "created_at": now})
+            "user_id": reaction.user_id, "message_id": reaction.message_id,
+            "data": reaction.data, "created_at": now})
 
     async def take(self, platform: str, event_id: str) -> Reaction | None:
         table = ReactionRow.__table__
         row = (await self.conn.execute(delete(table).where(
             table.c.platform == platform, table.c.event_id == event_id)
-            .returning(table.c.chat_id, table.c.user_id, table.c.data))).one_or_none()
-        return None if row is None else Reaction(row.chat_id, row.user_id, row.data)
+            .returning(table.c.chat_id, table.c.user_id, table.c.message_id, table.c.data))
+        ).one_or_none()
+        return None if row is None else Reaction(row.chat_id, row.user_id, row.message_id,
+                                                 row.data)

@@ -33,6 +33,7 @@ class Seen:
     message_id: str  # what the platform would call it
     attachment: bytes | None = None
     toast: bool = False  # shown only to the person who pressed
+    links: tuple[str, ...] = ()  # the data of the buttons that are links to the private chat
 
 
 @dataclass
@@ -75,12 +76,26 @@ class Harness:
                         sender, text, bot_name="mingabot")
         return await self.deliver(event)
 
+    def showing(self, chat_id: str, data: str) -> str:
+        """The id of the latest message in a chat that has this button, as a client has it."""
+        shown = [s for s in self.seen if s.chat_id == chat_id and data in s.buttons]
+        assert shown, f"no message in {chat_id} shows a button {data!r}"
+        return shown[-1].message_id
+
     async def press(self, who: str, data: str, group: str | None = "food",
-                    toast: bool = False) -> list[Seen]:
-        """`toast`: the platform can answer the presser alone (Telegram's callback answer)."""
+                    toast: bool = False, message_id: str | None = None) -> list[Seen]:
+        """`who` presses the button `data` on the latest message that shows it, or on the
+        message `message_id` (what a modified client could send). `toast`: the platform can
+        answer the presser alone (Telegram's callback answer)."""
         chat = self.group_chat(group) if group else self.private_chat(who)
-        return await self.deliver(ButtonPress(uuid.uuid4().hex, chat, self.sender(who), data,
-                                              uuid.uuid4().hex if toast else None))
+        on = message_id or self.showing(chat.chat_id, data)
+        if message_id is None and data in self.links(on):  # a link opens the private chat
+            return await self.say(who, f"/start {data}", group=None)
+        return await self.deliver(ButtonPress(uuid.uuid4().hex, chat, self.sender(who), on,
+                                              data, uuid.uuid4().hex if toast else None))
+
+    def links(self, message_id: str) -> tuple[str, ...]:
+        return next((s.links for s in reversed(self.seen) if s.message_id == message_id), ())
 
     async def deliver(self, event: Message | ButtonPress) -> list[Seen]:
         """As an adapter with its scheduler: handle, run what fell due, send."""
@@ -104,7 +119,8 @@ class Harness:
                               tuple(b.data for b in row.buttons),
                               row.kind == "edit" and row.message_id is not None, message_id,
                               row.attachment.data if row.attachment else None,
-                              row.kind == "toast"))
+                              row.kind == "toast",
+                              tuple(b.data for b in row.buttons if b.private)))
         return message_id
 
     async def setup_group(self, founders: tuple[str, ...] = ("Ana", "Ben", "Chioma", "Dev"),

@@ -73,7 +73,7 @@ from adapters.matrix.translate import (
 from adapters.text import split
 from bot.config import MatrixConfig
 from bot.dispatch import Core, handle
-from bot.messages import Added, Button, Chat, Event, Sender, Unreadable
+from bot.messages import Added, Chat, Event, Sender, Unreadable
 from bot.model import OutboxMessage, Reaction
 
 log = logging.getLogger("minga.matrix")
@@ -82,7 +82,6 @@ SINCE = "matrix.since"
 SYNC_MS = 30_000
 TIMELINE = 50  # events per room per sync; more than that is read as a gap
 PAGE = 100
-RECENT = 1000  # messages whose buttons are remembered without asking the database
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
               "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 
@@ -106,9 +105,6 @@ class MatrixAdapter:
     client: AsyncClient = field(init=False)
     direct: dict[str, str] = field(default_factory=dict)  # direct room id → the person in it
     inviters: dict[str, str] = field(default_factory=dict)  # room id → who invited the bot
-    # The buttons of messages sent lately: a quick reaction can come before the outbox has
-    # recorded the message as sent.
-    just_sent: dict[str, tuple[Button, ...]] = field(default_factory=dict)
     synced: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -289,16 +285,14 @@ class MatrixAdapter:
             target = relation(source).get("event_id")
             if not isinstance(target, str):
                 return None
-            buttons = self.just_sent.get(target)
-            if buttons is None:
-                async with self.core.uow() as uow:
-                    buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
+            async with self.core.uow() as uow:
+                buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
             button = (pressed if kind == "m.reaction" else answered)(source, buttons)
             if button is None:
                 return None
             if button.undo and kind == "m.reaction":
-                await self._remember(source, chat, sender, button.undo)
-            return press(source, chat, sender, button)
+                await self._remember(source, chat, sender, target, button.undo)
+            return press(source, chat, sender, target, button, self.config.command_prefix)
         if kind == "m.room.redaction" and (target := redacted(source)):
             async with self.core.uow() as uow:
                 reaction = await uow.reactions.take(PLATFORM, target)
@@ -307,11 +301,11 @@ class MatrixAdapter:
         return None
 
     async def _remember(self, source: Mapping[str, Any], chat: Chat, sender: Sender,
-                        undo: str) -> None:
+                        target: str, undo: str) -> None:
         """Kept, so that taking the reaction back undoes the press."""
         async with self.core.uow() as uow:
             await uow.reactions.add(PLATFORM, source["event_id"],
-                                    Reaction(chat.chat_id, sender.user_id, undo),
+                                    Reaction(chat.chat_id, sender.user_id, target, undo),
                                     self.core.clock.now())
             await uow.commit()
 
@@ -395,7 +389,7 @@ class MatrixAdapter:
             event_id = await self._put(room, POLL_START,
                                        poll_start(split(text, LIMIT)[0], row.buttons),
                                        f"minga{row.id}")
-            self._recent(event_id, row.buttons)
+            await self._posted(row, event_id)
             return event_id
         parts = split(text, LIMIT)
         event_id = None
@@ -411,16 +405,17 @@ class MatrixAdapter:
     async def _react(self, room: str, event_id: str, emojis: list[str],
                      row: OutboxMessage) -> None:
         """The bot's own reactions, so that pressing one is a single click."""
-        self._recent(event_id, row.buttons)
+        await self._posted(row, event_id)
         for emoji in emojis:
             await self._put(room, "m.reaction", reaction(event_id, emoji),
                             f"minga{row.id}.{emoji.encode().hex()}")
 
-    def _recent(self, event_id: str, buttons: tuple[Button, ...]) -> None:
-        if buttons or event_id in self.just_sent:
-            self.just_sent[event_id] = buttons
-            while len(self.just_sent) > RECENT:
-                del self.just_sent[next(iter(self.just_sent))]
+    async def _posted(self, row: OutboxMessage, event_id: str) -> None:
+        """Noted before the bot's own reactions go out: a quick reaction can come first."""
+        if row.buttons:
+            async with self.core.uow() as uow:
+                await uow.outbox.posted(row, event_id)
+                await uow.commit()
 
     async def _file(self, room: str, row: OutboxMessage, text: str) -> str | None:
         assert row.attachment is not None

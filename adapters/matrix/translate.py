@@ -66,14 +66,16 @@ def answered(source: Mapping[str, Any], buttons: tuple[Button, ...]) -> Button |
     return buttons[n - 1] if 0 < n <= len(buttons) and buttons[n - 1].answer else None
 
 
-def press(source: Mapping[str, Any], chat: Chat, sender: Sender, button: Button
-          ) -> ButtonPress:
-    """A reaction counts for the button it stands for. A private button pressed in a group
-    room runs in the presser's direct room."""
-    where = (Chat(PLATFORM, sender.user_id, "private") if button.private and chat.kind == "group"
-             else chat)
+def press(source: Mapping[str, Any], chat: Chat, sender: Sender, target: str, button: Button,
+          prefix: str) -> ButtonPress | Message:
+    """A reaction counts for the button it stands for. A private button is a link, as on
+    Telegram: it brings `start` with its payload to the presser's direct room."""
+    if button.private:
+        return Message(source["event_id"], Chat(PLATFORM, sender.user_id, "private"), sender,
+                       f"{prefix}start {button.data}", prefixes=(prefix,))
     # A short answer to a press goes to the presser alone, in their direct room.
-    return ButtonPress(source["event_id"], where, sender, button.data, toast_id=sender.user_id)
+    return ButtonPress(source["event_id"], chat, sender, target, button.data,
+                       toast_id=sender.user_id)
 
 
 def unpress(source: Mapping[str, Any], chat: Chat, sender: Sender, reaction: Reaction
@@ -81,7 +83,8 @@ def unpress(source: Mapping[str, Any], chat: Chat, sender: Sender, reaction: Rea
     """A reaction taken back by the person who reacted, as the press that undoes it."""
     if reaction.user_id != sender.user_id:
         return None
-    return ButtonPress(source["event_id"], chat, sender, reaction.data, toast_id=sender.user_id)
+    return ButtonPress(source["event_id"], chat, sender, reaction.message_id, reaction.data,
+                       toast_id=sender.user_id, taken_back=True)
 
 
 def redacted(source: Mapping[str, Any]) -> str | None:

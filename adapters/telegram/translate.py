@@ -31,7 +31,7 @@ def translate(update: Update, me: User) -> Event | None:
     query = update.callback_query
     if query is not None and query.message is not None:
         return ButtonPress(event_id, chat_of(query.message.chat), sender_of(query.from_user),
-                           query.data or "", toast_id=query.id)
+                           str(query.message.message_id), query.data or "", toast_id=query.id)
     member = update.my_chat_member
     if member is not None:
         joined = member.new_chat_member.status in ("member", "administrator")

@@ -70,17 +70,34 @@ async def join(ctx: Context, args: Args) -> list[Action]:
 
 
 async def _join_by_invitation(ctx: Context, code: str | None) -> list[Action]:
-    tr = ctx.tr
     if not code:
-        return [Reply(tr._("In a private chat, /join needs the invitation code a group gave "
-                           "you: /join CODE. Or press Join in the group's chat."))]
-    invitation = await ctx.uow.links.get(code)
-    group = await ctx.uow.groups.get(invitation.group_id) if (
-        invitation and invitation.kind == "invite" and invitation.group_id) else None
-    if invitation is None or group is None or invitation.expires_at <= ctx.now:
-        return [Reply(tr._("That invitation code does not work (any more). Ask the group for "
-                           "a new one."))]
-    return await _join(ctx, group)
+        return [Reply(ctx.tr._("In a private chat, /join needs the invitation code a group "
+                               "gave you: /join CODE. Or press Join in the group's chat."))]
+    group = await _invited_to(ctx, code)
+    return await _join(ctx, group) if group else [_bad_invitation(ctx)]
+
+
+async def invitation(ctx: Context, code: str) -> list[Action]:
+    """An invitation link asks first: tapping a link someone posted joins no roster."""
+    group = await _invited_to(ctx, code)
+    if group is None:
+        return [_bad_invitation(ctx)]
+    return [Reply(ctx.tr._("You are invited to the roster of {group}. Press Join to be on it.",
+                           group=group.name),
+                  (Button(ctx.tr._("Join {group}", group=group.name), f"join {code}"),))]
+
+
+async def _invited_to(ctx: Context, code: str) -> Group | None:
+    found = await ctx.uow.links.get(code)
+    if found is None or found.kind != "invite" or not found.group_id or (
+            found.expires_at <= ctx.now):
+        return None
+    return await ctx.uow.groups.get(found.group_id)
+
+
+def _bad_invitation(ctx: Context) -> Reply:
+    return Reply(ctx.tr._("That invitation code does not work (any more). Ask the group for "
+                          "a new one."))
 
 
 async def _join(ctx: Context, group: Group) -> list[Action]:

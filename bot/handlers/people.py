@@ -1,9 +1,14 @@
 """A person and the bot: first contact, language, help, stopping a question."""
 
+import logging
+import re
+
 from bot.context import Context
+from bot.handlers.groups import invitation
 from bot.handlers.requests import cancel_request
 from bot.i18n import LANGUAGES
 from bot.messages import Action, Button, Reply
+from bot.params import code
 from bot.router import Args, CommandLine, check_where, run_command, usage
 
 
@@ -11,10 +16,21 @@ def language_buttons() -> tuple[Button, ...]:
     return tuple(Button(name, f"language {code}") for code, name in LANGUAGES.items())
 
 
+log = logging.getLogger("minga.core")
+
+# What a link may bring to the private chat (`/start PAYLOAD`, a private button): a question
+# to answer or something to read. Whoever taps a link someone posted changes nothing by it.
+OPENED_BY_LINK = frozenset({"request", "offer", "pickup", "mine", "mydata", "calendar",
+                            "forget", "help"})
+POLL = re.compile(r"P[0-9]{1,9}")
+
+
 async def start(ctx: Context, args: Args) -> list[Action]:
     if "then" in args:  # a link or button from a group chat that brought the person here
-        name, _, rest = args["then"].partition(" ")
-        return await run_command(ctx, CommandLine(name.casefold(), rest))
+        followed = await _followed(ctx, args["then"])
+        if followed is not None:
+            return followed
+        log.warning("link=refused")  # anything else is a plain /start
     tr = ctx.tr
     lines = [tr._("Hello {name}! I'm minga. I help your group share requests for help, "
                   "shifts and decisions, without admins.", name=ctx.person.name)]
@@ -29,6 +45,19 @@ async def start(ctx: Context, args: Args) -> list[Action]:
         lines.append(tr._("Which language shall I speak with you?"))
         return [Reply("\n".join(lines), language_buttons())]
     return [Reply("\n".join(lines))]
+
+
+async def _followed(ctx: Context, payload: str) -> list[Action] | None:
+    """What a link's payload opens, if minga makes links of that shape; None if it does not."""
+    name, _, rest = payload.strip().partition(" ")
+    name, rest = name.casefold(), rest.strip()
+    if name in OPENED_BY_LINK and not rest:
+        return await run_command(ctx, CommandLine(name, ""))
+    if name == "vote" and POLL.fullmatch(rest):  # how to vote, not a vote
+        return await run_command(ctx, CommandLine(name, rest))
+    if name == "join" and rest and " " not in rest:  # asks before putting anyone on a roster
+        return await invitation(ctx, code(rest))
+    return None
 
 
 async def language(ctx: Context, args: Args) -> list[Action]:

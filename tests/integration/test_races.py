@@ -12,7 +12,8 @@ VOLUNTEERS = [f"Vol{n:02}" for n in range(20)]
 
 
 async def everyone_presses(bot: Harness, people: list[str], data: str) -> None:
-    presses = [ButtonPress(f"press-{who}", bot.group_chat(), bot.sender(who), data)
+    post = bot.showing(bot.group_chat().chat_id, data)
+    presses = [ButtonPress(f"press-{who}", bot.group_chat(), bot.sender(who), post, data)
                for who in people]
     await asyncio.gather(*(handle(bot.core, press) for press in presses))
     await bot.flush()
@@ -72,8 +73,9 @@ async def test_ten_people_book_the_last_box_at_once(engine: AsyncEngine) -> None
     await bot.say("Ana", "/pickups open sat 13:00-13:15 every 15 boxes 1")
     for who in people:
         await bot.say(who, "/pickup", group=None)
-    presses = [ButtonPress(f"book-{who}", bot.private_chat(who.casefold()), bot.sender(who),
-                           ">1") for who in people]
+    chats = [bot.private_chat(who.casefold()) for who in people]
+    presses = [ButtonPress(f"book-{who}", chat, bot.sender(who), bot.showing(chat.chat_id, ">1"),
+                           ">1") for who, chat in zip(people, chats, strict=True)]
     await asyncio.gather(*(handle(bot.core, press) for press in presses))
     await bot.flush()
     assert sum(s.text.startswith("B1: your box is booked") for s in bot.seen) == 1
@@ -94,10 +96,11 @@ async def test_two_swaps_for_the_same_place_at_once_only_one_completes(
     # Ana and Chioma both ask Ben for his place on S2; he accepts both at once.
     for who, shift in (("Ana", 1), ("Chioma", 3)):
         await bot.say(who, f"/swap S{shift} S2", group=None)
-    accepts = [s.buttons[0] for s in bot.seen if s.chat_id == "dm:ben" and s.buttons]
+    accepts = [(s.message_id, s.buttons[0]) for s in bot.seen
+               if s.chat_id == "dm:ben" and s.buttons]
     await asyncio.gather(*(handle(bot.core, ButtonPress(
-        f"accept-{n}", bot.private_chat("ben"), bot.sender("Ben"), data))
-        for n, data in enumerate(accepts)))
+        f"accept-{n}", bot.private_chat("ben"), bot.sender("Ben"), message_id, data))
+        for n, (message_id, data) in enumerate(accepts)))
     seen = await bot.flush()
     assert sum(s.text.startswith("Traded:") for s in seen) == 1
     assert sum("That trade is off" in s.text or "no longer open" in s.text for s in seen) == 1
@@ -113,7 +116,8 @@ async def test_two_hundred_vote_at_once_and_the_post_is_edited_a_handful_of_time
     await bot.setup_group(founders=("Ana", *voters))
     await bot.say("Ana", "/poll choice Lunch: soup | salad | stew")
     before = len(bot.seen)
-    presses = [ButtonPress(f"vote-{who}", bot.group_chat(), bot.sender(who),
+    post = bot.showing(bot.group_chat().chat_id, "vote P1 1")
+    presses = [ButtonPress(f"vote-{who}", bot.group_chat(), bot.sender(who), post,
                            f"vote P1 {n % 3 + 1}") for n, who in enumerate(voters)]
     await asyncio.gather(*(handle(bot.core, press) for press in presses))
     seen = await bot.fire_due()  # the scheduler redraws the tally once the burst is in

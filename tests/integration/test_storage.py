@@ -452,7 +452,7 @@ async def test_one_vouch_per_pair_and_vouchers_listed_by_when_they_vouched(
 async def test_a_reaction_is_remembered_once_taken_back_once_and_forgotten_after_a_month(
         engine: AsyncEngine) -> None:
     now = datetime(2026, 3, 1, 12, tzinfo=UTC)
-    pressed = Reaction("!room", "@ben:example.org", "unclaim 3")
+    pressed = Reaction("!room", "@ben:example.org", "$post", "unclaim 3")
     async with unit(engine) as uow:
         await uow.reactions.add("matrix", "$r1", pressed, now)
         await uow.reactions.add("matrix", "$r1", pressed, now)  # the same event, redelivered

@@ -34,7 +34,7 @@ WEEK = """
 :dm
 /start
 /offer ride Westside: a ride on Saturday morning
-:advance 2d
+:advance 3d
 :as Ben
 /done R1
 :as Eli
@@ -44,6 +44,7 @@ WEEK = """
 
 
 def test_a_week_of_requests_offers_and_help(tmp_path: Path) -> None:
+    # Three days: past R2's "tomorrow 10:00" and its day of grace at any hour of a run.
     out = minga(tmp_path, WEEK, demo=True)
     assert "R1 is posted in Free Food Eastside, without your name." in out
     assert "2 open requests:" in out

@@ -100,9 +100,9 @@ async def test_a_command_where_it_does_not_belong(bot: Harness) -> None:
         "/setup works in a group chat.")
 
 
-async def test_a_button_for_a_chat_that_is_no_group_is_refused(bot: Harness) -> None:
-    pressed = await bot.press("Ana", "join", group="nowhere")
-    assert "not part of a minga group yet" in text(pressed)
+async def test_a_press_on_a_message_minga_never_sent_is_refused(bot: Harness) -> None:
+    pressed = await bot.press("Ana", "join", group="nowhere", message_id="1")
+    assert text(pressed) == "That button is not on that message (any more), so I did nothing."
 
 
 async def test_a_private_message_minga_could_not_decrypt_gets_asked_again_in_their_language(

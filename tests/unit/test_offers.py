@@ -31,7 +31,10 @@ async def test_taking_counts_down_to_all_taken(group: Harness) -> None:
     last = await group.press("Chioma", "take 1")
     assert any(s.edit and s.text.endswith("0 left\nAll taken.") and s.buttons == ()
                for s in last)
-    assert text(await group.press("Ana", "take 1")) == (
+    assert text(await group.press("Ana", "take 1", message_id=last[0].message_id)) == (
+        "That button is out of date: the message has changed since, so I did nothing. "
+        "Please look at it again.")
+    assert text(await group.say("Ana", "/take O1")) == (
         "Sorry, O1 has all been taken or has ended.")
 
 
@@ -52,8 +55,11 @@ async def test_refused_takes(group: Harness) -> None:
 async def test_the_offerer_confirms_each_hand_over_once(group: Harness) -> None:
     await group.say("Dev", BREAD, group=None)
     taken = await group.press("Eli", "take 1")
-    handed = next(s for s in taken if s.chat_id == "dm:dev").buttons[0]
-    assert text(await group.press("Eli", handed, group=None)) == (
+    note = next(s for s in taken if s.chat_id == "dm:dev")
+    handed = note.buttons[0]
+    assert text(await group.press("Eli", handed, group=None, message_id=note.message_id)) == (
+        "That button is not on that message (any more), so I did nothing.")
+    assert text(await group.say("Eli", f"/{handed}", group=None)) == (
         "Only the person who made the offer can confirm a hand-over.")
     assert text(await group.press("Dev", handed, group=None)) == "Noted: handed over. Thank you!"
     assert text(await group.press("Dev", handed, group=None)) == (
@@ -124,5 +130,5 @@ async def test_an_ended_offer_cannot_end_again_nor_be_taken(group: Harness) -> N
     await group.say("Dev", BREAD, group=None)
     await group.say("Dev", "/close O1", group=None)
     assert text(await group.say("Dev", "/close O1", group=None)) == "O1 has already ended."
-    assert text(await group.press("Eli", "take 1")) == (
+    assert text(await group.say("Eli", "/take O1")) == (
         "Sorry, O1 has all been taken or has ended.")

@@ -38,11 +38,13 @@ async def test_booking_a_box(windows: Harness) -> None:
 
 
 async def test_a_full_window_is_not_offered_and_the_last_box_goes_once(windows: Harness) -> None:
+    early = await windows.say("Chioma", "/pickup", group=None)
     await book(windows, "Eli")
     await book(windows, "Ben")
     asked = await windows.say("Chioma", "/pickup", group=None)
     assert asked[0].buttons == (">2", ">3", ">4")
-    stale = text(await windows.press("Chioma", ">1", group=None))  # an older message's button
+    stale = text(await windows.press("Chioma", ">1", group=None,
+                                     message_id=early[0].message_id))  # an older question's
     assert stale.startswith("That window was just filled. Please choose another.")
     assert "B3: your box is booked for Sat 7 Mar 13:15" in text(
         await windows.say("Chioma", "1", group=None))  # typed: the first button now offered

@@ -66,7 +66,10 @@ async def test_a_vote_after_the_deadline_is_refused(group: Harness) -> None:
     group.clock.advance(days=1)
     closed = await group.fire_due()
     assert "Too few voted: no decision." in in_chat(closed, "group:food")
-    assert text(await group.press("Ben", "vote P1 1")) == "P1 is closed."
+    assert text(await group.say("Ben", "/vote P1 1")) == "P1 is closed."
+    assert text(await group.press("Ben", "vote P1 1", message_id=closed[0].message_id)) == (
+        "That button is out of date: the message has changed since, so I did nothing. "
+        "Please look at it again.")
 
 
 async def test_a_block_stops_a_proposal_and_its_reason_is_shown(group: Harness) -> None:
@@ -190,7 +193,7 @@ async def test_ranked_ballots_need_every_option_once(group: Harness) -> None:
 async def test_a_secret_ballot_is_cast_privately_once_and_cannot_be_linked(
         group: Harness) -> None:
     await group.say("Ana", "/propose New treasurer; secret")
-    in_group = await group.press("Ben", "vote P1 1")
+    in_group = await group.say("Ben", "/vote P1 1")
     assert text(in_group) == "P1 is voted in a private chat with me."
     assert in_group[0].buttons == ("vote P1",)
     for who, ballot in (("Ben", "agree"), ("Chioma", "disagree"), ("Dev", "agree")):

@@ -99,8 +99,8 @@ async def test_claiming_edits_the_post_and_tells_both_sides(asked: Harness) -> N
 
 async def test_the_loser_of_a_claim_hears_who_won(asked: Harness) -> None:
     await asked.press("Ben", "claim 1")
-    assert text(await asked.press("Chioma", "claim 1")) == "R1 was just taken by Ben."
-    assert text(await asked.press("Ben", "claim 1")) == "You are already helping with R1."
+    assert text(await asked.say("Chioma", "/claim R1")) == "R1 was just taken by Ben."
+    assert text(await asked.say("Ben", "/claim R1")) == "You are already helping with R1."
 
 
 @pytest.mark.parametrize(("who", "answer"), [
@@ -138,7 +138,8 @@ async def test_a_volunteer_the_platform_can_reach_privately_is_told_there_at_onc
         asked: Harness) -> None:
     """Matrix opens a direct room on demand: no note in the group, no waiting."""
     dev = replace(asked.sender("Dev"), private_chat_id="dm:dev")
-    seen = await asked.deliver(ButtonPress("press-1", asked.group_chat(), dev, "claim 1"))
+    seen = await asked.deliver(ButtonPress("press-1", asked.group_chat(), dev,
+                                           asked.showing("group:food", "claim 1"), "claim 1"))
     assert "You are helping with R1. Thank you!" in in_chat(seen, "dm:dev")
     assert "I have a message for you" not in in_chat(seen, "group:food")
 
@@ -187,7 +188,7 @@ async def test_cancel_and_reopen(asked: Harness) -> None:
     assert any(s.edit and "Cancelled by the person who asked." in s.text for s in cancelled)
     assert "was cancelled by the person who asked" in in_chat(cancelled, "dm:ben")
     assert "R1 is cancelled, so that is not possible now." in text(
-        await asked.press("Chioma", "claim 1"))
+        await asked.say("Chioma", "/claim R1"))
     reopened = await asked.say("Eli", "/reopen R1", group=None)
     assert any(s.edit and s.buttons == ("claim 1",) for s in reopened)
     assert "Good news: Chioma" in text(await asked.press("Chioma", "claim 1"))
