@@ -128,8 +128,49 @@ async def test_an_invitation_link_opens_the_private_chat_and_joins_the_roster(
     assert invite["url"].startswith("https://t.me/mingabot?start=join_")
     api.says(ELI, api.private(ELI), "/start " + invite["url"].split("start=")[1])
     await api.until(lambda: texts(api, ELI.id))
-    assert texts(api, ELI.id)[0] == ("¡Te damos la bienvenida, Eli! Ya estás en la lista de "
+    asked = api.last(ELI.id)  # a link alone joins no roster: it asks
+    assert asked["text"] == "Te invitaron a la lista de Free Food. Pulsa Unirme para estar en ella."
+    api.presses(ELI, ELI.id, asked["message_id"], buttons(asked)[0]["callback_data"])
+    await api.until(lambda: len(texts(api, ELI.id)) == 2)
+    assert texts(api, ELI.id)[1] == ("¡Te damos la bienvenida, Eli! Ya estás en la lista de "
                                      "Free Food como miembro fundador de confianza.")
+
+
+async def test_a_modified_client_pressing_any_data_changes_nothing_and_its_spinner_stops(
+        api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ANA, group, "/setup Free Food")
+    await api.until(lambda: any("Welcome to minga" in t for t in texts(api, GROUP)))
+    welcome = api.last(GROUP)
+    api.presses(BEN, GROUP, welcome["message_id"], "join")
+    await api.until(lambda: "On the roster: 2 people." in welcome["text"])
+    api.says(ANA, group, '/shift add "Soup" sat 10:00-13:00 weekly places 2')
+    await api.until(lambda: any(t.startswith("S1 ·") for t in texts(api, GROUP)))
+    for forged in ("shift cancel S1 all", "set vouches_needed 1", "leave"):
+        api.presses(BEN, GROUP, welcome["message_id"], forged)
+    await api.until(lambda: len(api.answered) == 4)
+    assert [a.get("text") for a in api.answered[1:]] == [
+        "That button is not on that message (any more), so I did nothing."] * 3
+    api.says(ANA, group, "/shifts")
+    api.says(ANA, group, "/settings")
+    await api.until(lambda: any(t.startswith("Settings of") for t in texts(api, GROUP)))
+    assert "On the roster: 2 people." in welcome["text"]
+    assert any("S1 · Soup" in t for t in texts(api, GROUP)[-2:])
+    assert "vouches_needed = auto" in texts(api, GROUP)[-1]
+
+
+async def test_a_deep_link_posted_anywhere_cancels_nothing_for_whoever_taps_it(
+        api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ANA, group, "/setup Free Food")
+    api.says(ANA, api.private(ANA), "/request food Eastside by friday: bread")
+    await api.until(lambda: any(t.startswith("R1 ·") for t in texts(api, GROUP)))
+    api.says(ANA, api.private(ANA), "/start cancel_R1")  # t.me/mingabot?start=cancel_R1
+    await api.until(lambda: any(t.startswith("Hello Ana!") for t in texts(api, ANA.id)))
+    api.says(ANA, api.private(ANA), "/mine")
+    await api.until(lambda: texts(api, ANA.id)[-1].startswith("Your requests:"))
+    assert "(open)" in texts(api, ANA.id)[-1]
+    assert not any("Cancelled" in t for t in texts(api, GROUP))
 
 
 async def test_a_hundred_vote_by_button_and_the_tally_is_edited_a_handful_of_times(
