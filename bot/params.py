@@ -119,9 +119,9 @@ def choice(*values: str) -> Parser:
     """One of `values`, typed as itself or as its number in the list."""
 
     def parse(raw: str) -> str:
-        wanted = raw.strip().casefold()
-        if 1 <= (decimal(wanted) or 0) <= len(values):
-            return values[int(wanted) - 1]
+        wanted, place = raw.strip().casefold(), decimal(raw)
+        if place is not None and 1 <= place <= len(values):
+            return values[place - 1]
         if wanted in values:
             return wanted
         raise BadArgument(N_("Please choose one of: {choices}."), choices=", ".join(values))

@@ -132,11 +132,20 @@ APOLOGY = "Sorry, something went wrong on my side"
     ("/shift move S² sun 10:00", "Use /shift add …"),
     ("/requests food ²", "Nothing open right now."),
     ("/requests food 99999999999999999999999", "Nothing open right now."),
+    ("/poll ² Lunch: soup | salad", "Please choose one of: consent, choice"),
+    ("/vote P1 ²", "There is no poll P1."),
 ])
 async def test_numbers_that_only_look_like_numbers_get_a_clear_answer(
         group: Harness, typed: str, answer: str) -> None:
     seen = text(await group.say("Ana", typed))
     assert answer in seen and APOLOGY not in seen
+
+
+async def test_a_superscript_typed_for_a_button_in_a_dialog_is_asked_again(
+        group: Harness) -> None:
+    await group.say("Eli", "/request", group=None)
+    assert "Please choose one of" in text(await group.say("Eli", "²", group=None))
+    assert "What do you need?" in text(await group.say("Eli", "١", group=None))  # food
 
 
 async def test_decimal_digits_of_any_script_are_numbers(group: Harness) -> None:
