@@ -133,7 +133,7 @@ def cleaned(event: Event) -> Event:
             changes |= {"text": clean(event.text),
                         "reply_to": event.reply_to and _id(event.reply_to)}
         case ButtonPress():
-            changes |= {"data": _no_surrogates(event.data),
+            changes |= {"data": _no_surrogates(event.data), "message_id": _id(event.message_id),
                         "toast_id": event.toast_id and _id(event.toast_id)}
         case ChatMoved():
             changes["new_chat_id"] = _id(event.new_chat_id)

@@ -94,6 +94,7 @@ async def test_a_box_not_collected_in_time_goes_to_the_waitlist(group: Harness) 
     await group.say("Ana", '/pickups open sat 13:00-13:30 every 15 boxes 1')
     await book(group, "Eli")  # 13:00
     await book(group, "Ben")  # 13:15, the last box
+    await group.say("Chioma", "/pickup", group=None)  # all booked: asked whether to wait
     await group.press("Chioma", "pickup wait", group=None)
     group.clock.advance(days=3, hours=4, minutes=45)  # Sat 13:45: 13:00 window plus grace
     seen = await group.fire_due()

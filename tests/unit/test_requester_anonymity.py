@@ -119,6 +119,7 @@ async def test_a_platform_that_opens_private_chats_itself_gets_the_answer_there(
         asked: Harness) -> None:
     """Matrix opens a direct room on demand: the neutral line, and the answer there."""
     eli = replace(asked.sender("Eli"), private_chat_id="dm:eli")
-    seen = await asked.deliver(ButtonPress("press-own", asked.group_chat(), eli, "claim 1"))
+    seen = await asked.deliver(ButtonPress("press-own", asked.group_chat(), eli,
+                                           asked.showing(GROUP, "claim 1"), "claim 1"))
     assert seen_by_group(seen) == [("I answered you privately.", (), False)]
     assert in_chat(seen, "dm:eli") == "R1 is your own request."
