@@ -41,6 +41,7 @@ from bot.router import (
     run_command,
 )
 from bot.settings import setting
+from bot.text import cleaned
 
 log = logging.getLogger("minga.core")
 
@@ -65,6 +66,7 @@ class Core:
 async def handle(core: Core, event: Event) -> None:
     """Handle one event exactly once; a failure changes nothing and gets an apology."""
     started = core.clock.monotonic()
+    event = cleaned(event)  # the one place what people type is cleaned: see bot/text.py
     try:
         kind, actions, committed = await _in_transaction(core, event)
     except Exception:

@@ -8,6 +8,9 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from bot.i18n import LANGUAGES, N_
+from bot.text import decimal
+
+MAX_REFERENCE_DIGITS = 9  # R17, S45, P3: ids, far below what the database can hold
 
 
 class BadArgument(Exception):
@@ -58,11 +61,10 @@ def text(max_length: int) -> Parser:
 
 def integer(low: int, high: int) -> Parser:
     def parse(raw: str) -> int:
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            raise BadArgument(N_("'{value}' is not a number."), value=raw.strip()) from None
-        if not low <= value <= high:
+        if not raw.strip().isdecimal():
+            raise BadArgument(N_("'{value}' is not a number."), value=raw.strip())
+        value = decimal(raw)  # None: more digits than any bound here
+        if value is None or not low <= value <= high:
             raise BadArgument(N_("Please give a number from {low} to {high}."),
                               low=low, high=high)
         return value
@@ -117,9 +119,9 @@ def choice(*values: str) -> Parser:
     """One of `values`, typed as itself or as its number in the list."""
 
     def parse(raw: str) -> str:
-        wanted = raw.strip().casefold()
-        if wanted.isdigit() and 1 <= int(wanted) <= len(values):
-            return values[int(wanted) - 1]
+        wanted, place = raw.strip().casefold(), decimal(raw)
+        if place is not None and 1 <= place <= len(values):
+            return values[place - 1]
         if wanted in values:
             return wanted
         raise BadArgument(N_("Please choose one of: {choices}."), choices=", ".join(values))
@@ -131,11 +133,11 @@ def reference(prefix: str) -> Parser:
     """'R17', 'r17' or '17' → 17: how requests (R) and offers (O) are named in chats."""
 
     def parse(raw: str) -> int:
-        wanted = raw.strip().upper().removeprefix(prefix)
-        if not wanted.isdigit() or len(wanted) > 9:
+        number = decimal(raw.strip().upper().removeprefix(prefix), MAX_REFERENCE_DIGITS)
+        if number is None:
             raise BadArgument(N_("'{value}' is not a number like {example}."),
                               value=raw.strip(), example=f"{prefix}17")
-        return int(wanted)
+        return number
 
     return parse
 

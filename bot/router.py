@@ -12,6 +12,7 @@ from bot.i18n import N_, Translator
 from bot.messages import ANSWER, Action, Button, Reply
 from bot.model import Dialog
 from bot.params import BadArgument, Param
+from bot.text import decimal
 
 MAX_TEXT = 4000
 
@@ -65,7 +66,8 @@ def problem_with_text(text: str) -> str | None:
         return N_("That message is too long for me: please keep it under {limit} characters.")
     if not text.strip():
         return N_("I got an empty message. Please type what you need.")
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t\r" for c in text):
+    # Line breaks arrive as "\n" (bot.text.clean); any other control character is refused.
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
         return N_("Your message has invisible control characters I can't read. "
                   "Please type it again.")
     return None
@@ -216,8 +218,9 @@ async def continue_dialog(ctx: Context, dialog: Dialog, text: str, pressed: bool
     param = missing(command, dialog.answers)
     assert param is not None
     options = await param.options(ctx, dialog.answers) if param.options else ()
-    if not pressed and text.strip().isdigit() and 1 <= int(text) <= len(options):
-        text = options[int(text) - 1][1]  # the number of a button, typed instead of pressed
+    typed = decimal(text) if not pressed else None
+    if typed is not None and 1 <= typed <= len(options):
+        text = options[typed - 1][1]  # the number of a button, typed instead of pressed
     try:
         value = param.parse(text)
         if param.only_options and str(value) not in {v for _, v in options}:

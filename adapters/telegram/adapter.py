@@ -104,15 +104,30 @@ class TelegramAdapter:
         if not hmac.compare_digest(secret, self.config.webhook_secret):
             log.warning("telegram=webhook-refused reason=secret")
             return web.Response(status=403)
-        try:
-            update = Update.de_json(await request.json(), self.app.bot)
-        except ValueError:
-            return web.Response(status=400)
-        if update is not None:
-            event = translate(update, self.me)
-            if event is not None:
-                await handle(self.core, event)
+        update = await self._update(request)
+        if update is None:
+            return web.Response(status=400, text="Expected a Telegram update: a JSON object.\n")
+        event = translate(update, self.me)
+        if event is not None:
+            await handle(self.core, event)
         return web.Response(status=200)
+
+    async def _update(self, request: web.Request) -> Update | None:
+        """The update in a post; None, logged with the reason, for anything else (invalid
+        JSON, an array, a number, an object python-telegram-bot cannot read)."""
+        try:
+            data = await request.json()
+        except ValueError:
+            log.warning("telegram=webhook-refused reason=json")
+            return None
+        if not isinstance(data, dict):
+            log.warning("telegram=webhook-refused reason=not-an-object")
+            return None
+        try:
+            return Update.de_json(data, self.app.bot)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            log.warning("telegram=webhook-refused reason=not-an-update")
+            return None
 
     async def poll(self) -> None:
         """Read updates forever; each is handled once, and only then confirmed."""

@@ -75,6 +75,25 @@ async def privately(ctx: Context, text: str, key: str | None = None) -> list[Act
                            (Button(tr._("Open a private chat"), "start", private=True),))]
 
 
+async def answer_privately(ctx: Context, text: str, buttons: tuple[Button, ...] = ()
+                           ) -> list[Action]:
+    """An answer about a request, which could tell who asked: never in a group chat.
+
+    Asked in a group chat, the answer goes to the private chat and the group sees one
+    neutral line, the same whoever asked and whatever the answer was: that the person who
+    typed was answered privately (with a button to open that chat where there is none yet).
+    """
+    if ctx.chat.kind == "private":
+        return [Reply(text, buttons)]
+    answer = PrivateMessage(ctx.person.id, text, buttons)
+    tr = ctx.tr
+    if await reachable(ctx, ctx.person.id):
+        return [answer, Reply(tr._("I answered you privately."))]
+    return [answer, Reply(tr._("I answered you privately: open a private chat with me to "
+                               "read it."),
+                          (Button(tr._("Open a private chat"), "start", private=True),))]
+
+
 async def handle_of(ctx: Context, person_id: int) -> str | None:
     handles = [i.handle for i in await ctx.uow.people.identities(person_id) if i.handle]
     return f"@{handles[0]}" if handles else None

@@ -16,14 +16,19 @@ from bot.handlers.reminders import out_of_quiet
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Post, PrivateMessage, Reply
 from bot.model import Booking, Group, Job, PickupSlot
-from bot.params import BadArgument
+from bot.params import MAX_REFERENCE_DIGITS, BadArgument
 from bot.router import Args
 from bot.settings import number, setting
+from bot.text import decimal
 from bot.times import local_date, next_weekday, time_range, wall, weekday
 
 BOOK_AHEAD = timedelta(days=14)
 REMIND_BEFORE = timedelta(hours=2)
 TABLE_BUTTONS = 20
+MAX_BOXES = 500  # in one window
+MAX_PLACE = 100  # the place's name, as posts show it
+OPEN_USAGE = N_('Write it like: /pickups open sat 13:00-15:00 every 15 boxes 4 at "Community '
+                'hall"')
 
 
 def window(tr: Translator, slot: PickupSlot, zone: str) -> str:
@@ -37,17 +42,21 @@ async def open_windows(ctx: Context, spec: str) -> list[Action]:
     try:
         words = shlex.split(spec)
         options = dict(zip(words[2::2], words[3::2], strict=True))
-        every, boxes = int(options.get("every", 15)), int(options["boxes"])
+        every, boxes = decimal(options.get("every", "15")), decimal(options["boxes"])
         day, (start, minutes) = weekday(words[0]), time_range(words[1])
     except (ValueError, KeyError, IndexError):
-        raise BadArgument(N_('Write it like: /pickups open sat 13:00-15:00 every 15 boxes 4 '
-                             'at "Community hall"')) from None
-    if not (5 <= every <= minutes and 1 <= boxes <= 500):
+        raise BadArgument(OPEN_USAGE) from None
+    if every is None or boxes is None:
+        raise BadArgument(OPEN_USAGE)
+    if not (5 <= every <= minutes and 1 <= boxes <= MAX_BOXES):
         raise BadArgument(N_("Windows last 5 minutes or more, within the time given, with 1 "
-                             "to 500 boxes each."))
+                             "to {boxes} boxes each."), boxes=MAX_BOXES)
+    place = " ".join(options.get("at", "").split()) or group.name
+    if len(place) > MAX_PLACE:
+        raise BadArgument(N_("The place's name can have at most {limit} characters."),
+                          limit=MAX_PLACE)
     date_ = next_weekday(ctx.now, zone, day, start)
     begin = wall(date_, start, zone).at
-    place = options.get("at", group.name)[:100]
     slots = [await ctx.uow.pickups.add_slot(PickupSlot(
         0, group.id, place, begin + timedelta(minutes=m),
         begin + timedelta(minutes=m + every), boxes, 0)) for m in range(0, minutes, every)]
@@ -80,14 +89,31 @@ async def window_options(ctx: Context, answers: Mapping[str, Any]
             if s.booked < s.boxes][:10]
 
 
+CHOOSE = N_("Please choose one of the windows.")
+
+
 def parse_line(line: str) -> dict[str, str]:
     """`/pickup` asks; `/pickup cancel` cancels; `/pickup 3` books window 3 of the list."""
     return {"window": line.strip().casefold()} if line.strip() else {}
 
 
 async def no_window(ctx: Context, answers: Mapping[str, Any]) -> str | None:
-    """With no free window at all, there is nothing to ask: the person waits for one."""
-    return None if await window_options(ctx, answers) else "wait"
+    """With no free window at all, there is nothing to ask."""
+    return None if await window_options(ctx, answers) else FULL
+
+
+FULL, WAIT = "full", "wait"  # no free window; join the waiting list (a press says so)
+
+
+def _full(tr: Translator, slots: Sequence[PickupSlot]) -> list[Action]:
+    """Nothing to book: say why. Joining the waiting list takes a press of its own, so a
+    link to /pickup never puts anyone on it."""
+    if not slots:
+        return [Reply(tr._("No pickup window is open right now. The group announces new ones "
+                           "in its chat."))]
+    return [Reply(tr._("All boxes are booked right now. Shall I put you on the waiting list? "
+                       "I will tell you as soon as one is free."),
+                  (Button(tr._("Join the waiting list"), f"pickup {WAIT}"),))]
 
 
 async def _mine(ctx: Context, group: Group) -> Booking | None:
@@ -108,13 +134,19 @@ async def book(ctx: Context, args: Args) -> list[Action]:
         await ctx.uow.pickups.change(current.id, ["booked"], "cancelled")
         return [Reply(tr._("B{number} is cancelled; the box goes to someone else.",
                            number=current.id)), *await offer_freed(ctx, group)]
-    if args["window"] == "wait":
+    if args["window"] in (FULL, WAIT):
+        slots = await ctx.uow.pickups.slots([group.id], ctx.now, ctx.now + BOOK_AHEAD)
+        if any(s.booked < s.boxes for s in slots):
+            raise BadArgument(CHOOSE, param="window")  # a box is free: no need to wait
+        if args["window"] == FULL or not slots:
+            return _full(tr, slots)
         await ctx.uow.pickups.wait(group.id, ctx.person.id, ctx.now)
-        return [Reply(tr._("All boxes are booked right now. You are on the waitlist: I will "
-                           "tell you as soon as one is free."))]
-    slot = await ctx.uow.pickups.get_slot(int(args["window"]))
+        return [Reply(tr._("You are on the waiting list: I will tell you as soon as a box is "
+                           "free."))]
+    number_ = decimal(args["window"], MAX_REFERENCE_DIGITS)
+    slot = await ctx.uow.pickups.get_slot(number_) if number_ is not None else None
     if slot is None or slot.group_id != group.id or slot.starts_at <= ctx.now:
-        raise BadArgument(N_("Please choose one of the windows."), param="window")
+        raise BadArgument(CHOOSE, param="window")
     booking = await ctx.uow.pickups.book(slot.id, ctx.person.id, ctx.now)
     if booking is None:
         raise BadArgument(N_("That window was just filled. Please choose another."),

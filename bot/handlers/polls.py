@@ -23,6 +23,7 @@ from bot.model import Group, Job, Poll, PollKind
 from bot.params import BadArgument, reference
 from bot.router import Args, CommandLine, parse_command, run_command
 from bot.settings import number, setting
+from bot.text import decimal
 
 KINDS: tuple[PollKind, ...] = ("proposal", "consent", "choice", "time", "dot", "ranked")
 # Shown translated: the kinds and the fixed answers.
@@ -68,11 +69,11 @@ def split_poll_line(line: str) -> tuple[str, str, list[str], dict[str, str]]:
 def _whole(flags: Mapping[str, str], key: str, low: int, high: int, default: int) -> int:
     if key not in flags:
         return default
-    value = flags[key]
-    if not value.isdigit() or not low <= int(value) <= high:
+    value = decimal(flags[key])
+    if value is None or not low <= value <= high:
         raise BadArgument(N_("{key} must be a number from {low} to {high}."), key=key, low=low,
                           high=high)
-    return int(value)
+    return value
 
 
 async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
@@ -261,13 +262,15 @@ def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
     options = poll.options
     if poll.kind in ANSWERS:
         words = text.split(maxsplit=1)
-        answer = options[int(words[0]) - 1] if words and words[0].isdigit() and (
-            1 <= int(words[0]) <= len(options)) else next(
+        place = decimal(words[0]) if words else None
+        if place is not None and not 1 <= place <= len(options):
+            place = None
+        answer = options[place - 1] if place is not None else next(
             (o for o in options if text.casefold().startswith(o)), None)
         if answer is None:
             raise BadArgument(N_("Answer with one of: {answers}."), answers=", ".join(options))
-        reason = (text[len(answer):] if not words[0].isdigit() else
-                  (words[1] if len(words) > 1 else "")).strip(" :,")
+        reason = ((words[1] if len(words) > 1 else "") if place is not None else
+                  text[len(answer):]).strip(" :,")
         if answer in NEEDS_REASON and not reason:
             raise BadArgument(N_("Say why, it is needed for {answer}: /vote P{number} {answer} "
                                  "<why>"),
@@ -491,6 +494,6 @@ async def polls(ctx: Context, args: Args) -> list[Action]:
 async def close_either(ctx: Context, args: Args) -> list[Action]:
     """`/close P3` closes your poll early; `/close O5` ends your offer."""
     what = args["what"].strip().upper()
-    if what.startswith("P") and what[1:].isdigit():
-        return await end(ctx, int(what[1:]))
+    if what.startswith("P"):
+        return await end(ctx, reference("P")(what))
     return await offers.close(ctx, {"offer": reference("O")(what)})

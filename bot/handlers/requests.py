@@ -3,6 +3,14 @@
 A request is shown by its number (R17) and never by who asked, unless they chose so.
 Every change is a conditional update (only from the states it may come from), so two
 people pressing at once cannot both win; the post in the group is edited to match.
+
+minga must not give away who asked either, when the person who asked types or presses
+about their request in a group chat: whatever the answer would tell (that R17 is theirs,
+that a message about it was passed on), it is given in the private chat, and the group
+sees one neutral line, the same whoever typed it. Only the volunteer, whom the post
+names anyway, acts on a request from a group chat; a change only the person who asked
+may make is offered to them privately, with a button, since the post's edit right after
+their message would show the group whose request it is.
 """
 
 import re
@@ -12,6 +20,7 @@ from bot.context import Context, Work
 from bot.dates import parse_when
 from bot.handlers.common import (
     active_member,
+    answer_privately,
     chosen_group,
     handle_of,
     privately,
@@ -172,45 +181,69 @@ async def _request(ctx: Context, number_: int) -> HelpRequest:
     return request
 
 
-async def _asker_only(ctx: Context, number_: int, refusal: str) -> HelpRequest:
-    request = await _request(ctx, number_)
-    if ctx.person.id != request.requester_id:
+def _asker_only(request: HelpRequest, person: Person, refusal: str) -> None:
+    if person.id != request.requester_id:
         raise BadArgument(refusal, number=request.id)
-    return request
+
+
+def _state_refusal(ctx: Context, request: HelpRequest) -> str:
+    return ctx.tr._("R{number} is {state}, so that is not possible now.",
+                    number=request.id, state=ctx.tr._(STATE_WORDS[request.state]))
 
 
 def _refuse_state(ctx: Context, request: HelpRequest) -> list[Action]:
-    return [Reply(ctx.tr._("R{number} is {state}, so that is not possible now.",
-                           number=request.id, state=ctx.tr._(STATE_WORDS[request.state])))]
+    return [Reply(_state_refusal(ctx, request))]
 
 
-async def _taken_by(ctx: Context, request: HelpRequest) -> list[Action]:
+def _in_group(ctx: Context) -> bool:
+    return ctx.chat.kind == "group"
+
+
+async def _offered_privately(ctx: Context, request: HelpRequest, refusal: str,
+                             states: list[RequestState], label: str, command: str
+                             ) -> list[Action]:
+    """A change only the person who asked may make, typed in a group chat: offered to them
+    privately with a button (`label` and `refusal` are marked with N_). Whoever typed it,
+    the group sees the same neutral line."""
+    tr = ctx.tr
+    if ctx.person.id != request.requester_id:
+        return await answer_privately(ctx, tr._(refusal, number=request.id))
+    if request.state not in states:
+        return await answer_privately(ctx, _state_refusal(ctx, request))
+    return await answer_privately(ctx, tr._(
+        "Typed in the group chat, that would show everyone that R{number} is yours. Press "
+        "the button to do it here.", number=request.id),
+        (Button(tr._(label, number=request.id), f"{command} {request.id}"),))
+
+
+async def _taken_by(ctx: Context, request: HelpRequest) -> str:
     current = await ctx.uow.requests.get(request.id)
     assert current is not None
     if current.state == "claimed" and current.claimer_id:
         if current.claimer_id == ctx.person.id:
-            return [Reply(ctx.tr._("You are already helping with R{number}.",
-                                   number=request.id))]
+            return ctx.tr._("You are already helping with R{number}.", number=request.id)
         helper = await ctx.uow.people.get(current.claimer_id)
-        return [Reply(ctx.tr._("R{number} was just taken by {name}.", number=request.id,
-                               name=helper.name))]
-    return _refuse_state(ctx, current)
+        return ctx.tr._("R{number} was just taken by {name}.", number=request.id,
+                        name=helper.name)
+    return _state_refusal(ctx, current)
 
 
 async def claim(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
     tr = ctx.tr
     group = await ctx.load_group(request.group_id)
-    if request.requester_id == ctx.person.id:
-        return [Reply(tr._("R{number} is your own request.", number=request.id))]
-    if request.state != "open":
-        return await _taken_by(ctx, request)
+    # About the speaker, not the request (the person who asked may have left the roster
+    # too): said where they asked. Every other refusal is private, so that none of them
+    # marks the one who asked.
     if await active_member(ctx, group.id) is None:
         return [Reply(tr._("Only people on the roster of {group} can take its requests. "
                            "Press Join in its chat first.", group=group.name))]
-    if not await ctx.uow.requests.change(request.id, ["open"], ctx.now, state="claimed",
-                                         claimer_id=ctx.person.id):
-        return await _taken_by(ctx, request)
+    if request.requester_id == ctx.person.id:
+        return await answer_privately(ctx, tr._("R{number} is your own request.",
+                                                number=request.id))
+    if request.state != "open" or not await ctx.uow.requests.change(
+            request.id, ["open"], ctx.now, state="claimed", claimer_id=ctx.person.id):
+        return await answer_privately(ctx, await _taken_by(ctx, request))
     await ctx.uow.audit.add(group.id, ctx.person.id, "request.claim", {"request": request.id},
                             ctx.now)
     await ctx.uow.jobs.add("request_nudge", request.id,
@@ -280,6 +313,12 @@ async def _close(ctx: Context, request: HelpRequest, group: Group, state: Reques
 
 async def done(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
+    if _in_group(ctx) and ctx.person.id != request.claimer_id:
+        # The group knows the volunteer from the post; anyone else marking it done here
+        # could only be the person who asked.
+        return await _offered_privately(ctx, request, N_(
+            "Only the person who asked or the volunteer can mark R{number} done."),
+            ["open", "claimed"], N_("Mark R{number} done"), "done")
     if ctx.person.id not in (request.requester_id, request.claimer_id):
         return [Reply(ctx.tr._("Only the person who asked or the volunteer can mark "
                                "R{number} done.", number=request.id))]
@@ -299,11 +338,20 @@ async def done(ctx: Context, args: Args) -> list[Action]:
 
 
 async def thanks(ctx: Context, args: Args) -> list[Action]:
-    request = await _asker_only(ctx, args["request"], N_("Only the person who asked can thank for "
-                                               "R{number}."))
+    request = await _request(ctx, args["request"])
+    refusal = N_("Only the person who asked can thank for R{number}.")
+    not_yet = N_("Thanks can be given once R{number} is done: /done R{number}.")
+    if _in_group(ctx):  # the thanks on the post, right after, would show who asked
+        tr = ctx.tr
+        return await answer_privately(ctx, tr._(
+            refusal if ctx.person.id != request.requester_id else
+            not_yet if request.state != "done" else
+            N_("Typed in the group chat, your thanks would show everyone that R{number} is "
+               "yours. Send them to me here instead: /thanks R{number} <your words>. They go "
+               "on the post without your name."), number=request.id))
+    _asker_only(request, ctx.person, refusal)
     if not await ctx.uow.requests.change(request.id, ["done"], ctx.now, thanks=args["text"]):
-        return [Reply(ctx.tr._("Thanks can be given once R{number} is done: /done R{number}.",
-                               number=request.id))]
+        return [Reply(ctx.tr._(not_yet, number=request.id))]
     actions: list[Action] = [await edit_post(ctx, request.id),
                              Reply(ctx.tr._("Your thanks are on the post of R{number}.",
                                             number=request.id))]
@@ -315,8 +363,12 @@ async def thanks(ctx: Context, args: Args) -> list[Action]:
 
 
 async def cancel_request(ctx: Context, number_: int) -> list[Action]:
-    request = await _asker_only(ctx, number_, N_("Only the person who asked can cancel "
-                                               "R{number}."))
+    request = await _request(ctx, number_)
+    refusal = N_("Only the person who asked can cancel R{number}.")
+    if _in_group(ctx):
+        return await _offered_privately(ctx, request, refusal, ["open", "claimed"],
+                                        N_("Cancel R{number}"), "cancel")
+    _asker_only(request, ctx.person, refusal)
     group = await ctx.load_group(request.group_id)
     if not await _close(ctx, request, group, "cancelled", ["open", "claimed"]):
         return _refuse_state(ctx, request)
@@ -330,8 +382,12 @@ async def cancel_request(ctx: Context, number_: int) -> list[Action]:
 
 
 async def reopen(ctx: Context, args: Args) -> list[Action]:
-    request = await _asker_only(ctx, args["request"], N_("Only the person who asked can reopen "
-                                               "R{number}."))
+    request = await _request(ctx, args["request"])
+    refusal = N_("Only the person who asked can reopen R{number}.")
+    if _in_group(ctx):
+        return await _offered_privately(ctx, request, refusal, ["cancelled", "expired", "done"],
+                                        N_("Reopen R{number}"), "reopen")
+    _asker_only(request, ctx.person, refusal)
     if not await ctx.uow.requests.change(request.id, ["cancelled", "expired", "done"], ctx.now,
                                          state="open", claimer_id=None, thanks=None):
         return _refuse_state(ctx, request)
@@ -346,16 +402,19 @@ async def reopen(ctx: Context, args: Args) -> list[Action]:
 
 
 async def relay(ctx: Context, args: Args) -> list[Action]:
+    """Typed in a group chat, it is still passed on; but whether it may be, and whether it
+    was, would tell the group who asked, so every answer is private."""
     request = await _request(ctx, args["request"])
     parties = (request.requester_id, request.claimer_id)
     if ctx.person.id not in parties or request.claimer_id is None:
-        return [Reply(ctx.tr._("Messages about R{number} go between the person who asked and "
-                               "the volunteer who helps.", number=request.id))]
+        return await answer_privately(ctx, ctx.tr._(
+            "Messages about R{number} go between the person who asked and the volunteer who "
+            "helps.", number=request.id))
     other = request.claimer_id if ctx.person.id == request.requester_id else (
         request.requester_id)
     if other is None:
-        return [Reply(ctx.tr._("The person who asked for R{number} is no longer here.",
-                               number=request.id))]
+        return await answer_privately(ctx, ctx.tr._(
+            "The person who asked for R{number} is no longer here.", number=request.id))
     otr = ctx.tr_for(await ctx.uow.people.get(other))
     sender = (otr._("the person who asked") if ctx.person.id == request.requester_id
               else ctx.person.name)
@@ -364,8 +423,9 @@ async def relay(ctx: Context, args: Args) -> list[Action]:
         args["text"],
         otr._("(Answer with /msg R{number} <text>, or reply to this message.)",
               number=request.id))), key=f"relay:{request.id}"),
-        Reply(ctx.tr._("Passed on.") if await reachable(ctx, other) else ctx.tr._(
-            "I can't reach them privately yet; they will see it once they write to me."))]
+        *await answer_privately(ctx, ctx.tr._("Passed on.") if await reachable(ctx, other)
+                                else ctx.tr._("I can't reach them privately yet; they will "
+                                              "see it once they write to me."))]
 
 
 async def bump(work: Work, job: Job) -> list[Action]:

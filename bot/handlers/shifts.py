@@ -16,9 +16,10 @@ from bot.handlers.shift_text import span, title
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, Reply
 from bot.model import Activity, Group, Job, Shift, Signup
-from bot.params import BadArgument, reference
+from bot.params import MAX_REFERENCE_DIGITS, BadArgument, reference
 from bot.router import Args
 from bot.settings import number
+from bot.text import decimal
 from bot.times import (
     Moment,
     clock,
@@ -33,6 +34,10 @@ from bot.times import (
 WEEK = timedelta(days=7)
 POST_AHEAD = timedelta(days=6)  # a shift is posted in the group the week before it
 LAST_CALL = timedelta(hours=12)  # the second coverage alert
+MAX_NAME = 100  # an activity's name, as its posts show it
+MAX_PLACES = 500  # on one shift, all roles together: more than any kitchen or warehouse
+MAX_ROLES = 10
+MAX_ROLE_NAME = 30
 FLAGS = {"weekly": "weekly", "semanal": "weekly", "collection": "collection",
          "recogida": "collection", "all": "all", "todas": "all"}
 
@@ -89,20 +94,34 @@ def parse_roles(words: list[str]) -> tuple[tuple[str, int], ...]:
         raise BadArgument(N_('Write it like: /shift add "Box distribution" sat 10:00-13:00 '
                              'weekly places 12 roles packer:4,table:6,driver:2'))
     places_text = options.get("places", options.get("plazas"))
-    try:
-        places = int(places_text) if places_text is not None else None
-        roles = tuple((name.strip().casefold(), int(count)) for name, count in (
-            part.split(":") for part in options["roles"].split(","))) if "roles" in options \
-            else (("volunteer", places or 1),)
-    except ValueError:
-        raise BadArgument(N_("Write roles like packer:4,table:6 and places as a number."),
-                          ) from None
-    if places is not None and places != sum(n for _, n in roles):
+    places = _count(places_text) if places_text is not None else None
+    pairs = [part.split(":") for part in options["roles"].split(",")] if "roles" in options \
+        else [["volunteer", str(places or 1)]]
+    if any(len(pair) != 2 for pair in pairs):
+        raise BadArgument(ROLES_AND_PLACES)
+    roles = tuple((" ".join(name.split()).casefold(), _count(count)) for name, count in pairs)
+    total = sum(n for _, n in roles)
+    if len(roles) > MAX_ROLES or total > MAX_PLACES or any(
+            len(r) > MAX_ROLE_NAME for r, _ in roles):
+        raise BadArgument(N_("A shift has at most {roles} roles, {places} places in all, and "
+                             "role names of at most {letters} characters."),
+                          roles=MAX_ROLES, places=MAX_PLACES, letters=MAX_ROLE_NAME)
+    if places is not None and places != total:
         raise BadArgument(N_("The roles add up to {sum} places, not {places}."),
-                          sum=sum(n for _, n in roles), places=places)
-    if any(n < 1 for _, n in roles) or len({r for r, _ in roles}) != len(roles):
+                          sum=total, places=places)
+    if any(n < 1 or not r for r, n in roles) or len({r for r, _ in roles}) != len(roles):
         raise BadArgument(N_("Every role needs at least 1 place and a name of its own."))
     return roles
+
+
+ROLES_AND_PLACES = N_("Write roles like packer:4,table:6 and places as a number.")
+
+
+def _count(raw: str) -> int:
+    value = decimal(raw)
+    if value is None:
+        raise BadArgument(ROLES_AND_PLACES)
+    return value
 
 
 def split_flags(spec: str) -> tuple[list[str], set[str]]:
@@ -134,6 +153,10 @@ async def add(ctx: Context, spec: str) -> list[Action]:
     if len(words) < 3:
         raise BadArgument(N_('Write it like: /shift add "Box distribution" sat 10:00-13:00 '
                              'weekly places 12 roles packer:4,table:6,driver:2'))
+    name = " ".join(words[0].split())
+    if not 0 < len(name) <= MAX_NAME:
+        raise BadArgument(N_('A shift needs a name of 1 to {limit} characters, like "Box '
+                             'distribution".'), limit=MAX_NAME)
     roles = parse_roles(words[3:])
     day, (start, minutes) = weekday(words[1]), time_range(words[2])
     first = next_weekday(ctx.now, zone, day, start)
@@ -141,7 +164,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
     if refusal and "weekly" not in flags:
         return [Reply(refusal)]
     activity = await ctx.uow.shifts.add_activity(Activity(
-        0, group.id, words[0][:100], "collection" if "collection" in flags else "shift", day,
+        0, group.id, name, "collection" if "collection" in flags else "shift", day,
         start.strftime("%H:%M"), minutes, "weekly" in flags, roles, "active", ctx.now))
     await ctx.uow.audit.add(group.id, ctx.person.id, "activity.add",
                             {"activity": activity.id, "name": activity.name}, ctx.now)
@@ -265,8 +288,8 @@ async def _clash(ctx: Context, shift: Shift, group: Group) -> str | None:
 def role_and_weeks(raw: str | None) -> tuple[str | None, int]:
     """'packer', '4 weeks', 'collector weeks 4', '4' → (role or None, how many weeks)."""
     words = [w for w in (raw or "").casefold().split() if w not in ("weeks", "semanas")]
-    counts = [int(w) for w in words if w.isdigit()]
-    roles = [w for w in words if not w.isdigit()]
+    counts = [n for w in words if (n := decimal(w)) is not None]
+    roles = [w for w in words if decimal(w) is None]
     if len(counts) > 1 or len(roles) > 1 or (counts and not 1 <= counts[0] <= 12):
         raise BadArgument(N_("Write it like /signup S45 packer, or /signup S45 packer 4 for "
                              "four weeks in a row."))
@@ -416,8 +439,8 @@ async def take(ctx: Context, args: Args) -> list[Action]:
 async def take_either(ctx: Context, args: Args) -> list[Action]:
     """`/take S45` takes a shift place given away; `/take O5` (or 5) one of an offer."""
     what = args["what"].strip().upper()
-    if what.startswith("S") and what[1:].isdigit():
-        return await take(ctx, {"shift": int(what[1:])})
+    if what.startswith("S"):
+        return await take(ctx, {"shift": reference("S")(what)})
     return await offers.take(ctx, {"offer": reference("O")(what)})
 
 
@@ -468,11 +491,12 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
     if action in ("add", "nuevo"):
         return await add(ctx, spec)
     words, flags = split_flags(spec)
-    if action not in ("move", "mover", "cancel", "cancelar") or not words or not (
-            words[0].upper().startswith("S") and words[0][1:].isdigit()):
+    number_ = decimal(words[0][1:], MAX_REFERENCE_DIGITS) if words and (
+        words[0].upper().startswith("S")) else None
+    if action not in ("move", "mover", "cancel", "cancelar") or number_ is None:
         raise BadArgument(N_("Use /shift add …, /shift move S45 sun 10:00 [all] or "
                              "/shift cancel S45 [all]."))
-    shift, group = await open_shift(ctx, int(words[0][1:]))
+    shift, group = await open_shift(ctx, number_)
     if shift.group_id != ctx.group.id:
         raise BadArgument(N_("There is no shift S{number}."), number=shift.id)
     targets = [shift]
@@ -520,8 +544,8 @@ async def _move(ctx: Context, group: Group, shifts: list[Shift], words: list[str
                 series: bool) -> list[Action]:
     """To another weekday of the same week and/or another time of day."""
     zone, tr = ctx.zone(group), ctx.tr
-    day = weekday(words[0]) if words and not words[0][:1].isdigit() else None
-    at = clock(words[-1]) if words and words[-1][:1].isdigit() else None
+    day = weekday(words[0]) if words and not words[0][:1].isdecimal() else None
+    at = clock(words[-1]) if words and words[-1][:1].isdecimal() else None
     if day is None and at is None:
         raise BadArgument(N_("Say where to: /shift move S45 sun 10:00, or a day, or a time."))
     actions: list[Action] = []

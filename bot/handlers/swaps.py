@@ -10,7 +10,7 @@ from bot.handlers.shifts import my_place, open_shift, refresh
 from bot.i18n import N_
 from bot.messages import Action, Button, PrivateMessage, Reply
 from bot.model import Group, Job, Swap
-from bot.params import BadArgument
+from bot.params import BadArgument, reference
 from bot.router import Args
 
 
@@ -19,8 +19,8 @@ async def swap(ctx: Context, args: Args) -> list[Action]:
     shift, group, mine = await my_place(ctx, args["shift"])
     target = args["with"]
     tr, zone = ctx.tr, ctx.zone(group)
-    if target.upper().startswith("S") and target[1:].isdigit():
-        wanted, _ = await open_shift(ctx, int(target[1:]))
+    if target.upper().startswith("S") and target[1:].isdecimal():
+        wanted, _ = await open_shift(ctx, reference("S")(target))
         partners = [s for s in await ctx.uow.shifts.signups(wanted.id)
                     if s.state == "in" and s.person_id != ctx.person.id]
         if wanted.id == shift.id or not partners:

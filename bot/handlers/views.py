@@ -9,8 +9,10 @@ from bot.messages import Action, Reply
 from bot.model import Group
 from bot.router import Args
 from bot.settings import categories
+from bot.text import decimal
 
 PAGE = 10
+LAST_PAGE = 10**12  # any page past the last shows the last
 
 
 async def _scope(ctx: Context) -> list[Group]:
@@ -22,7 +24,10 @@ def _filter(raw: str | None, groups: Sequence[Group], ctx: Context
             ) -> tuple[str | None, str | None, int]:
     """'food 2' → category food, page 2; 'eastside' → area Eastside, page 1."""
     words = (raw or "").split()
-    page = int(words.pop()) if words and words[-1].isdigit() else 1
+    page = 1
+    if words and words[-1].isdecimal():
+        number = decimal(words.pop())
+        page = number if number is not None else LAST_PAGE
     wanted = " ".join(words).casefold() or None
     known = {c for g in groups for c in categories(g, ctx.defaults)}
     return (wanted, None, page) if wanted in known else (None, wanted, page)

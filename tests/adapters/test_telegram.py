@@ -202,36 +202,62 @@ async def test_a_hundred_vote_by_button_and_the_tally_is_edited_a_handful_of_tim
     assert not any(t.startswith("Your vote") for t in texts(api, GROUP))  # no noise
 
 
-async def test_webhook_mode_takes_only_updates_with_the_secret(tmp_path: Path) -> None:
+SECRET = "a-long-random-secret"
+
+
+@pytest.fixture
+async def webhook(tmp_path: Path) -> AsyncIterator[tuple[BotApi, str]]:
+    """minga in webhook mode, and the address it listens at."""
     stand_in = BotApi()
     base_url = await stand_in.start()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/telegram"
     config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
                     telegram=TelegramConfig(
                         enabled=True, token=stand_in.token, base_url=base_url, mode="webhook",
-                        webhook_url=f"http://127.0.0.1:{port}/telegram",
-                        webhook_listen="127.0.0.1", webhook_port=port,
-                        webhook_secret="a-long-random-secret"))
+                        webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port,
+                        webhook_secret=SECRET))
     running = asyncio.create_task(bootstrap.run_platforms(config))
     try:
         await stand_in.until(lambda: stand_in.webhook is not None or running.done())
-        assert stand_in.webhook == (f"http://127.0.0.1:{port}/telegram", "a-long-random-secret")
-        group = stand_in.group(GROUP, "Free Food")
-        stand_in.says(ANA, group, "/setup Free Food")
-        await stand_in.until(lambda: texts(stand_in, GROUP))
-        assert texts(stand_in, GROUP)[0].startswith("Welcome to minga, Free Food!")
-        async with aiohttp.ClientSession() as session, session.post(
-                f"http://127.0.0.1:{port}/telegram", json={"update_id": 999},
-                headers={"X-Telegram-Bot-Api-Secret-Token": "a-guess"}) as forged:
-            assert forged.status == 403
-        assert stand_in.webhook_answers == [200]
+        assert stand_in.webhook == (url, SECRET)
+        yield stand_in, url
     finally:
         running.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await running
         await stand_in.stop()
+
+
+async def test_webhook_mode_takes_only_updates_with_the_secret(
+        webhook: tuple[BotApi, str]) -> None:
+    stand_in, url = webhook
+    group = stand_in.group(GROUP, "Free Food")
+    stand_in.says(ANA, group, "/setup Free Food")
+    await stand_in.until(lambda: texts(stand_in, GROUP))
+    assert texts(stand_in, GROUP)[0].startswith("Welcome to minga, Free Food!")
+    async with aiohttp.ClientSession() as session, session.post(
+            url, json={"update_id": 999},
+            headers={"X-Telegram-Bot-Api-Secret-Token": "a-guess"}) as forged:
+        assert forged.status == 403
+    assert stand_in.webhook_answers == [200]
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", "[]", '"an update"', "42", "null", "{not json",
+                                  "{}", '{"update_id": 1, "message": 5}'])
+async def test_a_webhook_post_that_is_no_update_gets_a_polite_400_and_minga_goes_on(
+        webhook: tuple[BotApi, str], body: str, caplog: pytest.LogCaptureFixture) -> None:
+    stand_in, url = webhook
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as session, session.post(
+            url, data=body, headers=headers) as answer:
+        assert (answer.status, await answer.text()) == (
+            400, "Expected a Telegram update: a JSON object.\n")
+    assert "telegram=webhook-refused" in caplog.text
+    stand_in.says(ANA, stand_in.group(GROUP, "Free Food"), "/setup Free Food")
+    await stand_in.until(lambda: texts(stand_in, GROUP))
 
 
 async def test_intake_through_the_deep_link_from_the_group(api: BotApi) -> None:

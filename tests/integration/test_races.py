@@ -22,6 +22,8 @@ async def everyone_presses(bot: Harness, people: list[str], data: str) -> None:
 async def test_twenty_volunteers_claim_one_request_at_once(engine: AsyncEngine) -> None:
     bot = Harness(engine)
     await bot.setup_group(founders=("Ana", *VOLUNTEERS))
+    for who in VOLUNTEERS:  # where each hears, privately, whether they got it
+        await bot.say(who, "/start", group=None)
     await bot.say("Ana", "/request food Eastside by friday: 2 boxes", group=None)
     await everyone_presses(bot, VOLUNTEERS, "claim 1")
     told = [s.text for s in bot.seen if s.chat_id == "dm:ana" and "will help with R1" in s.text]

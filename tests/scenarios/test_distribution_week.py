@@ -33,8 +33,9 @@ def week() -> str:
               ":as Vol14", "/signup S2 driver"]
     for k, who in enumerate(VOLUNTEERS[2:12]):  # Vol03..Vol12 collect, two Fridays each
         lines += [f":as {who}", f"/signup S{5 + 4 * k} 2"]
-    for who in RECIPIENTS:  # each takes the first free window; 48 boxes: the last two wait
-        lines += [f":as {who}", ":dm", "/pickup", "1"]
+    for n, who in enumerate(RECIPIENTS):  # each takes the first free window; 48 boxes: the
+        # last two are asked whether to wait, and press yes
+        lines += [f":as {who}", ":dm", "/pickup", "1" if n < 48 else ":press 1"]
     lines += [":clock 2026-03-03 09:00",
               ":as Vol05", ":group", "/giveaway S1",
               ":as Vol13", ":dm", "/take S1",

@@ -42,6 +42,11 @@ async def test_a_week_of_requests_never_names_those_who_asked(bot: Harness) -> N
     await bot.say("Dev", "/unclaim R3", group=None)
     await bot.press("Ana", "claim 3")
     await bot.say("Ana", "/requests")
+    # Some who asked forget where they are and type about their request in the group chat.
+    await bot.say("Rosa", "/msg R1 running a bit late")
+    await bot.press("Kofi", "claim 3")
+    await bot.say("Omar", "/cancel R2")
+    await bot.say("Kofi", "/done R3")
     # Wednesday: an offer that matches, a new request that matches it, a reminder.
     bot.clock.advance(days=1)
     await bot.say("Dev", "/offer food Eastside until saturday: 6 loaves of bread", group=None)
@@ -61,6 +66,7 @@ async def test_a_week_of_requests_never_names_those_who_asked(bot: Harness) -> N
 
     to_groups = [s.text for s in bot.seen[week_starts:] if s.chat_id.startswith("group:")]
     assert len(to_groups) > 20
+    assert not [t for t in to_groups if "your own" in t or "yours" in t or "Passed on" in t]
     assert any(f"asked by {SHOWN}" in t for t in to_groups)
     for who in HIDDEN:
         for trace in (who, f"@{who.lower()}"):

@@ -113,3 +113,85 @@ async def test_a_private_message_minga_could_not_decrypt_gets_asked_again_in_the
     seen = await group.flush()
     assert in_chat(seen, "dm:eli") == ("No pude leer tu último mensaje: se cifró antes de que "
                                        "yo tuviera las claves. Por favor, envíalo de nuevo.")
+
+
+APOLOGY = "Sorry, something went wrong on my side"
+
+
+@pytest.mark.parametrize(("typed", "answer"), [
+    ("/claim R²", "'R²' is not a number like R17."),
+    ("/done R①", "'R①' is not a number like R17."),
+    ("/signup S³", "'S³' is not a number like S17."),
+    ("/vote P¹ 1", "'P¹' is not a number like P17."),
+    ("/take S²", "'S²' is not a number like S17."),
+    ("/close P²", "'P²' is not a number like P17."),
+    ("/claim R99999999999999999999999", "is not a number like R17."),
+    ("/roster ²", "'²' is not a number."),
+    ("/roster 1_0", "'1_0' is not a number."),
+    ("/roster 99999999999999999999999", "Please give a number from 1 to 10000."),
+    ("/shift move S² sun 10:00", "Use /shift add …"),
+    ("/requests food ²", "Nothing open right now."),
+    ("/requests food 99999999999999999999999", "Nothing open right now."),
+    ("/poll ² Lunch: soup | salad", "Please choose one of: consent, choice"),
+    ("/vote P1 ²", "There is no poll P1."),
+])
+async def test_numbers_that_only_look_like_numbers_get_a_clear_answer(
+        group: Harness, typed: str, answer: str) -> None:
+    seen = text(await group.say("Ana", typed))
+    assert answer in seen and APOLOGY not in seen
+
+
+async def test_a_superscript_typed_for_a_button_in_a_dialog_is_asked_again(
+        group: Harness) -> None:
+    await group.say("Eli", "/request", group=None)
+    assert "Please choose one of" in text(await group.say("Eli", "²", group=None))
+    assert "What do you need?" in text(await group.say("Eli", "١", group=None))  # food
+
+
+async def test_decimal_digits_of_any_script_are_numbers(group: Harness) -> None:
+    await group.say("Eli", "/request food Eastside: bread", group=None)
+    assert "Good news: Ben will help with R1." in text(await group.say("Ben", "/claim R١"))
+
+
+async def test_a_lone_surrogate_is_replaced_not_a_crash(group: Harness) -> None:
+    seen = await group.say("Eli", "/request food Eastside: bread \ud800 and milk", group=None)
+    post = next(s for s in seen if s.chat_id == "group:food")
+    assert post.text.endswith("bread \ufffd and milk")
+    named = await group.say("Odd\udfff", "/join")
+    assert APOLOGY not in text(named) and "Odd\ufffd" in text(named)
+
+
+async def test_invisible_and_reversing_characters_never_reach_a_group_post(
+        group: Harness) -> None:
+    seen = await group.say("Eli", "/request food Ea\u200bst\u200dside by fri\u202eday 18:00: "
+                                  "\u2066bread\u2069\u00ad for \ufeff2", group=None)
+    post = next(s for s in seen if s.chat_id == "group:food")
+    assert post.text == "R1 · food · Eastside · by Fri 6 Mar 18:00 · bread for 2"
+    assert "R1" in text(await group.say("Ben", "/requests eastside"))
+
+
+async def test_emoji_sequences_and_joining_scripts_keep_their_joiners(group: Harness) -> None:
+    family, persian = "👨\u200d👩\u200d👧", "می\u200cخواهم"
+    seen = await group.say("Eli", f"/request food Eastside: {family} {persian}", group=None)
+    post = next(s for s in seen if s.chat_id == "group:food")
+    assert post.text.endswith(f"{family} {persian}")
+
+
+async def test_windows_line_breaks_are_line_breaks_and_other_controls_are_refused(
+        group: Harness) -> None:
+    assert "I only understand commands" in text(await group.say("Eli", "hi\r\nthere",
+                                                                group=None))
+    assert "invisible control characters" in text(await group.say("Eli", "hi\x1b[31m",
+                                                                  group=None))
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("\u200b\u200d", "zed"),  # nothing visible: the handle stands in
+    ("Zed\n✅ Done, with the help of Zed", "Zed ✅ Done, with the help of Zed"),
+    ("Z" * 200, "Z" * 63 + "…"),
+    ("Z\u202eed", "Zed"),
+])
+async def test_a_display_name_is_shown_on_one_line_visible_and_bounded(
+        group: Harness, name: str, shown: str) -> None:
+    await group.say(name, "/join", handle="zed")
+    assert f"· {shown} (@zed)\n" in text(await group.say("Ana", "/roster"))

@@ -59,12 +59,18 @@ async def test_changing_the_window_keeps_one_box(windows: Harness) -> None:
     assert [s.booked for s in slots] == [0, 0, 1, 0]
 
 
-async def test_no_box_left_puts_you_on_the_waitlist_and_a_cancel_tells_you(
+async def test_no_box_left_asks_before_the_waitlist_and_a_cancel_tells_you(
         group: Harness) -> None:
     await group.say("Ana", '/pickups open sat 13:00-13:15 every 15 boxes 1')
     await book(group, "Eli")
-    waiting = text(await group.say("Ben", "/pickup", group=None))
-    assert waiting.startswith("All boxes are booked right now. You are on the waitlist")
+    full = await group.say("Ben", "/pickup", group=None)
+    assert text(full).startswith("All boxes are booked right now. Shall I put you on the "
+                                 "waiting list?")
+    assert full[0].buttons == ("pickup wait",)
+    async with group.core.uow() as uow:
+        assert await uow.pickups.waiting(1) == []  # asking changed nothing
+    waiting = text(await group.press("Ben", "pickup wait", group=None))
+    assert waiting == "You are on the waiting list: I will tell you as soon as a box is free."
     cancelled = await group.say("Eli", "/pickup cancel", group=None)
     assert "B1 is cancelled; the box goes to someone else." in in_chat(cancelled, "dm:eli")
     assert "A food box is free: book it with /pickup." in in_chat(cancelled, "dm:ben")
@@ -88,7 +94,8 @@ async def test_a_box_not_collected_in_time_goes_to_the_waitlist(group: Harness) 
     await group.say("Ana", '/pickups open sat 13:00-13:30 every 15 boxes 1')
     await book(group, "Eli")  # 13:00
     await book(group, "Ben")  # 13:15, the last box
-    await group.say("Chioma", "/pickup", group=None)  # waits
+    await group.say("Chioma", "/pickup", group=None)  # all booked: asked whether to wait
+    await group.press("Chioma", "pickup wait", group=None)
     group.clock.advance(days=3, hours=4, minutes=45)  # Sat 13:45: 13:00 window plus grace
     seen = await group.fire_due()
     assert "Your box B1 was not collected in time" in in_chat(seen, "dm:eli")
@@ -101,3 +108,37 @@ async def test_a_recipient_is_reminded_two_hours_before(windows: Harness) -> Non
     windows.clock.advance(days=3, hours=2)  # Saturday 11:00
     assert in_chat(await windows.fire_due(), "dm:eli") == (
         "Reminder: your food box B1 is waiting for you Sat 7 Mar 13:00–13:15 · Community hall.")
+
+
+async def test_with_no_window_at_all_pickup_says_so_and_waitlists_nobody(group: Harness) -> None:
+    seen = await group.say("Eli", "/pickup", group=None)
+    assert text(seen) == ("No pickup window is open right now. The group announces new ones in "
+                          "its chat.")
+    assert seen[0].buttons == ()
+    assert text(await group.say("Eli", "/pickup wait", group=None)) == text(seen)
+    async with group.core.uow() as uow:
+        assert await uow.pickups.waiting(1) == []
+
+
+async def test_the_waiting_list_is_no_way_around_a_free_box(windows: Harness) -> None:
+    asked = await windows.say("Eli", "/pickup wait", group=None)
+    assert text(asked).startswith("Please choose one of the windows.\nWhich window suits you?")
+    async with windows.core.uow() as uow:
+        assert await uow.pickups.waiting(1) == []
+
+
+@pytest.mark.parametrize("window", ["foo", "99999999999999999999999", "²", "-1", "1_0"])
+async def test_a_window_that_is_no_window_is_asked_again(windows: Harness, window: str) -> None:
+    asked = text(await windows.say("Eli", f"/pickup {window}", group=None))
+    assert asked.startswith("Please choose one of the windows.\nWhich window suits you?")
+
+
+@pytest.mark.parametrize(("spec", "answer"), [
+    ("sat 13:00-14:00 every 15 boxes 100000000", "with 1 to 500 boxes each"),
+    ("sat 13:00-14:00 every ¹⁵ boxes 2", "Write it like: /pickups open"),
+    ("sat 13:00-14:00 every 15 boxes 2 at " + "x" * 101, "at most 100 characters"),
+])
+async def test_opening_windows_out_of_bounds_is_refused(group: Harness, spec: str,
+                                                       answer: str) -> None:
+    assert answer in text(await group.say("Ana", f"/pickups open {spec}"))
+    assert text(await group.say("Eli", "/pickup", group=None)).startswith("No pickup window")

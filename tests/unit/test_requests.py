@@ -97,19 +97,23 @@ async def test_claiming_edits_the_post_and_tells_both_sides(asked: Harness) -> N
     assert "@eli" not in text(seen)  # Eli chose the relay
 
 
-async def test_the_loser_of_a_claim_hears_who_won(asked: Harness) -> None:
+async def test_the_loser_of_a_claim_hears_privately_who_won(asked: Harness) -> None:
     await asked.press("Ben", "claim 1")
-    assert text(await asked.say("Chioma", "/claim R1")) == "R1 was just taken by Ben."
-    assert text(await asked.say("Ben", "/claim R1")) == "You are already helping with R1."
+    lost = await asked.say("Chioma", "/claim R1")
+    assert in_chat(lost, "dm:chioma") == "R1 was just taken by Ben."
+    assert in_chat(lost, "group:food") == "I answered you privately."
+    assert in_chat(await asked.say("Ben", "/claim R1"), "dm:ben") == (
+        "You are already helping with R1.")
 
 
-@pytest.mark.parametrize(("who", "answer"), [
-    ("Eli", "R1 is your own request."),
-    ("Stranger", "Only people on the roster of Free Food can take its requests. Press Join in "
-                 "its chat first."),
+@pytest.mark.parametrize(("who", "chat", "answer"), [
+    ("Eli", "dm:eli", "R1 is your own request."),
+    ("Stranger", "group:food", "Only people on the roster of Free Food can take its requests. "
+                               "Press Join in its chat first."),
 ])
-async def test_claims_that_are_refused(asked: Harness, who: str, answer: str) -> None:
-    assert text(await asked.press(who, "claim 1")) == answer
+async def test_claims_that_are_refused(asked: Harness, who: str, chat: str, answer: str
+                                       ) -> None:
+    assert in_chat(await asked.press(who, "claim 1"), chat) == answer
     assert "(open)" in await state_of(asked)
 
 

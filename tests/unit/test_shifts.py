@@ -42,6 +42,16 @@ async def test_a_weekly_activity_opens_four_weeks_and_posts_the_first(group: Har
     ('"Soup" someday 10:00-13:00 places 2', "'someday' is not a day of the week"),
     ('"Soup" sat 10-13 places 2', "Write the time like 10:00-13:00."),
     ('"Soup" sat', "Write it like: /shift add"),
+    ('"" sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
+    ('"   " sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
+    (f'"{"x" * 101}" sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
+    ('"Soup" sat 10:00-13:00 places 100000000', "at most 10 roles, 500 places in all"),
+    ('"Soup" sat 10:00-13:00 roles cook:400,server:200', "at most 10 roles, 500 places in all"),
+    ('"Soup" sat 10:00-13:00 places 99999999999999999999999', "places as a number"),
+    ('"Soup" sat 10:00-13:00 places ²', "places as a number"),
+    ('"Soup" sat 10:00-13:00 roles cook:1:2', "places as a number"),
+    ('"Soup" sat 10:00-13:00 roles :3', "Every role needs at least 1 place and a name"),
+    (f'"Soup" sat 10:00-13:00 roles {"c" * 31}:1', "role names of at most 30 characters"),
 ])
 async def test_a_bad_plan_changes_nothing(group: Harness, spec: str, answer: str) -> None:
     assert answer in text(await group.say("Ana", f"/shift add {spec}"))
@@ -230,6 +240,7 @@ async def test_a_donor_pickup_claimed_for_a_run_of_weeks(group: Harness) -> None
     assert "S4 ·" not in seen
     assert "volunteer on S2 is full" in text(await group.say("Chioma", "/signup S2"))
     assert "Write it like /signup S45 packer" in text(await group.say("Ben", "/signup S1 99"))
+    assert "Which role? S1 has: volunteer." in text(await group.say("Ben", "/signup S1 ²"))
 
 
 async def test_my_calendar_holds_my_shifts_and_pickups(planned: Harness) -> None:
