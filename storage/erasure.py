@@ -64,6 +64,10 @@ async def erase_person(conn: AsyncConnection, person_id: int, words: Sequence[st
     for platform, user_id in identities:
         await conn.execute(delete(ReactionRow.__table__).where(
             ReactionRow.platform == platform, ReactionRow.user_id == user_id))
+        # A press's answer not yet sent: on Matrix it is addressed to the presser's id.
+        await conn.execute(delete(OutboxRow.__table__).where(
+            OutboxRow.platform == platform, OutboxRow.kind == "toast",
+            OutboxRow.key == user_id))
     for platform, chat_id in addresses:
         await conn.execute(delete(OutboxRow.__table__).where(
             OutboxRow.platform == platform, OutboxRow.chat_id == chat_id))
