@@ -12,6 +12,7 @@ from datetime import UTC
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.dispatch import Core, handle
+from bot.handlers.retention import keep_pruning
 from bot.messages import Due
 from bot.model import Job
 
@@ -30,6 +31,9 @@ class Scheduler:
     async def start(self) -> None:
         self._worker = asyncio.create_task(self._work())
         self._aps.start()
+        async with self.core.uow() as uow:
+            await keep_pruning(uow, self.core.clock.now())  # a database older than it
+            await uow.commit()
         async with self.core.uow() as uow:
             pending = await uow.jobs.pending()
         for job in pending:

@@ -120,7 +120,7 @@ class Edges:
 
 def make_core(engine: AsyncEngine, clock: Clock, config: Config, edges: Edges) -> Core:
     return Core(lambda: SqlUnitOfWork(engine), clock, load_catalogs(), config.groups, COMMANDS,
-                edges.committed)
+                edges.committed, config.privacy)
 
 
 async def open_storage(config: Config) -> AsyncEngine:

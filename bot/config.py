@@ -139,6 +139,13 @@ class GroupDefaults:
 
 
 @dataclass(frozen=True)
+class PrivacyConfig:
+    """How long minga keeps what it sent: for everyone on this installation, not per group."""
+
+    sent_message_days: int = _setting(7, between(1, 90))
+
+
+@dataclass(frozen=True)
 class TelegramConfig:
     enabled: bool = False
     token: str = _setting("", env="MINGA_TELEGRAM_TOKEN")
@@ -181,6 +188,7 @@ class LoggingConfig:
 class Config:
     storage: StorageConfig = StorageConfig()
     groups: GroupDefaults = GroupDefaults()
+    privacy: PrivacyConfig = PrivacyConfig()
     telegram: TelegramConfig = TelegramConfig()
     matrix: MatrixConfig = MatrixConfig()
     console: ConsoleConfig = ConsoleConfig()

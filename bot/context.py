@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from babel.support import Translations
 
-from bot.config import GroupDefaults
+from bot.config import GroupDefaults, PrivacyConfig
 from bot.i18n import Translator, pick_language, translator
 from bot.messages import Button, PrivateMessage, Sender
 from bot.model import ChatRecord, Group, Person
@@ -16,6 +16,11 @@ from bot.settings import setting
 
 if TYPE_CHECKING:
     from bot.router import Command
+
+
+def waiting_for(person_id: int) -> tuple[str, str]:
+    """Where a private message waits for a person minga cannot reach yet: no platform's."""
+    return "", f"person:{person_id}"
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class Work:
     catalogs: Mapping[str, Translations]
     commands: Mapping[str, "Command"]
     late: bool = field(default=False, kw_only=True)  # a job running after its time
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig, kw_only=True)
 
     def group_tr(self, group: Group) -> Translator:
         return translator(self.catalogs, setting(group, "language", self.defaults))

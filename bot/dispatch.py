@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from babel.support import Translations
 
-from bot.config import GroupDefaults
-from bot.context import Context, Work
+from bot.config import GroupDefaults, PrivacyConfig
+from bot.context import Context, Work, waiting_for
 from bot.i18n import N_, Translator, pick_language, translator
 from bot.jobs import run_job
 from bot.messages import (
@@ -61,6 +61,7 @@ class Core:
     defaults: GroupDefaults
     commands: Mapping[str, Command]
     after_commit: Callable[[Committed], None] = field(default=lambda _: None)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
 
 
 async def handle(core: Core, event: Event) -> None:
@@ -83,7 +84,8 @@ async def handle(core: Core, event: Event) -> None:
 async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed | None]:
     async with core.uow() as uow:
         if isinstance(event, Due):
-            work = Work(uow, core.clock.now(), core.defaults, core.catalogs, core.commands)
+            work = Work(uow, core.clock.now(), core.defaults, core.catalogs, core.commands,
+                        privacy=core.privacy)
             kind, actions, origin = "due", await run_job(work, event.job_id), None
         else:
             if not await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now()):
@@ -294,7 +296,7 @@ async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress) ->
         await _reachable(uow, person.id, Chat(sender.platform, sender.private_chat_id, "private"))
     group = await uow.groups.get(chat.group_id) if chat.group_id else None
     return Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
-                   group)
+                   group, privacy=core.privacy)
 
 
 async def _reachable(uow: UnitOfWork, person_id: int, private: Chat) -> None:
@@ -306,11 +308,6 @@ async def _reachable(uow: UnitOfWork, person_id: int, private: Chat) -> None:
         await uow.outbox.readdress(*waiting_for(person_id), private.platform, private.chat_id)
 
 
-def waiting_for(person_id: int) -> tuple[str, str]:
-    """Where a private message waits for a person minga cannot reach yet: no platform's."""
-    return "", f"person:{person_id}"
-
-
 async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None
                   ) -> None:
     """Turn actions into outbox rows, one per chat that should see them."""
@@ -320,7 +317,8 @@ async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Ch
             case Reply():
                 assert origin is not None, "a scheduled job has no chat to reply in"
                 await uow.outbox.send(origin.platform, origin.chat_id, action.text,
-                                      action.buttons, None, now, action.attachment)
+                                      action.buttons, None, now, action.attachment,
+                                      transient=action.transient)
             case Post():
                 for chat in await uow.chats.of_group(action.group_id):
                     await uow.outbox.send(chat.platform, chat.chat_id, action.text,
@@ -336,5 +334,5 @@ async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Ch
                 platform, chat_id = ((chats[-1].platform, chats[-1].chat_id) if chats
                                      else waiting_for(action.person_id))
                 await uow.outbox.send(platform, chat_id, action.text, action.buttons,
-                                      action.key, now)
+                                      action.key, now, transient=action.transient)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.context import Work
-from bot.handlers import offers, pickups, polls, reminders, requests, shifts, swaps
+from bot.handlers import offers, pickups, polls, reminders, requests, retention, shifts, swaps
 from bot.handlers.groups import founding_closed
 from bot.messages import Action
 from bot.model import Job, JobOutcome
@@ -42,6 +42,7 @@ JOB_KINDS = {
     "poll_close": JobKind(polls.close_job, useful_for=None),
     "poll_tally": JobKind(polls.redraw, useful_for=None),
     "poll_remind": JobKind(polls.remind, useful_for=timedelta(hours=12)),
+    retention.PRUNE: JobKind(retention.prune, useful_for=None),
 }
 
 

@@ -137,6 +137,7 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     attachment: Attachment | None = None
+    transient: bool = False  # not kept once sent (see PrivateMessage)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,9 @@ class PrivateMessage:
     text: str
     buttons: tuple[Button, ...] = ()
     key: str | None = None
+    # Deleted from the outbox as soon as it is sent: what must not stay even for the days
+    # private texts are otherwise kept (a secret vote's confirmation, /mydata's answer).
+    transient: bool = False
 
 
 Action = Reply | Post | Edit | PrivateMessage

@@ -52,8 +52,12 @@ class People(Protocol):
     async def set_language(self, person_id: int, language: str) -> None: ...
     async def identities(self, person_id: int) -> list[Identity]: ...
     async def merge(self, keep_id: int, gone_id: int) -> None: ...
-    async def forget(self, person_id: int) -> None:
-        """Erase name, language, accounts, roster places; history keeps the bare id."""
+    async def forget(self, person_id: int, words: Sequence[str],
+                     addresses: Sequence[tuple[str, str]]) -> None:
+        """Erase everything that names or addresses the person: name, language, accounts,
+        roster places and vouches, private chats, dialogs, codes, reminder wishes,
+        reactions; every message to one of `addresses` (platform, chat id); and `words`
+        wherever others' texts keep them. History keeps the bare id."""
 
 
 class Chats(Protocol):
@@ -112,13 +116,17 @@ class Dialogs(Protocol):
 class Inbox(Protocol):
     async def record(self, platform: str, event_id: str, now: datetime) -> bool:
         """False when this event was handled before."""
+    async def prune(self, before: datetime) -> int:
+        """Forget events received before then (past any redelivery); how many went."""
 
 
 class Outbox(Protocol):
     async def send(
         self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
         key: str | None, now: datetime, attachment: Attachment | None = None,
-    ) -> None: ...
+        transient: bool = False,
+    ) -> None:
+        """A transient message is deleted once sent (or given up)."""
     async def edit(
         self, platform: str, chat_id: str, key: str, text: str, buttons: Sequence[Button],
         now: datetime,
@@ -128,7 +136,13 @@ class Outbox(Protocol):
     async def pending(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]: ...
     async def mark_sent(self, message: OutboxMessage, platform_message_id: str | None,
                         now: datetime) -> None:
-        """Records what was really sent; a change made meanwhile follows as an edit."""
+        """Records what was really sent; a change made meanwhile follows as an edit. What
+        it made useless goes: a toast, a transient message, the edits it replaced."""
+    async def prune(self, sent_before: datetime) -> int:
+        """Delete sent (or given up) messages from before then, except group posts that
+        may still change; how many went."""
+    async def blank(self, key: str) -> None:
+        """A post's stored text is erased (it is kept on the platform, not here)."""
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None: ...
     async def readdress(self, platform: str, chat_id: str, to_platform: str,
                         to_chat_id: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -171,6 +172,7 @@ class OutboxRow(Base):
     file_name: Mapped[str | None] = mapped_column(String(100))
     file_mime: Mapped[str | None] = mapped_column(String(100))
     file_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditRow(Base):

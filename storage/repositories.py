@@ -31,6 +31,7 @@ from bot.model import (
     RequestState,
     Take,
 )
+from storage.erasure import erase_person
 from storage.models import (
     AuditRow,
     ChatRow,
@@ -137,18 +138,9 @@ class SqlPeople(Repository):
             AuditRow.actor_id == gone_id).values(actor_id=keep_id))
         await self.conn.execute(delete(PersonRow.__table__).where(PersonRow.id == gone_id))
 
-    async def forget(self, person_id: int) -> None:
-        for table in (IdentityRow.__table__, MemberRow.__table__, DialogRow.__table__,
-                      LinkCodeRow.__table__):
-            await self.conn.execute(delete(table).where(table.c.person_id == person_id))
-        for table, column in ((ChatRow.__table__, "person_id"), (RequestRow.__table__,
-                              "requester_id"), (RequestRow.__table__, "claimer_id"),
-                              (OfferRow.__table__, "offerer_id"), (TakeRow.__table__,
-                                                                   "person_id")):
-            await self.conn.execute(update(table).where(
-                table.c[column] == person_id).values({column: None}))
-        await self.conn.execute(update(PersonRow.__table__).where(
-            PersonRow.id == person_id).values(name="", language=None))
+    async def forget(self, person_id: int, words: Sequence[str],
+                     addresses: Sequence[tuple[str, str]]) -> None:
+        await erase_person(self.conn, person_id, words, addresses)
 
     async def _fold_membership(self, gone: int, kept: int, status: str) -> None:
         """One person on a roster twice: the stronger status stays, and so do the vouches."""
@@ -337,6 +329,11 @@ class SqlInbox(Repository):
         return await insert_ignoring_duplicates(self.conn, InboxRow.__table__, {
             "platform": platform, "event_id": event_id, "received_at": now})
 
+    async def prune(self, before: datetime) -> int:
+        result = await self.conn.execute(delete(InboxRow.__table__).where(
+            InboxRow.received_at < before))
+        return result.rowcount
+
 
 def _buttons(buttons: Sequence[Button]) -> list[list[str]]:
     return [[b.label, b.data, *(["private"] if b.private else []),
@@ -356,13 +353,14 @@ UNDO = "undo:"
 
 class SqlOutbox(Repository):
     async def send(self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
-                   key: str | None, now: datetime, attachment: Attachment | None = None
-                   ) -> None:
+                   key: str | None, now: datetime, attachment: Attachment | None = None,
+                   transient: bool = False) -> None:
         files = ({"file_name": attachment.name, "file_mime": attachment.mime,
                   "file_data": attachment.data} if attachment else {})
         await self.conn.execute(OutboxRow.__table__.insert().values(
             platform=platform, chat_id=chat_id, kind="send", key=key, text=text,
-            buttons=_buttons(buttons), created_at=now, attempts=0, **files))
+            buttons=_buttons(buttons), created_at=now, attempts=0, transient=transient,
+            **files))
 
     async def toast(self, platform: str, chat_id: str, toast_id: str, text: str,
                     now: datetime) -> None:
@@ -423,11 +421,16 @@ class SqlOutbox(Repository):
                         now: datetime) -> None:
         outbox = OutboxRow.__table__
         stored = (await self.conn.execute(
-            select(outbox.c.text, outbox.c.buttons).where(outbox.c.id == message.id)
-            .with_for_update())).one()
+            select(outbox.c.text, outbox.c.buttons, outbox.c.transient)
+            .where(outbox.c.id == message.id).with_for_update())).one()
+        if stored.transient or message.kind == "toast":  # nothing will ever need it again
+            await self.conn.execute(delete(outbox).where(outbox.c.id == message.id))
+            return
         sent = (message.text, _buttons(message.buttons))
         await self.conn.execute(update(outbox).where(outbox.c.id == message.id).values(
             sent_at=now, message_id=platform_message_id, text=sent[0], buttons=sent[1]))
+        if message.kind == "edit" and message.key:
+            await self._supersede(message)
         if message.key and (stored.text, stored.buttons) != sent:
             # An edit replaced this row while it was on its way: what was sent is the old
             # text, so the new one follows as an edit of the message just sent.
@@ -435,6 +438,32 @@ class SqlOutbox(Repository):
                 platform=message.platform, chat_id=message.chat_id, kind="edit",
                 key=message.key, text=stored.text, buttons=stored.buttons, created_at=now,
                 attempts=0))
+
+    async def _supersede(self, edit: OutboxMessage) -> None:
+        """The post says this now: its earlier texts are kept nowhere but on the platform.
+        The original keeps its row (message id, key) for later edits and replies."""
+        outbox = OutboxRow.__table__
+        earlier = and_(outbox.c.platform == edit.platform, outbox.c.chat_id == edit.chat_id,
+                       outbox.c.key == edit.key, outbox.c.id < edit.id,
+                       outbox.c.sent_at.is_not(None))
+        await self.conn.execute(delete(outbox).where(earlier, outbox.c.kind == "edit"))
+        await self.conn.execute(update(outbox).where(earlier, outbox.c.kind == "send")
+                                .values(text=""))
+
+    async def prune(self, sent_before: datetime) -> int:
+        outbox, chats = OutboxRow.__table__, ChatRow.__table__
+        in_group = (select(chats.c.id).where(chats.c.platform == outbox.c.platform,
+                                             chats.c.chat_id == outbox.c.chat_id,
+                                             chats.c.kind == "group").exists())
+        done = or_(outbox.c.sent_at < sent_before,
+                   and_(outbox.c.failed.is_not(None), outbox.c.created_at < sent_before))
+        result = await self.conn.execute(delete(outbox).where(
+            done, or_(outbox.c.key.is_(None), ~in_group)))
+        return result.rowcount
+
+    async def blank(self, key: str) -> None:
+        await self.conn.execute(update(OutboxRow.__table__).where(
+            OutboxRow.key == key, OutboxRow.sent_at.is_not(None)).values(text=""))
 
     async def readdress(self, platform: str, chat_id: str, to_platform: str,
                         to_chat_id: str) -> None:
@@ -477,6 +506,9 @@ class SqlOutbox(Repository):
         values: dict[str, Any] = {"attempts": outbox.c.attempts + 1}
         values.update({"next_attempt_at": retry_at} if retry_at else {"failed": error})
         await self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(values))
+        if retry_at is None:  # given up: a transient text has no reason to stay either
+            await self.conn.execute(delete(outbox).where(outbox.c.id == message_id,
+                                                         outbox.c.transient.is_(True)))
 
 
 class SqlAudit(Repository):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from bot.context import Context, Work
 from bot.handlers.common import change_refusal
 from bot.handlers.links import new_code, shown
+from bot.handlers.retention import EVERY, keep_pruning
 from bot.i18n import N_
 from bot.messages import Action, Button, Edit, Post, Reply
 from bot.model import Group, Job
@@ -52,6 +53,7 @@ async def setup(ctx: Context, args: Args) -> list[Action]:
     await ctx.uow.chats.attach(ctx.chat.id, created.id)
     await ctx.uow.members.join(created.id, ctx.person.id, "trusted", ctx.now)
     await ctx.uow.jobs.add("founding_closed", created.id, founding_until)
+    await keep_pruning(ctx.uow, ctx.now + EVERY)
     await ctx.uow.audit.add(created.id, ctx.person.id, "group.setup", {"name": name}, ctx.now)
     group = await ctx.uow.groups.get(created.id)
     assert group is not None

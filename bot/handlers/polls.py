@@ -367,12 +367,13 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
     current = await ctx.uow.polls.get(poll.id)
     assert current is not None
     if set(await eligible(ctx, current)) <= await ctx.uow.polls.voters(current):
-        return [Reply(answer), *await close(ctx, current, group)]  # everyone has voted
+        return [Reply(answer, transient=poll.secret),  # everyone has voted
+                *await close(ctx, current, group)]
     # The tally is redrawn by a job that runs once the burst has committed: a hundred votes
     # at once give a handful of edits, each counting every vote committed before it.
     if not await ctx.uow.jobs.has_pending("poll_tally", poll.id):
         await ctx.uow.jobs.add("poll_tally", poll.id, ctx.now)
-    return [Reply(answer)]
+    return [Reply(answer, transient=poll.secret)]  # a secret vote's moment is not kept
 
 
 async def redraw(work: Work, job: Job) -> list[Action]:

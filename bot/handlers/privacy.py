@@ -1,8 +1,11 @@
 """What minga keeps about a person, shown on request and erased on request."""
 
-from bot.context import Context
+from bot.context import Context, waiting_for
+from bot.erasure import naming, scrub_action
 from bot.handlers import offers as offer_handlers
+from bot.handlers import pickups as pickup_handlers
 from bot.handlers import requests as request_handlers
+from bot.handlers import shifts as shift_handlers
 from bot.messages import Action, Reply
 from bot.router import Args
 
@@ -30,12 +33,30 @@ async def mydata(ctx: Context, args: Args) -> list[Action]:
         lines.append(f"O{offer.id}: {offer.category} · {offer.area} · {offer.what}")
     lines.append(tr._("/forget erases your name, accounts and roster places; your open "
                       "requests and offers are closed first."))
-    return [Reply("\n".join(lines))]
+    return [Reply("\n".join(lines), transient=True)]  # a copy of it all: not kept
 
 
 async def forget(ctx: Context, args: Args) -> list[Action]:
     if args["sure"] != "yes":
         return [Reply(ctx.tr._("Nothing was erased."))]
+    actions = await _let_go(ctx)
+    # What those steps said to this person is moot now; the others still hear of them.
+    actions = [a for a in actions if not isinstance(a, Reply)]
+    person = ctx.person
+    words = naming(person, await ctx.uow.people.identities(person.id))
+    addresses = [(c.platform, c.chat_id) for c in await ctx.uow.chats.private_of(person.id)]
+    await ctx.uow.people.forget(person.id, words, [*addresses, waiting_for(person.id)])
+    await ctx.uow.audit.add(None, None, "person.forget", {}, ctx.now)
+    # Written before the erasure, the others' messages may still name the person.
+    return [*(scrub_action(a, words) for a in actions),
+            Reply(ctx.tr._("Done: I have forgotten you. What you did stays in the groups' "
+                           "history without your name."), transient=True)]
+
+
+async def _let_go(ctx: Context) -> list[Action]:
+    """What the person was part of goes on without them: their open requests are
+    cancelled, claims given back, offers closed, places on coming shifts and booked boxes
+    freed for the next in line."""
     actions: list[Action] = []
     for request in await ctx.uow.requests.of_person(ctx.person.id):
         if request.state not in ("open", "claimed"):
@@ -47,9 +68,11 @@ async def forget(ctx: Context, args: Args) -> list[Action]:
     for offer in await ctx.uow.offers.of_person(ctx.person.id):
         if offer.state == "open":
             actions += await offer_handlers.close(ctx, {"offer": offer.id})
-    # What those steps said to this person is moot now; the others still hear of them.
-    actions = [a for a in actions if not isinstance(a, Reply)]
-    await ctx.uow.people.forget(ctx.person.id)
-    await ctx.uow.audit.add(None, None, "person.forget", {}, ctx.now)
-    return [*actions, Reply(ctx.tr._("Done: I have forgotten you. What you did stays in the "
-                                     "groups' history without your name."))]
+    for _, shift in await ctx.uow.shifts.of_person(ctx.person.id, ctx.now):
+        if shift.starts_at > ctx.now:
+            actions += await shift_handlers.withdraw(ctx, {"shift": shift.id})
+    for booking in await ctx.uow.pickups.of_person(ctx.person.id, ctx.now):
+        slot = await ctx.uow.pickups.get_slot(booking.slot_id)
+        if slot and await ctx.uow.pickups.change(booking.id, ["booked"], "cancelled"):
+            actions += await pickup_handlers.offer_freed(ctx, await ctx.load_group(slot.group_id))
+    return actions

@@ -483,5 +483,6 @@ async def anonymise(work: Work, job: Job) -> list[Action]:
             work.now):
         return []  # reopened and closed again since: a later job does it
     await work.uow.requests.anonymise(request.id)
+    await work.uow.outbox.blank(f"request:{request.id}")  # its post said what was asked
     return []
 
