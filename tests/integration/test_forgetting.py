@@ -33,7 +33,8 @@ async def says(bot: Harness, line: str, group: str | None = None) -> list[Seen]:
 
 async def presses(bot: Harness, data: str, group: str | None = None) -> list[Seen]:
     chat = bot.group_chat(group) if group else PRIVATE
-    return await bot.deliver(ButtonPress(f"u{uuid.uuid4().int % 10**9}", chat, ELQ, data))
+    return await bot.deliver(ButtonPress(f"u{uuid.uuid4().int % 10**9}", chat, ELQ,
+                                         bot.showing(chat.chat_id, data), data))
 
 
 async def dump(engine: AsyncEngine) -> list[tuple[str, str, str]]:
@@ -92,7 +93,7 @@ async def lived(engine: AsyncEngine) -> Harness:
     await says(bot, "/vote P1 1", group="food")
     await says(bot, "/mydata")
     async with bot.core.uow() as uow:  # what the Matrix adapter keeps of a reaction
-        await uow.reactions.add(PLATFORM, "$reaction", Reaction("group:food", USER_ID,
+        await uow.reactions.add(PLATFORM, "$reaction", Reaction("group:food", USER_ID, "$post",
                                                                  "claim 2"), bot.clock.now())
         await uow.commit()
     return bot
