@@ -22,7 +22,7 @@ from bot.handlers import groups, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, Reply, Sender
-from bot.model import Group, Job, Person, Poll, PollKind
+from bot.model import Group, Job, Member, Person, Poll, PollKind
 from bot.params import BadArgument, reference
 from bot.router import (
     Args,
@@ -264,10 +264,14 @@ async def eligible(work: Work, poll: Poll) -> list[int]:
     """Who may vote. On a binding proposal: the members trusted when it opened and still on
     the roster, except the one it is about; accounts trusted since then do not count."""
     roster = await work.uow.members.roster(poll.group_id)
+    return [m.person_id for m in roster if may_vote(poll, m)]
+
+
+def may_vote(poll: Poll, member: Member) -> bool:
     if poll.action:
-        return [m.person_id for m in roster if m.status == "trusted" and m.trusted_at
-                and m.trusted_at <= poll.created_at and m.person_id != poll.subject_id]
-    return [m.person_id for m in roster if m.status == "trusted" or not poll.trusted_only]
+        return (member.status == "trusted" and member.trusted_at is not None
+                and member.trusted_at <= poll.created_at and member.person_id != poll.subject_id)
+    return member.status == "trusted" or not poll.trusted_only
 
 
 def tally(poll: Poll, ballots: list[Mapping[str, Any]]) -> dict[str, Any]:
@@ -478,7 +482,7 @@ async def _may_vote(ctx: Context, poll: Poll, group: Group) -> str | None:
                     number=poll.id)
     if poll.action and ctx.person.id == poll.subject_id:
         return tr._("P{number} is about you: the others decide it.", number=poll.id)
-    if poll.action and ctx.person.id not in await eligible(ctx, poll):
+    if poll.action and not may_vote(poll, member):
         return tr._("Only the members who were trusted when P{number} opened vote on it.",
                     number=poll.id)
     if poll.trusted_only and member.status != "trusted":

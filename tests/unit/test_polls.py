@@ -30,6 +30,23 @@ async def test_a_proposal_is_posted_with_four_buttons(group: Harness) -> None:
     ("/poll vote Lunch: a | b", "Please choose one of: consent, choice, time, dot, ranked."),
     ("/propose Fridge: a | b", "A proposal has fixed answers"),
     ("/propose Sundays do dance", "A proposal can make me do one of"),
+    ("/poll choice Lunch: a | A | a", "'A' is there twice: give each option once."),
+    ("/poll ranked a | a | b", "Put a colon between the title and the options, like: "
+                               "/poll choice Lunch: soup | salad"),
+    ("/poll ranked Project: a | a | b", "'a' is there twice"),
+    ("/poll choice Lunch: soup || salad", "One of the options is empty"),
+    ("/poll choice Lunch: soup | " + "s" * 101, "An option can be at most 100 characters."),
+    ("/poll time Meeting: sat 10:00 | saturday 10:00", "Two of the candidate times are the "
+                                                        "same time."),
+    ("/propose Fridge; days 99999999999", "days must be a number from 1 to 60."),
+    ("/propose Fridge; days 0", "days must be a number from 1 to 60."),
+    ("/propose Fridge; quorum 999%", "quorum must be a number from 0 to 100."),
+    ("/poll choice Lunch: a | b; max 0", "max must be a number from 1 to 2."),
+    ("/poll dot Lunch: a | b; points " + "1" + "0" * 30, "points must be a number from 1 to "
+                                                        "100."),
+    ("/poll dot Lunch: a | b; points 10^30", "I don't understand 'points 10^30'"),
+    ("/poll choice Lunch: a | b do set timezone UTC", "Only a proposal can make me do "
+                                                      "something"),
 ])
 async def test_bad_polls_are_refused(group: Harness, typed: str, answer: str) -> None:
     assert answer in text(await group.say("Ana", typed))
@@ -52,6 +69,8 @@ async def test_votes_change_until_close_and_the_tally_is_edited(group: Harness) 
     ("Ben", "/vote P1 maybe", "Answer with one of: agree, abstain, disagree, block."),
     ("Zed", "/vote P1 agree", "Only the roster of Free Food votes on P1."),
     ("Ben", "/vote P9 agree", "There is no poll P9."),
+    ("Ben", "/vote P1 ²", "Answer with one of: agree, abstain, disagree, block."),
+    ("Ben", "/vote P1 99999999999999999999", "Answer with one of"),
 ])
 async def test_bad_votes_change_nothing(group: Harness, who: str, typed: str,
                                         answer: str) -> None:
@@ -150,6 +169,26 @@ async def test_choice_with_several_answers_and_a_write_in(group: Harness) -> Non
     await group.say("Dev", "/vote P1 4", group=None)  # tacos is option 4 now
     result = text(await group.say("Ana", "/close P1"))
     assert "tacos" in result and "Chosen: tacos." in result
+
+
+async def test_a_write_in_that_is_already_there_is_a_vote_for_it(group: Harness) -> None:
+    await group.say("Ana", "/poll choice Lunch: soup | salad; write-in")
+    assert "Write your option after the +" in text(await group.say("Ben", "/vote P1 +",
+                                                                   group=None))
+    await group.say("Ben", "/vote P1 +  SOUP ", group=None)
+    result = text(await group.say("Ana", "/close P1"))
+    assert "soup  ██████████ 1 (100%)" in result and "SOUP" not in result
+
+
+async def test_a_refused_secret_ballot_says_nothing_of_what_was_tried(group: Harness) -> None:
+    await group.say("Ana", "/propose New treasurer; secret")
+    answers = {text(await group.say("Ben", typed, group=None))
+               for typed in ("/vote P1 block", "/vote P1 objection", "/vote P1 7")}
+    assert len(answers) == 1 and answers.pop().startswith("I could not count that ballot.\nP1")
+    await group.say("Ben", "/vote P1 disagree it costs too much", group=None)
+    async with group.engine.connect() as conn:
+        stored = [r.ballot for r in await conn.execute(select(BallotCountRow.ballot))]
+    assert stored == [{"choices": ["disagree"], "reason": ""}]  # a reason nobody would see
 
 
 async def test_a_meeting_time(group: Harness) -> None:
