@@ -136,6 +136,8 @@ class GroupDefaults:
     poll_days: int = _setting(3, between(1, 60))
     native_polls: str = _setting("off", one_of("on", "off"))
     direct_changes: str = _setting("trusted", one_of("trusted", "proposals"))
+    binding_quorum: int = _setting(50, between(10, 100))
+    binding_min_hours: int = _setting(48, between(12, 720))
 
 
 @dataclass(frozen=True)

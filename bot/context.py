@@ -70,8 +70,13 @@ class Context(Work):
     person: Person
     chat: ChatRecord
     group: Group | None  # the group this chat belongs to, if any
-    # A binding proposal that passed: the group itself acts, through its author's name.
+    # A binding proposal that passed: the group itself acts, not the person in `person`.
     by_group: bool = field(default=False, kw_only=True)
+
+    @property
+    def actor_id(self) -> int | None:
+        """Who the audit log names: nobody when the group itself acts."""
+        return None if self.by_group else self.person.id
 
     @property
     def tr(self) -> Translator:

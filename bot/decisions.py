@@ -33,6 +33,28 @@ def proposal(counts: Mapping[str, int], voted: int, eligible: int, quorum: float
     return "passed" if agree > disagree else "rejected"
 
 
+MIN_AGREE = 2  # one voter never passes a binding proposal alone
+
+
+def binding(counts: Mapping[str, int], voted: int, eligible: int, quorum_percent: int,
+            removal: bool) -> Result:
+    """A proposal that makes minga act: the quorum of those who may vote, never fewer than
+    two of them, and at least two agree, more than disagree.
+
+    On a removal a block counts as a disagree: otherwise the one it would remove could be
+    kept by a single friend, or by a single account of their own.
+    """
+    blocks = counts.get("block", 0)
+    if blocks and not removal:
+        return "blocked"
+    if voted < max(MIN_AGREE, -(-quorum_percent * eligible // 100)):
+        return "no quorum"
+    agree, disagree = counts.get("agree", 0), counts.get("disagree", 0) + blocks
+    if agree == disagree:
+        return "tie"
+    return "passed" if agree > disagree and agree >= MIN_AGREE else "rejected"
+
+
 def consent(counts: Mapping[str, int], voted: int, eligible: int, quorum: float) -> Result:
     if not quorum_met(voted, eligible, quorum):
         return "no quorum"

@@ -59,6 +59,8 @@ class Member:
     handle: str | None
     status: MemberStatus
     joined_at: datetime
+    # Since when they are trusted: who may vote on a binding proposal is fixed by it.
+    trusted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,7 @@ class Poll:
     action: str | None  # a command the group carries out if the proposal passes
     action_done: bool
     created_at: datetime
+    subject_id: int | None = None  # the person a binding trust or removal is about
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,8 @@ class Members(Protocol):
     async def join(
         self, group_id: int, person_id: int, status: MemberStatus, now: datetime
     ) -> Member: ...
-    async def set_status(self, member_id: int, status: MemberStatus) -> None: ...
+    async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> None:
+        """Becoming trusted records since when; staying trusted keeps it; else it is gone."""
     async def roster(self, group_id: int) -> list[Member]: ...
     async def vouch(self, voucher_id: int, member_id: int, now: datetime) -> bool: ...
     async def vouchers(self, member_id: int) -> list[Member]: ...
@@ -285,9 +286,10 @@ class Polls(Protocol):
         """Conditional update: only while the poll is in one of `states`."""
     async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> None:
         """A named vote, replacing this person's earlier one."""
-    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any],
-                          key: str) -> bool:
-        """Record that the person voted and, apart from it, the ballot; False if they had."""
+    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]
+                          ) -> bool:
+        """Record that the person voted and, apart from it, count the ballot among its
+        equals, leaving no trace of which count grew; False if they had voted."""
     async def ballots(self, poll: Poll) -> list[Mapping[str, Any]]: ...
     async def named(self, poll_id: int) -> list[tuple[int, str, Mapping[str, Any]]]:
         """(person id, name, ballot) of a named poll."""

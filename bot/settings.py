@@ -9,6 +9,10 @@ from bot.i18n import N_
 from bot.model import Group
 from bot.params import BadArgument, Parser
 
+# The lowest a group can decide for its binding rules (bot/config.py checks the same bounds).
+BINDING_QUORUM_LOW = 10
+BINDING_MIN_HOURS_LOW = 12
+
 
 def _vouches(raw: str) -> str:
     if raw.strip().lower() == "auto":
@@ -37,6 +41,9 @@ class Setting:
     description: str  # marked with N_
     parse: Parser
     default: Callable[[GroupDefaults], str]
+    # Rules about who decides: changed only by a binding proposal that passes, never
+    # directly, so that whoever holds trust today cannot lower the bar for tomorrow.
+    binding_only: bool = False
 
 
 SETTINGS = {s.key: s for s in (
@@ -47,7 +54,7 @@ SETTINGS = {s.key: s for s in (
     Setting("vouches_needed",
             N_("vouches a newcomer needs to become trusted; 'auto' is half the trusted "
                "members, at least 1 and at most 3"),
-            _vouches, lambda d: "auto"),
+            _vouches, lambda d: "auto", binding_only=True),
     Setting("categories", N_("the kinds of help people can ask for"), _categories,
             lambda d: _categories(d.categories)),
     Setting("bump_hours", N_("hours after which an unclaimed request is shown again"),
@@ -78,7 +85,16 @@ SETTINGS = {s.key: s for s in (
     Setting("direct_changes",
             N_("who changes the group itself: 'trusted' members directly, or only "
                "'proposals' that pass"),
-            params.choice("trusted", "proposals"), lambda d: d.direct_changes),
+            params.choice("trusted", "proposals"), lambda d: d.direct_changes,
+            binding_only=True),
+    Setting("binding_quorum",
+            N_("percent of the trusted members who must vote for a binding proposal to count"),
+            _hours(BINDING_QUORUM_LOW, 100), lambda d: str(d.binding_quorum), binding_only=True),
+    Setting("binding_min_hours",
+            N_("hours a binding proposal stays open at least, unless everyone who may vote "
+               "has voted"),
+            _hours(BINDING_MIN_HOURS_LOW, 720), lambda d: str(d.binding_min_hours),
+            binding_only=True),
     Setting("retention_days",
             N_("days after which a closed request is anonymised"), _hours(1, 3650),
             lambda d: str(d.retention_days)),

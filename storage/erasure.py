@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.erasure import scrub_value
 from storage.models import (
     AuditRow,
-    BallotRow,
+    BallotCountRow,
     Base,
     BookingRow,
     ChatRow,
@@ -51,7 +51,7 @@ FREE_TEXT: tuple[tuple[type[Base], tuple[str, ...]], ...] = (
     (OfferRow, ("what", "area")),
     (PollRow, ("title", "options", "outcome", "action")),
     (VoteRow, ("ballot",)),
-    (BallotRow, ("ballot",)),
+    (BallotCountRow, ("ballot",)),
     (AuditRow, ("detail",)),
     (DialogRow, ("answers",)),
 )

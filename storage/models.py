@@ -117,6 +117,7 @@ class MemberRow(Base):
     )
     status: Mapped[str] = mapped_column(String(10))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    trusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class VouchRow(Base):
@@ -404,6 +405,9 @@ class PollRow(Base):
     action: Mapped[str | None] = mapped_column(String(300))
     action_done: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The person a binding trust or removal is about. Not a foreign key: SQLite cannot add
+    # one to a table in place (migration 0008); people are merged with it (repositories).
+    subject_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class VoteRow(Base):
@@ -427,19 +431,22 @@ class VotedRow(Base):
                                            primary_key=True)
 
 
-class BallotRow(Base):
-    """A secret ballot, apart from its voter: a random key, no time, no person.
+class BallotCountRow(Base):
+    """How many secret ballots of a poll say exactly this: the tally, and no ballot alone.
 
-    SQLite keeps such a table in key order (WITHOUT ROWID), so the order rows were
-    written in cannot be read back to match them with `voted`.
+    There is no row per vote, so there is no order of votes to read back. Every secret vote
+    rewrites all of its poll's rows in `digest` order (bot/polls.py, cast_secret): on
+    PostgreSQL they then share one xmin and sit in the heap in digest order, whichever of
+    them changed; SQLite keeps the table in key order (WITHOUT ROWID).
     """
 
-    __tablename__ = "ballots"
+    __tablename__ = "ballot_counts"
     __table_args__ = ({"sqlite_with_rowid": False},)
-    key: Mapped[str] = mapped_column(String(32), primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
-                                         index=True)
+                                         primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the ballot
     ballot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class CursorRow(Base):

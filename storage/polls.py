@@ -1,14 +1,21 @@
 """Polls and votes. A secret ballot is stored apart from the record that its voter voted."""
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot.model import Poll
-from storage.models import BallotRow, PersonRow, PollRow, VotedRow, VoteRow
+from storage.models import BallotCountRow, PersonRow, PollRow, VotedRow, VoteRow
 from storage.repositories import Repository, insert_ignoring_duplicates
+
+
+def canonical(ballot: Mapping[str, Any]) -> str:
+    """One text for one ballot, however its keys were ordered."""
+    return json.dumps(ballot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _poll(row: Any) -> Poll:
@@ -49,18 +56,38 @@ class SqlPolls(Repository):
                 votes.c.poll_id == poll_id, votes.c.person_id == person_id,
             ).values(ballot=dict(ballot)))
 
-    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any],
-                          key: str) -> bool:
+    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]
+                          ) -> bool:
+        # One secret vote at a time per poll (SQLite writes one at a time anyway), so the
+        # counts read below are the ones rewritten. It is an UPDATE, not a SELECT ... FOR
+        # UPDATE, so that on PostgreSQL the poll row, too, carries the newest vote's xmin
+        # and not that of the vote that last changed it (a write-in adds an option).
+        await self.conn.execute(update(PollRow.__table__).where(PollRow.id == poll_id)
+                                .values(id=PollRow.id))
         if not await insert_ignoring_duplicates(self.conn, VotedRow.__table__, {
                 "poll_id": poll_id, "person_id": person_id}):
             return False
-        await self.conn.execute(BallotRow.__table__.insert().values(
-            key=key, poll_id=poll_id, ballot=dict(ballot)))
+        counts = BallotCountRow.__table__
+        text = canonical(ballot)
+        kept = {r.digest: (dict(r.ballot), r.count) for r in await self.conn.execute(
+            select(counts.c.digest, counts.c.ballot, counts.c.count)
+            .where(counts.c.poll_id == poll_id))}
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        kept[digest] = (json.loads(text), kept.get(digest, ({}, 0))[1] + 1)
+        # Every row of the poll is written anew, in digest order: what changed cannot be
+        # told from where the rows are, nor from the transaction that wrote them.
+        await self.conn.execute(delete(counts).where(counts.c.poll_id == poll_id))
+        await self.conn.execute(counts.insert(), [
+            {"poll_id": poll_id, "digest": d, "ballot": b, "count": n}
+            for d, (b, n) in sorted(kept.items())])
         return True
 
     async def ballots(self, poll: Poll) -> list[Mapping[str, Any]]:
-        table = BallotRow if poll.secret else VoteRow
-        rows = await self.conn.execute(select(table.ballot).where(table.poll_id == poll.id))
+        if poll.secret:
+            rows = await self.conn.execute(select(BallotCountRow.ballot, BallotCountRow.count)
+                                           .where(BallotCountRow.poll_id == poll.id))
+            return [dict(r.ballot) for r in rows for _ in range(r.count)]
+        rows = await self.conn.execute(select(VoteRow.ballot).where(VoteRow.poll_id == poll.id))
         return [dict(r.ballot) for r in rows]
 
     async def named(self, poll_id: int) -> list[tuple[int, str, Mapping[str, Any]]]:

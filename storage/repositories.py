@@ -5,7 +5,7 @@ from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -47,6 +47,7 @@ from storage.models import (
     OfferRow,
     OutboxRow,
     PersonRow,
+    PollRow,
     ReactionRow,
     RequestRow,
     SettingRow,
@@ -121,13 +122,16 @@ class SqlPeople(Repository):
         kept = members.alias("kept")
         doubles = (await self.conn.execute(
             select(members.c.id.label("gone"), members.c.status.label("gone_status"),
-                   kept.c.id.label("kept"), kept.c.status.label("kept_status"))
+                   members.c.trusted_at.label("gone_trusted_at"),
+                   kept.c.id.label("kept"), kept.c.status.label("kept_status"),
+                   kept.c.trusted_at.label("kept_trusted_at"))
             .join(kept, (kept.c.group_id == members.c.group_id) & (kept.c.person_id == keep_id))
             .where(members.c.person_id == gone_id))).all()
         for double in doubles:
-            await self._fold_membership(double.gone, double.kept,
-                                        max(double.gone_status, double.kept_status,
-                                            key=STATUS_RANK.index))
+            status = max(double.gone_status, double.kept_status, key=STATUS_RANK.index)
+            since = [t for t in (double.gone_trusted_at, double.kept_trusted_at) if t]
+            await self._fold_membership(double.gone, double.kept, status,
+                                        min(since) if status == "trusted" and since else None)
         for table in (IdentityRow.__table__, ChatRow.__table__, members,
                       LinkCodeRow.__table__):
             await self.conn.execute(update(table).where(
@@ -136,13 +140,17 @@ class SqlPeople(Repository):
             DialogRow.person_id == gone_id))
         await self.conn.execute(update(AuditRow.__table__).where(
             AuditRow.actor_id == gone_id).values(actor_id=keep_id))
+        for column in ("author_id", "subject_id"):  # one facing removal stays who they were
+            await self.conn.execute(update(PollRow.__table__).where(
+                PollRow.__table__.c[column] == gone_id).values({column: keep_id}))
         await self.conn.execute(delete(PersonRow.__table__).where(PersonRow.id == gone_id))
 
     async def forget(self, person_id: int, words: Sequence[str],
                      addresses: Sequence[tuple[str, str]]) -> None:
         await erase_person(self.conn, person_id, words, addresses)
 
-    async def _fold_membership(self, gone: int, kept: int, status: str) -> None:
+    async def _fold_membership(self, gone: int, kept: int, status: str,
+                               trusted_at: datetime | None) -> None:
         """One person on a roster twice: the stronger status stays, and so do the vouches."""
         vouches = VouchRow.__table__
         for row in await self.conn.execute(select(vouches).where(
@@ -154,7 +162,7 @@ class SqlPeople(Repository):
                     "voucher_id": voucher, "member_id": vouched, "created_at": row.created_at})
         await self.conn.execute(delete(MemberRow.__table__).where(MemberRow.id == gone))
         await self.conn.execute(update(MemberRow.__table__).where(
-            MemberRow.id == kept).values(status=status))
+            MemberRow.id == kept).values(status=status, trusted_at=trusted_at))
 
 
 def _chat(row: Any) -> ChatRecord:
@@ -249,7 +257,7 @@ class SqlGroups(Repository):
 
 def _member_query() -> Any:
     return (select(MemberRow.id, MemberRow.group_id, MemberRow.person_id, PersonRow.name,
-                   MemberRow.status, MemberRow.joined_at,
+                   MemberRow.status, MemberRow.joined_at, MemberRow.trusted_at,
                    select(IdentityRow.handle).where(IdentityRow.person_id == PersonRow.id,
                                                     IdentityRow.handle.is_not(None))
                    .order_by(IdentityRow.id).limit(1).scalar_subquery().label("handle"))
@@ -257,7 +265,8 @@ def _member_query() -> Any:
 
 
 def _member(r: Any) -> Member:
-    return Member(r.id, r.group_id, r.person_id, r.name, r.handle, r.status, r.joined_at)
+    return Member(r.id, r.group_id, r.person_id, r.name, r.handle, r.status, r.joined_at,
+                  r.trusted_at)
 
 
 class SqlMembers(Repository):
@@ -269,19 +278,24 @@ class SqlMembers(Repository):
     async def join(self, group_id: int, person_id: int, status: MemberStatus,
                    now: datetime) -> Member:
         members = MemberRow.__table__
+        values = {"status": status, "joined_at": now,
+                  "trusted_at": now if status == "trusted" else None}
         if not await insert_ignoring_duplicates(self.conn, members, {
-                "group_id": group_id, "person_id": person_id, "status": status,
-                "joined_at": now}):
+                "group_id": group_id, "person_id": person_id, **values}):
             await self.conn.execute(update(members).where(
                 members.c.group_id == group_id, members.c.person_id == person_id,
-            ).values(status=status, joined_at=now))
+            ).values(**values))
         found = await self.get(group_id, person_id)
         assert found is not None
         return found
 
-    async def set_status(self, member_id: int, status: MemberStatus) -> None:
-        await self.conn.execute(update(MemberRow.__table__).where(
-            MemberRow.id == member_id).values(status=status))
+    async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> None:
+        members = MemberRow.__table__
+        # Trusted since the first moment of an unbroken trust; anything else forgets it.
+        trusted_at = (case((members.c.status == "trusted", members.c.trusted_at), else_=now)
+                      if status == "trusted" else None)
+        await self.conn.execute(update(members).where(members.c.id == member_id).values(
+            status=status, trusted_at=trusted_at))
 
     async def roster(self, group_id: int) -> list[Member]:
         rows = await self.conn.execute(_member_query().where(

@@ -45,8 +45,8 @@ async def change_refusal(ctx: Context) -> str | None:
         return None
     member = await active_member(ctx, ctx.group.id)
     if member is None or member.status != "trusted":
-        return ctx.tr._("Only trusted members can change this directly. Anyone can propose "
-                        "it: /propose <title> do <command>.")
+        return ctx.tr._("Only trusted members can change this directly. You can ask the "
+                        "group with /propose <title>; a trusted member can make it binding.")
     if setting(ctx.group, "direct_changes", ctx.defaults) == "proposals":
         return ctx.tr._("This group decided that such changes go through proposals: "
                         "/propose <title> do <command>.")

@@ -147,7 +147,7 @@ async def leave(ctx: Context, args: Args) -> list[Action]:
     member = await ctx.uow.members.get(ctx.group.id, ctx.person.id)
     if member is None or member.status == "left":
         return [Reply(ctx.tr._("You are not on the roster of {group}.", group=ctx.group.name))]
-    await ctx.uow.members.set_status(member.id, "left")
+    await ctx.uow.members.set_status(member.id, "left", ctx.now)
     await ctx.uow.audit.add(ctx.group.id, ctx.person.id, "member.leave", {}, ctx.now)
     return [Reply(ctx.tr._("{name} left the roster of {group}.", name=ctx.person.name,
                            group=ctx.group.name)),
@@ -185,25 +185,38 @@ async def settings(ctx: Context, args: Args) -> list[Action]:
     return [Reply("\n".join(lines))]
 
 
+def check_set(ctx: Context, args: Args) -> tuple[str, str]:
+    """The setting and its value as stored, or a refusal naming what is wrong. A binding
+    proposal is checked with this when it is made, and again when it is carried out."""
+    spec = SETTINGS.get(args["key"])
+    if spec is None:
+        raise BadArgument(N_("There is no setting '{key}'. /settings lists them."),
+                          key=args["key"])
+    return spec.key, spec.parse(args["value"])
+
+
 async def set_(ctx: Context, args: Args) -> list[Action]:
     assert ctx.group is not None
     group, tr = ctx.group, ctx.tr
+    spec = SETTINGS.get(args["key"])
+    if spec is not None and spec.binding_only and not ctx.by_group:
+        return [Reply(tr._("{key} is one of the rules of how {group} decides: it changes only "
+                           "by a binding proposal, like: /propose <title> do set {key} "
+                           "<value>", key=spec.key, group=group.name))]
     refusal = await change_refusal(ctx)
     if refusal:
         return [Reply(refusal)]
-    spec = SETTINGS.get(args["key"])
-    if spec is None:
-        return [Reply(tr._("There is no setting '{key}'. /settings lists them.",
-                           key=args["key"]))]
-    value = spec.parse(args["value"])
-    await ctx.uow.groups.set_setting(group.id, spec.key, value)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "setting.set",
-                            {"key": spec.key, "value": value}, ctx.now)
+    key, value = check_set(ctx, args)
+    await ctx.uow.groups.set_setting(group.id, key, value)
+    await ctx.uow.audit.add(group.id, ctx.actor_id, "setting.set",
+                            {"key": key, "value": value}, ctx.now)
     changed = await ctx.uow.groups.get(group.id)
     assert changed is not None
-    return [Post(group.id, ctx.group_tr(changed)._("{name} set {key} to {value}.",
-                                                     name=ctx.person.name, key=spec.key,
-                                                     value=value))]
+    gtr = ctx.group_tr(changed)
+    if ctx.by_group:
+        return [Post(group.id, gtr._("The group set {key} to {value}.", key=key, value=value))]
+    return [Post(group.id, gtr._("{name} set {key} to {value}.", name=ctx.person.name, key=key,
+                                 value=value))]
 
 
 async def founding_closed(work: Work, job: Job) -> list[Action]:

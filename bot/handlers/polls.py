@@ -2,26 +2,37 @@
 
 Named polls are voted with buttons in the group; secret polls (and kinds that need more
 than a press) privately. A secret ballot is stored apart from the record that its voter
-voted. A proposal may carry one action that minga carries out, once, if it passes.
+voted, and its poll shows only how many voted until it closes. A proposal may carry one
+action that minga carries out, once, for the group, if it passes: such a binding proposal
+is made by a trusted member, voted by the members trusted when it opened, open a minimum
+time, and counted against the group's own quorum (README, "Decisions without admins").
 """
 
 import re
-import secrets
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot import decisions
 from bot.context import Context, Work
 from bot.dates import parse_when
-from bot.handlers import offers
+from bot.handlers import groups, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, Reply, Sender
-from bot.model import Group, Job, Poll, PollKind
+from bot.model import Group, Job, Member, Person, Poll, PollKind
 from bot.params import BadArgument, reference
-from bot.router import Args, CommandLine, parse_command, run_command
+from bot.router import (
+    Args,
+    CommandLine,
+    missing,
+    parse_command,
+    run_command,
+    split_args,
+    usage,
+)
 from bot.settings import number, setting
 from bot.text import decimal
 
@@ -33,8 +44,10 @@ LABELS = (N_("proposal"), N_("consent"), N_("choice"), N_("time"), N_("dot"), N_
 ANSWERS: dict[str, tuple[str, ...]] = {"proposal": decisions.PROPOSAL,
                                        "consent": decisions.CONSENT}
 NEEDS_REASON = {"block", "objection"}
-ACTIONS = {"set", "trust", "remove", "shift", "link"}  # what a proposal may make minga do
 REMIND_BEFORE = timedelta(hours=24)
+MAX_DAYS = 60  # the furthest a poll closes
+MAX_OPTIONS = 20  # typed by the author; write-ins may add up to WRITE_INS_MAX more
+WRITE_INS_MAX = 20
 TIME_WORDS = {"yes": "yes", "y": "yes", "sí": "yes", "si": "yes", "no": "no", "n": "no",
               "maybe": "if need be", "m": "if need be", "ifneedbe": "if need be",
               "quizás": "if need be", "quizas": "if need be"}
@@ -76,9 +89,104 @@ def _whole(flags: Mapping[str, str], key: str, low: int, high: int, default: int
     return value
 
 
+def check_options(title: str, options: list[str]) -> None:
+    if not options and "|" in title:
+        raise BadArgument(N_("Put a colon between the title and the options, like: "
+                             "/poll choice Lunch: soup | salad"))
+    if not 2 <= len(options) <= MAX_OPTIONS:
+        raise BadArgument(N_("A poll needs 2 to 20 options, separated by |, each at most 100 "
+                             "characters: /poll choice Lunch: soup | salad"))
+    if not all(options):
+        raise BadArgument(N_("One of the options is empty: write something between each "
+                             "pair of |."))
+    if any(len(o) > 100 for o in options):
+        raise BadArgument(N_("An option can be at most 100 characters."))
+    seen: set[str] = set()
+    for option in options:
+        if option.casefold() in seen:
+            raise BadArgument(N_("'{option}' is there twice: give each option once."),
+                              option=option)
+        seen.add(option.casefold())
+
+
+# --- binding proposals ---------------------------------------------------------------------
+
+
+async def _setting(ctx: Context, args: Args) -> int | None:
+    groups.check_set(ctx, args)
+    return None
+
+
+async def _plan(ctx: Context, args: Args) -> int | None:
+    await shifts.check_plan(ctx, args)
+    return None
+
+
+async def _link(ctx: Context, args: Args) -> int | None:
+    if "code" in args:
+        raise BadArgument(N_("A proposal links a chat with 'do link' alone: the code it gives "
+                             "is then typed in the other chat."))
+    return None
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One thing a proposal may make minga do, checked when it is proposed (so a refusal
+    names what is wrong at once) and again when it is carried out."""
+
+    # The same checks as the command itself; returns the person it is about, if any.
+    check: Callable[[Context, Args], Awaitable[int | None]]
+    needs_author: bool = False  # what it makes belongs to someone (a link code)
+
+
+ACTIONS = {"set": Binding(_setting), "trust": Binding(trust.check_trust),
+           "remove": Binding(trust.check_remove), "shift": Binding(_plan),
+           "link": Binding(_link, needs_author=True)}
+
+
+async def check_action(ctx: Context, action: str) -> int | None:
+    """Whom the action is about (trust, remove), or a refusal naming what is wrong."""
+    line = parse_command("/" + action, ("/",), None)
+    if line is None or line.name not in ACTIONS:
+        raise BadArgument(N_("A proposal can make me do one of: /set, /trust, /remove, "
+                             "/shift, /link; write it after 'do', like: /propose Sundays "
+                             "do shift move S4 sun 10:00 all"))
+    command = ctx.commands[line.name]
+    try:
+        raw, extra = split_args(command, line.args)
+    except ValueError:
+        raise BadArgument(N_("A quote is not closed.")) from None
+    if extra or missing(command, raw):
+        raise BadArgument(N_("The action is not complete, or has too much. It is written: "
+                             "{usage}"), usage=usage(command, ctx.tr))
+    args = {p.name: p.parse(raw[p.name]) for p in command.params if p.name in raw}
+    return await ACTIONS[line.name].check(ctx, args)
+
+
+def binding_terms(ctx: Context, group: Group, flags: Mapping[str, str], quorum: int,
+                  closes_at: datetime) -> tuple[int, datetime]:
+    """The group's floor for a binding proposal: a poll may ask more, never less."""
+    least = number(group, "binding_quorum", ctx.defaults)
+    if "quorum" in flags and quorum < least:
+        raise BadArgument(N_("A binding proposal needs a quorum of at least {quorum}% (the "
+                             "group's binding_quorum)."), quorum=least)
+    hours = number(group, "binding_min_hours", ctx.defaults)
+    earliest = ctx.now + timedelta(hours=hours)
+    if closes_at < earliest and ("days" in flags or "closes" in flags):
+        raise BadArgument(N_("A binding proposal stays open at least {hours} hours (the "
+                             "group's binding_min_hours): it can close {when} at the "
+                             "earliest."), hours=hours,
+                          when=ctx.tr.when(earliest, ctx.zone(group)))
+    return max(quorum, least), max(closes_at, earliest)
+
+
 async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
     assert ctx.group is not None
     group, tr = ctx.group, ctx.tr
+    member = await active_member(ctx, group.id)
+    if member is None:
+        raise BadArgument(N_("Only people on the roster of {group} open polls here: press Join "
+                             "(or type /join) first."), group=group.name)
     title, action, options, flags = split_poll_line(line)
     if not title or len(title) > 300:
         raise BadArgument(N_("Give the poll a title of at most 300 characters."))
@@ -87,39 +195,51 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
             raise BadArgument(N_("A {kind} has fixed answers: write it without options."),
                               kind=tr._(kind))
         options = list(ANSWERS[kind])
-    elif not 2 <= len(options) <= 20 or not all(0 < len(o) <= 100 for o in options):
-        raise BadArgument(N_("A poll needs 2 to 20 options, separated by |, each at most 100 "
-                             "characters: /poll choice Lunch: soup | salad"))
-    if action and (kind != "proposal" or parse_command("/" + action, ("/",), None) is None or
-                   action.split()[0].casefold() not in ACTIONS):
-        raise BadArgument(N_("A proposal can make me do one of: /set, /trust, /remove, "
-                             "/shift, /link; write it after 'do', like: /propose Sundays "
-                             "do shift move S4 sun 10:00 all"))
+    else:
+        check_options(title, options)
+    subject = None
+    if action:
+        if kind != "proposal":
+            raise BadArgument(N_("Only a proposal can make me do something: /propose <title> "
+                                 "do <command>."))
+        if member.status != "trusted":
+            raise BadArgument(N_("Only trusted members make binding proposals (with 'do'). "
+                                 "Propose it without 'do' for the group to talk it over; a "
+                                 "trusted member can make it binding."))
+        subject = await check_action(ctx, action)
     zone = ctx.zone(group)
     if kind == "time":
         moments = [parse_when(o, ctx.now, zone, tr.language) for o in options]
         if None in moments:
             raise BadArgument(N_("Each candidate time needs a day and a time, like sat 10:00."))
         options = [m.isoformat() for m in moments if m is not None]
-    days = _whole(flags, "days", 1, 60,
+        if len(set(options)) < len(options):
+            raise BadArgument(N_("Two of the candidate times are the same time."))
+    days = _whole(flags, "days", 1, MAX_DAYS,
                   7 if kind in ANSWERS else number(group, "poll_days", ctx.defaults))
     closes_at = ctx.now + timedelta(days=days)
     if "closes" in flags:
         moment = parse_when(flags["closes"], ctx.now, zone, tr.language)
         if moment is None:
             raise BadArgument(N_("Say when the poll closes, like: closes friday 18:00."))
+        if moment > ctx.now + timedelta(days=MAX_DAYS):
+            raise BadArgument(N_("A poll closes within {days} days."), days=MAX_DAYS)
         closes_at = moment
+    quorum = _whole(flags, "quorum", 0, 100, 0)
+    if action:
+        quorum, closes_at = binding_terms(ctx, group, flags, quorum, closes_at)
     poll = await ctx.uow.polls.add(Poll(
         0, group.id, ctx.person.id, kind, title, tuple(options),
         _whole(flags, "max", 1, len(options), 1), _whole(flags, "points", 1, 100, 8),
-        "write-in" in flags, _whole(flags, "quorum", 0, 100, 0), "trusted" in flags,
+        "write-in" in flags, quorum, "trusted" in flags or bool(action),
         "secret" in flags or "secreta" in flags, "hidden" in flags or "oculta" in flags,
-        closes_at, "open", None, None, action or None, False, ctx.now))
+        closes_at, "open", None, None, action or None, False, ctx.now, subject))
     await ctx.uow.jobs.add("poll_close", poll.id, closes_at)
     if closes_at - REMIND_BEFORE > ctx.now:
         await ctx.uow.jobs.add("poll_remind", poll.id, closes_at - REMIND_BEFORE)
     await ctx.uow.audit.add(group.id, ctx.person.id, "poll.open",
-                            {"poll": poll.id, "kind": kind}, ctx.now)
+                            {"poll": poll.id, "kind": kind, "action": action or None},
+                            ctx.now)
     return [Post(group.id, *await post_of(ctx, poll, group), key=f"poll:{poll.id}")]
 
 
@@ -141,8 +261,17 @@ def label(tr: Translator, poll: Poll, option: str, zone: str) -> str:
 
 
 async def eligible(work: Work, poll: Poll) -> list[int]:
+    """Who may vote. On a binding proposal: the members trusted when it opened and still on
+    the roster, except the one it is about; accounts trusted since then do not count."""
     roster = await work.uow.members.roster(poll.group_id)
-    return [m.person_id for m in roster if m.status == "trusted" or not poll.trusted_only]
+    return [m.person_id for m in roster if may_vote(poll, m)]
+
+
+def may_vote(poll: Poll, member: Member) -> bool:
+    if poll.action:
+        return (member.status == "trusted" and member.trusted_at is not None
+                and member.trusted_at <= poll.created_at and member.person_id != poll.subject_id)
+    return member.status == "trusted" or not poll.trusted_only
 
 
 def tally(poll: Poll, ballots: list[Mapping[str, Any]]) -> dict[str, Any]:
@@ -163,6 +292,9 @@ def tally(poll: Poll, ballots: list[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def result_of(poll: Poll, counted: Mapping[str, Any], voted: int, eligible_: int) -> str:
+    if poll.action:
+        return decisions.binding(counted["counts"], voted, eligible_, poll.quorum,
+                                 removal=poll.action.split()[0].casefold() == "remove")
     if poll.kind == "proposal":
         return decisions.proposal(counted["counts"], voted, eligible_, poll.quorum / 100)
     if poll.kind == "consent":
@@ -204,13 +336,17 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
     lines = [f"P{poll.id} · {tr._(poll.kind)} · {poll.title}"]
     if poll.action:
         lines.append(tr._("If it passes, I will: /{action}", action=poll.action))
+        lines.append(tr._("Binding: the members trusted when it opened vote, and at least "
+                          "{n} must agree.", n=decisions.MIN_AGREE))
     way = tr._("secret ballot") if poll.secret else tr._("named votes")
     lines.append(tr._("Closes {when} · {way} · quorum {quorum}%", when=tr.when(
         poll.closes_at, zone), way=way, quorum=poll.quorum))
-    ballots = await work.uow.polls.ballots(poll)
-    counted = tally(poll, ballots)
-    if ballots and (poll.state == "closed" or not poll.hidden):
-        lines += results_lines(tr, poll, counted, zone)
+    # A secret or hidden poll shows only how many voted until it closes: a tally that grows
+    # vote by vote would tell, to anyone who watches it, what each voter chose.
+    if poll.state == "closed" or not (poll.hidden or poll.secret):
+        counted = tally(poll, await work.uow.polls.ballots(poll))
+        if voters:
+            lines += results_lines(tr, poll, counted, zone)
     lines.append(tr._("Voted: {voted} of {eligible}", voted=len(voters), eligible=len(who)))
     if poll.state == "closed":
         lines.append(conclusion(tr, poll, counted, zone))
@@ -279,7 +415,7 @@ def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
     numbers = re.findall(r"\d+", text)
     if poll.kind == "choice":
         if poll.write_in and text.startswith("+"):
-            return {"choices": [text[1:].strip()[:100]], "write_in": True}
+            return _write_in(poll, " ".join(text[1:].split())[:100])
         picked = list(dict.fromkeys(int(n) for n in numbers))
         if not picked or len(picked) > poll.max_choices or not all(
                 1 <= n <= len(options) for n in picked):
@@ -305,6 +441,19 @@ def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
     return {"ranking": [options[n - 1] for n in ranking]}
 
 
+def _write_in(poll: Poll, written: str) -> dict[str, Any]:
+    if not written:
+        raise BadArgument(N_("Write your option after the +, like: /vote P{number} +tacos"),
+                          number=poll.id)
+    same = next((o for o in poll.options if o.casefold() == written.casefold()), None)
+    if same is not None:
+        return {"choices": [same]}
+    if len(poll.options) >= MAX_OPTIONS + WRITE_INS_MAX:
+        raise BadArgument(N_("P{number} has no room for more options: vote for one of them "
+                             "by number."), number=poll.id)
+    return {"choices": [written], "write_in": True}
+
+
 def how_to_vote(tr: Translator, poll: Poll, zone: str) -> str:
     lines = [f"P{poll.id} · {poll.title}"] + [
         f"{n}. {label(tr, poll, o, zone)}" for n, o in enumerate(poll.options, 1)]
@@ -326,6 +475,31 @@ def how_to_vote(tr: Translator, poll: Poll, zone: str) -> str:
     return "\n".join(lines)
 
 
+async def _may_vote(ctx: Context, poll: Poll, group: Group) -> str | None:
+    """Why this person may not vote on this poll, or None if they may."""
+    tr = ctx.tr
+    member = await active_member(ctx, group.id)
+    if member is None:
+        return tr._("Only the roster of {group} votes on P{number}.", group=group.name,
+                    number=poll.id)
+    if poll.action and ctx.person.id == poll.subject_id:
+        return tr._("P{number} is about you: the others decide it.", number=poll.id)
+    if poll.action and not may_vote(poll, member):
+        return tr._("Only the members who were trusted when P{number} opened vote on it.",
+                    number=poll.id)
+    if poll.trusted_only and member.status != "trusted":
+        return tr._("Only trusted members vote on P{number}.", number=poll.id)
+    return None
+
+
+def _secret(ballot: dict[str, Any]) -> dict[str, Any]:
+    """What a secret ballot keeps: a reason only where the result shows it (a block, an
+    objection), so that fewer ballots stand out as one of a kind."""
+    if ballot.get("reason") and ballot["choices"][0] not in NEEDS_REASON:
+        return {**ballot, "reason": ""}
+    return ballot
+
+
 async def vote(ctx: Context, args: Args) -> list[Action]:
     poll = await ctx.uow.polls.get(args["poll"])
     if poll is None:
@@ -334,25 +508,29 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
     zone = ctx.zone(group)
     if poll.state != "open" or poll.closes_at <= ctx.now:
         return [Reply(tr._("P{number} is closed.", number=poll.id))]
-    member = await active_member(ctx, group.id)
-    if member is None or (poll.trusted_only and member.status != "trusted"):
-        return [Reply(tr._("Only the roster of {group} votes on P{number}.", group=group.name,
-                           number=poll.id) if not poll.trusted_only else
-                      tr._("Only trusted members vote on P{number}.", number=poll.id))]
+    refusal = await _may_vote(ctx, poll, group)
+    if refusal:
+        return [Reply(refusal)]
     if poll.secret and ctx.chat.kind != "private":
         return [Reply(tr._("P{number} is voted in a private chat with me.", number=poll.id),
                       (Button(tr._("Vote privately"), f"vote P{poll.id}", private=True),))]
     if "ballot" not in args:
         return [Reply(how_to_vote(tr, poll, zone))]
-    ballot = parse_ballot(poll, args["ballot"])
+    try:
+        ballot = parse_ballot(poll, args["ballot"])
+    except BadArgument:
+        if not poll.secret:
+            raise
+        # The same answer to every mistake: a message kept in the outbox must not hint at
+        # what the voter was trying to choose ("a block needs a reason").
+        return [Reply(tr._("I could not count that ballot.") + "\n" + how_to_vote(tr, poll,
+                                                                                 zone))]
     if ballot.get("write_in"):
-        if ballot["choices"][0] not in poll.options:
-            await ctx.uow.polls.change(poll.id, ["open"],
-                                       options=(*poll.options, ballot["choices"][0]))
+        await ctx.uow.polls.change(poll.id, ["open"],
+                                   options=(*poll.options, ballot["choices"][0]))
         ballot = {"choices": ballot["choices"]}
     if poll.secret:
-        if not await ctx.uow.polls.cast_secret(poll.id, ctx.person.id, ballot,
-                                               secrets.token_hex(16)):
+        if not await ctx.uow.polls.cast_secret(poll.id, ctx.person.id, _secret(ballot)):
             return [Reply(tr._("You already voted on P{number}; a secret vote cannot be "
                                "changed.", number=poll.id))]
         answer = tr._("Your secret vote on P{number} is counted.", number=poll.id)
@@ -387,10 +565,15 @@ async def redraw(work: Work, job: Job) -> list[Action]:
 # --- closing ---------------------------------------------------------------------------------
 
 
-async def close(work: Work, poll: Poll, group: Group) -> list[Action]:
+async def standing(work: Work, poll: Poll) -> tuple[str, dict[str, Any]]:
+    """The result the poll would have if it closed now, and its tally."""
     voted = len(await work.uow.polls.voters(poll))
     counted = tally(poll, await work.uow.polls.ballots(poll))
-    result = result_of(poll, counted, voted, len(await eligible(work, poll)))
+    return result_of(poll, counted, voted, len(await eligible(work, poll))), counted
+
+
+async def close(work: Work, poll: Poll, group: Group) -> list[Action]:
+    result, counted = await standing(work, poll)
     if not await work.uow.polls.change(poll.id, ["open"], state="closed", result=result):
         return []
     await work.uow.audit.add(group.id, None, "poll.close",
@@ -409,24 +592,41 @@ async def close(work: Work, poll: Poll, group: Group) -> list[Action]:
 
 
 async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
-    """The group's decision, done once, checked against things as they are now."""
+    """The group's decision, done once, by minga for the group (not as its author), checked
+    again against things as they are now; the author and the outcome go in the audit log."""
     assert poll.action is not None
     if not await work.uow.polls.claim_action(poll.id):
         return []
     chats = await work.uow.chats.of_group(group.id)
-    author = await work.uow.people.get(poll.author_id) if poll.author_id else None
     tr = work.group_tr(group)
-    if author is None or not chats:
-        return [Post(group.id, tr._("P{number} passed, but I cannot carry it out: its author "
-                                    "is gone.", number=poll.id))]
-    ctx = Context(work.uow, work.now, work.defaults, work.catalogs, work.commands,
-                  Sender(chats[0].platform, "", author.name), author, chats[0], group,
-                  by_group=True)
     line = parse_command("/" + poll.action, ("/",), None)
-    assert line is not None
+    assert line is not None and chats
+    binding = ACTIONS[line.name]
+    author = (await work.uow.people.get(poll.author_id)
+              if poll.author_id and binding.needs_author else None)
+    # The group acts: with by_group no check of the person's own rights is made, the audit
+    # names nobody, and answers are in the group's language. The person is a stand-in with
+    # no id, or the author where what is made belongs to someone (a link code).
+    ctx = Context(work.uow, work.now, work.defaults, work.catalogs, work.commands,
+                  Sender(chats[0].platform, "", group.name),
+                  author or Person(0, group.name, None, work.now), chats[0], group,
+                  by_group=True)
+    try:
+        if binding.needs_author and author is None:
+            raise BadArgument(N_("its author is gone."))
+        if await check_action(ctx, poll.action) != poll.subject_id:
+            raise BadArgument(N_("the member it names is not the one it named when it opened."))
+    except BadArgument as error:
+        await work.uow.audit.add(group.id, None, "poll.action",
+                                 {"poll": poll.id, "action": poll.action,
+                                  "author": poll.author_id, "outcome": "not possible",
+                                  "why": error.message}, work.now)
+        return [Post(group.id, tr._("P{number} passed, but I cannot carry it out: {why}",
+                                    number=poll.id, why=tr._(error.message, **error.values)))]
     done = await run_command(ctx, CommandLine(line.name, line.args))
     await work.uow.audit.add(group.id, None, "poll.action",
-                             {"poll": poll.id, "action": poll.action}, work.now)
+                             {"poll": poll.id, "action": poll.action,
+                              "author": poll.author_id, "outcome": "carried out"}, work.now)
     return [Post(group.id, tr._("Carrying out P{number}: /{action}", number=poll.id,
                                 action=poll.action)),
             *[Post(group.id, a.text) if isinstance(a, Reply) else a for a in done]]
@@ -454,7 +654,8 @@ async def remind(work: Work, job: Job) -> list[Action]:
 
 
 async def end(ctx: Context, number_: int) -> list[Action]:
-    """The author closes their poll early."""
+    """The author closes their poll early; a binding one only once everyone who may vote
+    has, or when a block already stops it (to propose it again, revised)."""
     poll = await ctx.uow.polls.get(number_)
     if poll is None:
         raise BadArgument(N_("There is no poll P{number}."), number=number_)
@@ -463,7 +664,14 @@ async def end(ctx: Context, number_: int) -> list[Action]:
                                number=poll.id))]
     if poll.state != "open":
         return [Reply(ctx.tr._("P{number} is closed.", number=poll.id))]
-    return await close(ctx, poll, await ctx.load_group(poll.group_id))
+    group = await ctx.load_group(poll.group_id)
+    if poll.action and (await standing(ctx, poll))[0] != "blocked":
+        voted, who = len(await ctx.uow.polls.voters(poll)), len(await eligible(ctx, poll))
+        return [Reply(ctx.tr._("P{number} is binding: it stays open until {when}, unless "
+                               "everyone who may vote has voted before ({voted} of {eligible} "
+                               "so far).", number=poll.id, voted=voted, eligible=who,
+                               when=ctx.tr.when(poll.closes_at, ctx.zone(group))))]
+    return await close(ctx, poll, group)
 
 
 async def outcome(ctx: Context, args: Args) -> list[Action]:

@@ -166,7 +166,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
     activity = await ctx.uow.shifts.add_activity(Activity(
         0, group.id, name, "collection" if "collection" in flags else "shift", day,
         start.strftime("%H:%M"), minutes, "weekly" in flags, roles, "active", ctx.now))
-    await ctx.uow.audit.add(group.id, ctx.person.id, "activity.add",
+    await ctx.uow.audit.add(group.id, ctx.actor_id, "activity.add",
                             {"activity": activity.id, "name": activity.name}, ctx.now)
     made, notes = await generate(ctx, activity, group)
     if activity.weekly:
@@ -490,15 +490,7 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
     action, spec = args["action"], args.get("spec", "")
     if action in ("add", "nuevo"):
         return await add(ctx, spec)
-    words, flags = split_flags(spec)
-    number_ = decimal(words[0][1:], MAX_REFERENCE_DIGITS) if words and (
-        words[0].upper().startswith("S")) else None
-    if action not in ("move", "mover", "cancel", "cancelar") or number_ is None:
-        raise BadArgument(N_("Use /shift add …, /shift move S45 sun 10:00 [all] or "
-                             "/shift cancel S45 [all]."))
-    shift, group = await open_shift(ctx, number_)
-    if shift.group_id != ctx.group.id:
-        raise BadArgument(N_("There is no shift S{number}."), number=shift.id)
+    shift, group, words, flags = await _changed(ctx, action, spec)
     targets = [shift]
     refusal = await change_refusal(ctx) if "all" in flags else None
     if refusal:
@@ -509,6 +501,49 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
     if action in ("cancel", "cancelar"):
         return await _cancel(ctx, group, targets, "all" in flags)
     return await _move(ctx, group, targets, words[1:], "all" in flags)
+
+
+async def _changed(ctx: Context, action: str, spec: str
+                   ) -> tuple[Shift, Group, list[str], set[str]]:
+    """The shift a move or cancel is about, with the rest of its words and its flags."""
+    assert ctx.group is not None
+    words, flags = split_flags(spec)
+    number_ = decimal(words[0][1:], MAX_REFERENCE_DIGITS) if words and (
+        words[0].upper().startswith("S")) else None
+    if action not in ("move", "mover", "cancel", "cancelar") or number_ is None:
+        raise BadArgument(N_("Use /shift add …, /shift move S45 sun 10:00 [all] or "
+                             "/shift cancel S45 [all]."))
+    shift, group = await open_shift(ctx, number_)
+    if shift.group_id != ctx.group.id:
+        raise BadArgument(N_("There is no shift S{number}."), number=shift.id)
+    return shift, group, words, flags
+
+
+def _destination(words: list[str]) -> tuple[int | None, time | None]:
+    """'sun 10:00' → (the weekday, the time of day); either may be left out."""
+    day = weekday(words[0]) if words and not words[0][:1].isdecimal() else None
+    at = clock(words[-1]) if words and words[-1][:1].isdecimal() else None
+    if day is None and at is None:
+        raise BadArgument(N_("Say where to: /shift move S45 sun 10:00, or a day, or a time."))
+    return day, at
+
+
+async def check_plan(ctx: Context, args: Args) -> None:
+    """A binding `shift` checked as /shift checks it, without doing it: a refusal names
+    what is wrong."""
+    action, spec = args["action"], args.get("spec", "")
+    if action in ("add", "nuevo"):
+        words, _ = split_flags(spec)
+        if len(words) < 3:
+            raise BadArgument(N_('Write it like: /shift add "Box distribution" sat 10:00-13:00 '
+                                 'weekly places 12 roles packer:4,table:6,driver:2'))
+        parse_roles(words[3:])
+        weekday(words[1])
+        time_range(words[2])
+        return
+    _, _, words, _ = await _changed(ctx, action, spec)
+    if action in ("move", "mover"):
+        _destination(words[1:])
 
 
 async def _affected(work: Work, shift: Shift, group: Group, message: str,
@@ -533,7 +568,7 @@ async def _cancel(ctx: Context, group: Group, shifts: list[Shift], series: bool
         actions += await refresh(ctx, shift.id)
     if series:
         await ctx.uow.shifts.set_activity(shifts[0].activity_id, state="cancelled")
-    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.cancel",
+    await ctx.uow.audit.add(group.id, ctx.actor_id, "shift.cancel",
                             {"shifts": [s.id for s in shifts], "series": series}, ctx.now)
     return [Reply(ctx.tr.ngettext("{n} shift cancelled; the people on it are told.",
                                   "{n} shifts cancelled; the people on them are told.",
@@ -544,10 +579,7 @@ async def _move(ctx: Context, group: Group, shifts: list[Shift], words: list[str
                 series: bool) -> list[Action]:
     """To another weekday of the same week and/or another time of day."""
     zone, tr = ctx.zone(group), ctx.tr
-    day = weekday(words[0]) if words and not words[0][:1].isdecimal() else None
-    at = clock(words[-1]) if words and words[-1][:1].isdecimal() else None
-    if day is None and at is None:
-        raise BadArgument(N_("Say where to: /shift move S45 sun 10:00, or a day, or a time."))
+    day, at = _destination(words)
     actions: list[Action] = []
     for shift in shifts:
         old_day = local_date(shift.starts_at, zone)
@@ -577,7 +609,7 @@ async def _move(ctx: Context, group: Group, shifts: list[Shift], words: list[str
         await ctx.uow.shifts.set_activity(
             shifts[0].activity_id, weekday=local_date(first.starts_at, zone).weekday(),
             start=local_time(first.starts_at, zone).strftime("%H:%M"))
-    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.move",
+    await ctx.uow.audit.add(group.id, ctx.actor_id, "shift.move",
                             {"shifts": [s.id for s in shifts], "series": series}, ctx.now)
     return [Reply(tr.ngettext("{n} shift moved; the people on it are told.",
                               "{n} shifts moved; the people on them are told.",

@@ -4,7 +4,7 @@ from bot.context import Context
 from bot.handlers.common import change_refusal, find_member
 from bot.i18n import N_
 from bot.messages import Action, Post, PrivateMessage, Reply
-from bot.model import Member
+from bot.model import Member, Poll
 from bot.params import BadArgument
 from bot.router import Args
 from bot.settings import vouches_needed
@@ -22,13 +22,37 @@ async def _one(ctx: Context, roster: list[Member], who: str) -> Member:
     return found[0]
 
 
+async def check_trust(ctx: Context, args: Args) -> int:
+    """Whom a binding `trust` is about, or a refusal naming what is wrong."""
+    assert ctx.group is not None
+    member = await _one(ctx, await ctx.uow.members.roster(ctx.group.id), args["member"])
+    if member.status == "trusted" and not ctx.by_group:
+        raise BadArgument(N_("{name} is already trusted."), name=member.name)
+    return member.person_id
+
+
+async def check_remove(ctx: Context, args: Args) -> int:
+    """Whom a binding `remove` is about, or a refusal naming what is wrong."""
+    assert ctx.group is not None
+    return (await _one(ctx, await ctx.uow.members.roster(ctx.group.id),
+                       args["member"])).person_id
+
+
+async def removal_of(ctx: Context, person_id: int) -> Poll | None:
+    """The open proposal to remove this person from the chat's group, if there is one."""
+    assert ctx.group is not None
+    return next((p for p in await ctx.uow.polls.of_group(ctx.group.id)
+                 if p.state == "open" and p.subject_id == person_id and p.action
+                 and p.action.split()[0].casefold() == "remove"), None)
+
+
 async def trust(ctx: Context, args: Args) -> list[Action]:
     assert ctx.group is not None
     group, tr = ctx.group, ctx.tr
     roster = await ctx.uow.members.roster(group.id)
     if ctx.by_group:  # a proposal that passed: the group trusts them, no vouches needed
         member = await _one(ctx, roster, args["member"])
-        await ctx.uow.members.set_status(member.id, "trusted")
+        await ctx.uow.members.set_status(member.id, "trusted", ctx.now)
         await ctx.uow.audit.add(group.id, None, "trust.trusted",
                                 {"member": member.person_id, "by": "proposal"}, ctx.now)
         return [Post(group.id, ctx.group_tr(group)._("{name} is now a trusted member of "
@@ -42,6 +66,10 @@ async def trust(ctx: Context, args: Args) -> list[Action]:
         return [Reply(tr._("You can't vouch for yourself."))]
     if member.status == "trusted":
         return [Reply(tr._("{name} is already trusted.", name=member.name))]
+    removal = await removal_of(ctx, voucher.person_id)
+    if removal is not None:  # no new trusted friends to outvote it
+        return [Reply(tr._("While P{number}, the proposal to remove you, is open, you cannot "
+                           "vouch for anyone.", number=removal.id))]
     if not await ctx.uow.members.vouch(voucher.id, member.id, ctx.now):
         return [Reply(tr._("You already vouched for {name}.", name=member.name))]
     await ctx.uow.audit.add(group.id, ctx.person.id, "trust.vouch",
@@ -53,7 +81,7 @@ async def trust(ctx: Context, args: Args) -> list[Action]:
                                   "{voucher} vouched for {name}: {count} of {n} vouches needed.",
                                   needed, voucher=voucher.name, name=member.name,
                                   count=len(vouchers)))]
-    await ctx.uow.members.set_status(member.id, "trusted")
+    await ctx.uow.members.set_status(member.id, "trusted", ctx.now)
     await ctx.uow.audit.add(group.id, None, "trust.trusted",
                             {"member": member.person_id, "vouchers": [v.person_id for v in
                                                                       vouchers]}, ctx.now)
@@ -83,7 +111,7 @@ async def untrust(ctx: Context, args: Args) -> list[Action]:
     founding = member.joined_at < group.founding_until
     if member.status != "trusted" or founding or len(left) >= needed:
         return [Reply(tr._("You took back your vouch for {name}.", name=member.name))]
-    await ctx.uow.members.set_status(member.id, "newcomer")
+    await ctx.uow.members.set_status(member.id, "newcomer", ctx.now)
     await ctx.uow.audit.add(group.id, None, "trust.withdrawn", {"member": member.person_id},
                             ctx.now)
     return [Post(group.id, ctx.group_tr(group)._(
@@ -111,8 +139,13 @@ async def remove(ctx: Context, args: Args) -> list[Action]:
     if refusal:
         return [Reply(refusal)]
     member = await _one(ctx, await ctx.uow.members.roster(ctx.group.id), args["member"])
-    await ctx.uow.members.set_status(member.id, "left")
-    await ctx.uow.audit.add(ctx.group.id, None if ctx.by_group else ctx.person.id,
+    if member.status == "trusted" and not ctx.by_group:
+        handle = f"@{member.handle}" if member.handle else member.name
+        return [Reply(ctx.tr._("{name} is a trusted member: only the group removes a trusted "
+                               "member, by a binding proposal: /propose Remove {name} do "
+                               "remove {handle}", name=member.name, handle=handle))]
+    await ctx.uow.members.set_status(member.id, "left", ctx.now)
+    await ctx.uow.audit.add(ctx.group.id, ctx.actor_id,
                             "member.remove", {"member": member.person_id}, ctx.now)
     return [Post(ctx.group.id, ctx.group_tr(ctx.group)._(
         "{name} is no longer on the roster of {group}.", name=member.name,

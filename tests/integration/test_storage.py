@@ -409,7 +409,7 @@ async def test_rejoining_after_leaving_updates_the_one_membership(engine: AsyncE
     food, ana = await group(engine), await person(engine, "Ana")
     first = await member(engine, food.id, ana.id)
     async with unit(engine) as uow:
-        await uow.members.set_status(first.id, "left")
+        await uow.members.set_status(first.id, "left", T0)
     later = T0 + timedelta(days=3)
     async with unit(engine) as uow:
         again = await uow.members.join(food.id, ana.id, "newcomer", later)
@@ -423,7 +423,7 @@ async def test_the_roster_is_alphabetical_and_leaves_out_who_left(engine: AsyncE
         joined = await member(engine, food.id, (await person(engine, name)).id)
         if name == "Dmitri":
             async with unit(engine) as uow:
-                await uow.members.set_status(joined.id, "left")
+                await uow.members.set_status(joined.id, "left", T0)
     async with unit(engine) as uow:
         roster = await uow.members.roster(food.id)
     assert [(m.name, m.handle) for m in roster] == [("ana", "ana"), ("Ben", "ben"),

@@ -121,7 +121,7 @@ async def test_bad_setting_values_change_nothing(bot: Harness) -> None:
 
 async def test_every_change_is_in_the_audit_log(bot: Harness) -> None:
     await bot.setup_group()
-    await bot.say("Ana", "/set vouches_needed 1")
+    await bot.say("Ana", "/set timezone Europe/Madrid")
     async with bot.core.uow() as uow:
         group = await uow.groups.by_name("Free Food")
         assert group is not None

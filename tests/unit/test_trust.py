@@ -5,6 +5,7 @@ import pytest
 from bot.config import GroupDefaults
 from bot.model import Group
 from bot.settings import vouches_needed
+from tests.decide import decided
 from tests.fakes import FakeClock
 from tests.harness import Harness, text
 
@@ -45,7 +46,7 @@ async def test_the_newly_trusted_hear_it_privately_if_they_ever_wrote_to_minga(
 
 async def test_the_group_can_set_its_own_threshold(bot: Harness) -> None:
     await bot.setup_group()
-    await bot.say("Ana", "/set vouches_needed 3")
+    await decided(bot, "Three vouches do set vouches_needed 3")
     await bot.say("Eli", "/join")
     await bot.say("Ana", "/trust @eli")
     assert "2 of 3 vouches" in text(await bot.say("Ben", "/trust @eli"))
@@ -105,8 +106,5 @@ async def test_founding_members_keep_their_trust(bot: Harness) -> None:
 async def test_a_proposal_can_trust_someone_directly(bot: Harness) -> None:
     await bot.setup_group()
     await bot.say("Eli", "/join")
-    await bot.say("Ana", "/propose Trust Eli do trust @eli")
-    for who in ("Ana", "Ben", "Chioma"):
-        await bot.press(who, "vote P1 1")
-    assert "Eli is now a trusted member of Free Food." in text(await bot.say("Ana",
-                                                                            "/close P1"))
+    assert "Eli is now a trusted member of Free Food." in text(
+        await decided(bot, "Trust Eli do trust @eli"))
