@@ -13,6 +13,7 @@ from bot.messages import Arrived, Button, ButtonPress, Chat, Message, Sender
 from bot.model import Reaction
 
 PLATFORM = "matrix"
+ANSWER_ID = re.compile(r"[0-9]{1,2}")
 REPLY_FALLBACK = re.compile(r"\A(> .*\n)+\n")  # the quoted message a reply starts with
 
 
@@ -58,11 +59,14 @@ def pressed(source: Mapping[str, Any], buttons: tuple[Button, ...]) -> Button | 
 
 def answered(source: Mapping[str, Any], buttons: tuple[Button, ...]) -> Button | None:
     """The answer a response to a Matrix poll chose (the latest response counts)."""
-    content = source.get("content", {})
-    chosen = (content.get(POLL_RESPONSES[0], {}).get("answers")
-              or content.get("m.selections") or [])
-    place = chosen[0] if chosen and isinstance(chosen[0], str) and chosen[0].isdigit() else ""
-    n = int(place or 0)
+    content = source.get("content")
+    response = content.get(POLL_RESPONSES[0]) if isinstance(content, Mapping) else None
+    chosen = ((response.get("answers") if isinstance(response, Mapping) else None)
+              or (content.get("m.selections") if isinstance(content, Mapping) else None))
+    # A modified client may send anything here: only the answer ids minga gave ("1"…"20").
+    place = chosen[0] if isinstance(chosen, list) and chosen and isinstance(chosen[0], str) \
+        and ANSWER_ID.fullmatch(chosen[0]) else "0"
+    n = int(place)
     return buttons[n - 1] if 0 < n <= len(buttons) and buttons[n - 1].answer else None
 
 

@@ -18,7 +18,7 @@ from adapters.matrix.translate import (
     sender_of,
     unpress,
 )
-from bot.messages import Button
+from bot.messages import Button, ButtonPress, Message
 from bot.model import Reaction
 
 ANA = sender_of("@ana:example.org", "Ana")
@@ -65,23 +65,27 @@ def reacting(key: str) -> dict:  # type: ignore[type-arg]
 def test_a_reaction_counts_only_for_the_button_it_stands_for() -> None:
     button = pressed(reacting("4️⃣"), VOTES)
     assert button is not None
-    vote = press(reacting("4️⃣"), ROOM, ANA, button)
-    assert vote.data == "vote P1 4"
+    vote = press(reacting("4️⃣"), ROOM, ANA, "$poll", button, "!")
+    assert isinstance(vote, ButtonPress) and (vote.message_id, vote.data) == ("$poll",
+                                                                              "vote P1 4")
     assert vote.toast_id == "@ana:example.org"  # short answers go to her direct room
     assert pressed(reacting("🎉"), VOTES) is None
     assert pressed(reacting("1️⃣"), ()) is None  # a message without buttons
 
 
-def test_a_private_button_pressed_in_a_room_runs_in_the_pressers_direct_chat() -> None:
+def test_a_private_button_is_a_link_to_the_pressers_direct_chat() -> None:
     vote = Button("Vote", "vote P2", private=True)
-    moved = press(reacting("1️⃣"), ROOM, ANA, vote)
+    moved = press(reacting("1️⃣"), ROOM, ANA, "$poll", vote, "!")
+    assert isinstance(moved, Message)
     assert (moved.chat.kind, moved.chat.chat_id) == ("private", "@ana:example.org")
+    assert moved.text == "!start vote P2"  # taken as a link: only what links may open
 
 
 def test_only_the_person_who_reacted_takes_a_press_back() -> None:
-    claimed = Reaction(ROOM.chat_id, "@ana:example.org", "unclaim 3")
+    claimed = Reaction(ROOM.chat_id, "@ana:example.org", "$post", "unclaim 3")
     undone = unpress(event({"redacts": "$r"}, "m.room.redaction"), ROOM, ANA, claimed)
-    assert undone is not None and undone.data == "unclaim 3"
+    assert undone is not None and (undone.message_id, undone.data, undone.taken_back) == (
+        "$post", "unclaim 3", True)
     moderator = sender_of("@mod:example.org", "Mod")
     assert unpress(event({"redacts": "$r"}, "m.room.redaction"), ROOM, moderator,
                    claimed) is None
@@ -127,6 +131,9 @@ def test_a_poll_the_group_wants_native_is_a_matrix_poll_and_responses_choose_ans
     assert chosen is not None and chosen.data == "vote P1 4"
     stable = answered(response({"m.selections": ["2"]}), answers)
     assert stable is not None and stable.data == "vote P1 2"
-    for wrong in (["9"], ["x"], [], [4]):
+    for wrong in (["9"], ["x"], [], [4], ["²"], ["0" * 5000 + "1"], "1", None, {"1": 1}):
         assert answered(response({"m.selections": wrong}), answers) is None
+    for forged in (5, "answers", [1], {"answers": "1"}, {"answers": ["¹"]}):
+        assert answered(response({"org.matrix.msc3381.poll.response": forged}),
+                        answers) is None
     assert answered(response({"m.selections": ["1"]}), VOTES) is None  # not a native poll
