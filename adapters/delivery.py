@@ -3,8 +3,8 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from bot.dispatch import Core
@@ -27,6 +27,37 @@ class GiveUp(Exception):
 
 
 Deliver = Callable[[OutboxMessage], Awaitable[str | None]]  # returns the platform's message id
+
+UNRECORDED_WAIT = 10.0  # seconds a press waits at most for its message to be recorded
+
+
+@dataclass
+class Unrecorded:
+    """A message with buttons the platform may already show while the outbox does not know
+    its id yet: a press on it (a person, or a test, can be quicker than a commit) waits
+    until it is recorded, since a press is checked against the buttons recorded."""
+
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.settled.set()
+
+    @contextlib.asynccontextmanager
+    async def sending(self) -> AsyncIterator[None]:
+        """Around a send and the record of its id; one platform's sends come one by one."""
+        self.settled.clear()
+        try:
+            yield
+        finally:
+            self.settled.set()
+
+    def recorded(self) -> None:
+        """The id is recorded before the send is over (Matrix still adds its reactions)."""
+        self.settled.set()
+
+    async def wait(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.settled.wait(), UNRECORDED_WAIT)
 
 
 async def drain(core: Core, platform: str, deliver: Deliver, batch: int = 100) -> int:

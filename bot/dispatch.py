@@ -248,15 +248,19 @@ REFUSALS = {
 
 async def _refused(ctx: Context, event: ButtonPress) -> str | None:
     """Why a press is not one of the buttons its message shows now; None if it is one.
-    A link button is never pressed in place: the platform opens the private chat instead."""
+    A link button is never pressed in place: the platform opens the private chat instead.
+    Taking a press back undoes a button the message showed when it was pressed, which the
+    press itself may have taken away (a claim)."""
     def offered(buttons: tuple[Button, ...]) -> set[str | None]:
         return {b.undo if event.taken_back else b.data for b in buttons if not b.private}
 
     where = (event.chat.platform, event.chat.chat_id, event.message_id)
-    if event.data in offered(await ctx.uow.outbox.buttons_of(*where)):
+    if not event.taken_back and event.data in offered(await ctx.uow.outbox.buttons_of(*where)):
         return None
-    shown_before = await ctx.uow.outbox.buttons_before(*where)
-    return "stale" if event.data in offered(shown_before) else "not-offered"
+    shown_before = offered(await ctx.uow.outbox.buttons_before(*where))
+    if event.taken_back:
+        return None if event.data in shown_before else "not-offered"
+    return "stale" if event.data in shown_before else "not-offered"
 
 
 def _kind(what: str, name: str, commands: Mapping[str, Command]) -> str:

@@ -41,7 +41,7 @@ from nio import (
 )
 from nio.api import Api
 
-from adapters.delivery import GiveUp, Retry, drain
+from adapters.delivery import GiveUp, Retry, Unrecorded, drain
 from adapters.matrix.render import (
     LIMIT,
     POLL_END,
@@ -106,6 +106,7 @@ class MatrixAdapter:
     direct: dict[str, str] = field(default_factory=dict)  # direct room id → the person in it
     inviters: dict[str, str] = field(default_factory=dict)  # room id → who invited the bot
     synced: asyncio.Event = field(default_factory=asyncio.Event)
+    unrecorded: Unrecorded = field(default_factory=Unrecorded)
 
     @property
     def me(self) -> str:
@@ -285,6 +286,7 @@ class MatrixAdapter:
             target = relation(source).get("event_id")
             if not isinstance(target, str):
                 return None
+            await self.unrecorded.wait()
             async with self.core.uow() as uow:
                 buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
             button = (pressed if kind == "m.reaction" else answered)(source, buttons)
@@ -367,6 +369,13 @@ class MatrixAdapter:
                                 content(text, [], prefix), f"minga{row.id}")
             return None
         room = await self._room(row.chat_id)
+        if not row.buttons:
+            return await self._send_in(room, row, text)
+        async with self.unrecorded.sending():
+            return await self._send_in(room, row, text)
+
+    async def _send_in(self, room: str, row: OutboxMessage, text: str) -> str | None:
+        prefix = self.config.command_prefix
         pairs = reactions(row.buttons)
         if row.kind == "edit" and row.message_id:
             async with self.core.uow() as uow:
@@ -416,6 +425,7 @@ class MatrixAdapter:
             async with self.core.uow() as uow:
                 await uow.outbox.posted(row, event_id)
                 await uow.commit()
+            self.unrecorded.recorded()
 
     async def _file(self, room: str, row: OutboxMessage, text: str) -> str | None:
         assert row.attachment is not None

@@ -29,7 +29,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from adapters.delivery import GiveUp, Retry
+from adapters.delivery import GiveUp, Retry, Unrecorded
 from adapters.telegram.pacing import Pacer
 from adapters.telegram.render import LIMIT, keyboard
 from adapters.telegram.translate import translate
@@ -37,6 +37,7 @@ from adapters.text import escaped, split
 from bot.config import TelegramConfig
 from bot.dispatch import Core, handle
 from bot.i18n import LANGUAGES, translator
+from bot.messages import ButtonPress, Event
 from bot.model import OutboxMessage
 
 log = logging.getLogger("minga.telegram")
@@ -53,6 +54,7 @@ class TelegramAdapter:
     app: Application = field(init=False)
     me: User = field(init=False)
     pacer: Pacer = field(default_factory=Pacer)
+    unrecorded: Unrecorded = field(default_factory=Unrecorded)
 
     async def start(self) -> None:
         self.app = (Application.builder().token(self.config.token)
@@ -107,10 +109,14 @@ class TelegramAdapter:
         update = await self._update(request)
         if update is None:
             return web.Response(status=400, text="Expected a Telegram update: a JSON object.\n")
-        event = translate(update, self.me)
+        await self._handle(translate(update, self.me))
+        return web.Response(status=200)
+
+    async def _handle(self, event: Event | None) -> None:
+        if isinstance(event, ButtonPress):
+            await self.unrecorded.wait()
         if event is not None:
             await handle(self.core, event)
-        return web.Response(status=200)
 
     async def _update(self, request: web.Request) -> Update | None:
         """The update in a post; None, logged with the reason, for anything else (invalid
@@ -146,9 +152,7 @@ class TelegramAdapter:
                 await asyncio.sleep(2)
                 continue
             for update in updates:
-                event = translate(update, self.me)
-                if event is not None:
-                    await handle(self.core, event)
+                await self._handle(translate(update, self.me))
                 async with self.core.uow() as uow:
                     await uow.cursors.set(OFFSET, str(update.update_id + 1))
                     await uow.commit()
@@ -177,10 +181,11 @@ class TelegramAdapter:
         markup = keyboard(row.buttons, self.me.username or "")
         bot = self.app.bot
         if row.kind == "edit" and row.message_id:
-            async with self._paced(chat_id):
+            async with self._paced(chat_id), self._recorded(row) as posted:
                 await bot.edit_message_text(
                     escaped(row.text)[:4096], chat_id=chat_id, message_id=int(row.message_id),
                     parse_mode=ParseMode.HTML, reply_markup=markup)
+                posted.append(row.message_id)
             return row.message_id
         if row.attachment:
             async with self._paced(chat_id):
@@ -191,11 +196,27 @@ class TelegramAdapter:
         parts = split(row.text, LIMIT)
         message_id = None
         for n, part in enumerate(parts, 1):
-            async with self._paced(chat_id):
+            async with self._paced(chat_id), self._recorded(row) as posted:
                 sent = await bot.send_message(chat_id, escaped(part), parse_mode=ParseMode.HTML,
                                               reply_markup=markup if n == len(parts) else None)
-            message_id = str(sent.message_id)
+                message_id = str(sent.message_id)
+                if n == len(parts):
+                    posted.append(message_id)
         return message_id
+
+    @contextlib.asynccontextmanager
+    async def _recorded(self, row: OutboxMessage) -> AsyncIterator[list[str]]:
+        """A message with buttons has its id noted at once: a press can follow quickly."""
+        posted: list[str] = []
+        if not row.buttons:
+            yield posted
+            return
+        async with self.unrecorded.sending():
+            yield posted
+            if posted:
+                async with self.core.uow() as uow:
+                    await uow.outbox.posted(row, posted[0])
+                    await uow.commit()
 
     @contextlib.asynccontextmanager
     async def _paced(self, chat_id: int) -> AsyncIterator[None]:
