@@ -1,8 +1,11 @@
 """What a Matrix user sees and what their events mean, without a homeserver."""
 
+import json
+
 from adapters.matrix.render import (
     content,
     is_poll,
+    parts,
     poll_start,
     reactions,
     replacing,
@@ -130,3 +133,14 @@ def test_a_poll_the_group_wants_native_is_a_matrix_poll_and_responses_choose_ans
     for wrong in (["9"], ["x"], [], [4]):
         assert answered(response({"m.selections": wrong}), answers) is None
     assert answered(response({"m.selections": ["1"]}), VOTES) is None  # not a native poll
+
+
+def test_a_long_message_of_emoji_or_markup_fits_the_homeservers_64_kib_per_event() -> None:
+    for text in ("😀" * 20_000, "<&>" * 20_000, "\x01" * 20_000):
+        pieces = parts(text)
+        assert "".join(pieces) == text
+        for n, piece in enumerate(pieces):
+            shown = content(piece, reactions(VOTES) if n == len(pieces) - 1 else [], "!")
+            assert len(json.dumps(shown, ensure_ascii=False).encode()) < 60_000
+        edit = replacing("$post", content(parts(text, 2)[0], [], "!"))
+        assert len(json.dumps(edit, ensure_ascii=False).encode()) < 60_000
