@@ -61,8 +61,9 @@ def answered(source: Mapping[str, Any], buttons: tuple[Button, ...]) -> Button |
     content = source.get("content", {})
     chosen = (content.get(POLL_RESPONSES[0], {}).get("answers")
               or content.get("m.selections") or [])
-    place = chosen[0] if chosen and isinstance(chosen[0], str) and chosen[0].isdigit() else ""
-    n = int(place or 0)
+    # minga numbers the answers 1, 2, 3 …: anything else (², ١, 10**5000) chooses nothing
+    place = chosen[0] if chosen and isinstance(chosen[0], str) else ""
+    n = int(place) if re.fullmatch(r"[0-9]{1,3}", place) else 0
     return buttons[n - 1] if 0 < n <= len(buttons) and buttons[n - 1].answer else None
 
 

@@ -130,7 +130,7 @@ def test_a_poll_the_group_wants_native_is_a_matrix_poll_and_responses_choose_ans
     assert chosen is not None and chosen.data == "vote P1 4"
     stable = answered(response({"m.selections": ["2"]}), answers)
     assert stable is not None and stable.data == "vote P1 2"
-    for wrong in (["9"], ["x"], [], [4]):
+    for wrong in (["9"], ["x"], [], [4], ["²"], ["١"], ["1" * 5000], [" 1"], ["-1"]):
         assert answered(response({"m.selections": wrong}), answers) is None
     assert answered(response({"m.selections": ["1"]}), VOTES) is None  # not a native poll
 
