@@ -378,7 +378,7 @@ class MatrixAdapter:
                 before = await uow.outbox.buttons_of(PLATFORM, row.chat_id, row.message_id)
             if is_poll(before):  # Element draws the tally itself; a poll ends once
                 if not is_poll(row.buttons):
-                    await self._put(room, POLL_END, poll_end(row.message_id, text),
+                    await self._put(room, POLL_END, poll_end(row.message_id, parts(text, 2)[0]),
                                     f"minga{row.id}")
                 return row.message_id
             shown = parts(text, 2)[0]  # an edit carries its new content twice

@@ -6,6 +6,7 @@ from adapters.matrix.render import (
     content,
     is_poll,
     parts,
+    poll_end,
     poll_start,
     reactions,
     replacing,
@@ -144,3 +145,5 @@ def test_a_long_message_of_emoji_or_markup_fits_the_homeservers_64_kib_per_event
             assert len(json.dumps(shown, ensure_ascii=False).encode()) < 60_000
         edit = replacing("$post", content(parts(text, 2)[0], [], "!"))
         assert len(json.dumps(edit, ensure_ascii=False).encode()) < 60_000
+        ended = poll_end("$poll", parts(text, 2)[0])
+        assert len(json.dumps(ended, ensure_ascii=False).encode()) < 60_000
