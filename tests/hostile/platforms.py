@@ -199,7 +199,7 @@ def check_matrix(row: OutboxMessage, prefix: str = "!") -> None:
         _size(poll_start(parts(text, 2)[0], row.buttons), "poll")
         return
     if row.kind == "edit":
-        _size(poll_end("$event", text), "poll end")
+        _size(poll_end("$event", parts(text, 2)[0]), "poll end")
         shown = content(parts(text, 2)[0], pairs, prefix)
         check_matrix_content(shown)
         _size(replacing("$event", shown), "edit")

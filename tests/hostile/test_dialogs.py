@@ -44,7 +44,7 @@ STEP = st.one_of(
 
 
 @given(STARTS, st.lists(STEP, min_size=1, max_size=6))
-@cases(500)
+@cases(110)
 def test_a_dialog_answered_with_anything(start: tuple[str, str, str], steps: list) -> None:  # type: ignore[type-arg]
     who, where, first = start
 

@@ -40,21 +40,21 @@ def row(kind: str, text: str, buttons: tuple[Button, ...] = (),
 
 
 @given(TEXTS, BUTTONS)
-@cases(1200)
+@cases(600)
 def test_any_text_is_sent_to_telegram_in_parts_it_accepts_and_nothing_is_lost(
         text: str, buttons: tuple[Button, ...]) -> None:
     asyncio.run(check_telegram(row("send", text, buttons)))
 
 
 @given(TEXTS, BUTTONS)
-@cases(600)
+@cases(300)
 def test_an_edit_shows_on_telegram_as_the_start_of_what_was_written(
         text: str, buttons: tuple[Button, ...]) -> None:
     asyncio.run(check_telegram(row("edit", text, buttons)))
 
 
 @given(TEXTS)
-@cases(300)
+@cases(150)
 def test_a_file_caption_and_a_press_answer_fit_telegram(text: str) -> None:
     asyncio.run(check_telegram(row("send", text, attachment=Attachment("a.ics", "text/calendar",
                                                                         b"x"))))
@@ -62,14 +62,17 @@ def test_a_file_caption_and_a_press_answer_fit_telegram(text: str) -> None:
 
 
 @given(TEXTS, BUTTONS, st.sampled_from(("send", "edit", "toast")))
-@cases(1200)
+@cases(600)
 def test_any_text_is_well_formed_matrix_html_that_says_what_the_body_says(
         text: str, buttons: tuple[Button, ...], kind: str) -> None:
-    check_matrix(row(kind, text, buttons if kind != "toast" else ()))
+    if kind == "toast":  # the core answers a press in at most 200 characters (TOAST_LIMIT)
+        check_matrix(row(kind, text[:200]))
+    else:
+        check_matrix(row(kind, text, buttons))
 
 
 @given(st.one_of(hostile(), st.text(max_size=40)), st.sampled_from(("!", "!minga ")))
-@cases(500)
+@cases(300)
 def test_only_command_words_get_the_rooms_prefix(text: str, prefix: str) -> None:
     """Text people typed, quoted back, keeps its slashes unless one starts a command word,
     and nothing else of it changes."""

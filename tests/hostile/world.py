@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text as sql
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.messages import ButtonPress, Chat
 from bot.model import OutboxMessage
@@ -120,6 +121,7 @@ class World(Harness):
     problems: list[str] = field(default_factory=list)
     start: int = 0  # seen[start:] is what this case caused
     ids: dict[str, int] = field(default_factory=dict)
+    reader: AsyncConnection | None = None
 
     async def _record(self, row: OutboxMessage) -> str:
         if APOLOGY in row.text:
@@ -165,8 +167,24 @@ class World(Harness):
         return row[0] if row else None
 
     async def table(self, query: str, **values: Any) -> list[tuple[Any, ...]]:
+        if self.reader is not None:
+            return sorted((tuple(r) for r in await self.reader.execute(sql(query), values)),
+                          key=repr)
+        async with self.reading():
+            return await self.table(query, **values)
+
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[None]:
+        """Read several tables through one connection (a snapshot is many small reads)."""
+        if self.reader is not None:
+            yield
+            return
         async with self.engine.connect() as conn:
-            return sorted((tuple(r) for r in await conn.execute(sql(query), values)), key=repr)
+            self.reader = conn
+            try:
+                yield
+            finally:
+                self.reader = None
 
 
 def chat_of(where: str, who: str) -> Chat:
@@ -233,7 +251,8 @@ ALL_STATE = ("settings", "groups", "members", "vouches", "dialogs", "link_codes"
 async def everything(world: World) -> dict[str, list[tuple[Any, ...]]]:
     """Every table that holds what minga knows and decided (not its in- and outbox, logs,
     jobs, nor who it has met)."""
-    return {t: await world.table(f"SELECT * FROM {t}") for t in ALL_STATE}
+    async with world.reading():
+        return {t: await world.table(f"SELECT * FROM {t}") for t in ALL_STATE}
 
 
 async def personal(world: World, me: int) -> dict[str, list[tuple[Any, ...]]]:
@@ -302,17 +321,23 @@ async def allowed(world: World, who: str) -> dict[str, list[tuple[Any, ...]]]:
     """What must stay as it is whatever `who` types or presses."""
     me = await world.person_id(who)
     assert me is not None
-    kept = await personal(world, me)
-    if ROLES[who] != "trusted":
-        kept |= await group_rules(world, me)
-    if ROLES[who] == "outsider":
-        kept |= await outsider_rules(world, me)
+    async with world.reading():
+        kept = await personal(world, me)
+        if ROLES[who] != "trusted":
+            kept |= await group_rules(world, me)
+        if ROLES[who] == "outsider":
+            kept |= await outsider_rules(world, me)
     return kept
 
 
 async def seizable(world: World, who: str) -> dict[str, list[tuple[Any, ...]]]:
     """What a takeover changes, and time alone does not: rules, roster, trust, the plan."""
     me = await world.person_id(who)
+    async with world.reading():
+        return await _seizable(world, me)
+
+
+async def _seizable(world: World, me: int | None) -> dict[str, list[tuple[Any, ...]]]:
     return {
         "settings": await world.table("SELECT * FROM settings"),
         "members": await world.table("SELECT * FROM members WHERE person_id != :me", me=me),
