@@ -162,7 +162,7 @@ class Console:
             self.say("No message with buttons yet.")
             return
         chat, message_id, buttons = self.buttons
-        if not which.isdecimal() or not 1 <= int(which) <= len(buttons):
+        if not re.fullmatch(r"[0-9]{1,3}", which) or not 1 <= int(which) <= len(buttons):
             self.say(f"Press a number from 1 to {len(buttons)}, like :press 1.")
             return
         button = buttons[int(which) - 1]

@@ -43,12 +43,12 @@ from nio.api import Api
 
 from adapters.delivery import GiveUp, Retry, Unrecorded, drain
 from adapters.matrix.render import (
-    LIMIT,
     POLL_END,
     POLL_RESPONSES,
     POLL_START,
     content,
     is_poll,
+    parts,
     poll_end,
     poll_start,
     reaction,
@@ -70,7 +70,6 @@ from adapters.matrix.translate import (
     sender_of,
     unpress,
 )
-from adapters.text import split
 from bot.config import MatrixConfig
 from bot.dispatch import Core, handle
 from bot.messages import Added, Chat, Event, Sender, Unreadable
@@ -382,10 +381,10 @@ class MatrixAdapter:
                 before = await uow.outbox.buttons_of(PLATFORM, row.chat_id, row.message_id)
             if is_poll(before):  # Element draws the tally itself; a poll ends once
                 if not is_poll(row.buttons):
-                    await self._put(room, POLL_END, poll_end(row.message_id, text),
+                    await self._put(room, POLL_END, poll_end(row.message_id, parts(text, 2)[0]),
                                     f"minga{row.id}")
                 return row.message_id
-            shown = split(text, LIMIT)[0]
+            shown = parts(text, 2)[0]  # an edit carries its new content twice
             await self._put(room, "m.room.message",
                             replacing(row.message_id, content(shown, pairs, prefix)),
                             f"minga{row.id}")
@@ -396,14 +395,14 @@ class MatrixAdapter:
             return await self._file(room, row, text)
         if is_poll(row.buttons):
             event_id = await self._put(room, POLL_START,
-                                       poll_start(split(text, LIMIT)[0], row.buttons),
+                                       poll_start(parts(text, 2)[0], row.buttons),
                                        f"minga{row.id}")
             await self._posted(row, event_id)
             return event_id
-        parts = split(text, LIMIT)
+        pieces = parts(text)
         event_id = None
-        for n, part in enumerate(parts):
-            last = n == len(parts) - 1
+        for n, part in enumerate(pieces):
+            last = n == len(pieces) - 1
             event_id = await self._put(room, "m.room.message",
                                        content(part, pairs if last else [], prefix),
                                        f"minga{row.id}.{n}")

@@ -5,12 +5,17 @@ it, named in a one-line legend with the command that does the same, so a press i
 click in Element and every action can also be typed.
 """
 
+import json
 import re
+from functools import cache
 
-from adapters.text import escaped
+from adapters.text import escaped, split
 from bot.messages import ANSWER, Button
 
-LIMIT = 12_000  # characters per message once escaped: well inside Matrix's 64 KiB event
+# A homeserver refuses an event over 64 KiB, counted in UTF-8 after JSON's escapes; each
+# character of a message is in it twice (the plain body and the HTML). Text takes at most
+# this much of it, which leaves room for the legend and the event's own fields.
+LIMIT = 44_000
 
 # A command that means the same everywhere gets its own picture; the rest are numbered.
 NAMED = {"claim": "✋", "take": "🤲", "handed": "✅", "join": "👋", "pickup": "📦",
@@ -25,6 +30,20 @@ def reactions(buttons: tuple[Button, ...]) -> list[tuple[str, Button]]:
     named = all(n in NAMED for n in names) and len(set(names)) == len(names)
     return [(NAMED[n] if named else NUMBERED[i], b)
             for i, (n, b) in enumerate(zip(names, buttons, strict=True))][:len(NUMBERED)]
+
+
+@cache
+def event_bytes(char: str) -> int:
+    """What one character of a message adds to its event: plain and as HTML, in JSON."""
+    html = "<br>" if char == "\n" else escaped(char)
+    return sum(len(json.dumps(s, ensure_ascii=False).encode("utf-8", "surrogatepass")) - 2
+               for s in (char, html))
+
+
+def parts(text: str, share: int = 1) -> list[str]:
+    """A text in messages that each fit an event; `share`: the text is in it that many
+    times over (a native poll repeats its question)."""
+    return split(text, LIMIT // share, lambda part: sum(map(event_bytes, part)))
 
 
 def with_prefix(text: str, prefix: str) -> str:

@@ -31,7 +31,7 @@ from telegram.ext import Application
 
 from adapters.delivery import GiveUp, Retry, Unrecorded
 from adapters.telegram.pacing import Pacer
-from adapters.telegram.render import LIMIT, keyboard
+from adapters.telegram.render import CAPTION_LIMIT, LIMIT, fitted, keyboard
 from adapters.telegram.translate import translate
 from adapters.text import escaped, split
 from bot.config import TelegramConfig
@@ -183,7 +183,7 @@ class TelegramAdapter:
         if row.kind == "edit" and row.message_id:
             async with self._paced(chat_id), self._recorded(row) as posted:
                 await bot.edit_message_text(
-                    escaped(row.text)[:4096], chat_id=chat_id, message_id=int(row.message_id),
+                    fitted(row.text, LIMIT), chat_id=chat_id, message_id=int(row.message_id),
                     parse_mode=ParseMode.HTML, reply_markup=markup)
                 posted.append(row.message_id)
             return row.message_id
@@ -191,7 +191,7 @@ class TelegramAdapter:
             async with self._paced(chat_id):
                 sent = await bot.send_document(
                     chat_id, InputFile(row.attachment.data, filename=row.attachment.name),
-                    caption=escaped(row.text)[:1024], parse_mode=ParseMode.HTML)
+                    caption=fitted(row.text, CAPTION_LIMIT), parse_mode=ParseMode.HTML)
             return str(sent.message_id)
         parts = split(row.text, LIMIT)
         message_id = None

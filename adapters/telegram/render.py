@@ -4,11 +4,19 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from adapters.text import escaped, split
 from bot.messages import Button
 
 LIMIT = 4096
+CAPTION_LIMIT = 1024  # a file's caption
 PER_ROW = 3
 DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def fitted(text: str, limit: int) -> str:
+    """The start of `text` that fits in one message once escaped, for where it cannot be
+    split (an edit, a caption): cut at a line end where possible, never inside an escape."""
+    return escaped((split(text, limit) or [text])[0])
 
 
 def link(bot_username: str, data: str) -> str | None:

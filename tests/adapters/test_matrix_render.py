@@ -1,8 +1,12 @@
 """What a Matrix user sees and what their events mean, without a homeserver."""
 
+import json
+
 from adapters.matrix.render import (
     content,
     is_poll,
+    parts,
+    poll_end,
     poll_start,
     reactions,
     replacing,
@@ -131,9 +135,23 @@ def test_a_poll_the_group_wants_native_is_a_matrix_poll_and_responses_choose_ans
     assert chosen is not None and chosen.data == "vote P1 4"
     stable = answered(response({"m.selections": ["2"]}), answers)
     assert stable is not None and stable.data == "vote P1 2"
-    for wrong in (["9"], ["x"], [], [4], ["²"], ["0" * 5000 + "1"], "1", None, {"1": 1}):
+    for wrong in (["9"], ["x"], [], [4], ["²"], ["١"], ["1" * 5000], [" 1"], ["-1"],
+                  ["0" * 5000 + "1"], "1", None, {"1": 1}):
         assert answered(response({"m.selections": wrong}), answers) is None
     for forged in (5, "answers", [1], {"answers": "1"}, {"answers": ["¹"]}):
         assert answered(response({"org.matrix.msc3381.poll.response": forged}),
                         answers) is None
     assert answered(response({"m.selections": ["1"]}), VOTES) is None  # not a native poll
+
+
+def test_a_long_message_of_emoji_or_markup_fits_the_homeservers_64_kib_per_event() -> None:
+    for text in ("😀" * 20_000, "<&>" * 20_000, "\x01" * 20_000):
+        pieces = parts(text)
+        assert "".join(pieces) == text
+        for n, piece in enumerate(pieces):
+            shown = content(piece, reactions(VOTES) if n == len(pieces) - 1 else [], "!")
+            assert len(json.dumps(shown, ensure_ascii=False).encode()) < 60_000
+        edit = replacing("$post", content(parts(text, 2)[0], [], "!"))
+        assert len(json.dumps(edit, ensure_ascii=False).encode()) < 60_000
+        ended = poll_end("$poll", parts(text, 2)[0])
+        assert len(json.dumps(ended, ensure_ascii=False).encode()) < 60_000

@@ -1,6 +1,8 @@
 """Telegram's shape: 4,096 characters once escaped, deep links that fit, keyboards in rows."""
 
-from adapters.telegram.render import LIMIT, keyboard, link
+import html
+
+from adapters.telegram.render import CAPTION_LIMIT, LIMIT, fitted, keyboard, link
 from adapters.text import escaped, split
 from bot.messages import Button
 
@@ -31,3 +33,11 @@ def test_private_buttons_become_links_and_rows_hold_three() -> None:
     assert [len(r) for r in rows] == [3, 1]
     assert rows[0][0].callback_data == "claim 1"
     assert rows[1][0].url == "https://t.me/mingabot?start=request"
+
+
+def test_an_edit_or_caption_too_long_is_cut_between_escapes_not_inside_one() -> None:
+    text = "a&" * 3000  # once escaped, 4,096 would fall inside "&amp;"
+    for limit in (LIMIT, CAPTION_LIMIT):
+        shown = fitted(text, limit)
+        assert len(shown) <= limit and shown.endswith(("a", "&amp;"))
+        assert text.startswith(html.unescape(shown))

@@ -46,12 +46,13 @@ def test_a_dialog_goes_on_in_a_new_process(tmp_path: Path) -> None:
 def test_buttons_people_and_the_clock(tmp_path: Path) -> None:
     out = minga(tmp_path, "\n".join([
         ":press 1", ":group Food", "/setup Food", ":as Ben", ":press 1", ":press 9",
+        ":press ²", ":press 99999999999999999999",
         ":advance soon", ":advance 25h", ":dm", "/start", ":quit", "/never-read",
     ]) + "\n")
     assert "No message with buttons yet." in out
     assert "[Food] minga edits its post:" in out
     assert "Welcome, Ben! You are on the roster of Food as a founding trusted member." in out
-    assert "Press a number from 1 to 1, like :press 1." in out
+    assert out.count("Press a number from 1 to 1, like :press 1.") == 3
     assert "Say how far, like :advance 2h" in out
     assert "The founding days of Food are over, with 2 trusted members." in out
     assert "[Ben, private] minga says:" in out
