@@ -2,10 +2,17 @@
 voter, by closing early, or by sock puppets trusted while a removal is open."""
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import decisions
 from tests.decide import decided
 from tests.harness import Harness, in_chat, text
+
+
+@pytest.fixture
+async def bot(engine: AsyncEngine) -> Harness:
+    """These attacks are replayed on SQLite and on a real PostgreSQL."""
+    return Harness(engine)
 
 MADRID = "Madrid time do set timezone Europe/Madrid"
 

@@ -4,9 +4,17 @@ about their request in the group chat, where everyone reads minga's answers."""
 from dataclasses import replace
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.messages import ButtonPress
 from tests.harness import Harness, Seen, in_chat, text
+
+
+@pytest.fixture
+async def bot(engine: AsyncEngine) -> Harness:
+    """These attacks are replayed on SQLite and on a real PostgreSQL."""
+    return Harness(engine)
+
 
 ASK = "/request food Eastside by friday: 2 boxes for a family of 4"
 GROUP = "group:food"
