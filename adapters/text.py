@@ -1,7 +1,7 @@
 """Text shared by the adapters that send HTML: escaping, and splitting what is too long."""
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 
 def escaped(text: str) -> str:
@@ -15,32 +15,26 @@ def escaped_length(text: str) -> int:
 def split(text: str, limit: int, cost: Callable[[str], int] = escaped_length) -> list[str]:
     """Parts whose cost is at most `limit`, cut at line ends where possible. The cost of a
     text is the sum of its characters' costs: by default its length once escaped."""
-    parts: list[str] = []
-    current, used = "", 0
-    for line in text.splitlines(keepends=True):
-        for piece in _pieces(line, limit, cost):
-            size = cost(piece)
-            if current and used + size > limit:
-                parts.append(current)
-                current, used = "", 0
-            current += piece
-            used += size
-    parts.append(current)
-    return [p.strip("\n") for p in parts if p.strip()]
+    pieces = (piece for line in text.splitlines(keepends=True)
+              for piece in _pieces(line, limit, cost))
+    return [p.strip("\n") for p in _packed(pieces, limit, cost) if p.strip()]
 
 
 def _pieces(line: str, limit: int, cost: Callable[[str], int]) -> list[str]:
     """A line too long for one message, in pieces that fit."""
-    if cost(line) <= limit:
-        return [line]
-    pieces: list[str] = []
+    return [line] if cost(line) <= limit else _packed(line, limit, cost)
+
+
+def _packed(items: Iterable[str], limit: int, cost: Callable[[str], int]) -> list[str]:
+    """Items joined in order into parts, a new part wherever the next would not fit."""
+    parts: list[str] = []
     current, used = "", 0
-    for char in line:
-        size = cost(char)
+    for item in items:
+        size = cost(item)
         if current and used + size > limit:
-            pieces.append(current)
+            parts.append(current)
             current, used = "", 0
-        current += char
+        current += item
         used += size
-    pieces.append(current)
-    return pieces
+    parts.append(current)
+    return parts
