@@ -1,14 +1,26 @@
-"""Draining the outbox: one sender per platform, in order per chat, with retries and reasons."""
+"""Draining the outbox: a lane per chat, lanes sent side by side, answers to presses first.
+
+Each chat's messages leave in their order (its lane); different chats go independently,
+each waiting only for its own limit and for its turn in the platform's shared budget
+(adapters/turns.py), where what a person's action caused goes before bulk work. A retry,
+a back-off or a slow send holds back its own chat only. Answers to presses (toasts) wait
+for nothing. While a sender works a chat it holds the chat's lane in the database, so
+several processes can send without two of them writing to one chat or breaking its limit.
+"""
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import Enum
 
 from bot.dispatch import Core
-from bot.model import OutboxMessage
+from bot.model import OutboxMessage, Priority
 
 log = logging.getLogger("minga.delivery")
 
@@ -26,90 +38,309 @@ class GiveUp(Exception):
     """The platform refused for good (bad request, blocked by the person)."""
 
 
-Deliver = Callable[[OutboxMessage], Awaitable[str | None]]  # returns the platform's message id
+Deliver = Callable[[OutboxMessage], Awaitable[Sequence[str]]]  # the ids of its parts
 
+
+def no_wait(chat_id: str) -> float:
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """What a platform gives the sender: how to send, and its limits per chat (seconds)."""
+
+    platform: str
+    deliver: Deliver
+    # Until this chat's own limit lets its next message go.
+    ready_in: Callable[[str], float] = no_wait
+    # Between two edits of one post in this chat: a live tally is redrawn at most this
+    # often, and what changed meanwhile goes in the next edit, never as a backlog.
+    edit_every: Callable[[str], float] = no_wait
+
+
+WORKERS = 16  # lanes sent at once, per platform
+# A lane stays with its sender this long after each message (seconds), longer than any one
+# send takes: another machine takes it over only from a sender that stopped without saying.
+HOLD = 30.0
+URGENT_WORKERS = 4  # of those, never given a lane that has only bulk work
+BATCH = 20  # rows read at once from a lane
+LOOKAHEAD = 64  # lanes read at once from the outbox
+TOASTS = 32  # answers to presses on their way at once
+STEP_ASIDE = 2.0  # a lane waits in place for its chat's limit this long; longer, it steps
+# aside and the database says when it is ready (ready_at), so it holds no worker meanwhile
 UNRECORDED_WAIT = 10.0  # seconds a press waits at most for its message to be recorded
+
+
+class Outcome(Enum):
+    SENT = "sent"
+    LATER = "later"  # retried later: a message holds back its lane, an edit only itself
+    GIVEN_UP = "given-up"
+    LOST = "lost"  # sent, but the lane went to another sender meanwhile (a stall)
 
 
 @dataclass
 class Unrecorded:
-    """A message with buttons the platform may already show while the outbox does not know
-    its id yet: a press on it (a person, or a test, can be quicker than a commit) waits
-    until it is recorded, since a press is checked against the buttons recorded."""
+    """Messages with buttons that the platform may already show while the outbox does not
+    know their ids yet. A press in that chat (a person, or a test, can be quicker than a
+    commit) waits until they are recorded, since a press is checked against the buttons
+    recorded."""
 
-    settled: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def __post_init__(self) -> None:
-        self.settled.set()
+    _sending: dict[str, set[int]] = field(default_factory=dict)
+    _settled: dict[str, asyncio.Event] = field(default_factory=dict)
 
     @contextlib.asynccontextmanager
-    async def sending(self) -> AsyncIterator[None]:
-        """Around a send and the record of its id; one platform's sends come one by one."""
-        self.settled.clear()
+    async def sending(self, row: OutboxMessage) -> AsyncIterator[None]:
+        """Around a send and the record of its id."""
+        self._sending.setdefault(row.chat_id, set()).add(row.id)
+        self._settled.setdefault(row.chat_id, asyncio.Event()).clear()
         try:
             yield
         finally:
-            self.settled.set()
+            self.recorded(row)
 
-    def recorded(self) -> None:
-        """The id is recorded before the send is over (Matrix still adds its reactions)."""
-        self.settled.set()
+    def recorded(self, row: OutboxMessage) -> None:
+        """The id is recorded, maybe before the send is over (Matrix still adds reactions)."""
+        waiting = self._sending.get(row.chat_id)
+        if waiting is None:
+            return
+        waiting.discard(row.id)
+        if not waiting:
+            del self._sending[row.chat_id]
+            self._settled.pop(row.chat_id).set()
 
-    async def wait(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.settled.wait(), UNRECORDED_WAIT)
-
-
-async def drain(core: Core, platform: str, deliver: Deliver, batch: int = 100) -> int:
-    """Send what is due for one platform; returns how many went out."""
-    sent = 0
-    posted: dict[tuple[str, str], str] = {}  # (chat, key) → message id, for edits in this batch
-    while True:
-        async with core.uow() as uow:
-            rows = await uow.outbox.pending(platform, core.clock.now(), batch)
-        for row in rows:
-            if row.kind == "edit" and row.message_id is None and row.key:
-                row = replace(row, message_id=posted.get((row.chat_id, row.key)))
-            started = core.clock.monotonic()
-            try:
-                message_id = await deliver(row)
-            except Retry as wait:
-                await _mark_failed(core, row, wait.reason, wait.after_seconds)
-                return sent  # the platform is busy: the next round starts after the wait
-            except GiveUp as refusal:
-                log.warning("outbox=%d platform=%s given-up reason=%s", row.id, platform,
-                            refusal)
-                await _mark_failed(core, row, str(refusal), None)
-                continue
-            async with core.uow() as uow:
-                await uow.outbox.mark_sent(row, message_id, core.clock.now())
-                await uow.commit()
-            if row.key and message_id:
-                posted[(row.chat_id, row.key)] = message_id
-            sent += 1
-            log.info("sent platform=%s outbox=%d kind=%s ms=%.1f", platform, row.id, row.kind,
-                     (core.clock.monotonic() - started) * 1000)
-        if len(rows) < batch:
-            return sent
+    async def wait(self, chat_id: str) -> None:
+        settled = self._settled.get(chat_id)
+        if settled is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(settled.wait(), UNRECORDED_WAIT)
 
 
-async def _mark_failed(core: Core, row: OutboxMessage, reason: str,
-                       after_seconds: float | None) -> None:
-    retry_at = None if after_seconds is None else (
-        core.clock.now() + timedelta(seconds=after_seconds))
-    async with core.uow() as uow:
-        await uow.outbox.mark_failed(row.id, reason, retry_at)
-        await uow.commit()
+@dataclass(eq=False)
+class Courier:
+    """Sends one platform's outbox. `run` works lanes side by side until cancelled;
+    `drain` sends what can go now, one lane after another, and returns."""
 
+    core: Core
+    outlet: Outlet
+    workers: int = WORKERS
+    # Who holds the lanes it works: the machine, so the same process started again takes
+    # up its lanes at once after a crash; another machine waits until they are free.
+    owner: str = field(default_factory=socket.gethostname)
+    sent: int = 0
+    done: int = 0  # sent or given up
+    _busy: set[str] = field(default_factory=set)  # chats a worker has now
+    # Rows on their way: one moved to another chat meanwhile (a group that became a
+    # supergroup) is not sent again from there.
+    _on_the_way: set[int] = field(default_factory=set)
+    _toasting: set[int] = field(default_factory=set)
+    _queue: list[tuple[Priority, int, str]] = field(default_factory=list)
+    _queued: set[str] = field(default_factory=set)
+    _numbers: "itertools.count[int]" = field(default_factory=itertools.count)
+    _work: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _edited: dict[tuple[str, str], float] = field(default_factory=dict)  # (chat, key) → when
+    _toasts: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TOASTS))
 
-async def run_sender(core: Core, platform: str, deliver: Deliver, wake: asyncio.Event,
-                     every: float = 1.0) -> None:
-    """Drain whenever a commit may have left work, and every `every` seconds for retries."""
-    while True:
-        wake.clear()
+    @property
+    def platform(self) -> str:
+        return self.outlet.platform
+
+    async def run(self, wake: asyncio.Event, every: float = 1.0) -> None:
+        """Look for work whenever a commit may have left some (`wake`), when the workers ran
+        out of it, and every `every` seconds for retries and limits that came to an end."""
         try:
-            await drain(core, platform, deliver)
+            async with asyncio.TaskGroup() as tasks:
+                for n in range(self.workers):
+                    tasks.create_task(self._worker(wake, urgent_only=n < URGENT_WORKERS))
+                while True:
+                    wake.clear()
+                    try:
+                        await self._look(tasks)
+                    except Exception:
+                        log.exception("sender platform=%s failed; trying again", self.platform)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), every)
+        finally:
+            await self._release()
+
+    async def _release(self) -> None:
+        """Stopping: the lanes this sender held are free for the next one at once."""
+        try:
+            async with self.core.uow() as uow:
+                await uow.lanes.release(self.platform, self.owner)
+                await uow.commit()
         except Exception:
-            log.exception("sender platform=%s failed; trying again", platform)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), every)
+            log.exception("sender platform=%s could not release its lanes", self.platform)
+
+    async def drain(self) -> int:
+        """Send everything that can go now, lane after lane; how many went."""
+        before = self.sent
+        while True:
+            toasts, lanes = await self._due()
+            lanes = [(chat, p) for chat, p in lanes if chat not in self._busy]
+            went = self.done
+            for toast in toasts:
+                await self._toast(toast)
+            for chat, priority in lanes:
+                self._busy.add(chat)
+                try:
+                    await self._lane(chat, priority)
+                finally:
+                    self._busy.discard(chat)
+            if self.done == went:
+                return self.sent - before
+
+    async def _due(self) -> tuple[list[OutboxMessage], list[tuple[str, Priority]]]:
+        now = self.core.clock.now()
+        async with self.core.uow() as uow:
+            toasts = await uow.outbox.toasts(self.platform, now, TOASTS)
+            lanes = await uow.outbox.lanes_due(self.platform, now, self.owner, LOOKAHEAD)
+        return [t for t in toasts if t.id not in self._toasting], lanes
+
+    async def _look(self, tasks: asyncio.TaskGroup) -> None:
+        toasts, lanes = await self._due()
+        for toast in toasts:
+            self._toasting.add(toast.id)
+            tasks.create_task(self._toast(toast))
+        async with self._work:
+            for chat, priority in lanes:
+                if chat not in self._busy and chat not in self._queued:
+                    heapq.heappush(self._queue, (priority, next(self._numbers), chat))
+                    self._queued.add(chat)
+            self._work.notify_all()
+
+    async def _worker(self, wake: asyncio.Event, urgent_only: bool) -> None:
+        while True:
+            async with self._work:
+                await self._work.wait_for(lambda: bool(self._queue) and (
+                    not urgent_only or self._queue[0][0] < Priority.BULK))
+                priority, _, chat = heapq.heappop(self._queue)
+                self._queued.discard(chat)
+                self._busy.add(chat)
+            try:
+                await self._lane(chat, priority)
+            except Exception:
+                log.exception("lane failed platform=%s", self.platform)
+            finally:
+                self._busy.discard(chat)
+            if not self._queue:
+                wake.set()  # the workers ran out: look for more
+
+    async def _lane(self, chat: str, urgency: Priority) -> None:
+        """Send one chat's messages in order while it can; it stops when its limit says
+        to wait longer than a moment, at a message to retry later, or when it is empty."""
+        now = self.core.clock.now()
+        async with self.core.uow() as uow:
+            claimed = await uow.lanes.claim(self.platform, chat, self.owner, now,
+                                            self._held())
+            await uow.commit()
+        if not claimed:
+            return
+        while True:
+            async with self.core.uow() as uow:
+                rows = await uow.outbox.lane(self.platform, chat, self.core.clock.now(), BATCH)
+                if not rows:  # done: a lane of a chat with nothing waiting is kept nowhere
+                    await uow.lanes.free(self.platform, chat, self.owner,
+                                         self.core.clock.now())
+                    await uow.commit()
+                    return
+            went = False
+            for n, row in enumerate(rows):
+                if row.id in self._on_the_way or (row.kind == "edit"
+                                                  and await self._too_soon(row)):
+                    continue
+                wait = self.outlet.ready_in(chat)
+                if wait > STEP_ASIDE:
+                    await self._step_aside(chat, wait)
+                    return
+                # A message ahead of an answer in its chat goes as urgently as the answer.
+                urgent = min(urgency, *(r.priority for r in rows[n:]))
+                outcome = await self._attempt(replace(row, priority=urgent))
+                if row.kind == "edit" and row.key and outcome is not Outcome.LATER:
+                    self._edited[(chat, row.key)] = self.core.clock.monotonic()
+                if outcome is Outcome.LOST or (outcome is Outcome.LATER and row.kind == "send"):
+                    return  # another sender has the chat, or the rest waits behind this
+                went = went or outcome is not Outcome.LATER
+            if not went:
+                return
+
+    def _held(self) -> datetime:
+        return self.core.clock.now() + timedelta(seconds=HOLD)
+
+    async def _too_soon(self, edit: OutboxMessage) -> bool:
+        """An edit of a post edited a moment ago waits for the interval (and takes in what
+        changes meanwhile); it holds back nothing else."""
+        assert edit.key is not None
+        last = self._edited.get((edit.chat_id, edit.key))
+        if last is None:
+            return False
+        left = last + self.outlet.edit_every(edit.chat_id) - self.core.clock.monotonic()
+        if left <= 0:
+            del self._edited[(edit.chat_id, edit.key)]
+            return False
+        async with self.core.uow() as uow:
+            await uow.outbox.defer(edit.id, self.core.clock.now() + timedelta(seconds=left))
+            await uow.commit()
+        return True
+
+    async def _step_aside(self, chat: str, wait: float) -> None:
+        ready = self.core.clock.now() + timedelta(seconds=wait)
+        async with self.core.uow() as uow:
+            await uow.lanes.hold(self.platform, chat, self.owner,
+                                 ready + timedelta(seconds=HOLD), ready)
+            await uow.commit()
+
+    async def _toast(self, row: OutboxMessage) -> None:
+        try:
+            async with self._toasts:
+                await self._attempt(row)
+        except Exception:
+            log.exception("toast failed platform=%s", self.platform)
+        finally:
+            self._toasting.discard(row.id)
+
+    async def _attempt(self, row: OutboxMessage) -> Outcome:
+        self._on_the_way.add(row.id)
+        try:
+            return await self._deliver(row)
+        finally:
+            self._on_the_way.discard(row.id)
+
+    async def _deliver(self, row: OutboxMessage) -> Outcome:
+        started = self.core.clock.monotonic()
+        try:
+            ids = await self.outlet.deliver(row)
+        except Retry as wait:
+            await self._failed(row, wait.reason, wait.after_seconds)
+            return Outcome.LATER
+        except GiveUp as refusal:
+            log.warning("outbox=%d platform=%s given-up reason=%s", row.id, self.platform,
+                        refusal)
+            await self._failed(row, str(refusal), None)
+            self.done += 1
+            return Outcome.GIVEN_UP
+        async with self.core.uow() as uow:
+            await uow.outbox.mark_sent(row, ids, self.core.clock.now())
+            held = row.kind == "toast" or await uow.lanes.hold(
+                self.platform, row.chat_id, self.owner, self._held())
+            await uow.commit()
+        self.sent += 1
+        self.done += 1
+        self._forget_old_edits()
+        log.info("sent platform=%s outbox=%d kind=%s priority=%d ms=%.1f", self.platform,
+                 row.id, row.kind, row.priority,
+                 (self.core.clock.monotonic() - started) * 1000)
+        return Outcome.SENT if held else Outcome.LOST
+
+    async def _failed(self, row: OutboxMessage, reason: str,
+                      after_seconds: float | None) -> None:
+        retry_at = None if after_seconds is None else (
+            self.core.clock.now() + timedelta(seconds=after_seconds))
+        async with self.core.uow() as uow:
+            await uow.outbox.mark_failed(row.id, reason, retry_at)
+            await uow.commit()
+
+    def _forget_old_edits(self) -> None:
+        if len(self._edited) > 1000:
+            now = self.core.clock.monotonic()
+            self._edited = {k: t for k, t in self._edited.items()
+                            if now - t < self.outlet.edit_every(k[0])}

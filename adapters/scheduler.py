@@ -7,7 +7,7 @@ decides what lateness means (bot/jobs.py).
 
 import asyncio
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -25,7 +25,7 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone=UTC)
         # APScheduler only queues what fell due; one worker handles it. Stopping APScheduler
         # cancels its own tasks, which must never be in the middle of a transaction.
-        self._due: asyncio.Queue[int | None] = asyncio.Queue()
+        self._due: asyncio.Queue[tuple[int, datetime] | None] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -46,14 +46,15 @@ class Scheduler:
                           coalesce=True)
 
     async def _queue(self, job_id: int) -> None:
-        self._due.put_nowait(job_id)
+        # Found due now: however long the queue takes, it was on time if now is its time.
+        self._due.put_nowait((job_id, self.core.clock.now()))
 
     async def _work(self) -> None:
-        while (job_id := await self._due.get()) is not None:
-            await self.fire(job_id)
+        while (due := await self._due.get()) is not None:
+            await self.fire(*due)
 
-    async def fire(self, job_id: int) -> None:
-        await handle(self.core, Due(job_id))
+    async def fire(self, job_id: int, fired_at: datetime | None = None) -> None:
+        await handle(self.core, Due(job_id, fired_at))
 
     async def fire_due(self) -> None:
         """Run every row already due by the core's clock (the console's clock can jump)."""

@@ -1,7 +1,9 @@
-"""Text shared by the adapters that send HTML: escaping, and splitting what is too long."""
+"""Text shared by the adapters: escaping HTML, and splitting what is too long."""
 
 import html
 from collections.abc import Callable, Iterable
+
+MORE = "…"  # what a part says when an edit has less (or more) text than parts
 
 
 def escaped(text: str) -> str:
@@ -18,6 +20,17 @@ def split(text: str, limit: int, cost: Callable[[str], int] = escaped_length) ->
     pieces = (piece for line in text.splitlines(keepends=True)
               for piece in _pieces(line, limit, cost))
     return [p.strip("\n") for p in _packed(pieces, limit, cost) if p.strip()]
+
+
+def spread(text: str, count: int, limit: int, cost: Callable[[str], int]) -> list[str]:
+    """`text` in exactly `count` parts that fit: the new text of a message sent in that many
+    parts, each edited in place. Text that needs more parts ends the last one with "…";
+    parts left with nothing to say say "…"."""
+    made = split(text, limit, cost) or [MORE]
+    if len(made) > count:
+        rest = "\n".join(made[count - 1:])
+        made = [*made[:count - 1], split(rest, limit - cost(MORE), cost)[0] + MORE]
+    return made + [MORE] * (count - len(made))
 
 
 def _pieces(line: str, limit: int, cost: Callable[[str], int]) -> list[str]:

@@ -13,12 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.console import ConsoleClock, run_console
-from adapters.delivery import run_sender
 from adapters.matrix.adapter import MatrixAdapter
-from adapters.matrix.translate import PLATFORM as MATRIX
 from adapters.scheduler import Scheduler
 from adapters.telegram.adapter import TelegramAdapter
-from adapters.telegram.translate import PLATFORM as TELEGRAM
 from bot.commands import COMMANDS
 from bot.config import Config, LoggingConfig, Problem
 from bot.dispatch import Committed, Core
@@ -74,12 +71,12 @@ async def run_platforms(config: Config) -> None:
             adapters.append(telegram)
             tasks.append(telegram.listen() if config.telegram.mode == "webhook"
                          else telegram.poll())
-            tasks.append(run_sender(core, TELEGRAM, telegram.deliver, edges.wake()))
+            tasks.append(telegram.courier.run(edges.wake()))
         if config.matrix.enabled:
             matrix = MatrixAdapter(core, config.matrix)
             await matrix.start()
             adapters.append(matrix)
-            tasks += [matrix.run(), run_sender(core, MATRIX, matrix.deliver, edges.wake())]
+            tasks += [matrix.run(), matrix.courier.run(edges.wake())]
         await scheduler.start()
         running = [asyncio.create_task(task) for task in tasks]
         try:

@@ -29,7 +29,7 @@ from bot.messages import (
     Sender,
     Unreadable,
 )
-from bot.model import Job
+from bot.model import Job, Priority
 from bot.ports import Clock, UnitOfWork
 from bot.router import (
     MAX_TEXT,
@@ -86,7 +86,8 @@ async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed
         if isinstance(event, Due):
             work = Work(uow, core.clock.now(), core.defaults, core.catalogs, core.commands,
                         privacy=core.privacy)
-            kind, actions, origin = "due", await run_job(work, event.job_id), None
+            kind, actions, origin = "due", await run_job(
+                work, event.job_id, event.fired_at or work.now), None
         else:
             if not await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now()):
                 return "duplicate", 0, None
@@ -182,7 +183,8 @@ async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Adde
                 await uow.outbox.send(event.chat.platform, event.chat.chat_id,
                                       tr._("Sorry, something went wrong on my side and nothing "
                                            "was changed. Please try again in a little while."),
-                                      (), None, core.clock.now())
+                                      (), None, core.clock.now(), priority=Priority.ANSWER,
+                                      address=event.chat.address)
             await uow.commit()
     except Exception:
         log.exception("event=apology-failed")
@@ -204,9 +206,15 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
                                             "yourself."))]
         if line is None and event.chat.kind == "group" and not await _in_dialog(uow, event):
             return "chatter", []  # people talking among themselves: nothing is kept about them
-    ctx = await _context(uow, core, event)
     if isinstance(event, ButtonPress):
-        return await _press(ctx, event)
+        # A press no button offers is answered before anything is kept of who pressed.
+        refusal = await _refused(uow, event)
+        if refusal:
+            log.warning("press=refused reason=%s", refusal)
+            tr = await _sender_tr(uow, core, event.sender)
+            return f"button:{refusal}", [Reply(tr._(REFUSALS[refusal]))]
+        return await _press(await _context(uow, core, event), event)
+    ctx = await _context(uow, core, event)
     problem = problem_with_text(event.text)
     if problem:
         return "refused", [Reply(ctx.tr._(problem, limit=ctx.tr.number(MAX_TEXT)))]
@@ -221,12 +229,9 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
 
 
 async def _press(ctx: Context, event: ButtonPress) -> tuple[str, list[Action]]:
-    """A press runs only what a button on that very message offers now; the data a client
-    sends is a key to look the button up by, never a command line of its own."""
-    refusal = await _refused(ctx, event)
-    if refusal:
-        log.warning("press=refused reason=%s", refusal)
-        return f"button:{refusal}", [Reply(ctx.tr._(REFUSALS[refusal]))]
+    """A press runs only what a button on that very message offers now (`_refused` checked
+    that); the data a client sends is a key to look the button up by, never a command line
+    of its own."""
     data = event.data
     if data.startswith(ANSWER):
         dialog = await ctx.uow.dialogs.get(ctx.person.id, ctx.chat.id)
@@ -246,7 +251,7 @@ REFUSALS = {
 }
 
 
-async def _refused(ctx: Context, event: ButtonPress) -> str | None:
+async def _refused(uow: UnitOfWork, event: ButtonPress) -> str | None:
     """Why a press is not one of the buttons its message shows now; None if it is one.
     A link button is never pressed in place: the platform opens the private chat instead.
     Taking a press back undoes a button the message showed when it was pressed, which the
@@ -255,9 +260,9 @@ async def _refused(ctx: Context, event: ButtonPress) -> str | None:
         return {b.undo if event.taken_back else b.data for b in buttons if not b.private}
 
     where = (event.chat.platform, event.chat.chat_id, event.message_id)
-    if not event.taken_back and event.data in offered(await ctx.uow.outbox.buttons_of(*where)):
+    if not event.taken_back and event.data in offered(await uow.outbox.buttons_of(*where)):
         return None
-    shown_before = offered(await ctx.uow.outbox.buttons_before(*where))
+    shown_before = offered(await uow.outbox.buttons_before(*where))
     if event.taken_back:
         return None if event.data in shown_before else "not-offered"
     return "stale" if event.data in shown_before else "not-offered"
@@ -314,19 +319,25 @@ async def _reachable(uow: UnitOfWork, person_id: int, private: Chat) -> None:
 
 async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None
                   ) -> None:
-    """Turn actions into outbox rows, one per chat that should see them."""
+    """Turn actions into outbox rows, one per chat that should see them. What a person's
+    action causes for people is answered first; what the scheduler sends, and changes to
+    posts already shown, are bulk (origin None: a scheduled job)."""
     now = core.clock.now()
+    scheduled = origin is None
     for action in actions:
         match action:
             case Reply():
                 assert origin is not None, "a scheduled job has no chat to reply in"
                 await uow.outbox.send(origin.platform, origin.chat_id, action.text,
                                       action.buttons, None, now, action.attachment,
-                                      transient=action.transient)
+                                      transient=action.transient, priority=Priority.ANSWER,
+                                      address=origin.address)
             case Post():
                 for chat in await uow.chats.of_group(action.group_id):
                     await uow.outbox.send(chat.platform, chat.chat_id, action.text,
-                                          action.buttons, action.key, now)
+                                          action.buttons, action.key, now,
+                                          priority=Priority.BULK if scheduled
+                                          else Priority.POST)
             case Edit():
                 for chat in await uow.chats.of_group(action.group_id):
                     await uow.outbox.edit(chat.platform, chat.chat_id, action.key, action.text,
@@ -337,6 +348,11 @@ async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Ch
                 # until they start the bot) the message waits for the first one.
                 platform, chat_id = ((chats[-1].platform, chats[-1].chat_id) if chats
                                      else waiting_for(action.person_id))
+                # To the person who just wrote privately: where they wrote.
+                here = origin is not None and (origin.platform, origin.chat_id) == (
+                    platform, chat_id)
                 await uow.outbox.send(platform, chat_id, action.text, action.buttons,
-                                      action.key, now, transient=action.transient)
-
+                                      action.key, now, transient=action.transient,
+                                      priority=Priority.BULK if scheduled
+                                      else Priority.ANSWER,
+                                      address=origin.address if here and origin else None)

@@ -4,6 +4,7 @@ Frozen dataclasses holding ids and text only, never a platform's client objects.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 ChatKind = Literal["private", "group"]
@@ -27,6 +28,9 @@ class Chat:
     chat_id: str
     kind: ChatKind
     title: str | None = None
+    # Where exactly to answer when a platform has several places for one chat (a person's
+    # Matrix direct rooms): opaque to the core, which carries it to the replies.
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,12 @@ class Unreadable:
 
 @dataclass(frozen=True)
 class Due:
-    """A scheduled row fell due; the scheduler edge turns due times into this."""
+    """A scheduled row fell due; the scheduler edge turns due times into this. `fired_at`:
+    when the scheduler found it due, which says whether minga was running at its time
+    (None: now)."""
 
     job_id: int
+    fired_at: datetime | None = None
 
 
 Event = Message | ButtonPress | ChatMoved | Added | Arrived | Unreadable | Due

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import IntEnum
 from typing import Any, Literal
 
 from bot.messages import Attachment, Button, ChatKind
@@ -93,6 +94,14 @@ class LinkCode:
     used_at: datetime | None
 
 
+class Priority(IntEnum):
+    """Who waits for a message, in the order a platform's shared budget serves them."""
+
+    ANSWER = 0  # the person who just acted (a reply, a note their action caused)
+    POST = 1  # a group post a person's action made
+    BULK = 2  # scheduled waves (reminders) and changes of posts already shown (tallies)
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     id: int
@@ -105,6 +114,13 @@ class OutboxMessage:
     attempts: int
     message_id: str | None  # for an edit: the platform's id of the message to change
     attachment: Attachment | None = None
+    priority: Priority = Priority.POST
+    # For an edit of a message sent in parts: every part's id, in order (the last is
+    # message_id, the one with the buttons).
+    parts: tuple[str, ...] = ()
+    # Where on the platform to send, when a chat has several places (a person with two
+    # Matrix direct rooms): the one they wrote in. None: the adapter chooses.
+    address: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from bot.model import (
     PickupSlot,
     Poll,
     Prefs,
+    Priority,
     Reaction,
     RequestState,
     Shift,
@@ -125,7 +126,8 @@ class Outbox(Protocol):
     async def send(
         self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
         key: str | None, now: datetime, attachment: Attachment | None = None,
-        transient: bool = False,
+        transient: bool = False, priority: Priority = Priority.POST,
+        address: str | None = None,
     ) -> None:
         """A transient message is deleted once sent (or given up)."""
     async def edit(
@@ -134,11 +136,19 @@ class Outbox(Protocol):
     ) -> None: ...
     async def toast(self, platform: str, chat_id: str, toast_id: str, text: str,
                     now: datetime) -> None: ...
-    async def pending(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]: ...
-    async def mark_sent(self, message: OutboxMessage, platform_message_id: str | None,
+    async def lanes_due(self, platform: str, now: datetime, owner: str, limit: int
+                        ) -> list[tuple[str, Priority]]:
+        """The chats with something to send now, most urgent first, that `owner` may take."""
+    async def lane(self, platform: str, chat_id: str, now: datetime, limit: int
+                   ) -> list[OutboxMessage]:
+        """What one chat can be sent now, in its order."""
+    async def toasts(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]: ...
+    async def mark_sent(self, message: OutboxMessage, platform_ids: Sequence[str],
                         now: datetime) -> None:
-        """Records what was really sent; a change made meanwhile follows as an edit. What
-        it made useless goes: a toast, a transient message, the edits it replaced."""
+        """Records what was really sent (`platform_ids`: the message's parts, in order); a
+        change made meanwhile follows as an edit. What it made useless goes: a toast, a
+        transient message, the edits it replaced."""
+    async def defer(self, message_id: int, until: datetime) -> None: ...
     async def prune(self, sent_before: datetime) -> int:
         """Delete sent (or given up) messages from before then, except group posts that
         may still change; how many went."""
@@ -158,6 +168,18 @@ class Outbox(Protocol):
         """Every button a message we sent showed in any of its versions."""
     async def posted(self, message: OutboxMessage, platform_message_id: str) -> None:
         """The platform's id of a message still on its way, so a press on it is known."""
+
+
+class Lanes(Protocol):
+    async def claim(self, platform: str, chat_id: str, owner: str, now: datetime,
+                    until: datetime) -> bool:
+        """True when `owner` is now the one sender of this chat, until then."""
+    async def hold(self, platform: str, chat_id: str, owner: str, until: datetime,
+                   ready_at: datetime | None = None) -> bool: ...
+    async def free(self, platform: str, chat_id: str, owner: str, now: datetime) -> None: ...
+    async def release(self, platform: str, owner: str) -> None: ...
+    async def prune(self, before: datetime) -> int:
+        """Forget lanes nobody held since then."""
 
 
 class Audit(Protocol):
@@ -306,6 +328,7 @@ class UnitOfWork(Protocol):
     dialogs: Dialogs
     inbox: Inbox
     outbox: Outbox
+    lanes: Lanes
     audit: Audit
     jobs: Jobs
     links: Links

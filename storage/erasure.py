@@ -24,6 +24,7 @@ from storage.models import (
     ChatRow,
     DialogRow,
     IdentityRow,
+    LaneRow,
     LinkCodeRow,
     MemberRow,
     OfferRow,
@@ -71,6 +72,8 @@ async def erase_person(conn: AsyncConnection, person_id: int, words: Sequence[st
     for platform, chat_id in addresses:
         await conn.execute(delete(OutboxRow.__table__).where(
             OutboxRow.platform == platform, OutboxRow.chat_id == chat_id))
+        await conn.execute(delete(LaneRow.__table__).where(
+            LaneRow.platform == platform, LaneRow.chat_id == chat_id))
     memberships = select(MemberRow.id).where(MemberRow.person_id == person_id)
     await conn.execute(delete(VouchRow.__table__).where(or_(
         VouchRow.voucher_id.in_(memberships), VouchRow.member_id.in_(memberships))))

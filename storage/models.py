@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -156,7 +157,8 @@ class InboxRow(Base):
 class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_pending", "platform", "sent_at", "id"),
-                      Index("ix_outbox_message", "platform", "chat_id", "message_id"))
+                      Index("ix_outbox_message", "platform", "chat_id", "message_id"),
+                      Index("ix_outbox_lane", "platform", "chat_id", "sent_at", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(255))
@@ -174,6 +176,21 @@ class OutboxRow(Base):
     file_mime: Mapped[str | None] = mapped_column(String(100))
     file_data: Mapped[bytes | None] = mapped_column(LargeBinary)
     transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    priority: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    part_ids: Mapped[list[str] | None] = mapped_column(JSON)  # a message sent in parts
+    address: Mapped[str | None] = mapped_column(String(255))  # where in the chat, if several
+
+
+class LaneRow(Base):
+    """One chat's queue of outgoing messages, as a sender holds it: one sender at a time
+    sends to a chat, which keeps its order and its limits whatever the number of senders."""
+
+    __tablename__ = "lanes"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the chat's own limit
 
 
 class AuditRow(Base):

@@ -27,6 +27,7 @@ from bot.model import (
     OfferState,
     OutboxMessage,
     Person,
+    Priority,
     Reaction,
     RequestState,
     Take,
@@ -41,6 +42,7 @@ from storage.models import (
     IdentityRow,
     InboxRow,
     JobRow,
+    LaneRow,
     LinkCodeRow,
     MatchRow,
     MemberRow,
@@ -365,22 +367,48 @@ def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:
 UNDO = "undo:"
 
 
+def _sendable(outbox: Any, platform: str, now: datetime) -> Any:
+    """A message that can go now: due, and not held back by an earlier message of its chat
+    that waits for a retry; an edit only once the message it changes is out."""
+    earlier = outbox.alias("earlier")
+    unsent = and_(earlier.c.platform == outbox.c.platform,
+                  earlier.c.chat_id == outbox.c.chat_id, earlier.c.kind == "send",
+                  earlier.c.sent_at.is_(None), earlier.c.failed.is_(None))
+    held_back = select(earlier.c.id).where(unsent, earlier.c.id < outbox.c.id,
+                                           earlier.c.next_attempt_at > now).exists()
+    original_unsent = select(earlier.c.id).where(unsent, earlier.c.key == outbox.c.key).exists()
+    return and_(outbox.c.platform == platform, outbox.c.sent_at.is_(None),
+                outbox.c.failed.is_(None), outbox.c.kind != "toast",
+                or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+                or_(and_(outbox.c.kind == "send", ~held_back),
+                    and_(outbox.c.kind == "edit", ~original_unsent)))
+
+
+def _message(r: Any, target: str | None, parts: tuple[str, ...]) -> OutboxMessage:
+    return OutboxMessage(r.id, r.platform, r.chat_id, r.kind, r.key, r.text,
+                         _unbuttons(r.buttons), r.attempts, target,
+                         Attachment(r.file_name, r.file_mime, r.file_data)
+                         if r.file_name else None,
+                         Priority(r.priority), parts, r.address)
+
+
 class SqlOutbox(Repository):
     async def send(self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
                    key: str | None, now: datetime, attachment: Attachment | None = None,
-                   transient: bool = False) -> None:
+                   transient: bool = False, priority: Priority = Priority.POST,
+                   address: str | None = None) -> None:
         files = ({"file_name": attachment.name, "file_mime": attachment.mime,
                   "file_data": attachment.data} if attachment else {})
         await self.conn.execute(OutboxRow.__table__.insert().values(
             platform=platform, chat_id=chat_id, kind="send", key=key, text=text,
             buttons=_buttons(buttons), created_at=now, attempts=0, transient=transient,
-            **files))
+            priority=priority, address=address, **files))
 
     async def toast(self, platform: str, chat_id: str, toast_id: str, text: str,
                     now: datetime) -> None:
         await self.conn.execute(OutboxRow.__table__.insert().values(
             platform=platform, chat_id=chat_id, kind="toast", key=toast_id, text=text,
-            buttons=[], created_at=now, attempts=0))
+            buttons=[], created_at=now, attempts=0, priority=Priority.ANSWER))
 
     async def edit(self, platform: str, chat_id: str, key: str, text: str,
                    buttons: Sequence[Button], now: datetime) -> None:
@@ -398,40 +426,62 @@ class SqlOutbox(Repository):
         if waiting.rowcount == 0:
             await self.conn.execute(outbox.insert().values(
                 platform=platform, chat_id=chat_id, kind="edit", key=key, text=text,
-                buttons=_buttons(buttons), created_at=now, attempts=0))
+                buttons=_buttons(buttons), created_at=now, attempts=0,
+                priority=Priority.BULK))
 
-    async def pending(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]:
+    async def lanes_due(self, platform: str, now: datetime, owner: str, limit: int
+                        ) -> list[tuple[str, Priority]]:
+        """The chats with a message to send now, most urgent first (then oldest), leaving
+        out those another sender holds and those waiting for their own limit."""
+        outbox, lanes = OutboxRow.__table__, LaneRow.__table__
+        free = or_(lanes.c.chat_id.is_(None), and_(
+            or_(lanes.c.owner.is_(None), lanes.c.owner == owner, lanes.c.held_until < now),
+            or_(lanes.c.ready_at.is_(None), lanes.c.ready_at <= now)))
+        urgency = func.min(outbox.c.priority).label("urgency")
+        first = func.min(outbox.c.id).label("first")
+        rows = await self.conn.execute(
+            select(outbox.c.chat_id, urgency, first)
+            .select_from(outbox.outerjoin(lanes, and_(lanes.c.platform == outbox.c.platform,
+                                                      lanes.c.chat_id == outbox.c.chat_id)))
+            .where(_sendable(outbox, platform, now), free)
+            .group_by(outbox.c.chat_id).order_by(urgency, first).limit(limit))
+        return [(r.chat_id, Priority(r.urgency)) for r in rows]
+
+    async def lane(self, platform: str, chat_id: str, now: datetime, limit: int
+                   ) -> list[OutboxMessage]:
+        """What one chat can be sent now, in order: its messages, each after the ones
+        before it, and the edits of posts already shown, which wait for no other message."""
         outbox = OutboxRow.__table__
         original = outbox.alias("original")
-        target = (select(original.c.message_id)
-                  .where(original.c.platform == outbox.c.platform,
-                         original.c.chat_id == outbox.c.chat_id, original.c.key == outbox.c.key,
-                         original.c.message_id.is_not(None))
-                  .order_by(original.c.id.desc()).limit(1).scalar_subquery())
-        earlier = outbox.alias("earlier")
-        # A message waiting to be retried holds back the ones after it in the same chat,
-        # so a chat never sees them out of order.
-        held_back = (select(earlier.c.id)
-                     .where(earlier.c.platform == outbox.c.platform,
-                            earlier.c.chat_id == outbox.c.chat_id, earlier.c.id < outbox.c.id,
-                            earlier.c.sent_at.is_(None), earlier.c.failed.is_(None),
-                            earlier.c.next_attempt_at > now)
-                     .exists())
+
+        def target(column: Any) -> Any:
+            return (select(column)
+                    .where(original.c.platform == outbox.c.platform,
+                           original.c.chat_id == outbox.c.chat_id,
+                           original.c.key == outbox.c.key, original.c.message_id.is_not(None))
+                    .order_by(original.c.id.desc()).limit(1).scalar_subquery())
+
         rows = await self.conn.execute(
-            select(outbox, target.label("target"))
-            .where(outbox.c.platform == platform, outbox.c.sent_at.is_(None),
-                   outbox.c.failed.is_(None),
-                   or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
-                   ~held_back)
+            select(outbox, target(original.c.message_id).label("target"),
+                   target(original.c.part_ids).label("target_parts"))
+            .where(_sendable(outbox, platform, now), outbox.c.chat_id == chat_id)
             .order_by(outbox.c.id).limit(limit))
-        return [OutboxMessage(r.id, r.platform, r.chat_id, r.kind, r.key, r.text,
-                              _unbuttons(r.buttons),
-                              r.attempts, r.target if r.kind == "edit" else None,
-                              Attachment(r.file_name, r.file_mime, r.file_data)
-                              if r.file_name else None)
+        return [_message(r, r.target if r.kind == "edit" else None,
+                         tuple(r.target_parts or ()) if r.kind == "edit" else ())
                 for r in rows]
 
-    async def mark_sent(self, message: OutboxMessage, platform_message_id: str | None,
+    async def toasts(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Answers to presses, which wait for nothing."""
+        outbox = OutboxRow.__table__
+        rows = await self.conn.execute(
+            select(outbox).where(outbox.c.platform == platform, outbox.c.kind == "toast",
+                                 outbox.c.sent_at.is_(None), outbox.c.failed.is_(None),
+                                 or_(outbox.c.next_attempt_at.is_(None),
+                                     outbox.c.next_attempt_at <= now))
+            .order_by(outbox.c.id).limit(limit))
+        return [_message(r, None, ()) for r in rows]
+
+    async def mark_sent(self, message: OutboxMessage, platform_ids: Sequence[str],
                         now: datetime) -> None:
         outbox = OutboxRow.__table__
         stored = (await self.conn.execute(
@@ -442,7 +492,9 @@ class SqlOutbox(Repository):
             return
         sent = (message.text, _buttons(message.buttons))
         await self.conn.execute(update(outbox).where(outbox.c.id == message.id).values(
-            sent_at=now, message_id=platform_message_id, text=sent[0], buttons=sent[1]))
+            sent_at=now, message_id=platform_ids[-1] if platform_ids else None,
+            part_ids=list(platform_ids) if len(platform_ids) > 1 else None,
+            text=sent[0], buttons=sent[1]))
         if message.kind == "edit" and message.key:
             await self._supersede(message)
         if message.key and (stored.text, stored.buttons) != sent:
@@ -451,7 +503,7 @@ class SqlOutbox(Repository):
             await self.conn.execute(outbox.insert().values(
                 platform=message.platform, chat_id=message.chat_id, kind="edit",
                 key=message.key, text=stored.text, buttons=stored.buttons, created_at=now,
-                attempts=0))
+                attempts=0, priority=Priority.BULK))
 
     async def _supersede(self, edit: OutboxMessage) -> None:
         """The post says this now: its earlier texts are kept nowhere but on the platform.
@@ -463,6 +515,12 @@ class SqlOutbox(Repository):
         await self.conn.execute(delete(outbox).where(earlier, outbox.c.kind == "edit"))
         await self.conn.execute(update(outbox).where(earlier, outbox.c.kind == "send")
                                 .values(text=""))
+
+    async def defer(self, message_id: int, until: datetime) -> None:
+        """Not before then (an edit of a post edited a moment ago): nothing failed."""
+        await self.conn.execute(update(OutboxRow.__table__).where(
+            OutboxRow.id == message_id, OutboxRow.sent_at.is_(None))
+            .values(next_attempt_at=until))
 
     async def prune(self, sent_before: datetime) -> int:
         outbox, chats = OutboxRow.__table__, ChatRow.__table__
@@ -523,6 +581,51 @@ class SqlOutbox(Repository):
         if retry_at is None:  # given up: a transient text has no reason to stay either
             await self.conn.execute(delete(outbox).where(outbox.c.id == message_id,
                                                          outbox.c.transient.is_(True)))
+
+
+class SqlLanes(Repository):
+    """Which sender sends to a chat now: one at a time, which keeps the chat's order. A
+    lane is held a while after each message, and given up when its sender stops."""
+
+    async def claim(self, platform: str, chat_id: str, owner: str, now: datetime,
+                    until: datetime) -> bool:
+        lanes = LaneRow.__table__
+        await insert_ignoring_duplicates(self.conn, lanes, {
+            "platform": platform, "chat_id": chat_id})
+        taken = await self.conn.execute(update(lanes).where(
+            lanes.c.platform == platform, lanes.c.chat_id == chat_id,
+            or_(lanes.c.owner.is_(None), lanes.c.owner == owner, lanes.c.held_until < now))
+            .values(owner=owner, held_until=until))
+        return taken.rowcount == 1
+
+    async def hold(self, platform: str, chat_id: str, owner: str, until: datetime,
+                   ready_at: datetime | None = None) -> bool:
+        """Still ours until then (False: another sender has it now); `ready_at`: its own
+        limit lets the next message go then."""
+        lanes = LaneRow.__table__
+        held = await self.conn.execute(update(lanes).where(
+            lanes.c.platform == platform, lanes.c.chat_id == chat_id, lanes.c.owner == owner)
+            .values(held_until=until, ready_at=ready_at))
+        return held.rowcount == 1
+
+    async def free(self, platform: str, chat_id: str, owner: str, now: datetime) -> None:
+        """Nothing waits for the chat: its lane goes, unless its limit is still counting."""
+        lanes = LaneRow.__table__
+        await self.conn.execute(delete(lanes).where(
+            lanes.c.platform == platform, lanes.c.chat_id == chat_id, lanes.c.owner == owner,
+            or_(lanes.c.ready_at.is_(None), lanes.c.ready_at <= now)))
+
+    async def release(self, platform: str, owner: str) -> None:
+        lanes = LaneRow.__table__
+        await self.conn.execute(update(lanes).where(
+            lanes.c.platform == platform, lanes.c.owner == owner).values(owner=None))
+
+    async def prune(self, before: datetime) -> int:
+        lanes = LaneRow.__table__
+        result = await self.conn.execute(delete(lanes).where(
+            or_(lanes.c.held_until.is_(None), lanes.c.held_until < before),
+            or_(lanes.c.ready_at.is_(None), lanes.c.ready_at < before)))
+        return result.rowcount
 
 
 class SqlAudit(Repository):

@@ -14,6 +14,7 @@ from storage.repositories import (
     SqlGroups,
     SqlInbox,
     SqlJobs,
+    SqlLanes,
     SqlLinks,
     SqlMembers,
     SqlOffers,
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.dialogs = SqlDialogs(conn)
         self.inbox = SqlInbox(conn)
         self.outbox = SqlOutbox(conn)
+        self.lanes = SqlLanes(conn)
         self.audit = SqlAudit(conn)
         self.jobs = SqlJobs(conn, self.new_jobs)
         self.links = SqlLinks(conn)

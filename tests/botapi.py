@@ -240,7 +240,7 @@ class BotApi:
             text = html.unescape(TAG_OR_END.sub("", text))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
+        if len(text.encode("utf-16-le", "surrogatepass")) // 2 > 4096:  # as Telegram counts
             raise ApiError(400, "Bad Request: message is too long")
         for row in (params.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in row:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.delivery import drain
+from adapters.delivery import Courier, Outlet
 from adapters.scheduler import Scheduler
 from bot.commands import COMMANDS
 from bot.config import GroupDefaults
@@ -43,6 +43,7 @@ class Harness:
     defaults: GroupDefaults = field(default_factory=GroupDefaults)
     seen: list[Seen] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    couriers: dict[str, Courier] = field(default_factory=dict)  # one sender per platform
 
     @property
     def core(self) -> Core:
@@ -106,14 +107,16 @@ class Harness:
     async def flush(self) -> list[Seen]:
         before = len(self.seen)
         for platform in (PLATFORM, OTHER_PLATFORM):
-            await drain(self.core, platform, self._record)
+            if platform not in self.couriers:
+                self.couriers[platform] = Courier(self.core, Outlet(platform, self._record))
+            await self.couriers[platform].drain()
         return self.seen[before:]
 
     async def fire_due(self) -> list[Seen]:
         await Scheduler(self.core).fire_due()
         return await self.flush()
 
-    async def _record(self, row: OutboxMessage) -> str:
+    async def _record(self, row: OutboxMessage) -> tuple[str, ...]:
         message_id = row.message_id or str(row.id)
         self.seen.append(Seen(row.platform, row.chat_id, row.text,
                               tuple(b.data for b in row.buttons),
@@ -121,7 +124,7 @@ class Harness:
                               row.attachment.data if row.attachment else None,
                               row.kind == "toast",
                               tuple(b.data for b in row.buttons if b.private)))
-        return message_id
+        return (message_id,)
 
     async def setup_group(self, founders: tuple[str, ...] = ("Ana", "Ben", "Chioma", "Dev"),
                           name: str = "Free Food") -> None:

@@ -5,8 +5,10 @@ every event of a sync has been handled (nio would store its own before its callb
 run). A room whose timeline comes back `limited` has a gap, which is read with /messages
 before the events after it, so no command is skipped. The very first start handles
 nothing; in a room the bot joins, nothing from before it joined.
-Sending: each outbox row uses its id as the transaction id, so a retry after a crash is
-recognised by the homeserver instead of posted twice; a rate limit is waited out.
+Sending: a lane per room (adapters/delivery.py), rooms side by side within the homeserver's
+rate limit, most urgent first; each outbox row uses its id as the transaction id, so a
+retry after a crash is recognised by the homeserver instead of posted twice; a rate limit
+is waited out by every room, as long as the homeserver says.
 """
 
 import asyncio
@@ -14,6 +16,8 @@ import io
 import json
 import logging
 import os
+import time
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,12 +45,14 @@ from nio import (
 )
 from nio.api import Api
 
-from adapters.delivery import GiveUp, Retry, Unrecorded, drain
+from adapters.delivery import Courier, GiveUp, Outlet, Retry, Unrecorded
 from adapters.matrix.render import (
+    LIMIT,
     POLL_END,
     POLL_RESPONSES,
     POLL_START,
     content,
+    event_cost,
     is_poll,
     parts,
     poll_end,
@@ -70,10 +76,12 @@ from adapters.matrix.translate import (
     sender_of,
     unpress,
 )
+from adapters.text import spread
+from adapters.turns import Turns
 from bot.config import MatrixConfig
 from bot.dispatch import Core, handle
 from bot.messages import Added, Chat, Event, Sender, Unreadable
-from bot.model import OutboxMessage, Reaction
+from bot.model import OutboxMessage, Priority, Reaction
 
 log = logging.getLogger("minga.matrix")
 
@@ -83,6 +91,11 @@ TIMELINE = 50  # events per room per sync; more than that is read as a gap
 PAGE = 100
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
               "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+AT_ONCE = 8  # sends on their way at once, to different rooms
+SENDING = 0.05  # seconds to look again while AT_ONCE sends are on their way
+# A post shown live (a tally) is edited at most this often (seconds): every edit is a
+# message in the account's rate limit, which answers to people share.
+EDIT_EVERY = 3.0
 
 
 class ServerTrouble(Exception):
@@ -106,6 +119,19 @@ class MatrixAdapter:
     inviters: dict[str, str] = field(default_factory=dict)  # room id → who invited the bot
     synced: asyncio.Event = field(default_factory=asyncio.Event)
     unrecorded: Unrecorded = field(default_factory=Unrecorded)
+    courier: Courier = field(init=False)
+    turns: Turns = field(init=False)
+    _on_the_way: int = 0
+    _paused_until: float = 0.0  # monotonic: the homeserver's rate limit said to wait
+    _probing: bool = False  # after a rate limit, one send at a time until one goes through
+    _opening: defaultdict[str, asyncio.Lock] = field(
+        default_factory=lambda: defaultdict(asyncio.Lock))  # a direct room, per person
+    _direct_saved: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        self.courier = Courier(self.core, Outlet(PLATFORM, self.deliver,
+                                               edit_every=lambda chat: EDIT_EVERY))
+        self.turns = Turns(self._wait_to_send, self._leaving)
 
     @property
     def me(self) -> str:
@@ -173,7 +199,7 @@ class MatrixAdapter:
                     # is recognised by its transaction id), so a reaction to one of them
                     # finds its buttons.
                     self.synced.set()
-                    await drain(self.core, PLATFORM, self.deliver)
+                    await self.courier.drain()
                 await self._invited(response)
                 if since is not None:  # the very first start answers nothing from before it
                     for room_id, room in response.rooms.join.items():
@@ -285,7 +311,7 @@ class MatrixAdapter:
             target = relation(source).get("event_id")
             if not isinstance(target, str):
                 return None
-            await self.unrecorded.wait()
+            await self.unrecorded.wait(chat.chat_id)
             async with self.core.uow() as uow:
                 buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
             button = (pressed if kind == "m.reaction" else answered)(source, buttons)
@@ -311,45 +337,57 @@ class MatrixAdapter:
             await uow.commit()
 
     async def _remember_direct(self, room_id: str, user_id: str) -> None:
-        """Kept in the bot's m.direct account data, where every Matrix client keeps it."""
+        """Kept in the bot's m.direct account data, where every Matrix client keeps it: the
+        homeserver's copy gets this room added, and nothing else of it changes."""
         self.direct[room_id] = user_id
-        rooms: dict[str, list[str]] = {}
-        for room, user in self.direct.items():
-            rooms.setdefault(user, []).append(room)
-        path = Api._build_path(["user", self.me, "account_data", "m.direct"])
-        response = await self.client.send("PUT", path, json.dumps(rooms), {
-            "Authorization": f"Bearer {self.client.access_token}",
-            "Content-Type": "application/json"})
+        async with self._direct_saved:
+            saved = await self.client.list_direct_rooms()
+            rooms = dict(saved.rooms) if isinstance(saved, DirectRoomsResponse) else {}
+            if room_id in rooms.get(user_id, []):
+                return
+            rooms[user_id] = [*rooms.get(user_id, []), room_id]
+            path = Api._build_path(["user", self.me, "account_data", "m.direct"])
+            response = await self.client.send("PUT", path, json.dumps(rooms), {
+                "Authorization": f"Bearer {self.client.access_token}",
+                "Content-Type": "application/json"})
         if response.status != 200:
             log.warning("matrix=direct-not-saved status=%d", response.status)
 
-    async def _room(self, chat_id: str) -> str:
-        """The room for a chat id: a room id as it is; a person's id, their direct room,
-        opened the first time minga writes to them."""
+    async def _room(self, chat_id: str, address: str | None = None) -> str:
+        """The room for a chat id: a room id as it is; a person's id, the direct room they
+        wrote in (`address`), else their newest, opened the first time minga writes to them.
+        A room they have not accepted yet holds back what is for them, and only that."""
         if chat_id.startswith("!"):
             return chat_id
-        rooms = [room for room, user in self.direct.items() if user == chat_id]
-        joined = [room for room in rooms if room in self.client.rooms]
-        if joined or rooms:
-            room_id = (joined or rooms)[-1]
-            room = self.client.rooms.get(room_id)
-            person = room.users.get(chat_id) if room else None
-            if room and room.encrypted and (person is None or person.invited):
-                # Keys go to the devices of members; one who has not accepted the
-                # invitation yet could not read what was sent meanwhile.
-                raise Retry("waiting for them to accept the direct room", 5.0)
-            return room_id
+        async with self._opening[chat_id]:
+            if address is not None and self.direct.get(address) == chat_id:
+                room_id: str | None = address
+            else:
+                rooms = [room for room, user in self.direct.items() if user == chat_id]
+                joined = [room for room in rooms if room in self.client.rooms]
+                room_id = (joined or rooms or [None])[-1]
+            if room_id is None:
+                return await self._open_direct(chat_id)
+        room = self.client.rooms.get(room_id)
+        person = room.users.get(chat_id) if room else None
+        if room and room.encrypted and (person is None or person.invited):
+            # Keys go to the devices of members; one who has not accepted the invitation
+            # yet could not read what was sent meanwhile.
+            raise Retry("waiting for them to accept the direct room", 5.0)
+        return room_id
+
+    async def _open_direct(self, user_id: str) -> str:
         made = await self.client.room_create(
-            is_direct=True, invite=[chat_id], preset=RoomPreset.trusted_private_chat,
+            is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat,
             initial_state=[ENCRYPTION] if self.config.encrypt_direct else [])
         if isinstance(made, RoomCreateError):
             raise _refusal(made)
-        await self._remember_direct(made.room_id, chat_id)
+        await self._remember_direct(made.room_id, user_id)
         log.info("matrix=direct-room-opened")
         return made.room_id
 
-    async def deliver(self, row: OutboxMessage) -> str | None:
-        """Send one outbox row; the event id of the (last) message it became."""
+    async def deliver(self, row: OutboxMessage) -> tuple[str, ...]:
+        """Send one outbox row; the event ids of the messages it is, in order."""
         await self.synced.wait()
         try:
             return await self._send(row)
@@ -359,56 +397,68 @@ class MatrixAdapter:
             raise Retry(str(error) or type(error).__name__,
                         min(2.0 ** row.attempts, 300.0)) from None
 
-    async def _send(self, row: OutboxMessage) -> str | None:
+    async def _send(self, row: OutboxMessage) -> tuple[str, ...]:
         prefix = self.config.command_prefix
         text = with_prefix(row.text, prefix)
         if row.kind == "toast":  # Matrix shows no toasts: a short answer goes privately
             if text and row.key:
                 await self._put(await self._room(row.key), "m.room.message",
-                                content(text, [], prefix), f"minga{row.id}")
-            return None
-        room = await self._room(row.chat_id)
+                                content(text, [], prefix), f"minga{row.id}", row.priority)
+            return ()
+        room = await self._room(row.chat_id, row.address)
         if not row.buttons:
             return await self._send_in(room, row, text)
-        async with self.unrecorded.sending():
+        async with self.unrecorded.sending(row):
             return await self._send_in(room, row, text)
 
-    async def _send_in(self, room: str, row: OutboxMessage, text: str) -> str | None:
+    async def _send_in(self, room: str, row: OutboxMessage, text: str) -> tuple[str, ...]:
         prefix = self.config.command_prefix
         pairs = reactions(row.buttons)
         if row.kind == "edit" and row.message_id:
-            async with self.core.uow() as uow:
-                before = await uow.outbox.buttons_of(PLATFORM, row.chat_id, row.message_id)
-            if is_poll(before):  # Element draws the tally itself; a poll ends once
-                if not is_poll(row.buttons):
-                    await self._put(room, POLL_END, poll_end(row.message_id, parts(text, 2)[0]),
-                                    f"minga{row.id}")
-                return row.message_id
-            shown = parts(text, 2)[0]  # an edit carries its new content twice
-            await self._put(room, "m.room.message",
-                            replacing(row.message_id, content(shown, pairs, prefix)),
-                            f"minga{row.id}")
-            had = {emoji for emoji, _ in reactions(before)}
-            await self._react(room, row.message_id, [e for e, _ in pairs if e not in had], row)
-            return row.message_id
+            return await self._edit(room, row, text, pairs)
         if row.attachment:
-            return await self._file(room, row, text)
+            return (await self._file(room, row, text),)
         if is_poll(row.buttons):
             event_id = await self._put(room, POLL_START,
                                        poll_start(parts(text, 2)[0], row.buttons),
-                                       f"minga{row.id}")
+                                       f"minga{row.id}", row.priority)
             await self._posted(row, event_id)
-            return event_id
+            return (event_id,)
         pieces = parts(text)
-        event_id = None
+        if not pieces:
+            return ()
+        ids = []
         for n, part in enumerate(pieces):
             last = n == len(pieces) - 1
-            event_id = await self._put(room, "m.room.message",
+            ids.append(await self._put(room, "m.room.message",
                                        content(part, pairs if last else [], prefix),
-                                       f"minga{row.id}.{n}")
-        if event_id:
-            await self._react(room, event_id, [e for e, _ in pairs], row)
-        return event_id
+                                       f"minga{row.id}.{n}", row.priority))
+        await self._react(room, ids[-1], [e for e, _ in pairs], row)
+        return tuple(ids)
+
+    async def _edit(self, room: str, row: OutboxMessage, text: str,
+                    pairs: list[tuple[str, Any]]) -> tuple[str, ...]:
+        """A message sent in parts is edited part by part, the legend on the last."""
+        assert row.message_id is not None
+        async with self.core.uow() as uow:
+            before = await uow.outbox.buttons_of(PLATFORM, row.chat_id, row.message_id)
+        if is_poll(before):  # Element draws the tally itself; a poll ends once
+            if not is_poll(row.buttons):
+                await self._put(room, POLL_END, poll_end(row.message_id, parts(text, 2)[0]),
+                                f"minga{row.id}", row.priority)
+            return (row.message_id,)
+        ids = row.parts or (row.message_id,)
+        # An edit carries its new content twice: half the room of a message for each part.
+        for n, (event_id, shown) in enumerate(zip(
+                ids, spread(text, len(ids), LIMIT // 2, event_cost), strict=True)):
+            last = n == len(ids) - 1
+            await self._put(room, "m.room.message",
+                            replacing(event_id, content(shown, pairs if last else [],
+                                                        self.config.command_prefix)),
+                            f"minga{row.id}.{n}", row.priority)
+        had = {emoji for emoji, _ in reactions(before)}
+        await self._react(room, ids[-1], [e for e, _ in pairs if e not in had], row)
+        return ids
 
     async def _react(self, room: str, event_id: str, emojis: list[str],
                      row: OutboxMessage) -> None:
@@ -416,7 +466,7 @@ class MatrixAdapter:
         await self._posted(row, event_id)
         for emoji in emojis:
             await self._put(room, "m.reaction", reaction(event_id, emoji),
-                            f"minga{row.id}.{emoji.encode().hex()}")
+                            f"minga{row.id}.{emoji.encode().hex()}", row.priority)
 
     async def _posted(self, row: OutboxMessage, event_id: str) -> None:
         """Noted before the bot's own reactions go out: a quick reaction can come first."""
@@ -424,9 +474,9 @@ class MatrixAdapter:
             async with self.core.uow() as uow:
                 await uow.outbox.posted(row, event_id)
                 await uow.commit()
-            self.unrecorded.recorded()
+            self.unrecorded.recorded(row)
 
-    async def _file(self, room: str, row: OutboxMessage, text: str) -> str | None:
+    async def _file(self, room: str, row: OutboxMessage, text: str) -> str:
         assert row.attachment is not None
         encrypted = bool(self.client.rooms.get(room) and self.client.rooms[room].encrypted)
         data = row.attachment.data
@@ -438,25 +488,44 @@ class MatrixAdapter:
         where = {"file": {**(keys or {}), "url": uploaded.content_uri}} if encrypted else {
             "url": uploaded.content_uri}
         await self._put(room, "m.room.message", content(text, [], self.config.command_prefix),
-                        f"minga{row.id}.text")
+                        f"minga{row.id}.text", row.priority)
         return await self._put(room, "m.room.message", {
             "msgtype": "m.file", "body": row.attachment.name, "filename": row.attachment.name,
             "info": {"mimetype": row.attachment.mime, "size": len(data)}, **where},
-            f"minga{row.id}.file")
+            f"minga{row.id}.file", row.priority)
 
-    async def _put(self, room: str, kind: str, body: Mapping[str, Any], txn: str) -> str:
-        """Send one event, waiting out the homeserver's rate limit as often as it asks:
-        the limit is the account's, so nothing else could be sent meanwhile anyway."""
+    def _wait_to_send(self) -> float:
+        """Seconds until another send may go: the rate limit's wait, else a place among
+        the sends on their way (one at a time right after a rate limit)."""
+        now = time.monotonic()
+        if now < self._paused_until:
+            return self._paused_until - now
+        return 0.0 if self._on_the_way < (1 if self._probing else AT_ONCE) else SENDING
+
+    def _leaving(self) -> None:
+        self._on_the_way += 1
+
+    async def _put(self, room: str, kind: str, body: Mapping[str, Any], txn: str,
+                   priority: Priority) -> str:
+        """Send one event in its turn, waiting out the homeserver's rate limit as often as
+        it asks: the limit is the account's, so every room waits."""
         while True:
-            sent = await self.client.room_send(room, kind, dict(body), tx_id=txn,
-                                               ignore_unverified_devices=True)
+            await self.turns.take(priority)
+            try:
+                sent = await self.client.room_send(room, kind, dict(body), tx_id=txn,
+                                                   ignore_unverified_devices=True)
+            finally:
+                self._on_the_way -= 1
+                self.turns.changed()
             if not isinstance(sent, RoomSendError):
+                self._probing = False
                 return sent.event_id
             if sent.status_code != "M_LIMIT_EXCEEDED":
                 raise _refusal(sent)
             wait = (sent.retry_after_ms or 5000) / 1000
             log.info("matrix=rate-limited wait_s=%.1f", wait)
-            await asyncio.sleep(wait)
+            self._paused_until = max(self._paused_until, time.monotonic() + wait)
+            self._probing = True
 
 
 def _refusal(error: ErrorResponse) -> Exception:

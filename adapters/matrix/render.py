@@ -40,10 +40,14 @@ def event_bytes(char: str) -> int:
                for s in (char, html))
 
 
+def event_cost(text: str) -> int:
+    return sum(map(event_bytes, text))
+
+
 def parts(text: str, share: int = 1) -> list[str]:
     """A text in messages that each fit an event; `share`: the text is in it that many
-    times over (a native poll repeats its question)."""
-    return split(text, LIMIT // share, lambda part: sum(map(event_bytes, part)))
+    times over (a native poll repeats its question, an edit its new content)."""
+    return split(text, LIMIT // share, event_cost)
 
 
 def with_prefix(text: str, prefix: str) -> str:

@@ -18,7 +18,9 @@ REPLY_FALLBACK = re.compile(r"\A(> .*\n)+\n")  # the quoted message a reply star
 
 
 def chat_of(room_id: str, direct_with: str | None, title: str | None) -> Chat:
-    return (Chat(PLATFORM, direct_with, "private") if direct_with
+    """A direct room is the person's private chat; an answer goes to the room they wrote
+    in, should they have several with minga."""
+    return (Chat(PLATFORM, direct_with, "private", address=room_id) if direct_with
             else Chat(PLATFORM, room_id, "group", title))
 
 

@@ -3,8 +3,9 @@
 Updates are read with getUpdates from the offset kept in the database, which is written
 after each update's effects commit: a crash means the update comes again, and the inbox
 recognises it. In webhook mode Telegram posts them, checked by their secret token.
-Sending drains the outbox, paced for Telegram's limits by sliding windows (pacing.py):
-30 a second overall, 20 a minute per group, one a second per private chat.
+Sending drains the outbox a lane per chat (adapters/delivery.py), paced for Telegram's
+limits by sliding windows (pacing.py): 30 a second overall, most urgent first, 20 a minute
+per group, one a second per private chat; answers to presses are not paced.
 """
 
 import asyncio
@@ -14,6 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -25,15 +27,14 @@ from telegram import (
     Update,
     User,
 )
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from adapters.delivery import GiveUp, Retry, Unrecorded
-from adapters.telegram.pacing import Pacer
-from adapters.telegram.render import CAPTION_LIMIT, LIMIT, fitted, keyboard
-from adapters.telegram.translate import translate
-from adapters.text import escaped, split
+from adapters.delivery import Courier, GiveUp, Outlet, Retry, Unrecorded
+from adapters.telegram.pacing import Pacer, is_group
+from adapters.telegram.render import CAPTION_LIMIT, LIMIT, keyboard, length, parts
+from adapters.telegram.translate import PLATFORM, translate
+from adapters.text import spread
 from bot.config import TelegramConfig
 from bot.dispatch import Core, handle
 from bot.i18n import LANGUAGES, translator
@@ -45,6 +46,9 @@ log = logging.getLogger("minga.telegram")
 OFFSET = "telegram.offset"
 POLL_SECONDS = 25
 UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+# A post shown live (a tally) is edited at most this often (seconds): a group's 20 messages
+# a minute are shared with its new posts; a private chat allows one a second.
+EDIT_EVERY = {"group": 5.0, "private": 2.0}
 
 
 @dataclass
@@ -55,6 +59,12 @@ class TelegramAdapter:
     me: User = field(init=False)
     pacer: Pacer = field(default_factory=Pacer)
     unrecorded: Unrecorded = field(default_factory=Unrecorded)
+    courier: Courier = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.courier = Courier(self.core, Outlet(
+            PLATFORM, self.deliver, ready_in=lambda chat: self.pacer.ready_in(int(chat)),
+            edit_every=lambda chat: EDIT_EVERY["group" if is_group(int(chat)) else "private"]))
 
     async def start(self) -> None:
         self.app = (Application.builder().token(self.config.token)
@@ -114,7 +124,7 @@ class TelegramAdapter:
 
     async def _handle(self, event: Event | None) -> None:
         if isinstance(event, ButtonPress):
-            await self.unrecorded.wait()
+            await self.unrecorded.wait(event.chat.chat_id)
         if event is not None:
             await handle(self.core, event)
 
@@ -157,74 +167,79 @@ class TelegramAdapter:
                     await uow.cursors.set(OFFSET, str(update.update_id + 1))
                     await uow.commit()
 
-    async def deliver(self, row: OutboxMessage) -> str | None:
-        """Send one outbox row; the platform's id of the (last) message it became."""
+    async def deliver(self, row: OutboxMessage) -> tuple[str, ...]:
+        """Send one outbox row; the ids of the messages it is, in order."""
         try:
             return await self._send(row)
         except RetryAfter as error:
             raise Retry("429 Too Many Requests", _seconds(error.retry_after)) from None
         except BadRequest as error:
-            if "message is not modified" in error.message:
-                return row.message_id  # the post already says this
             raise GiveUp(f"400 {error.message}") from None
         except Forbidden as error:
             raise GiveUp(f"403 {error.message}") from None
         except NetworkError as error:  # timeouts and 5xx: Telegram will be back
             raise Retry(type(error).__name__, min(2.0 ** row.attempts, 300.0)) from None
 
-    async def _send(self, row: OutboxMessage) -> str | None:
+    async def _send(self, row: OutboxMessage) -> tuple[str, ...]:
+        bot = self.app.bot
         if row.kind == "toast":  # answers a press; Telegram does not count these
             assert row.key is not None
-            await self.app.bot.answer_callback_query(row.key, text=row.text or None)
-            return None
+            await bot.answer_callback_query(row.key, text=row.text or None)
+            return ()
         chat_id = int(row.chat_id)
         markup = keyboard(row.buttons, self.me.username or "")
-        bot = self.app.bot
         if row.kind == "edit" and row.message_id:
-            async with self._paced(chat_id), self._recorded(row) as posted:
-                await bot.edit_message_text(
-                    fitted(row.text, LIMIT), chat_id=chat_id, message_id=int(row.message_id),
-                    parse_mode=ParseMode.HTML, reply_markup=markup)
-                posted.append(row.message_id)
-            return row.message_id
+            return await self._edit(row, chat_id, markup)
         if row.attachment:
-            async with self._paced(chat_id):
+            async with self.pacer.slot(chat_id, row.priority):
                 sent = await bot.send_document(
                     chat_id, InputFile(row.attachment.data, filename=row.attachment.name),
-                    caption=fitted(row.text, CAPTION_LIMIT), parse_mode=ParseMode.HTML)
-            return str(sent.message_id)
-        parts = split(row.text, LIMIT)
-        message_id = None
-        for n, part in enumerate(parts, 1):
-            async with self._paced(chat_id), self._recorded(row) as posted:
-                sent = await bot.send_message(chat_id, escaped(part), parse_mode=ParseMode.HTML,
-                                              reply_markup=markup if n == len(parts) else None)
-                message_id = str(sent.message_id)
-                if n == len(parts):
-                    posted.append(message_id)
-        return message_id
+                    caption=parts(row.text, CAPTION_LIMIT)[0])
+            return (str(sent.message_id),)
+        texts = parts(row.text)
+        ids: list[str] = []
+        async with self._recording(row):
+            for n, part in enumerate(texts, 1):
+                async with self.pacer.slot(chat_id, row.priority):
+                    sent = await bot.send_message(
+                        chat_id, part, reply_markup=markup if n == len(texts) else None)
+                ids.append(str(sent.message_id))
+            await self._posted(row, ids[-1])
+        return tuple(ids)
+
+    async def _edit(self, row: OutboxMessage, chat_id: int, markup: Any) -> tuple[str, ...]:
+        """A message sent in parts is edited part by part, the buttons on the last."""
+        assert row.message_id is not None
+        ids = row.parts or (row.message_id,)
+        texts = spread(row.text, len(ids), LIMIT, length)
+        async with self._recording(row):
+            for n, (message_id, text) in enumerate(zip(ids, texts, strict=True), 1):
+                try:
+                    async with self.pacer.slot(chat_id, row.priority):
+                        await self.app.bot.edit_message_text(
+                            text, chat_id=chat_id, message_id=int(message_id),
+                            reply_markup=markup if n == len(ids) else None)
+                except BadRequest as error:
+                    if "message is not modified" not in error.message:
+                        raise  # otherwise the part already says this
+            await self._posted(row, ids[-1])
+        return ids
 
     @contextlib.asynccontextmanager
-    async def _recorded(self, row: OutboxMessage) -> AsyncIterator[list[str]]:
-        """A message with buttons has its id noted at once: a press can follow quickly."""
-        posted: list[str] = []
+    async def _recording(self, row: OutboxMessage) -> AsyncIterator[None]:
+        """A press on a message with buttons waits while its id is not recorded."""
         if not row.buttons:
-            yield posted
-            return
-        async with self.unrecorded.sending():
-            yield posted
-            if posted:
-                async with self.core.uow() as uow:
-                    await uow.outbox.posted(row, posted[0])
-                    await uow.commit()
-
-    @contextlib.asynccontextmanager
-    async def _paced(self, chat_id: int) -> AsyncIterator[None]:
-        await self.pacer.wait(chat_id)
-        try:
             yield
-        finally:
-            self.pacer.sent(chat_id)
+            return
+        async with self.unrecorded.sending(row):
+            yield
+
+    async def _posted(self, row: OutboxMessage, message_id: str) -> None:
+        """A message with buttons has its id noted at once: a press can follow quickly."""
+        if row.buttons:
+            async with self.core.uow() as uow:
+                await uow.outbox.posted(row, message_id)
+                await uow.commit()
 
 
 def _seconds(value: int | timedelta) -> float:

@@ -1,28 +1,38 @@
-"""minga's outgoing messages in Telegram's shape: HTML, 4,096 characters, inline keyboards."""
+"""minga's outgoing messages in Telegram's shape: plain text, its length counted as Telegram
+counts it, inline keyboards, deep links.
 
-import re
+minga formats nothing, so it sends plain text: what people typed reaches Telegram as
+written, with no entity to escape or to cut in half.
+"""
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+from telegram.helpers import create_deep_linked_url
 
-from adapters.text import escaped, split
+from adapters.text import split
 from bot.messages import Button
 
-LIMIT = 4096
-CAPTION_LIMIT = 1024  # a file's caption
+LIMIT = MessageLimit.MAX_TEXT_LENGTH
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # a file's caption
 PER_ROW = 3
-DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def fitted(text: str, limit: int) -> str:
-    """The start of `text` that fits in one message once escaped, for where it cannot be
-    split (an edit, a caption): cut at a line end where possible, never inside an escape."""
-    return escaped((split(text, limit) or [text])[0])
+def length(text: str) -> int:
+    """Telegram counts a text's length in UTF-16 code units: an emoji is two."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def parts(text: str, limit: int = LIMIT) -> list[str]:
+    """The messages a text is sent as, cut at line ends where possible."""
+    return split(text, limit, length) or [text]
 
 
 def link(bot_username: str, data: str) -> str | None:
     """A deep link that opens the private chat and runs `data` there, if it fits one."""
-    encoded = data.replace(" ", "_")
-    return f"https://t.me/{bot_username}?start={encoded}" if DEEP_LINK.match(encoded) else None
+    try:
+        return create_deep_linked_url(bot_username, data.replace(" ", "_"))
+    except ValueError:  # a character a link cannot carry, or too long
+        return None
 
 
 def keyboard(buttons: tuple[Button, ...], bot_username: str) -> InlineKeyboardMarkup | None:

@@ -15,6 +15,7 @@ EVERY = timedelta(days=1)
 # Telegram keeps an update for 24 hours and redelivers the last batch after a crash;
 # matrix-nio replays at most the sync after its saved token. Past this, a key guards nothing.
 INBOX_KEPT = timedelta(days=2)
+LANE_KEPT = timedelta(hours=1)  # no platform's limit remembers a message that long
 
 
 async def keep_pruning(uow: UnitOfWork, due_at: datetime) -> None:
@@ -28,7 +29,8 @@ async def prune(work: Work, job: Job) -> list[Action]:
     messages = await work.uow.outbox.prune(
         work.now - timedelta(days=work.privacy.sent_message_days))
     events = await work.uow.inbox.prune(work.now - INBOX_KEPT)
-    log.info("pruned messages=%d inbox=%d", messages, events)
+    lanes = await work.uow.lanes.prune(work.now - LANE_KEPT)
+    log.info("pruned messages=%d inbox=%d lanes=%d", messages, events, lanes)
     # One chain of daily runs: a second one (two schedulers started at once) ends here.
     await work.uow.jobs.cancel([PRUNE], 0, work.now)
     due = job.due_at + EVERY

@@ -15,6 +15,7 @@ from adapters.matrix import adapter
 from bot import bootstrap
 from bot.config import Config, MatrixConfig, StorageConfig, TelegramConfig
 from tests.botapi import BotApi, Person
+from tests.days import tomorrow
 from tests.matrix_people import MatrixPerson
 from tests.synapse import Account, Homeserver
 
@@ -161,7 +162,7 @@ async def test_taking_back_a_reaction_undoes_a_claim_but_a_moderator_removing_it
     await ana.until(lambda: "✋ I can help (!claim 1)" in post.body)
     await eli.sees("The volunteer can't help with R1 after all.", direct)
     # Removing someone else's reaction (Ana made the room, so she may) undoes nothing of theirs.
-    await ana.say(room, '!shift add "Soup" sat 10:00-12:00 places 2')
+    await ana.say(room, f'!shift add "Soup" {tomorrow()} 10:00-12:00 places 2')
     shift = await ana.sees("S1 · Soup", room)
     assert "1️⃣ volunteer (!signup 1 volunteer)" in shift.body
     mine, his = await ana.react(shift, "1️⃣"), await ben.react(shift, "1️⃣")
@@ -177,7 +178,7 @@ async def test_taking_back_a_reaction_undoes_a_claim_but_a_moderator_removing_it
 async def test_a_shift_place_given_away_is_taken_by_reaction(minga: Minga) -> None:
     ana, ben = await minga.person("Ana"), await minga.person("Ben")
     room = await group_room(minga, ana, ben)
-    await ana.say(room, '!shift add "Soup" sat 10:00-12:00 places 1')
+    await ana.say(room, f'!shift add "Soup" {tomorrow()} 10:00-12:00 places 1')
     shift = await ana.sees("S1 · Soup", room)
     await ana.say(room, "!signup S1")
     await ana.until(lambda: "volunteer 1/1: Ana" in shift.body)

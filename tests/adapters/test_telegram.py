@@ -12,6 +12,7 @@ import pytest
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig
 from tests.botapi import BotApi, Person
+from tests.days import tomorrow
 
 GROUP = -100123
 ANA, BEN, ELI = (Person(1, "Ana", "ana"), Person(2, "Ben", "ben"),
@@ -144,7 +145,7 @@ async def test_a_modified_client_pressing_any_data_changes_nothing_and_its_spinn
     welcome = api.last(GROUP)
     api.presses(BEN, GROUP, welcome["message_id"], "join")
     await api.until(lambda: "On the roster: 2 people." in welcome["text"])
-    api.says(ANA, group, '/shift add "Soup" sat 10:00-13:00 weekly places 2')
+    api.says(ANA, group, f'/shift add "Soup" {tomorrow()} 10:00-13:00 weekly places 2')
     await api.until(lambda: any(t.startswith("S1 ·") for t in texts(api, GROUP)))
     for forged in ("shift cancel S1 all", "set vouches_needed 1", "leave"):
         api.presses(BEN, GROUP, welcome["message_id"], forged)
@@ -285,7 +286,7 @@ async def test_a_shift_place_given_away_is_taken_by_button(api: BotApi) -> None:
     group = api.group(GROUP, "Free Food")
     api.says(ANA, group, "/setup Free Food")
     api.says(BEN, group, "/join")
-    api.says(ANA, group, '/shift add "Soup" sat 10:00-12:00 places 1')
+    api.says(ANA, group, f'/shift add "Soup" {tomorrow()} 10:00-12:00 places 1')
     await api.until(lambda: any(t.startswith("S1 · Soup") for t in texts(api, GROUP)))
     api.says(ANA, group, "/signup S1")
     api.says(ANA, group, "/giveaway S1")

@@ -1,28 +1,46 @@
-"""Telegram's shape: 4,096 characters once escaped, deep links that fit, keyboards in rows."""
+"""Telegram's shape: plain text in parts of 4,096 as Telegram counts, deep links that fit,
+keyboards in rows, edits of a message sent in parts."""
 
-import html
-
-from adapters.telegram.render import CAPTION_LIMIT, LIMIT, fitted, keyboard, link
-from adapters.text import escaped, split
+from adapters.telegram.render import CAPTION_LIMIT, LIMIT, keyboard, length, link, parts
+from adapters.text import MORE, spread
 from bot.messages import Button
 
 
-def test_long_text_is_split_at_line_ends_and_fits_once_escaped() -> None:
+def test_long_text_is_split_at_line_ends_and_each_part_fits() -> None:
     text = "\n".join(f"line {n} & <more>" for n in range(600))
-    parts = split(text, LIMIT)
-    assert len(parts) > 1
-    assert all(len(escaped(p)) <= 4096 for p in parts)
-    assert "\n".join(parts) == text  # nothing lost, nothing cut inside a line
+    made = parts(text)
+    assert len(made) > 1
+    assert all(length(p) <= 4096 for p in made)
+    assert "\n".join(made) == text  # nothing lost, nothing cut inside a line, nothing escaped
 
 
-def test_one_very_long_line_is_cut_into_pieces_that_fit() -> None:
-    parts = split("&" * 10_000, LIMIT)
-    assert all(len(escaped(p)) <= 4096 for p in parts) and "".join(parts) == "&" * 10_000
+def test_length_is_counted_as_telegram_counts_it_in_utf16_units() -> None:
+    assert length("🍞") == 2 and length("ñ") == 1
+    made = parts("🍞" * 3000)  # 6,000 units: two messages, though 3,000 characters
+    assert [length(p) for p in made] == [4096, 1904]
+
+
+def test_a_caption_is_cut_at_1024() -> None:
+    assert length(parts("a&" * 3000, CAPTION_LIMIT)[0]) <= 1024
+
+
+def test_an_ampersand_at_the_cut_is_sent_as_it_was_written() -> None:
+    text = "a" * 4095 + "&b"
+    first, second = parts(text, LIMIT)
+    assert first == "a" * 4095 + "&" and second == "b"
+
+
+def test_an_edit_of_a_message_sent_in_parts_keeps_their_number() -> None:
+    assert spread("short now", 3, LIMIT, length) == ["short now", MORE, MORE]
+    longer = spread("x" * 9000, 2, LIMIT, length)
+    assert len(longer) == 2 and longer[1].endswith(MORE)
+    assert all(length(p) <= LIMIT for p in longer)
 
 
 def test_deep_links_carry_a_command_when_it_fits() -> None:
     assert link("mingabot", "vote P3") == "https://t.me/mingabot?start=vote_P3"
     assert link("mingabot", "say hello, world") is None  # a comma cannot travel in a link
+    assert link("mingabot", "x" * 65) is None  # over Telegram's 64 characters
 
 
 def test_private_buttons_become_links_and_rows_hold_three() -> None:
@@ -33,11 +51,3 @@ def test_private_buttons_become_links_and_rows_hold_three() -> None:
     assert [len(r) for r in rows] == [3, 1]
     assert rows[0][0].callback_data == "claim 1"
     assert rows[1][0].url == "https://t.me/mingabot?start=request"
-
-
-def test_an_edit_or_caption_too_long_is_cut_between_escapes_not_inside_one() -> None:
-    text = "a&" * 3000  # once escaped, 4,096 would fall inside "&amp;"
-    for limit in (LIMIT, CAPTION_LIMIT):
-        shown = fitted(text, limit)
-        assert len(shown) <= limit and shown.endswith(("a", "&amp;"))
-        assert text.startswith(html.unescape(shown))

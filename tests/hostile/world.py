@@ -249,14 +249,17 @@ async def everything(world: World) -> dict[str, list[tuple[Any, ...]]]:
         return {t: await world.table(f"SELECT * FROM {t}") for t in ALL_STATE}
 
 
-async def personal(world: World, me: int) -> dict[str, list[tuple[Any, ...]]]:
-    """What belongs to other people: only they change it, whoever speaks."""
+async def personal(world: World, me: int, who: str) -> dict[str, list[tuple[Any, ...]]]:
+    """What belongs to other people: only they change it, whoever speaks. Someone who made
+    minga forget them and spoke again is a new person, and still themselves."""
     return {
-        "people": await world.table("SELECT id, name, language FROM people WHERE id != :me",
-                                    me=me),
+        "people": await world.table(
+            "SELECT id, name, language FROM people WHERE id != :me AND id NOT IN "
+            "(SELECT person_id FROM identities WHERE user_id = :handle)",
+            me=me, handle=who.casefold()),
         "identities": await world.table(
             "SELECT person_id, platform, user_id, handle FROM identities "
-            "WHERE person_id != :me", me=me),
+            "WHERE person_id != :me AND user_id != :handle", me=me, handle=who.casefold()),
         "reminder_prefs": await world.table(
             "SELECT * FROM reminder_prefs WHERE person_id != :me", me=me),
         "votes": await world.table("SELECT * FROM votes WHERE person_id != :me", me=me),
@@ -316,7 +319,7 @@ async def allowed(world: World, who: str) -> dict[str, list[tuple[Any, ...]]]:
     me = await world.person_id(who)
     assert me is not None
     async with world.reading():
-        kept = await personal(world, me)
+        kept = await personal(world, me, who)
         if ROLES[who] != "trusted":
             kept |= await group_rules(world, me)
         if ROLES[who] == "outsider":

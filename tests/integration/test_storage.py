@@ -83,14 +83,18 @@ async def edit(engine: AsyncEngine, chat_id: str, key: str, text: str) -> None:
 
 
 async def pending(engine: AsyncEngine, now: datetime = T0) -> list[OutboxMessage]:
+    """What a sender could send now, every chat's in order, ordered by row."""
     async with unit(engine) as uow:
-        return await uow.outbox.pending(PLATFORM, now, 100)
+        lanes = await uow.outbox.lanes_due(PLATFORM, now, "sender", 100)
+        rows = [row for chat, _ in lanes for row in await uow.outbox.lane(PLATFORM, chat, now,
+                                                                           100)]
+    return sorted(rows, key=lambda r: r.id)
 
 
 async def mark_sent(engine: AsyncEngine, message: OutboxMessage,
                     platform_message_id: str) -> None:
     async with unit(engine) as uow:
-        await uow.outbox.mark_sent(message, platform_message_id, T0)
+        await uow.outbox.mark_sent(message, (platform_message_id,), T0)
 
 
 async def mark_failed(engine: AsyncEngine, outbox_id: int, retry_at: datetime | None) -> None:
@@ -471,7 +475,7 @@ async def test_a_sent_message_keeps_its_buttons_with_what_undoes_them(
     async with unit(engine) as uow:
         await uow.outbox.send("matrix", "!room", "R3", (claim, place), "request:3", T0)
     async with unit(engine) as uow:
-        [row] = await uow.outbox.pending("matrix", T0, 10)
-        await uow.outbox.mark_sent(row, "$post", T0)
+        [row] = await uow.outbox.lane("matrix", "!room", T0, 10)
+        await uow.outbox.mark_sent(row, ("$post",), T0)
     async with unit(engine) as uow:
         assert await uow.outbox.buttons_of("matrix", "!room", "$post") == (claim, place)

@@ -9,7 +9,8 @@ from tests.harness import Harness
 
 
 @pytest.mark.parametrize(("late", "useful_for", "expected"), [
-    (timedelta(seconds=30), timedelta(hours=1), "sent"),
+    (timedelta(seconds=20), timedelta(hours=1), "sent"),
+    (timedelta(seconds=40), timedelta(hours=1), "late"),  # seconds, not a minute
     (timedelta(minutes=30), timedelta(hours=1), "late"),
     (timedelta(hours=2), timedelta(hours=1), "missed"),
     (timedelta(days=30), None, "late"),
