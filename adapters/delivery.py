@@ -137,7 +137,7 @@ class Courier:
     _queued: set[str] = field(default_factory=set)
     _numbers: "itertools.count[int]" = field(default_factory=itertools.count)
     _work: asyncio.Condition = field(default_factory=asyncio.Condition)
-    _edited: dict[tuple[str, str], float] = field(default_factory=dict)  # (chat, key) → when
+    _edited: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (chat, key) → when
     _toasts: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TOASTS))
 
     @property
@@ -150,7 +150,9 @@ class Courier:
         try:
             async with asyncio.TaskGroup() as tasks:
                 for n in range(self.workers):
-                    tasks.create_task(self._worker(wake, urgent_only=n < URGENT_WORKERS))
+                    # At least one worker takes any lane, however few there are.
+                    urgent_only = n < min(URGENT_WORKERS, self.workers - 1)
+                    tasks.create_task(self._worker(wake, urgent_only))
                 while True:
                     wake.clear()
                     try:
@@ -256,7 +258,7 @@ class Courier:
                 urgent = min(urgency, *(r.priority for r in rows[n:]))
                 outcome = await self._attempt(replace(row, priority=urgent))
                 if row.kind == "edit" and row.key and outcome is not Outcome.LATER:
-                    self._edited[(chat, row.key)] = self.core.clock.monotonic()
+                    self._edited[(chat, row.key)] = self.core.clock.now()
                 if outcome is Outcome.LOST or (outcome is Outcome.LATER and row.kind == "send"):
                     return  # another sender has the chat, or the rest waits behind this
                 went = went or outcome is not Outcome.LATER
@@ -273,12 +275,12 @@ class Courier:
         last = self._edited.get((edit.chat_id, edit.key))
         if last is None:
             return False
-        left = last + self.outlet.edit_every(edit.chat_id) - self.core.clock.monotonic()
-        if left <= 0:
+        due = last + timedelta(seconds=self.outlet.edit_every(edit.chat_id))
+        if due <= self.core.clock.now():
             del self._edited[(edit.chat_id, edit.key)]
             return False
         async with self.core.uow() as uow:
-            await uow.outbox.defer(edit.id, self.core.clock.now() + timedelta(seconds=left))
+            await uow.outbox.defer(edit.id, due)
             await uow.commit()
         return True
 
@@ -341,6 +343,6 @@ class Courier:
 
     def _forget_old_edits(self) -> None:
         if len(self._edited) > 1000:
-            now = self.core.clock.monotonic()
+            now = self.core.clock.now()
             self._edited = {k: t for k, t in self._edited.items()
-                            if now - t < self.outlet.edit_every(k[0])}
+                            if now - t < timedelta(seconds=self.outlet.edit_every(k[0]))}

@@ -62,6 +62,8 @@ class BotApi:
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     started: set[int] = field(default_factory=set)  # people who opened a chat with the bot
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    called_at: list[float] = field(default_factory=list)  # time.monotonic() of each call
+    made_at: dict[int, float] = field(default_factory=dict)  # update id → when it was made
     answered: list[dict[str, Any]] = field(default_factory=list)  # answerCallbackQuery
     commands: list[dict[str, Any]] = field(default_factory=list)
     too_many: int = 0  # 429s answered for going too fast
@@ -97,6 +99,7 @@ class BotApi:
 
     def _update(self, **content: Any) -> int:
         update_id = next(self._ids)
+        self.made_at[update_id] = time.monotonic()
         self.updates.append({"update_id": update_id, **content})
         self._new.set()
         return update_id
@@ -172,6 +175,7 @@ class BotApi:
         params = await self._params(request)
         method = request.match_info["method"]
         self.calls.append((method, params))
+        self.called_at.append(time.monotonic())
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return self._error(404, "Not Found: method not found")

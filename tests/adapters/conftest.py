@@ -1,11 +1,19 @@
-"""One real Synapse for the whole session, shared by the Matrix adapter tests."""
+"""minga running against the Bot API stand-in; one real Synapse for the whole session,
+shared by the Matrix adapter tests."""
 
-from collections.abc import Callable, Iterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot import bootstrap
+from bot.config import Config, StorageConfig, TelegramConfig
+from tests.botapi import BotApi
 from tests.synapse import Account, Homeserver, start, unique_localpart
+
+STOPPED_WITHIN = 30.0  # seconds: a minga that does not stop fails its test, not the run
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +38,21 @@ def new_account(homeserver: Homeserver) -> Callable[..., Account]:
         return account
 
     return register
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[BotApi]:
+    """minga running with only Telegram enabled, talking to the stand-in."""
+    stand_in = BotApi()
+    base_url = await stand_in.start()
+    config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
+                    telegram=TelegramConfig(enabled=True, token=stand_in.token,
+                                            base_url=base_url))
+    running = asyncio.create_task(bootstrap.run_platforms(config))
+    await stand_in.until(lambda: len(stand_in.commands) == 4 or running.done())
+    assert not running.done(), running.exception()
+    yield stand_in
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(running, STOPPED_WITHIN)
+    await stand_in.stop()

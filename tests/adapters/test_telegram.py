@@ -19,24 +19,6 @@ ANA, BEN, ELI = (Person(1, "Ana", "ana"), Person(2, "Ben", "ben"),
                  Person(3, "Eli", "eli", "es"))
 
 
-@pytest.fixture
-async def api(tmp_path: Path) -> AsyncIterator[BotApi]:
-    """minga running with only Telegram enabled, talking to the stand-in."""
-    stand_in = BotApi()
-    base_url = await stand_in.start()
-    config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
-                    telegram=TelegramConfig(enabled=True, token=stand_in.token,
-                                            base_url=base_url))
-    running = asyncio.create_task(bootstrap.run_platforms(config))
-    await stand_in.until(lambda: len(stand_in.commands) == 4 or running.done())
-    assert not running.done(), running.exception()
-    yield stand_in
-    running.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await running
-    await stand_in.stop()
-
-
 def texts(api: BotApi, chat_id: int) -> list[str]:
     return [m["text"] for m in api.in_chat(chat_id)]
 

@@ -59,6 +59,15 @@ def test_buttons_people_and_the_clock(tmp_path: Path) -> None:
     assert "never-read" not in out.split(":quit")[-1]
 
 
+def test_a_clock_jump_runs_each_reminder_at_its_time_never_late(tmp_path: Path) -> None:
+    out = minga(tmp_path, "\n".join([
+        ":dm", "/start", ":group Food", "/setup Food",
+        '/shift add "Soup" sat 10:00-13:00 places 2', "/signup S1", ":advance 8d",
+    ]) + "\n")
+    assert out.count("Reminder: S1 · Soup") == 2  # a day before, and two hours before
+    assert "Sent late" not in out  # minga was running all along: nothing was late
+
+
 @pytest.mark.parametrize("line", [":help", ":what"])
 def test_console_lines_are_explained(tmp_path: Path, line: str) -> None:
     assert ":press N" in minga(tmp_path, line + "\n")

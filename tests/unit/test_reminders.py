@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adapters.scheduler import Scheduler
 from tests.harness import Harness, in_chat, text
 
 SOUP = '/shift add "Soup" sat 10:00-13:00 places 2 roles cook:1,server:1'
@@ -47,6 +48,26 @@ async def test_after_a_restart_late_reminders_are_sent_once_and_marked_late(
     assert sent.count("(Sent late: I was offline when it was due.)") == 2
     assert await Harness(group.engine, clock=group.clock).fire_due() == []
     assert await outcomes(group) == ["late", "late"]
+
+
+async def test_a_reminder_found_due_40_seconds_late_says_it_is_late(group: Harness) -> None:
+    await group.say("Ana", SOUP)
+    await group.say("Ben", "/signup S1 cook")
+    group.clock.advance(days=2, hours=1, seconds=40)
+    assert "(Sent late: I was offline when it was due.)" in in_chat(await group.fire_due(),
+                                                                    "dm:ben")
+
+
+async def test_a_reminder_found_due_on_time_is_not_late_however_long_it_waited_after(
+        group: Harness) -> None:
+    await group.say("Ana", SOUP)
+    await group.say("Ben", "/signup S1 cook")
+    [first, _] = await reminder_times(group)
+    [job] = [j for j in group.jobs if j.kind == "shift_reminder" and j.due_at == first]
+    group.clock.advance(days=2, hours=1, minutes=2)  # a busy scheduler took two minutes
+    await Scheduler(group.core).fire(job.id, fired_at=first)
+    sent = in_chat(await group.flush(), "dm:ben")
+    assert "Reminder: S1" in sent and "Sent late" not in sent
 
 
 async def test_reminders_past_their_shift_are_recorded_missed_not_sent(group: Harness) -> None:
