@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
+from bot.config import DeliveryConfig
 from bot.dispatch import Core
 from bot.model import OutboxMessage, Priority
 
@@ -139,6 +140,11 @@ class Courier:
     _work: asyncio.Condition = field(default_factory=asyncio.Condition)
     _edited: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (chat, key) → when
     _toasts: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TOASTS))
+
+    @classmethod
+    def configured(cls, core: Core, outlet: Outlet, config: DeliveryConfig) -> "Courier":
+        return cls(core, outlet, workers=config.lanes,
+                   owner=config.sender or socket.gethostname())
 
     @property
     def platform(self) -> str:

@@ -66,14 +66,14 @@ async def run_platforms(config: Config) -> None:
     tasks = []
     try:
         if config.telegram.enabled:
-            telegram = TelegramAdapter(core, config.telegram)
+            telegram = TelegramAdapter(core, config.telegram, config.delivery)
             await telegram.start()
             adapters.append(telegram)
             tasks.append(telegram.listen() if config.telegram.mode == "webhook"
                          else telegram.poll())
             tasks.append(telegram.courier.run(edges.wake()))
         if config.matrix.enabled:
-            matrix = MatrixAdapter(core, config.matrix)
+            matrix = MatrixAdapter(core, config.matrix, config.delivery)
             await matrix.start()
             adapters.append(matrix)
             tasks += [matrix.run(), matrix.courier.run(edges.wake())]

@@ -176,6 +176,18 @@ class MatrixConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    """How minga sends: each chat is a lane; this many lanes go at once, per platform."""
+
+    lanes: int = _setting(16, between(2, 64))
+    # Who holds the lanes it sends, in the shared database: the machine's name when empty.
+    # Two processes that send for the same bot from one machine need different names.
+    sender: str = _setting("", matches(r"[\w.:@-]{1,64}",
+                                       "must be 1 to 64 letters, digits or . : @ _ -"),
+                           env="MINGA_SENDER")
+
+
+@dataclass(frozen=True)
 class ConsoleConfig:
     demo: bool = True
 
@@ -193,6 +205,7 @@ class Config:
     privacy: PrivacyConfig = PrivacyConfig()
     telegram: TelegramConfig = TelegramConfig()
     matrix: MatrixConfig = MatrixConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
     console: ConsoleConfig = ConsoleConfig()
     logging: LoggingConfig = LoggingConfig()
 

@@ -78,7 +78,7 @@ from adapters.matrix.translate import (
 )
 from adapters.text import spread
 from adapters.turns import Turns
-from bot.config import MatrixConfig
+from bot.config import DeliveryConfig, MatrixConfig
 from bot.dispatch import Core, handle
 from bot.messages import Added, Chat, Event, Sender, Unreadable
 from bot.model import OutboxMessage, Priority, Reaction
@@ -114,6 +114,7 @@ class SyncTrouble(Exception):
 class MatrixAdapter:
     core: Core
     config: MatrixConfig
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     client: AsyncClient = field(init=False)
     direct: dict[str, str] = field(default_factory=dict)  # direct room id → the person in it
     inviters: dict[str, str] = field(default_factory=dict)  # room id → who invited the bot
@@ -129,8 +130,9 @@ class MatrixAdapter:
     _direct_saved: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
-        self.courier = Courier(self.core, Outlet(PLATFORM, self.deliver,
-                                               edit_every=lambda chat: EDIT_EVERY))
+        self.courier = Courier.configured(
+            self.core, Outlet(PLATFORM, self.deliver, edit_every=lambda chat: EDIT_EVERY),
+            self.delivery)
         self.turns = Turns(self._wait_to_send, self._leaving)
 
     @property

@@ -35,7 +35,7 @@ from adapters.telegram.pacing import Pacer, is_group
 from adapters.telegram.render import CAPTION_LIMIT, LIMIT, keyboard, length, parts
 from adapters.telegram.translate import PLATFORM, translate
 from adapters.text import spread
-from bot.config import TelegramConfig
+from bot.config import DeliveryConfig, TelegramConfig
 from bot.dispatch import Core, handle
 from bot.i18n import LANGUAGES, translator
 from bot.messages import ButtonPress, Event
@@ -55,6 +55,7 @@ EDIT_EVERY = {"group": 5.0, "private": 2.0}
 class TelegramAdapter:
     core: Core
     config: TelegramConfig
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     app: Application = field(init=False)
     me: User = field(init=False)
     pacer: Pacer = field(default_factory=Pacer)
@@ -62,9 +63,10 @@ class TelegramAdapter:
     courier: Courier = field(init=False)
 
     def __post_init__(self) -> None:
-        self.courier = Courier(self.core, Outlet(
+        self.courier = Courier.configured(self.core, Outlet(
             PLATFORM, self.deliver, ready_in=lambda chat: self.pacer.ready_in(int(chat)),
-            edit_every=lambda chat: EDIT_EVERY["group" if is_group(int(chat)) else "private"]))
+            edit_every=lambda chat: EDIT_EVERY["group" if is_group(int(chat)) else "private"]),
+            self.delivery)
 
     async def start(self) -> None:
         self.app = (Application.builder().token(self.config.token)
