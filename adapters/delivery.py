@@ -22,6 +22,7 @@ from enum import Enum
 from bot.config import DeliveryConfig
 from bot.dispatch import Core
 from bot.model import OutboxMessage, Priority
+from bot.ports import UnitOfWork
 
 log = logging.getLogger("minga.delivery")
 
@@ -139,6 +140,7 @@ class Courier:
     _numbers: "itertools.count[int]" = field(default_factory=itertools.count)
     _work: asyncio.Condition = field(default_factory=asyncio.Condition)
     _edited: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (chat, key) → when
+    _held_until: dict[str, datetime] = field(default_factory=dict)  # the lanes it holds
     _toasts: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TOASTS))
 
     @classmethod
@@ -236,22 +238,16 @@ class Courier:
     async def _lane(self, chat: str, urgency: Priority) -> None:
         """Send one chat's messages in order while it can; it stops when its limit says
         to wait longer than a moment, at a message to retry later, or when it is empty."""
-        now = self.core.clock.now()
         async with self.core.uow() as uow:
-            claimed = await uow.lanes.claim(self.platform, chat, self.owner, now,
-                                            self._held())
+            held = self._held()
+            claimed = await uow.lanes.claim(self.platform, chat, self.owner,
+                                            self.core.clock.now(), held)
+            rows = await self._rows(uow, chat) if claimed else []
             await uow.commit()
-        if not claimed:
-            return
-        while True:
-            async with self.core.uow() as uow:
-                rows = await uow.outbox.lane(self.platform, chat, self.core.clock.now(), BATCH)
-                if not rows:  # done: a lane of a chat with nothing waiting is kept nowhere
-                    await uow.lanes.free(self.platform, chat, self.owner,
-                                         self.core.clock.now())
-                    await uow.commit()
-                    return
-            went = False
+        if claimed and rows:
+            self._held_until[chat] = held
+        while rows:
+            went, following = False, None
             for n, row in enumerate(rows):
                 if row.id in self._on_the_way or (row.kind == "edit"
                                                   and await self._too_soon(row)):
@@ -262,14 +258,39 @@ class Courier:
                     return
                 # A message ahead of an answer in its chat goes as urgently as the answer.
                 urgent = min(urgency, *(r.priority for r in rows[n:]))
-                outcome = await self._attempt(replace(row, priority=urgent))
+                # The last of a batch reads the next batch in the transaction marking it.
+                last = n == len(rows) - 1
+                outcome, following = await self._attempt(replace(row, priority=urgent), last)
                 if row.kind == "edit" and row.key and outcome is not Outcome.LATER:
                     self._edited[(chat, row.key)] = self.core.clock.now()
                 if outcome is Outcome.LOST or (outcome is Outcome.LATER and row.kind == "send"):
                     return  # another sender has the chat, or the rest waits behind this
                 went = went or outcome is not Outcome.LATER
-            if not went:
+            if following is not None:
+                rows = following
+            elif went:
+                async with self.core.uow() as uow:
+                    rows = await self._rows(uow, chat)
+                    await uow.commit()
+            else:
                 return
+
+    async def _rows(self, uow: UnitOfWork, chat: str) -> list[OutboxMessage]:
+        """The lane's next batch; an empty lane is kept nowhere (it names a chat)."""
+        rows = await uow.outbox.lane(self.platform, chat, self.core.clock.now(), BATCH)
+        if not rows:
+            await uow.lanes.free(self.platform, chat, self.owner, self.core.clock.now())
+            self._held_until.pop(chat, None)
+        return rows
+
+    async def _still_held(self, uow: UnitOfWork, chat: str) -> bool:
+        """Whether the lane is still this sender's, held on for another while. Nobody else
+        can take it before it runs out, so it is renewed only once half of it has gone."""
+        now = self.core.clock.now()
+        if self._held_until.get(chat, now) - now > timedelta(seconds=HOLD / 2):
+            return True
+        self._held_until[chat] = self._held()
+        return await uow.lanes.hold(self.platform, chat, self.owner, self._held_until[chat])
 
     def _held(self) -> datetime:
         return self.core.clock.now() + timedelta(seconds=HOLD)
@@ -292,6 +313,7 @@ class Courier:
 
     async def _step_aside(self, chat: str, wait: float) -> None:
         ready = self.core.clock.now() + timedelta(seconds=wait)
+        self._held_until.pop(chat, None)
         async with self.core.uow() as uow:
             await uow.lanes.hold(self.platform, chat, self.owner,
                                  ready + timedelta(seconds=HOLD), ready)
@@ -306,30 +328,36 @@ class Courier:
         finally:
             self._toasting.discard(row.id)
 
-    async def _attempt(self, row: OutboxMessage) -> Outcome:
+    async def _attempt(self, row: OutboxMessage, then_read: bool = False
+                       ) -> tuple[Outcome, list[OutboxMessage] | None]:
+        """Send a row and record how it went; `then_read`: and read the lane's next batch
+        in the same transaction (None when it was not read)."""
         self._on_the_way.add(row.id)
         try:
-            return await self._deliver(row)
+            return await self._deliver(row, then_read)
         finally:
             self._on_the_way.discard(row.id)
 
-    async def _deliver(self, row: OutboxMessage) -> Outcome:
+    async def _deliver(self, row: OutboxMessage, then_read: bool
+                       ) -> tuple[Outcome, list[OutboxMessage] | None]:
         started = self.core.clock.monotonic()
         try:
             ids = await self.outlet.deliver(row)
         except Retry as wait:
             await self._failed(row, wait.reason, wait.after_seconds)
-            return Outcome.LATER
+            return Outcome.LATER, None
         except GiveUp as refusal:
             log.warning("outbox=%d platform=%s given-up reason=%s", row.id, self.platform,
                         refusal)
             await self._failed(row, str(refusal), None)
             self.done += 1
-            return Outcome.GIVEN_UP
+            return Outcome.GIVEN_UP, None
+        following = None
         async with self.core.uow() as uow:
             await uow.outbox.mark_sent(row, ids, self.core.clock.now())
-            held = row.kind == "toast" or await uow.lanes.hold(
-                self.platform, row.chat_id, self.owner, self._held())
+            held = row.kind == "toast" or await self._still_held(uow, row.chat_id)
+            if held and then_read:
+                following = await self._rows(uow, row.chat_id)
             await uow.commit()
         self.sent += 1
         self.done += 1
@@ -337,7 +365,7 @@ class Courier:
         log.info("sent platform=%s outbox=%d kind=%s priority=%d ms=%.1f", self.platform,
                  row.id, row.kind, row.priority,
                  (self.core.clock.monotonic() - started) * 1000)
-        return Outcome.SENT if held else Outcome.LOST
+        return (Outcome.SENT if held else Outcome.LOST), following
 
     async def _failed(self, row: OutboxMessage, reason: str,
                       after_seconds: float | None) -> None:

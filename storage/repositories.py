@@ -3,9 +3,10 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -54,6 +55,7 @@ from storage.models import (
     RequestRow,
     SettingRow,
     TakeRow,
+    UTCDateTime,
     VouchRow,
 )
 
@@ -367,21 +369,60 @@ def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:
 UNDO = "undo:"
 
 
-def _sendable(outbox: Any, platform: str, now: datetime) -> Any:
+def _sendable() -> Any:
     """A message that can go now: due, and not held back by an earlier message of its chat
-    that waits for a retry; an edit only once the message it changes is out."""
+    that waits for a retry; an edit only once the message it changes is out. Bound:
+    `platform`, `now`."""
+    outbox = OutboxRow.__table__
     earlier = outbox.alias("earlier")
+    now = bindparam("now", type_=UTCDateTime())
     unsent = and_(earlier.c.platform == outbox.c.platform,
                   earlier.c.chat_id == outbox.c.chat_id, earlier.c.kind == "send",
                   earlier.c.sent_at.is_(None), earlier.c.failed.is_(None))
     held_back = select(earlier.c.id).where(unsent, earlier.c.id < outbox.c.id,
                                            earlier.c.next_attempt_at > now).exists()
     original_unsent = select(earlier.c.id).where(unsent, earlier.c.key == outbox.c.key).exists()
-    return and_(outbox.c.platform == platform, outbox.c.sent_at.is_(None),
+    return and_(outbox.c.platform == bindparam("platform"), outbox.c.sent_at.is_(None),
                 outbox.c.failed.is_(None), outbox.c.kind != "toast",
                 or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
                 or_(and_(outbox.c.kind == "send", ~held_back),
                     and_(outbox.c.kind == "edit", ~original_unsent)))
+
+
+# The sender runs these for every message: built once (building one costs more than
+# running it), with their values bound at each run.
+@cache
+def _lanes_due_query() -> Any:
+    outbox, lanes = OutboxRow.__table__, LaneRow.__table__
+    now, owner = bindparam("now", type_=UTCDateTime()), bindparam("owner")
+    free = or_(lanes.c.chat_id.is_(None), and_(
+        or_(lanes.c.owner.is_(None), lanes.c.owner == owner, lanes.c.held_until < now),
+        or_(lanes.c.ready_at.is_(None), lanes.c.ready_at <= now)))
+    urgency = func.min(outbox.c.priority).label("urgency")
+    first = func.min(outbox.c.id).label("first")
+    return (select(outbox.c.chat_id, urgency, first)
+            .select_from(outbox.outerjoin(lanes, and_(lanes.c.platform == outbox.c.platform,
+                                                      lanes.c.chat_id == outbox.c.chat_id)))
+            .where(_sendable(), free)
+            .group_by(outbox.c.chat_id).order_by(urgency, first).limit(bindparam("limit")))
+
+
+@cache
+def _lane_query() -> Any:
+    outbox = OutboxRow.__table__
+    original = outbox.alias("original")
+
+    def target(column: Any) -> Any:
+        return (select(column)
+                .where(original.c.platform == outbox.c.platform,
+                       original.c.chat_id == outbox.c.chat_id,
+                       original.c.key == outbox.c.key, original.c.message_id.is_not(None))
+                .order_by(original.c.id.desc()).limit(1).scalar_subquery())
+
+    return (select(outbox, target(original.c.message_id).label("target"),
+                   target(original.c.part_ids).label("target_parts"))
+            .where(_sendable(), outbox.c.chat_id == bindparam("chat_id"))
+            .order_by(outbox.c.id).limit(bindparam("limit")))
 
 
 def _message(r: Any, target: str | None, parts: tuple[str, ...]) -> OutboxMessage:
@@ -433,39 +474,16 @@ class SqlOutbox(Repository):
                         ) -> list[tuple[str, Priority]]:
         """The chats with a message to send now, most urgent first (then oldest), leaving
         out those another sender holds and those waiting for their own limit."""
-        outbox, lanes = OutboxRow.__table__, LaneRow.__table__
-        free = or_(lanes.c.chat_id.is_(None), and_(
-            or_(lanes.c.owner.is_(None), lanes.c.owner == owner, lanes.c.held_until < now),
-            or_(lanes.c.ready_at.is_(None), lanes.c.ready_at <= now)))
-        urgency = func.min(outbox.c.priority).label("urgency")
-        first = func.min(outbox.c.id).label("first")
-        rows = await self.conn.execute(
-            select(outbox.c.chat_id, urgency, first)
-            .select_from(outbox.outerjoin(lanes, and_(lanes.c.platform == outbox.c.platform,
-                                                      lanes.c.chat_id == outbox.c.chat_id)))
-            .where(_sendable(outbox, platform, now), free)
-            .group_by(outbox.c.chat_id).order_by(urgency, first).limit(limit))
+        rows = await self.conn.execute(_lanes_due_query(), {
+            "platform": platform, "now": now, "owner": owner, "limit": limit})
         return [(r.chat_id, Priority(r.urgency)) for r in rows]
 
     async def lane(self, platform: str, chat_id: str, now: datetime, limit: int
                    ) -> list[OutboxMessage]:
         """What one chat can be sent now, in order: its messages, each after the ones
         before it, and the edits of posts already shown, which wait for no other message."""
-        outbox = OutboxRow.__table__
-        original = outbox.alias("original")
-
-        def target(column: Any) -> Any:
-            return (select(column)
-                    .where(original.c.platform == outbox.c.platform,
-                           original.c.chat_id == outbox.c.chat_id,
-                           original.c.key == outbox.c.key, original.c.message_id.is_not(None))
-                    .order_by(original.c.id.desc()).limit(1).scalar_subquery())
-
-        rows = await self.conn.execute(
-            select(outbox, target(original.c.message_id).label("target"),
-                   target(original.c.part_ids).label("target_parts"))
-            .where(_sendable(outbox, platform, now), outbox.c.chat_id == chat_id)
-            .order_by(outbox.c.id).limit(limit))
+        rows = await self.conn.execute(_lane_query(), {
+            "platform": platform, "now": now, "chat_id": chat_id, "limit": limit})
         return [_message(r, r.target if r.kind == "edit" else None,
                          tuple(r.target_parts or ()) if r.kind == "edit" else ())
                 for r in rows]
@@ -590,12 +608,15 @@ class SqlLanes(Repository):
     async def claim(self, platform: str, chat_id: str, owner: str, now: datetime,
                     until: datetime) -> bool:
         lanes = LaneRow.__table__
-        await insert_ignoring_duplicates(self.conn, lanes, {
-            "platform": platform, "chat_id": chat_id})
-        taken = await self.conn.execute(update(lanes).where(
-            lanes.c.platform == platform, lanes.c.chat_id == chat_id,
-            or_(lanes.c.owner.is_(None), lanes.c.owner == owner, lanes.c.held_until < now))
-            .values(owner=owner, held_until=until))
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        taken = await self.conn.execute(
+            dialect.insert(lanes).values(platform=platform, chat_id=chat_id, owner=owner,
+                                         held_until=until)
+            .on_conflict_do_update(
+                index_elements=[lanes.c.platform, lanes.c.chat_id],
+                set_={"owner": owner, "held_until": until},
+                where=or_(lanes.c.owner.is_(None), lanes.c.owner == owner,
+                          lanes.c.held_until < now)))
         return taken.rowcount == 1
 
     async def hold(self, platform: str, chat_id: str, owner: str, until: datetime,
