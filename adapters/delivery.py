@@ -110,6 +110,9 @@ class Unrecorded:
             del self._sending[row.chat_id]
             self._settled.pop(row.chat_id).set()
 
+    def pending(self, chat_id: str) -> bool:
+        return chat_id in self._settled
+
     async def wait(self, chat_id: str) -> None:
         settled = self._settled.get(chat_id)
         if settled is not None:

@@ -80,7 +80,7 @@ from adapters.text import spread
 from adapters.turns import Turns
 from bot.config import DeliveryConfig, MatrixConfig
 from bot.dispatch import Core, handle
-from bot.messages import Added, Chat, Event, Sender, Unreadable
+from bot.messages import Added, Button, Chat, Event, Sender, Unreadable
 from bot.model import OutboxMessage, Priority, Reaction
 
 log = logging.getLogger("minga.matrix")
@@ -313,9 +313,11 @@ class MatrixAdapter:
             target = relation(source).get("event_id")
             if not isinstance(target, str):
                 return None
-            await self.unrecorded.wait(chat.chat_id)
-            async with self.core.uow() as uow:
-                buttons = await uow.outbox.buttons_of(PLATFORM, chat.chat_id, target)
+            buttons = await self._buttons(chat.chat_id, target)
+            if not buttons and self.unrecorded.pending(chat.chat_id):
+                # The message reacted to may be one still being sent: wait for its record.
+                await self.unrecorded.wait(chat.chat_id)
+                buttons = await self._buttons(chat.chat_id, target)
             button = (pressed if kind == "m.reaction" else answered)(source, buttons)
             if button is None:
                 return None
@@ -328,6 +330,10 @@ class MatrixAdapter:
                 await uow.commit()
             return unpress(source, chat, sender, reaction) if reaction else None
         return None
+
+    async def _buttons(self, chat_id: str, event_id: str) -> tuple[Button, ...]:
+        async with self.core.uow() as uow:
+            return await uow.outbox.buttons_of(PLATFORM, chat_id, event_id)
 
     async def _remember(self, source: Mapping[str, Any], chat: Chat, sender: Sender,
                         target: str, undo: str) -> None:
@@ -439,7 +445,7 @@ class MatrixAdapter:
         return tuple(ids)
 
     async def _edit(self, room: str, row: OutboxMessage, text: str,
-                    pairs: list[tuple[str, Any]]) -> tuple[str, ...]:
+                    pairs: list[tuple[str, Button]]) -> tuple[str, ...]:
         """A message sent in parts is edited part by part, the legend on the last."""
         assert row.message_id is not None
         async with self.core.uow() as uow:

@@ -125,8 +125,14 @@ class TelegramAdapter:
         return web.Response(status=200)
 
     async def _handle(self, event: Event | None) -> None:
-        if isinstance(event, ButtonPress):
-            await self.unrecorded.wait(event.chat.chat_id)
+        if isinstance(event, ButtonPress) and self.unrecorded.pending(event.chat.chat_id):
+            # A message being sent to this chat may be the one pressed: unless the pressed
+            # one is known already, wait until that one is recorded.
+            async with self.core.uow() as uow:
+                known = await uow.outbox.buttons_of(PLATFORM, event.chat.chat_id,
+                                                    event.message_id)
+            if not known:
+                await self.unrecorded.wait(event.chat.chat_id)
         if event is not None:
             await handle(self.core, event)
 

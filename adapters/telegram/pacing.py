@@ -59,7 +59,7 @@ class Pacer:
     overall: Window = field(default_factory=lambda: Window(FloodLimit.MESSAGES_PER_SECOND, 1.0))
     chats: dict[int, Window] = field(default_factory=dict)
     turns: Turns = field(init=False)
-    _forgotten_at: float = field(default_factory=time.monotonic)
+    _forgotten_at: float = 0.0  # when idle chats were last cleared out
 
     def __post_init__(self) -> None:
         self.turns = Turns(lambda: self.overall.wait(time.monotonic()), self._leaving)
