@@ -137,7 +137,8 @@ class Courier:
     # Rows on their way: one moved to another chat meanwhile (a group that became a
     # supergroup) is not sent again from there.
     _on_the_way: set[int] = field(default_factory=set)
-    _toasting: set[int] = field(default_factory=set)
+    _toasting: set[int] = field(default_factory=set)  # answers to presses on their way
+    _toasted: set[int] = field(default_factory=set)  # and sent since the last look
     _queue: list[tuple[Priority, int, str]] = field(default_factory=list)
     _queued: set[str] = field(default_factory=set)
     _numbers: "itertools.count[int]" = field(default_factory=itertools.count)
@@ -145,6 +146,7 @@ class Courier:
     _edited: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (chat, key) → when
     _held_until: dict[str, datetime] = field(default_factory=dict)  # the lanes it holds
     _toasts: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TOASTS))
+    _wake: asyncio.Event | None = None
 
     @classmethod
     def configured(cls, core: Core, outlet: Outlet, config: DeliveryConfig) -> "Courier":
@@ -158,6 +160,7 @@ class Courier:
     async def run(self, wake: asyncio.Event, every: float = 1.0) -> None:
         """Look for work whenever a commit may have left some (`wake`), when the workers ran
         out of it, and every `every` seconds for retries and limits that came to an end."""
+        self._wake = wake
         try:
             async with asyncio.TaskGroup() as tasks:
                 for n in range(self.workers):
@@ -174,6 +177,11 @@ class Courier:
                         await asyncio.wait_for(wake.wait(), every)
         finally:
             await self._release()
+
+    def nudge(self) -> None:
+        """Look for work now: something the platform waited for has come (a person joined)."""
+        if self._wake is not None:
+            self._wake.set()
 
     async def _release(self) -> None:
         """Stopping: the lanes this sender held are free for the next one at once."""
@@ -204,10 +212,14 @@ class Courier:
 
     async def _due(self) -> tuple[list[OutboxMessage], list[tuple[str, Priority]]]:
         now = self.core.clock.now()
+        # A toast sent while this look was reading can be in what it read: one sent before
+        # it began cannot (its row is gone), and need not be remembered after it.
+        sent_before = set(self._toasted)
         async with self.core.uow() as uow:
             toasts = await uow.outbox.toasts(self.platform, now, TOASTS)
             lanes = await uow.outbox.lanes_due(self.platform, now, self.owner, LOOKAHEAD)
-        return [t for t in toasts if t.id not in self._toasting], lanes
+        self._toasted -= sent_before
+        return [t for t in toasts if t.id not in self._toasting | self._toasted], lanes
 
     async def _look(self, tasks: asyncio.TaskGroup) -> None:
         toasts, lanes = await self._due()
@@ -251,6 +263,10 @@ class Courier:
             self._held_until[chat] = held
         while rows:
             went, following = False, None
+            # Edits of posts already shown wait for no message: in a chat that has reached
+            # its limit, the messages people wait for go first, and an edit that waits takes
+            # in what changes meanwhile.
+            rows = sorted(rows, key=lambda r: r.kind == "edit")
             for n, row in enumerate(rows):
                 if row.id in self._on_the_way or (row.kind == "edit"
                                                   and await self._too_soon(row)):
@@ -330,6 +346,7 @@ class Courier:
             log.exception("toast failed platform=%s", self.platform)
         finally:
             self._toasting.discard(row.id)
+            self._toasted.add(row.id)
 
     async def _attempt(self, row: OutboxMessage, then_read: bool = False
                        ) -> tuple[Outcome, list[OutboxMessage] | None]:

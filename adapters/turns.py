@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Turns:
-    """`wait()` says in how many seconds the budget has room (0 or less: now); `start()`
-    counts a send in it. Whoever's turn it is checks again when `changed()` is called (a
-    send came back) or when the wait is over."""
+    """`wait(priority)` says in how many seconds the budget has room for a send that urgent
+    (0 or less: now); `start()` counts a send in it. Whoever's turn it is checks again when
+    `changed()` is called (a send came back) or when the wait is over."""
 
-    wait: Callable[[], float]
+    wait: Callable[[int], float]
     start: Callable[[], None]
     _queue: list[tuple[int, int, asyncio.Event]] = field(default_factory=list)
     _numbers: "itertools.count[int]" = field(default_factory=itertools.count)
@@ -32,7 +32,7 @@ class Turns:
             while True:
                 wait = None
                 if self._queue[0] is me:
-                    wait = self.wait()
+                    wait = self.wait(priority)
                     if wait <= 0:
                         heapq.heappop(self._queue)
                         self.start()

@@ -23,7 +23,7 @@ from bot.i18n import load_catalogs
 from bot.ports import Clock
 from storage.engine import create_engine
 from storage.migrate import is_current, upgrade
-from storage.uow import SqlUnitOfWork
+from storage.uow import units_of_work
 
 
 class SystemClock:
@@ -116,7 +116,7 @@ class Edges:
 
 
 def make_core(engine: AsyncEngine, clock: Clock, config: Config, edges: Edges) -> Core:
-    return Core(lambda: SqlUnitOfWork(engine), clock, load_catalogs(), config.groups, COMMANDS,
+    return Core(units_of_work(engine), clock, load_catalogs(), config.groups, COMMANDS,
                 edges.committed, config.privacy)
 
 

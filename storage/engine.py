@@ -27,11 +27,7 @@ def create_engine(url: str) -> AsyncEngine:
     database = make_url(full).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    # SQLite has one writer, and every unit of work writes (BEGIN IMMEDIATE below): one
-    # connection makes a process's transactions queue in order, where many would wait in
-    # SQLite's busy handler, which sleeps and is not fair (measured: a sender's 16 lanes
-    # spent 175 s of 177 s of database time waiting for BEGIN).
-    engine = create_async_engine(full, hide_parameters=True, pool_size=1, max_overflow=0)
+    engine = create_async_engine(full, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -534,6 +534,16 @@ class SqlOutbox(Repository):
         await self.conn.execute(update(outbox).where(earlier, outbox.c.kind == "send")
                                 .values(text=""))
 
+    async def retry_now(self, platform: str, chat_id: str) -> None:
+        """What waits to be tried again for this chat is tried at once, answers to presses
+        addressed to it included."""
+        await self.conn.execute(update(OutboxRow.__table__).where(
+            OutboxRow.platform == platform,
+            or_(OutboxRow.chat_id == chat_id,
+                and_(OutboxRow.kind == "toast", OutboxRow.key == chat_id)),
+            OutboxRow.sent_at.is_(None), OutboxRow.failed.is_(None))
+            .values(next_attempt_at=None))
+
     async def defer(self, message_id: int, until: datetime) -> None:
         """Not before then (an edit of a post edited a moment ago): nothing failed."""
         await self.conn.execute(update(OutboxRow.__table__).where(

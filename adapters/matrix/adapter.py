@@ -67,6 +67,7 @@ from adapters.matrix.translate import (
     answered,
     arrived,
     chat_of,
+    is_join,
     joined_at,
     message,
     press,
@@ -92,6 +93,8 @@ PAGE = 100
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
               "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 AT_ONCE = 8  # sends on their way at once, to different rooms
+ACCEPT_WAIT = 60.0  # seconds between looks at a direct room not accepted yet, at most
+KEYS_TRIES = 10  # looks for a person's devices (a second apart) before sending anyway
 SENDING = 0.05  # seconds to look again while AT_ONCE sends are on their way
 # A post shown live (a tally) is edited at most this often (seconds): every edit is a
 # message in the account's rate limit, which answers to people share.
@@ -251,7 +254,8 @@ class MatrixAdapter:
 
     async def _timeline(self, room_id: str, room: Any, since: str) -> None:
         events = list(room.timeline.events)
-        if room.timeline.limited:
+        # A gap before minga's own join holds nothing it answers (a room it just joined).
+        if room.timeline.limited and joined_at([e.source for e in events], self.me) is None:
             gap = await self._gap(room_id, since, room.timeline.prev_batch)
             log.info("matrix=gap events=%d", len(gap))
             events = gap + events
@@ -308,6 +312,8 @@ class MatrixAdapter:
         if kind == "m.room.message":
             return message(source, chat, sender, self.config.command_prefix)
         if kind == "m.room.member":
+            if self.direct.get(room_id) == user_id and is_join(source):
+                await self._accepted(user_id)
             return arrived(source, chat, sender)
         if kind == "m.reaction" or kind in POLL_RESPONSES:
             target = relation(source).get("event_id")
@@ -361,10 +367,13 @@ class MatrixAdapter:
         if response.status != 200:
             log.warning("matrix=direct-not-saved status=%d", response.status)
 
-    async def _room(self, chat_id: str, address: str | None = None) -> str:
+    async def _room(self, chat_id: str, address: str | None = None, attempts: int = 0) -> str:
         """The room for a chat id: a room id as it is; a person's id, the direct room they
         wrote in (`address`), else their newest, opened the first time minga writes to them.
-        A room they have not accepted yet holds back what is for them, and only that."""
+        In an encrypted direct room, what is for the person waits until they have joined
+        and minga knows their devices: the room's key goes to the devices of its members as
+        minga knows them, and a message sent before would stay unreadable to them. That
+        holds back what is for them, and only that."""
         if chat_id.startswith("!"):
             return chat_id
         async with self._opening[chat_id]:
@@ -375,14 +384,26 @@ class MatrixAdapter:
                 joined = [room for room in rooms if room in self.client.rooms]
                 room_id = (joined or rooms or [None])[-1]
             if room_id is None:
-                return await self._open_direct(chat_id)
+                room_id = await self._open_direct(chat_id)
         room = self.client.rooms.get(room_id)
-        person = room.users.get(chat_id) if room else None
-        if room and room.encrypted and (person is None or person.invited):
-            # Keys go to the devices of members; one who has not accepted the invitation
-            # yet could not read what was sent meanwhile.
-            raise Retry("waiting for them to accept the direct room", 5.0)
+        if room is None:  # opened a moment ago: a sync brings it with its members
+            raise Retry("the direct room is not synced yet", 1.0)
+        if room.encrypted:
+            person = room.users.get(chat_id)
+            if person is None or person.invited:  # their join, when it comes, wakes this
+                raise Retry("waiting for them to accept the direct room",
+                            min(2.0 ** attempts, ACCEPT_WAIT))
+            if not any(self.client.device_store.active_user_devices(chat_id)) and (
+                    attempts < KEYS_TRIES):  # a person with no device gets it unencrypted
+                raise Retry("waiting to know their devices", 1.0)
         return room_id
+
+    async def _accepted(self, user_id: str) -> None:
+        """Someone joined the direct room minga opened: what waits for them goes now."""
+        async with self.core.uow() as uow:
+            await uow.outbox.retry_now(PLATFORM, user_id)
+            await uow.commit()
+        self.courier.nudge()
 
     async def _open_direct(self, user_id: str) -> str:
         made = await self.client.room_create(
@@ -410,10 +431,11 @@ class MatrixAdapter:
         text = with_prefix(row.text, prefix)
         if row.kind == "toast":  # Matrix shows no toasts: a short answer goes privately
             if text and row.key:
-                await self._put(await self._room(row.key), "m.room.message",
-                                content(text, [], prefix), f"minga{row.id}", row.priority)
+                await self._put(await self._room(row.key, attempts=row.attempts),
+                                "m.room.message", content(text, [], prefix), f"minga{row.id}",
+                                row.priority)
             return ()
-        room = await self._room(row.chat_id, row.address)
+        room = await self._room(row.chat_id, row.address, row.attempts)
         if not row.buttons:
             return await self._send_in(room, row, text)
         async with self.unrecorded.sending(row):
@@ -502,7 +524,7 @@ class MatrixAdapter:
             "info": {"mimetype": row.attachment.mime, "size": len(data)}, **where},
             f"minga{row.id}.file", row.priority)
 
-    def _wait_to_send(self) -> float:
+    def _wait_to_send(self, priority: int) -> float:
         """Seconds until another send may go: the rate limit's wait, else a place among
         the sends on their way (one at a time right after a rate limit)."""
         now = time.monotonic()

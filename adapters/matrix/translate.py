@@ -110,13 +110,19 @@ def arrived(source: Mapping[str, Any], chat: Chat, sender: Sender) -> Arrived | 
     return Arrived(source["event_id"], chat, named)
 
 
+def is_join(source: Mapping[str, Any]) -> bool:
+    """Someone came in (not a change of name or picture of someone already in)."""
+    content = source.get("content")
+    before = source.get("unsigned", {}).get("prev_content", {})
+    return (isinstance(content, Mapping) and content.get("membership") == "join"
+            and isinstance(before, Mapping) and before.get("membership") != "join")
+
+
 def joined_at(events: list[Mapping[str, Any]], me: str) -> int | None:
     """Where in these events the bot itself joined the room, if it did."""
     for n in range(len(events) - 1, -1, -1):
         event = events[n]
         if (event.get("type") == "m.room.member" and event.get("state_key") == me
-                and event.get("content", {}).get("membership") == "join"
-                and event.get("unsigned", {}).get("prev_content", {}).get("membership")
-                != "join"):
+                and is_join(event)):
             return n
     return None

@@ -20,8 +20,13 @@ from dataclasses import dataclass, field
 from telegram.constants import FloodLimit
 
 from adapters.turns import Turns
+from bot.model import Priority
 
 MARGIN = 0.01  # seconds, for the resolution of clocks
+# Everything but answers leaves at most this often (seconds): spread over the second, not
+# in a burst as each second opens, so a slot frees every 33 ms and an answer, first in
+# line, never waits longer for one.
+SPREAD = 1.0 / FloodLimit.MESSAGES_PER_SECOND
 SENDING = 0.05  # seconds to look again when a window is full only of messages on their way
 FORGET_EVERY = 60.0  # seconds between two clear-outs of idle chats' windows
 
@@ -60,9 +65,15 @@ class Pacer:
     chats: dict[int, Window] = field(default_factory=dict)
     turns: Turns = field(init=False)
     _forgotten_at: float = 0.0  # when idle chats were last cleared out
+    _left_at: float = 0.0  # when the last message not an answer left
 
     def __post_init__(self) -> None:
-        self.turns = Turns(lambda: self.overall.wait(time.monotonic()), self._leaving)
+        self.turns = Turns(self._room, self._leaving)
+
+    def _room(self, priority: int) -> float:
+        now = time.monotonic()
+        wait = self.overall.wait(now)
+        return wait if priority == Priority.ANSWER else max(wait, self._left_at + SPREAD - now)
 
     def _leaving(self) -> None:
         self.overall.on_the_way += 1
@@ -91,6 +102,8 @@ class Pacer:
         except BaseException:
             own.on_the_way -= 1
             raise
+        if priority != Priority.ANSWER:
+            self._left_at = time.monotonic()
         try:
             yield
         finally:

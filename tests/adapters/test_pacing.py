@@ -12,7 +12,7 @@ from bot.model import Priority
 
 async def test_when_the_budget_has_room_again_the_most_urgent_waiter_goes_first() -> None:
     room = {"left": 0}
-    turns = Turns(lambda: 0.0 if room["left"] else 60.0,
+    turns = Turns(lambda priority: 0.0 if room["left"] else 60.0,
                   lambda: room.__setitem__("left", room["left"] - 1))
     went: list[str] = []
 
@@ -35,7 +35,7 @@ async def test_when_the_budget_has_room_again_the_most_urgent_waiter_goes_first(
 
 async def test_a_waiter_that_gives_up_lets_the_next_one_go() -> None:
     room = {"left": 0}
-    turns = Turns(lambda: 0.0 if room["left"] else 60.0,
+    turns = Turns(lambda priority: 0.0 if room["left"] else 60.0,
                   lambda: room.__setitem__("left", room["left"] - 1))
     first = asyncio.create_task(turns.take(Priority.ANSWER))
     second = asyncio.create_task(turns.take(Priority.BULK))
@@ -53,13 +53,26 @@ async def test_thirty_a_second_overall_and_one_a_second_in_a_private_chat(
     monkeypatch.setattr(pacing.time, "monotonic", lambda: clock["now"])
     pacer = Pacer()
     for chat in range(30):
-        async with pacer.slot(chat, Priority.BULK):
+        async with pacer.slot(chat, Priority.ANSWER):
             pass
     assert pacer.overall.wait(clock["now"]) > 0.99  # the 31st waits for the second to end
     assert pacer.ready_in(7) > 0.99  # so does a second message to one person
     assert pacer.ready_in(-100) == 0.0  # a group nobody wrote to is ready
     clock["now"] += 1.02
     assert pacer.overall.wait(clock["now"]) == 0.0 and pacer.ready_in(7) == 0.0
+
+
+async def test_bulk_work_is_spread_over_the_second_and_an_answer_finds_room_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(pacing.time, "monotonic", lambda: clock["now"])
+    pacer = Pacer()
+    async with pacer.slot(1, Priority.BULK):
+        pass
+    assert pacer._room(Priority.BULK) == pytest.approx(pacing.SPREAD)  # not a burst of 30
+    assert pacer._room(Priority.ANSWER) == 0.0
+    clock["now"] += pacing.SPREAD
+    assert pacer._room(Priority.BULK) == 0.0
 
 
 async def test_the_pacer_forgets_chats_that_went_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
