@@ -3,46 +3,28 @@
 import json
 import random
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiohttp
 import pytest
 from aiohttp import web
 
 from tests.adapters.test_matrix import running_minga
+from tests.proxy import Proxy
 from tests.synapse import Account, Homeserver
 
 BAD_GATEWAY = json.dumps({"errcode": "M_UNKNOWN", "error": "Bad gateway"})
 
 
-@dataclass
-class FlakyProxy:
+class FlakyProxy(Proxy):
     """Forwards to the homeserver; of the sends and syncs, a share fail before reaching it,
     and as many reach it but lose their answer on the way back (the hard case: done, yet
     the bot cannot know)."""
 
-    upstream: str
-    rate: float
-    dice: random.Random = field(default_factory=lambda: random.Random(7))
-    failed: int = 0
-    session: aiohttp.ClientSession | None = None
-
-    async def start(self) -> str:
-        app = web.Application(client_max_size=2**24)
-        app.router.add_route("*", "/{tail:.*}", self._forward)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        assert self.session is not None
-        await self.session.close()
-        await self.runner.cleanup()
+    def __init__(self, upstream: str, rate: float) -> None:
+        super().__init__(upstream)
+        self.rate = rate
+        self.dice = random.Random(7)
+        self.failed = 0
 
     async def _forward(self, request: web.Request) -> web.Response:
         assert self.session is not None
@@ -50,8 +32,7 @@ class FlakyProxy:
         roll = self.dice.random() if faulty else 1.0
         if roll < self.rate / 2:
             return self._fail()
-        headers = {k: v for k, v in request.headers.items()
-                   if k.lower() in ("authorization", "content-type")}
+        headers = self.headers(request)
         async with self.session.request(request.method, self.upstream + request.path_qs,
                                         data=await request.read(), headers=headers) as answer:
             body = await answer.read()

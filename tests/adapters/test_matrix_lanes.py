@@ -24,6 +24,7 @@ from nio import Event, InviteMemberEvent, MatrixRoom, MegolmEvent
 
 from tests.adapters.test_matrix import Minga, group_room, running_minga
 from tests.matrix_people import MatrixPerson
+from tests.proxy import Proxy
 from tests.synapse import Account, Homeserver
 
 PROMPTLY = 3.0  # seconds: "at once" for an answer, on a busy two-core machine
@@ -232,8 +233,7 @@ async def test_opening_a_direct_room_adds_it_to_m_direct_and_keeps_entries_minga
     await ana.until(lambda: ana.has_joined(hers, ana.user_id))  # and it is in use
 
 
-@dataclass
-class SlowProxy:
+class SlowProxy(Proxy):
     """Forwards minga's requests to the homeserver, slower where a test says:
     every send into the `slow_room` is held `delay` seconds before it goes on (a congested
     room, a busy server of its other members); with `invite_late`, a room is made without
@@ -241,37 +241,20 @@ class SlowProxy:
     (as Synapse does when the invitation goes over federation); with `sync_late`, each
     sync's answer reaches minga that many seconds after the homeserver gave it."""
 
-    upstream: str
-    delay: float = DELAY
-    slow_room: str | None = None
-    invite_late: float = 0.0
-    sync_late: float = 0.0
-    holding: int = 0  # sends into the slow room held right now
-    session: aiohttp.ClientSession | None = None
-    runner: web.AppRunner | None = field(default=None, init=False)
-
-    async def start(self) -> str:
-        app = web.Application(client_max_size=2**24)
-        app.router.add_route("*", "/{tail:.*}", self._forward)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        assert self.session is not None and self.runner is not None
-        await self.session.close()
-        await self.runner.cleanup()
+    def __init__(self, upstream: str, slow_room: str | None = None,
+                 invite_late: float = 0.0, sync_late: float = 0.0) -> None:
+        super().__init__(upstream)
+        self.delay = DELAY
+        self.slow_room = slow_room
+        self.invite_late = invite_late
+        self.sync_late = sync_late
+        self.holding = 0  # sends into the slow room held right now
 
     async def _forward(self, request: web.Request) -> web.Response:
         assert self.session is not None
         path = urllib.parse.unquote(request.path)
         body = await request.read()
-        headers = {k: v for k, v in request.headers.items()
-                   if k.lower() in ("authorization", "content-type")}
+        headers = self.headers(request)
         if self.slow_room and request.method == "PUT" and (
                 f"/rooms/{self.slow_room}/send/" in path):
             self.holding += 1
