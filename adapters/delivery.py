@@ -138,7 +138,6 @@ class Courier:
     # supergroup) is not sent again from there.
     _on_the_way: set[int] = field(default_factory=set)
     _toasting: set[int] = field(default_factory=set)  # answers to presses on their way
-    _toasted: set[int] = field(default_factory=set)  # and sent since the last look
     _queue: list[tuple[Priority, int, str]] = field(default_factory=list)
     _queued: set[str] = field(default_factory=set)
     _numbers: "itertools.count[int]" = field(default_factory=itertools.count)
@@ -197,11 +196,12 @@ class Courier:
         before = self.sent
         while True:
             toasts, lanes = await self._due()
-            lanes = [(chat, p) for chat, p in lanes if chat not in self._busy]
             went = self.done
             for toast in toasts:
                 await self._toast(toast)
             for chat, priority in lanes:
+                if chat in self._busy:  # a worker of `run` has it (Matrix drains at start)
+                    continue
                 self._busy.add(chat)
                 try:
                     await self._lane(chat, priority)
@@ -212,19 +212,14 @@ class Courier:
 
     async def _due(self) -> tuple[list[OutboxMessage], list[tuple[str, Priority]]]:
         now = self.core.clock.now()
-        # A toast sent while this look was reading can be in what it read: one sent before
-        # it began cannot (its row is gone), and need not be remembered after it.
-        sent_before = set(self._toasted)
         async with self.core.uow() as uow:
             toasts = await uow.outbox.toasts(self.platform, now, TOASTS)
             lanes = await uow.outbox.lanes_due(self.platform, now, self.owner, LOOKAHEAD)
-        self._toasted -= sent_before
-        return [t for t in toasts if t.id not in self._toasting | self._toasted], lanes
+        return [t for t in toasts if t.id not in self._toasting], lanes
 
     async def _look(self, tasks: asyncio.TaskGroup) -> None:
         toasts, lanes = await self._due()
         for toast in toasts:
-            self._toasting.add(toast.id)
             tasks.create_task(self._toast(toast))
         async with self._work:
             for chat, priority in lanes:
@@ -240,6 +235,8 @@ class Courier:
                     not urgent_only or self._queue[0][0] < Priority.BULK))
                 priority, _, chat = heapq.heappop(self._queue)
                 self._queued.discard(chat)
+                if chat in self._busy:  # `drain` took it meanwhile
+                    continue
                 self._busy.add(chat)
             try:
                 await self._lane(chat, priority)
@@ -339,14 +336,22 @@ class Courier:
             await uow.commit()
 
     async def _toast(self, row: OutboxMessage) -> None:
+        """An answer to a press, which no lane orders: it is taken in the database, so
+        that of two looks (or two senders) that found it, one sends it."""
+        if row.id in self._toasting:
+            return
+        self._toasting.add(row.id)
         try:
-            async with self._toasts:
-                await self._attempt(row)
+            async with self.core.uow() as uow:
+                taken = await uow.outbox.take(row.id, self.core.clock.now(), self._held())
+                await uow.commit()
+            if taken:
+                async with self._toasts:
+                    await self._attempt(row)
         except Exception:
             log.exception("toast failed platform=%s", self.platform)
         finally:
             self._toasting.discard(row.id)
-            self._toasted.add(row.id)
 
     async def _attempt(self, row: OutboxMessage, then_read: bool = False
                        ) -> tuple[Outcome, list[OutboxMessage] | None]:

@@ -149,6 +149,8 @@ class Outbox(Protocol):
         change made meanwhile follows as an edit. What it made useless goes: a toast, a
         transient message, the edits it replaced."""
     async def defer(self, message_id: int, until: datetime) -> None: ...
+    async def take(self, message_id: int, now: datetime, until: datetime) -> bool:
+        """True for the one sender that sends this row now (an answer to a press)."""
     async def retry_now(self, platform: str, chat_id: str) -> None:
         """What waits to be tried again for this chat is tried at once."""
     async def prune(self, sent_before: datetime) -> int:

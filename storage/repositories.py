@@ -534,6 +534,15 @@ class SqlOutbox(Repository):
         await self.conn.execute(update(outbox).where(earlier, outbox.c.kind == "send")
                                 .values(text=""))
 
+    async def take(self, message_id: int, now: datetime, until: datetime) -> bool:
+        """True for the one sender that sends this row now; it is nobody else's till then."""
+        outbox = OutboxRow.__table__
+        taken = await self.conn.execute(update(outbox).where(
+            outbox.c.id == message_id, outbox.c.sent_at.is_(None), outbox.c.failed.is_(None),
+            or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
+            .values(next_attempt_at=until))
+        return taken.rowcount == 1
+
     async def retry_now(self, platform: str, chat_id: str) -> None:
         """What waits to be tried again for this chat is tried at once, answers to presses
         addressed to it included."""

@@ -74,6 +74,21 @@ async def test_two_senders_never_write_to_one_chat_at_once_and_keep_its_order(
     assert len(platform.got) == 32
 
 
+async def test_two_senders_answer_each_press_once(engine: AsyncEngine) -> None:
+    clock = FakeClock()
+    core = core_on(engine, clock)
+    async with core.uow() as uow:
+        for n in range(20):
+            await uow.outbox.toast(PLATFORM, "group", f"query{n}", f"Counted {n}", clock.now())
+        await uow.commit()
+    platform = Platform()
+    one = Courier(core, platform.outlet("one"), owner="one")
+    two = Courier(core_on(engine, clock), platform.outlet("two"), owner="two")
+    await asyncio.gather(one.drain(), two.drain())
+    assert sorted(text for _, _, text in platform.got) == sorted(f"Counted {n}"
+                                                                  for n in range(20))
+
+
 async def test_a_stopped_senders_chats_are_free_at_once_a_crashed_ones_after_a_while(
         engine: AsyncEngine) -> None:
     clock = FakeClock()
