@@ -2,7 +2,6 @@
 shared by the Matrix adapter tests."""
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -11,9 +10,8 @@ import pytest
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig
 from tests.botapi import BotApi
+from tests.stopping import stopped
 from tests.synapse import Account, Homeserver, start, unique_localpart
-
-STOPPED_WITHIN = 30.0  # seconds: a minga that does not stop fails its test, not the run
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +50,5 @@ async def api(tmp_path: Path) -> AsyncIterator[BotApi]:
     await stand_in.until(lambda: len(stand_in.commands) == 4 or running.done())
     assert not running.done(), running.exception()
     yield stand_in
-    running.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.wait_for(running, STOPPED_WITHIN)
+    await stopped(running)
     await stand_in.stop()

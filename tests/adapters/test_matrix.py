@@ -17,6 +17,7 @@ from bot.config import Config, MatrixConfig, StorageConfig, TelegramConfig
 from tests.botapi import BotApi, Person
 from tests.days import tomorrow
 from tests.matrix_people import MatrixPerson
+from tests.stopping import stopped
 from tests.synapse import Account, Homeserver
 
 
@@ -34,9 +35,7 @@ class Minga:
 
     async def stop(self) -> None:
         assert self.running is not None
-        self.running.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.running
+        await stopped(self.running)
         self.running = None
 
 
