@@ -394,7 +394,7 @@ class MatrixAdapter:
                 raise Retry("waiting for them to accept the direct room",
                             min(2.0 ** attempts, ACCEPT_WAIT))
             if not any(self.client.device_store.active_user_devices(chat_id)) and (
-                    attempts < KEYS_TRIES):  # a person with no device gets it unencrypted
+                    attempts < KEYS_TRIES):  # after that, sent for the devices known then
                 raise Retry("waiting to know their devices", 1.0)
         return room_id
 

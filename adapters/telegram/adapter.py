@@ -15,7 +15,6 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -23,6 +22,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    InlineKeyboardMarkup,
     InputFile,
     Update,
     User,
@@ -215,7 +215,8 @@ class TelegramAdapter:
             await self._posted(row, ids[-1])
         return tuple(ids)
 
-    async def _edit(self, row: OutboxMessage, chat_id: int, markup: Any) -> tuple[str, ...]:
+    async def _edit(self, row: OutboxMessage, chat_id: int,
+                    markup: InlineKeyboardMarkup | None) -> tuple[str, ...]:
         """A message sent in parts is edited part by part, the buttons on the last."""
         assert row.message_id is not None
         ids = row.parts or (row.message_id,)
