@@ -61,10 +61,10 @@ class Outlet:
 
 
 WORKERS = 16  # lanes sent at once, per platform
+URGENT_WORKERS = 4  # of those, never given a lane that has only bulk work
 # A lane stays with its sender this long after each message (seconds), longer than any one
 # send takes: another machine takes it over only from a sender that stopped without saying.
 HOLD = 30.0
-URGENT_WORKERS = 4  # of those, never given a lane that has only bulk work
 BATCH = 20  # rows read at once from a lane
 LOOKAHEAD = 64  # lanes read at once from the outbox
 TOASTS = 32  # answers to presses on their way at once
