@@ -60,11 +60,15 @@ from storage.models import (
 )
 
 
+def upsert(conn: AsyncConnection, table: Any) -> Any:
+    """An INSERT that can say what to do ON CONFLICT, in the connection's own dialect."""
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+
+
 async def insert_ignoring_duplicates(conn: AsyncConnection, table: Any,
                                      values: Mapping[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True when a row went in."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    statement = upsert(conn, table).values(**values).on_conflict_do_nothing()
     result = await conn.execute(statement)
     return result.rowcount == 1
 
@@ -627,10 +631,9 @@ class SqlLanes(Repository):
     async def claim(self, platform: str, chat_id: str, owner: str, now: datetime,
                     until: datetime) -> bool:
         lanes = LaneRow.__table__
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
         taken = await self.conn.execute(
-            dialect.insert(lanes).values(platform=platform, chat_id=chat_id, owner=owner,
-                                         held_until=until)
+            upsert(self.conn, lanes).values(platform=platform, chat_id=chat_id, owner=owner,
+                                            held_until=until)
             .on_conflict_do_update(
                 index_elements=[lanes.c.platform, lanes.c.chat_id],
                 set_={"owner": owner, "held_until": until},
