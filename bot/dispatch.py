@@ -349,10 +349,9 @@ async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Ch
                 platform, chat_id = ((chats[-1].platform, chats[-1].chat_id) if chats
                                      else waiting_for(action.person_id))
                 # To the person who just wrote privately: where they wrote.
-                here = origin is not None and (origin.platform, origin.chat_id) == (
-                    platform, chat_id)
+                address = origin.address if origin and (origin.platform, origin.chat_id) == (
+                    platform, chat_id) else None
                 await uow.outbox.send(platform, chat_id, action.text, action.buttons,
                                       action.key, now, transient=action.transient,
                                       priority=Priority.BULK if scheduled
-                                      else Priority.ANSWER,
-                                      address=origin.address if here and origin else None)
+                                      else Priority.ANSWER, address=address)
