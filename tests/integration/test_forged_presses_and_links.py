@@ -48,6 +48,15 @@ async def test_a_forged_press_on_a_real_post_changes_nothing_and_is_answered(
     assert await state(food) == before
 
 
+async def test_a_strangers_forged_press_is_answered_and_keeps_nothing_of_them(
+        food: Harness) -> None:
+    post = food.showing("group:food", "claim 1")
+    seen = await food.press("Mallory", "set vouches_needed 1", message_id=post, toast=True)
+    assert [(s.toast, s.text) for s in seen] == [(True, NOT_OFFERED)]
+    async with food.core.uow() as uow:
+        assert await uow.people.by_identity("test", "mallory") is None  # not even a name
+
+
 async def test_a_button_of_one_chat_pressed_in_another_does_nothing(food: Harness) -> None:
     await food.say("Ana", "/setup Bakery", group="bakery")
     post = food.showing("group:food", "claim 1")
