@@ -31,9 +31,11 @@ class SqlPolls(Repository):
             **values).returning(PollRow.id))).scalar_one()
         return replace(poll, id=poll_id)
 
-    async def get(self, poll_id: int) -> Poll | None:
-        row = (await self.conn.execute(select(PollRow.__table__).where(
-            PollRow.id == poll_id))).one_or_none()
+    async def get(self, poll_id: int, lock: bool = False) -> Poll | None:
+        query = select(PollRow.__table__).where(PollRow.id == poll_id)
+        if lock:
+            query = query.with_for_update(key_share=True)
+        row = (await self.conn.execute(query)).one_or_none()
         return None if row is None else _poll(row)
 
     async def of_group(self, group_id: int) -> list[Poll]:

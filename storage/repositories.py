@@ -262,6 +262,12 @@ class SqlGroups(Repository):
             await self.conn.execute(update(settings).where(
                 settings.c.group_id == group_id, settings.c.key == key).values(value=value))
 
+    async def take_turn(self, group_id: int) -> None:
+        # FOR NO KEY UPDATE (key_share): a member this transaction just added holds a key
+        # share on the group's row, which FOR UPDATE would wait for: two joins deadlocked.
+        await self.conn.execute(select(GroupRow.id).where(GroupRow.id == group_id)
+                                .with_for_update(key_share=True))
+
 
 def _member_query() -> Any:
     return (select(MemberRow.id, MemberRow.group_id, MemberRow.person_id, PersonRow.name,
@@ -311,14 +317,26 @@ class SqlMembers(Repository):
         ).order_by(func.lower(PersonRow.name), MemberRow.id))
         return [_member(r) for r in rows]
 
+    async def count(self, group_id: int) -> int:
+        return (await self.conn.execute(select(func.count()).where(
+            MemberRow.group_id == group_id, MemberRow.status != "left"))).scalar_one()
+
     async def vouch(self, voucher_id: int, member_id: int, now: datetime) -> bool:
+        await self._take_turns(member_id)
         return await insert_ignoring_duplicates(self.conn, VouchRow.__table__, {
             "voucher_id": voucher_id, "member_id": member_id, "created_at": now})
 
     async def unvouch(self, voucher_id: int, member_id: int) -> bool:
+        await self._take_turns(member_id)
         result = await self.conn.execute(delete(VouchRow.__table__).where(
             VouchRow.voucher_id == voucher_id, VouchRow.member_id == member_id))
         return result.rowcount == 1
+
+    async def _take_turns(self, member_id: int) -> None:
+        """Vouches for one member wait for each other, so the one that completes the count
+        sees the others (at once on PostgreSQL, each saw only its own: nobody was trusted)."""
+        await self.conn.execute(select(MemberRow.id).where(MemberRow.id == member_id)
+                                .with_for_update(key_share=True))
 
     async def vouchers(self, member_id: int) -> list[Member]:
         rows = await self.conn.execute(_member_query().join(
@@ -705,9 +723,11 @@ class SqlJobs(Repository):
             JobRow.id == job_id))).one_or_none()
         return None if row is None else _job(row)
 
-    async def pending(self) -> list[Job]:
-        rows = await self.conn.execute(select(JobRow.__table__).where(
-            JobRow.done_at.is_(None)).order_by(JobRow.due_at, JobRow.id))
+    async def pending(self, until: datetime | None = None) -> list[Job]:
+        query = select(JobRow.__table__).where(JobRow.done_at.is_(None))
+        if until is not None:
+            query = query.where(JobRow.due_at <= until)
+        rows = await self.conn.execute(query.order_by(JobRow.due_at, JobRow.id))
         return [_job(r) for r in rows]
 
     async def has_pending(self, kind: str, ref_id: int) -> bool:

@@ -69,11 +69,14 @@ class SqlShifts(Repository):
         assert shift is not None
         return shift
 
-    async def _load(self, condition: Any) -> list[Shift]:
-        rows = (await self.conn.execute(
-            select(ShiftRow.__table__, ActivityRow.name, ActivityRow.kind, ActivityRow.roles)
-            .join(ActivityRow, ActivityRow.id == ShiftRow.activity_id)
-            .where(condition).order_by(ShiftRow.starts_at, ShiftRow.id))).all()
+    async def _load(self, condition: Any, lock: bool = False) -> list[Shift]:
+        query = (select(ShiftRow.__table__, ActivityRow.name, ActivityRow.kind,
+                        ActivityRow.roles)
+                 .join(ActivityRow, ActivityRow.id == ShiftRow.activity_id)
+                 .where(condition).order_by(ShiftRow.starts_at, ShiftRow.id))
+        if lock:
+            query = query.with_for_update(of=ShiftRow.__table__, key_share=True)
+        rows = (await self.conn.execute(query)).all()
         if not rows:
             return []
         places: dict[int, dict[str, RolePlaces]] = {r.id: {} for r in rows}
@@ -86,8 +89,8 @@ class SqlShifts(Repository):
                                      if role in places[r.id]), r.posted)
                 for r in rows]
 
-    async def get(self, shift_id: int) -> Shift | None:
-        found = await self._load(ShiftRow.id == shift_id)
+    async def get(self, shift_id: int, lock: bool = False) -> Shift | None:
+        found = await self._load(ShiftRow.id == shift_id, lock)
         return found[0] if found else None
 
     async def of_activity(self, activity_id: int, after: datetime) -> list[Shift]:

@@ -38,7 +38,8 @@ def welcome(work: Work, group: Group, on_roster: int) -> tuple[str, tuple[Button
 
 
 async def _welcome_edit(ctx: Context, group: Group) -> Edit:
-    count = len(await ctx.uow.members.roster(group.id))
+    await ctx.uow.groups.take_turn(group.id)  # people joining at once count each other
+    count = await ctx.uow.members.count(group.id)
     return Edit(group.id, f"welcome:{group.id}", *welcome(ctx, group, count))
 
 

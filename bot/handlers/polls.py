@@ -501,7 +501,10 @@ def _secret(ballot: dict[str, Any]) -> dict[str, Any]:
 
 
 async def vote(ctx: Context, args: Args) -> list[Action]:
-    poll = await ctx.uow.polls.get(args["poll"])
+    # Votes on one poll take turns: whoever votes last sees every other vote committed, so
+    # "has everyone voted?" is answered yes once (unlocked, eight votes at once on
+    # PostgreSQL each missed the others' and nobody closed the poll).
+    poll = await ctx.uow.polls.get(args["poll"], lock=True)
     if poll is None:
         raise BadArgument(N_("There is no poll P{number}."), number=args["poll"])
     tr, group = ctx.tr, await ctx.load_group(poll.group_id)

@@ -267,7 +267,10 @@ async def coverage(work: Work, job: Job) -> list[Action]:
 
 
 async def open_shift(ctx: Context, number_: int) -> tuple[Shift, Group]:
-    shift = await ctx.uow.shifts.get(number_)
+    """A shift about to change. Changes to one shift take turns, so the post each redraws
+    counts the ones committed beside it (signups for two roles at once on PostgreSQL each
+    missed the other's, and the post showed one place too few)."""
+    shift = await ctx.uow.shifts.get(number_, lock=True)
     if shift is None:
         raise BadArgument(N_("There is no shift S{number}."), number=number_)
     group = await ctx.load_group(shift.group_id)

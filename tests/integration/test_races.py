@@ -5,7 +5,7 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dispatch import handle
-from bot.messages import ButtonPress
+from bot.messages import ButtonPress, Message
 from tests.harness import Harness
 
 VOLUNTEERS = [f"Vol{n:02}" for n in range(20)]
@@ -134,3 +134,75 @@ async def test_two_hundred_vote_at_once_and_the_post_is_edited_a_handful_of_time
     counts = {o: sum(b["choices"] == [o] for b in ballots) for o in ("soup", "salad", "stew")}
     assert counts == {"soup": 67, "salad": 67, "stew": 66}
     assert "Voted: 200 of 201" in edits[-1].text
+
+
+async def test_when_the_last_of_everyone_votes_at_once_the_poll_closes(
+        engine: AsyncEngine) -> None:
+    """Eight at a time, every vote's "has everyone voted?" must see the votes committed
+    beside it: else each misses the others' and nobody closes the poll."""
+    bot = Harness(engine)
+    voters = [f"Voter{n:02}" for n in range(31)]
+    await bot.setup_group(founders=("Ana", *voters))
+    await bot.say("Ana", "/poll choice Lunch: soup | salad | stew")
+    await bot.press("Ana", "vote P1 1")
+    post = bot.showing(bot.group_chat().chat_id, "vote P1 1")
+    presses = [ButtonPress(f"vote-{who}", bot.group_chat(), bot.sender(who), post,
+                           f"vote P1 {n % 3 + 1}") for n, who in enumerate(voters)]
+    for start in range(0, len(presses), 8):
+        await asyncio.gather(*(handle(bot.core, press) for press in presses[start:start + 8]))
+    seen = await bot.flush()
+    async with bot.core.uow() as uow:
+        poll = await uow.polls.get(1)
+    assert poll is not None and poll.state == "closed"
+    closing = [s for s in seen if "P1 is closed" in s.text]
+    assert len(closing) == 1, "closed once, announced once"
+
+
+async def test_the_vouches_that_make_someone_trusted_can_come_at_once(
+        engine: AsyncEngine) -> None:
+    """Each vouch counts the vouches beside it: two at once, each seeing only its own,
+    would leave a newcomer with enough vouches untrusted."""
+    bot = Harness(engine)
+    await bot.setup_group(founders=("Ana", "Ben", "Chioma", "Dev", "Eve", "Fay"))
+    await bot.say("Zoe", "/join")
+    vouches = [Message(f"vouch-{who}", bot.group_chat(), bot.sender(who), "/trust @zoe",
+                       bot_name="mingabot") for who in ("Ana", "Ben", "Chioma")]
+    await asyncio.gather(*(handle(bot.core, vouch) for vouch in vouches))
+    seen = await bot.flush()
+    assert sum("Zoe is now a trusted member" in s.text for s in seen) == 1
+    async with bot.core.uow() as uow:
+        zoe = await uow.people.by_identity("test", "zoe")
+        assert zoe is not None
+        member = await uow.members.get(1, zoe.id)
+    assert member is not None and member.status == "trusted"
+
+
+async def test_a_shift_post_shows_every_place_taken_at_once_in_its_roles(
+        engine: AsyncEngine) -> None:
+    """Places in different roles are different rows: the post each signup redraws must
+    still count the signups beside it, or the last edit shown hides someone."""
+    bot = Harness(engine)
+    roles = ("cook", "driver", "packer", "table")
+    people = VOLUNTEERS[:8]
+    await bot.setup_group(founders=("Ana", *people))
+    await bot.say("Ana", '/shift add "Soup" sat 10:00-13:00 places 8 roles '
+                  + ",".join(f"{role}:2" for role in roles))
+    post = bot.showing(bot.group_chat().chat_id, "signup 1 cook")
+    presses = [ButtonPress(f"signup-{who}", bot.group_chat(), bot.sender(who), post,
+                           f"signup 1 {roles[n % 4]}") for n, who in enumerate(people)]
+    await asyncio.gather(*(handle(bot.core, press) for press in presses))
+    await bot.flush()
+    shown = [s for s in bot.seen if s.message_id == post][-1].text
+    assert all(f"{role} 2/2" in shown for role in roles), shown
+
+
+async def test_the_roster_count_stays_right_when_people_join_at_once(
+        engine: AsyncEngine) -> None:
+    bot = Harness(engine)
+    await bot.setup_group()
+    joins = [Message(f"join-{who}", bot.group_chat(), bot.sender(who), "/join",
+                     bot_name="mingabot") for who in VOLUNTEERS[:8]]
+    await asyncio.gather(*(handle(bot.core, join) for join in joins))
+    seen = await bot.flush()
+    welcome = [s for s in seen if s.edit and "On the roster" in s.text]
+    assert welcome and "On the roster: 12 people." in welcome[-1].text, welcome[-1].text
