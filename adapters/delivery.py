@@ -212,7 +212,7 @@ class Courier:
 
     async def _due(self) -> tuple[list[OutboxMessage], list[tuple[str, Priority]]]:
         now = self.core.clock.now()
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             toasts = await uow.outbox.toasts(self.platform, now, TOASTS)
             lanes = await uow.outbox.lanes_due(self.platform, now, self.owner, LOOKAHEAD)
         return [t for t in toasts if t.id not in self._toasting], lanes

@@ -29,8 +29,8 @@ from bot.messages import (
     Sender,
     Unreadable,
 )
-from bot.model import Job, Priority
-from bot.ports import Clock, UnitOfWork
+from bot.model import ChatRecord, Job, Priority, Scene
+from bot.ports import Clock, UnitOfWork, UnitsOfWork
 from bot.router import (
     MAX_TEXT,
     Command,
@@ -55,7 +55,7 @@ class Committed:
 
 @dataclass(frozen=True)
 class Core:
-    uow: Callable[[], UnitOfWork]
+    uow: UnitsOfWork
     clock: Clock
     catalogs: Mapping[str, Translations]
     defaults: GroupDefaults
@@ -204,17 +204,19 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
             return "anonymous", [Reply(tr._("I can't tell who you are when you write as the "
                                             "group or as a channel. Please write as "
                                             "yourself."))]
-        if line is None and event.chat.kind == "group" and not await _in_dialog(uow, event):
+        scene = await uow.scenes.load(event.chat, event.sender)
+        if line is None and event.chat.kind == "group" and not await _in_dialog(uow, scene):
             return "chatter", []  # people talking among themselves: nothing is kept about them
-    if isinstance(event, ButtonPress):
+    else:
         # A press no button offers is answered before anything is kept of who pressed.
         refusal = await _refused(uow, event)
         if refusal:
             log.warning("press=refused reason=%s", refusal)
             tr = await _sender_tr(uow, core, event.sender)
             return f"button:{refusal}", [Reply(tr._(REFUSALS[refusal]))]
-        return await _press(await _context(uow, core, event), event)
-    ctx = await _context(uow, core, event)
+        scene = await uow.scenes.load(event.chat, event.sender)
+        return await _press(await _context(uow, core, event, scene), event)
+    ctx = await _context(uow, core, event, scene)
     problem = problem_with_text(event.text)
     if problem:
         return "refused", [Reply(ctx.tr._(problem, limit=ctx.tr.number(MAX_TEXT)))]
@@ -282,39 +284,42 @@ async def _relayed(uow: UnitOfWork, event: Message) -> CommandLine | None:
     return None
 
 
-async def _in_dialog(uow: UnitOfWork, event: Message) -> bool:
-    person = await uow.people.by_identity(event.sender.platform, event.sender.user_id)
-    chat = await uow.chats.get(event.chat.platform, event.chat.chat_id)
-    return bool(person and chat and await uow.dialogs.get(person.id, chat.id))
+async def _in_dialog(uow: UnitOfWork, scene: Scene) -> bool:
+    return bool(scene.person and scene.chat
+                and await uow.dialogs.get(scene.person.id, scene.chat.id))
 
 
-async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress) -> Context:
-    """Who is speaking, where: a person is registered the first time they address minga."""
+async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress, scene: Scene
+                   ) -> Context:
+    """Who is speaking, where: a person is registered the first time they address minga.
+    What the scene read is written only where it changed."""
     now = core.clock.now()
     sender = event.sender
-    person = await uow.people.by_identity(sender.platform, sender.user_id)
+    person = scene.person
     if person is None:
         spoken = pick_language(sender.language, "") or None
         person = await uow.people.register(sender, spoken, now)
-    else:
+    elif scene.identity != (sender.handle, sender.name):
         await uow.people.refresh_identity(sender)
-    chat = await uow.chats.ensure(event.chat, person.id if event.chat.kind == "private" else None)
-    if chat.kind == "private":
-        await uow.outbox.readdress(*waiting_for(person.id), chat.platform, chat.chat_id)
-    elif sender.private_chat_id:
-        await _reachable(uow, person.id, Chat(sender.platform, sender.private_chat_id, "private"))
-    group = await uow.groups.get(chat.group_id) if chat.group_id else None
+    owner = person.id if event.chat.kind == "private" else None
+    chat = scene.chat
+    if chat is None or (chat.title, chat.person_id) != (event.chat.title, owner):
+        chat = await uow.chats.ensure(event.chat, owner)
+        if owner is not None and (scene.chat is None or scene.chat.person_id != owner):
+            await _now_reachable(uow, owner, chat)
+    if owner is None and sender.private_chat_id and not scene.reachable:
+        private = Chat(sender.platform, sender.private_chat_id, "private")
+        await _now_reachable(uow, person.id, await uow.chats.ensure(private, person.id))
+    group = scene.group if scene.group and scene.group.id == chat.group_id else (
+        await uow.groups.get(chat.group_id) if chat.group_id else None)
     return Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
                    group, privacy=core.privacy)
 
 
-async def _reachable(uow: UnitOfWork, person_id: int, private: Chat) -> None:
-    """Record the private chat a platform opens on demand, once: messages wait for a person
-    only while they have none, so only then is there anything to send on."""
-    known = await uow.chats.get(private.platform, private.chat_id)
-    if known is None or known.person_id != person_id:
-        await uow.chats.ensure(private, person_id)
-        await uow.outbox.readdress(*waiting_for(person_id), private.platform, private.chat_id)
+async def _now_reachable(uow: UnitOfWork, person_id: int, private: ChatRecord) -> None:
+    """A private chat is theirs from now on: messages wait for a person only while they
+    have none (the platform opens one on demand), so only then is there anything to send."""
+    await uow.outbox.readdress(*waiting_for(person_id), private.platform, private.chat_id)
 
 
 async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None

@@ -65,6 +65,18 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Scene:
+    """Who speaks, where, as minga knows them: read in one go when an event arrives."""
+
+    person: Person | None
+    identity: tuple[str | None, str] | None  # the handle and name kept for their account
+    chat: ChatRecord | None
+    group: Group | None  # the chat's group
+    member: Member | None  # the speaker on that group's roster
+    reachable: bool  # the private chat the sender's platform named is known to be theirs
+
+
+@dataclass(frozen=True)
 class Dialog:
     """A command being filled in step by step; stored so a restart loses nothing."""
 
@@ -305,6 +317,38 @@ class Poll:
     action_done: bool
     created_at: datetime
     subject_id: int | None = None  # the person a binding trust or removal is about
+
+    @property
+    def electorate(self) -> "Electorate":
+        """On a binding proposal: the members trusted when it opened and still on the
+        roster, except the one it is about; accounts trusted since then do not count."""
+        if self.action:
+            return Electorate(True, self.created_at, self.subject_id)
+        return Electorate(self.trusted_only)
+
+
+@dataclass(frozen=True)
+class Electorate:
+    """Who on a group's roster may vote on a poll. Storage counts it in SQL from these
+    same fields (storage/polls.py, `_eligible`)."""
+
+    trusted_only: bool
+    trusted_by: datetime | None = None  # trusted then or earlier
+    excluded: int | None = None
+
+    def admits(self, member: Member) -> bool:
+        return (member.status != "left"
+                and (member.status == "trusted" or not self.trusted_only)
+                and (self.trusted_by is None or (member.trusted_at is not None
+                                                 and member.trusted_at <= self.trusted_by))
+                and member.person_id != self.excluded)
+
+
+@dataclass(frozen=True)
+class Turnout:
+    voted: int
+    eligible: int
+    missing: int  # of those who may vote, how many have not
 
 
 @dataclass(frozen=True)

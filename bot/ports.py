@@ -30,10 +30,12 @@ from bot.model import (
     Priority,
     Reaction,
     RequestState,
+    Scene,
     Shift,
     Signup,
     Swap,
     Take,
+    Turnout,
 )
 
 
@@ -59,6 +61,12 @@ class People(Protocol):
         roster places and vouches, private chats, dialogs, codes, reminder wishes,
         reactions; every message to one of `addresses` (platform, chat id); and `words`
         wherever others' texts keep them. History keeps the bare id."""
+
+
+class Scenes(Protocol):
+    async def load(self, chat: Chat, sender: Sender) -> Scene:
+        """Who speaks where, in one read; the people, group and membership it finds are
+        not read again in this unit of work."""
 
 
 class Chats(Protocol):
@@ -204,9 +212,12 @@ class Jobs(Protocol):
         """Not done yet, oldest first; with `until`, only those due by then."""
     async def finish(self, job_id: int, outcome: JobOutcome, now: datetime) -> bool:
         """Compare-and-set: True only for the one caller that finished it."""
-    async def has_pending(self, kind: str, ref_id: int) -> bool: ...
+    async def add_once(self, kind: str, ref_id: int, due_at: datetime) -> Job | None:
+        """Add it unless a job of this kind for this row is pending; None if one was."""
     async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
         """Pending rows of these kinds for this row will not run (their time changed)."""
+    async def prune(self, done_before: datetime) -> int:
+        """Forget jobs done before then; how many went."""
 
 
 class Links(Protocol):
@@ -318,8 +329,8 @@ class Polls(Protocol):
     async def of_group(self, group_id: int) -> list[Poll]: ...
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
         """Conditional update: only while the poll is in one of `states`."""
-    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> None:
-        """A named vote, replacing this person's earlier one."""
+    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
+        """A named vote, replacing this person's earlier one: True if it did."""
     async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]
                           ) -> bool:
         """Record that the person voted and, apart from it, count the ballot among its
@@ -328,11 +339,13 @@ class Polls(Protocol):
     async def named(self, poll_id: int) -> list[tuple[int, str, Mapping[str, Any]]]:
         """(person id, name, ballot) of a named poll."""
     async def voters(self, poll: Poll) -> set[int]: ...
+    async def turnout(self, poll: Poll) -> Turnout: ...
     async def claim_action(self, poll_id: int) -> bool:
         """Compare-and-set: a binding action is carried out once."""
 
 
 class UnitOfWork(Protocol):
+    scenes: Scenes
     people: People
     chats: Chats
     groups: Groups
@@ -356,3 +369,8 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
     async def commit(self) -> None: ...
+
+
+class UnitsOfWork(Protocol):
+    def __call__(self, read_only: bool = False) -> UnitOfWork:
+        """A unit of work; a `read_only` one waits for no writer (and must not write)."""

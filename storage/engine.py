@@ -43,6 +43,8 @@ def create_engine(url: str) -> AsyncEngine:
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         # A deferred transaction that reads, then writes, can fail with "database is locked"
         # whatever the busy timeout; taking the write lock up front serialises cleanly.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # One that only reads needs no lock: it sees the last commit (WAL).
+        read_only = connection.get_execution_options().get("minga_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

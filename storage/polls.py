@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
-from bot.model import Poll
-from storage.models import BallotCountRow, PersonRow, PollRow, VotedRow, VoteRow
+from bot.model import Electorate, Poll, Turnout
+from storage.models import BallotCountRow, MemberRow, PersonRow, PollRow, VotedRow, VoteRow
 from storage.repositories import Repository, insert_ignoring_duplicates
 
 
@@ -50,13 +50,15 @@ class SqlPolls(Repository):
             PollRow.id == poll_id, PollRow.state.in_(states)).values(**values))
         return result.rowcount == 1
 
-    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> None:
+    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
         votes = VoteRow.__table__
-        if not await insert_ignoring_duplicates(self.conn, votes, {
+        if await insert_ignoring_duplicates(self.conn, votes, {
                 "poll_id": poll_id, "person_id": person_id, "ballot": dict(ballot)}):
-            await self.conn.execute(update(votes).where(
-                votes.c.poll_id == poll_id, votes.c.person_id == person_id,
-            ).values(ballot=dict(ballot)))
+            return False
+        await self.conn.execute(update(votes).where(
+            votes.c.poll_id == poll_id, votes.c.person_id == person_id,
+        ).values(ballot=dict(ballot)))
+        return True
 
     async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]
                           ) -> bool:
@@ -99,6 +101,20 @@ class SqlPolls(Repository):
             .where(VoteRow.poll_id == poll_id).order_by(PersonRow.name))
         return [(r.person_id, r.name, dict(r.ballot)) for r in rows]
 
+    async def turnout(self, poll: Poll) -> Turnout:
+        """Counted in one statement, however long the roster."""
+        table = VotedRow if poll.secret else VoteRow
+        members = MemberRow.__table__
+        voted = select(table.person_id).where(table.poll_id == poll.id)
+        eligible = _eligible(poll.group_id, poll.electorate)
+        row = (await self.conn.execute(select(
+            select(func.count()).select_from(voted.subquery()).scalar_subquery()
+            .label("voted"),
+            select(func.count()).where(*eligible).scalar_subquery().label("eligible"),
+            select(func.count()).where(*eligible, members.c.person_id.not_in(voted))
+            .scalar_subquery().label("missing")))).one()
+        return Turnout(row.voted, row.eligible, row.missing)
+
     async def voters(self, poll: Poll) -> set[int]:
         table = VotedRow if poll.secret else VoteRow
         rows = await self.conn.execute(select(table.person_id).where(table.poll_id == poll.id))
@@ -108,3 +124,16 @@ class SqlPolls(Repository):
         result = await self.conn.execute(update(PollRow.__table__).where(
             PollRow.id == poll_id, PollRow.action_done.is_(False)).values(action_done=True))
         return result.rowcount == 1
+
+
+def _eligible(group_id: int, electorate: Electorate) -> list[Any]:
+    """Electorate.admits (bot/model.py) as conditions on the members table."""
+    members = MemberRow.__table__
+    conditions = [members.c.group_id == group_id, members.c.status != "left"]
+    if electorate.trusted_only:
+        conditions.append(members.c.status == "trusted")
+    if electorate.trusted_by is not None:
+        conditions.append(members.c.trusted_at <= electorate.trusted_by)
+    if electorate.excluded is not None:
+        conditions.append(members.c.person_id != electorate.excluded)
+    return conditions

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -58,6 +58,7 @@ from storage.models import (
     UTCDateTime,
     VouchRow,
 )
+from storage.scene import Known
 
 
 def upsert(conn: AsyncConnection, table: Any) -> Any:
@@ -82,11 +83,23 @@ class Repository:
         self.conn = conn
 
 
-class SqlPeople(Repository):
+class Remembering(Repository):
+    """A repository of records this transaction keeps once read (storage/scene.py): each
+    of its writes forgets them."""
+
+    def __init__(self, conn: AsyncConnection, known: Known) -> None:
+        super().__init__(conn)
+        self.known = known
+
+
+class SqlPeople(Remembering):
     async def get(self, person_id: int) -> Person:
-        row = (await self.conn.execute(select(PersonRow.__table__).where(
-            PersonRow.id == person_id))).one()
-        return Person(row.id, row.name, row.language, row.created_at)
+        if person_id not in self.known.people:
+            row = (await self.conn.execute(select(PersonRow.__table__).where(
+                PersonRow.id == person_id))).one()
+            self.known.people[person_id] = Person(row.id, row.name, row.language,
+                                                  row.created_at)
+        return self.known.people[person_id]
 
     async def by_identity(self, platform: str, user_id: str) -> Person | None:
         row = (await self.conn.execute(
@@ -96,6 +109,7 @@ class SqlPeople(Repository):
         return None if row is None else Person(row.id, row.name, row.language, row.created_at)
 
     async def register(self, sender: Sender, language: str | None, now: datetime) -> Person:
+        self.known.forget()
         person_id = (await self.conn.execute(
             PersonRow.__table__.insert().values(name=sender.name, language=language,
                                                 created_at=now).returning(PersonRow.id)
@@ -106,6 +120,7 @@ class SqlPeople(Repository):
         return Person(person_id, sender.name, language, now)
 
     async def refresh_identity(self, sender: Sender) -> None:
+        self.known.forget()
         identity = IdentityRow.__table__
         await self.conn.execute(
             identity.update()
@@ -115,6 +130,7 @@ class SqlPeople(Repository):
             .values(handle=sender.handle, name=sender.name))
 
     async def set_language(self, person_id: int, language: str) -> None:
+        self.known.forget()
         await self.conn.execute(update(PersonRow.__table__).where(
             PersonRow.id == person_id).values(language=language))
 
@@ -126,6 +142,7 @@ class SqlPeople(Repository):
 
     async def merge(self, keep_id: int, gone_id: int) -> None:
         """Fold person `gone_id` into `keep_id`: identities, chats, memberships, codes."""
+        self.known.forget()
         members = MemberRow.__table__
         kept = members.alias("kept")
         doubles = (await self.conn.execute(
@@ -155,6 +172,7 @@ class SqlPeople(Repository):
 
     async def forget(self, person_id: int, words: Sequence[str],
                      addresses: Sequence[tuple[str, str]]) -> None:
+        self.known.forget()
         await erase_person(self.conn, person_id, words, addresses)
 
     async def _fold_membership(self, gone: int, kept: int, status: str,
@@ -178,13 +196,14 @@ def _chat(row: Any) -> ChatRecord:
                       row.person_id)
 
 
-class SqlChats(Repository):
+class SqlChats(Remembering):
     async def get(self, platform: str, chat_id: str) -> ChatRecord | None:
         row = (await self.conn.execute(select(ChatRow.__table__).where(
             ChatRow.platform == platform, ChatRow.chat_id == chat_id))).one_or_none()
         return None if row is None else _chat(row)
 
     async def ensure(self, chat: Chat, person_id: int | None) -> ChatRecord:
+        self.known.forget()
         await insert_ignoring_duplicates(self.conn, ChatRow.__table__, {
             "platform": chat.platform, "chat_id": chat.chat_id, "kind": chat.kind,
             "title": chat.title, "person_id": person_id})
@@ -201,37 +220,48 @@ class SqlChats(Repository):
         return found
 
     async def attach(self, chat_record_id: int, group_id: int) -> None:
+        self.known.forget()
         await self.conn.execute(update(ChatRow.__table__).where(
             ChatRow.id == chat_record_id).values(group_id=group_id))
 
     async def of_group(self, group_id: int) -> list[ChatRecord]:
-        rows = await self.conn.execute(select(ChatRow.__table__).where(
-            ChatRow.group_id == group_id).order_by(ChatRow.id))
-        return [_chat(r) for r in rows]
+        if group_id not in self.known.group_chats:
+            rows = await self.conn.execute(select(ChatRow.__table__).where(
+                ChatRow.group_id == group_id).order_by(ChatRow.id))
+            self.known.group_chats[group_id] = [_chat(r) for r in rows]
+        return self.known.group_chats[group_id]
 
     async def move(self, platform: str, chat_id: str, new_chat_id: str) -> None:
+        self.known.forget()
         await self.conn.execute(update(ChatRow.__table__).where(
             ChatRow.platform == platform, ChatRow.chat_id == chat_id).values(
             chat_id=new_chat_id))
 
     async def private_of(self, person_id: int) -> list[ChatRecord]:
-        rows = await self.conn.execute(select(ChatRow.__table__).where(
-            ChatRow.person_id == person_id, ChatRow.kind == "private").order_by(ChatRow.id))
-        return [_chat(r) for r in rows]
+        if person_id not in self.known.private_chats:
+            rows = await self.conn.execute(select(ChatRow.__table__).where(
+                ChatRow.person_id == person_id, ChatRow.kind == "private"
+            ).order_by(ChatRow.id))
+            self.known.private_chats[person_id] = [_chat(r) for r in rows]
+        return self.known.private_chats[person_id]
 
 
-class SqlGroups(Repository):
+class SqlGroups(Remembering):
     async def _load(self, condition: Any) -> list[Group]:
-        rows = (await self.conn.execute(
-            select(GroupRow.__table__).where(condition).order_by(GroupRow.id))).all()
-        if not rows:
-            return []
-        settings: dict[int, dict[str, str]] = {r.id: {} for r in rows}
-        for s in await self.conn.execute(select(SettingRow.__table__).where(
-                SettingRow.group_id.in_(list(settings)))):
-            settings[s.group_id][s.key] = s.value
-        return [Group(r.id, r.name, r.created_at, r.founding_until, settings[r.id])
-                for r in rows]
+        """One row per setting (at least one per group)."""
+        rows = await self.conn.execute(
+            select(GroupRow.__table__, SettingRow.key, SettingRow.value)
+            .outerjoin(SettingRow, SettingRow.group_id == GroupRow.id)
+            .where(condition).order_by(GroupRow.id))
+        found: dict[int, tuple[Any, dict[str, str]]] = {}
+        for r in rows:
+            _, settings = found.setdefault(r.id, (r, {}))
+            if r.key is not None:
+                settings[r.key] = r.value
+        groups = [Group(r.id, r.name, r.created_at, r.founding_until, settings)
+                  for r, settings in found.values()]
+        self.known.groups.update((group.id, group) for group in groups)
+        return groups
 
     async def create(self, name: str, now: datetime, founding_until: datetime) -> Group:
         group_id = (await self.conn.execute(GroupRow.__table__.insert().values(
@@ -240,8 +270,12 @@ class SqlGroups(Repository):
         return Group(group_id, name, now, founding_until, {})
 
     async def get(self, group_id: int) -> Group | None:
-        found = await self._load(GroupRow.id == group_id)
-        return found[0] if found else None
+        if group_id not in self.known.groups:
+            found = await self._load(GroupRow.id == group_id)
+            if not found:
+                return None
+            self.known.groups[group_id] = found[0]
+        return self.known.groups[group_id]
 
     async def by_name(self, name: str) -> Group | None:
         found = await self._load(GroupRow.name_key == name.casefold())
@@ -255,6 +289,7 @@ class SqlGroups(Repository):
             MemberRow.person_id == person_id, MemberRow.status != "left")))
 
     async def set_setting(self, group_id: int, key: str, value: str) -> None:
+        self.known.forget()
         settings = SettingRow.__table__
         if not await insert_ignoring_duplicates(self.conn, settings,
                                                 {"group_id": group_id, "key": key,
@@ -263,6 +298,7 @@ class SqlGroups(Repository):
                 settings.c.group_id == group_id, settings.c.key == key).values(value=value))
 
     async def take_turn(self, group_id: int) -> None:
+        self.known.forget()
         # FOR NO KEY UPDATE (key_share): a member this transaction just added holds a key
         # share on the group's row, which FOR UPDATE would wait for: two joins deadlocked.
         await self.conn.execute(select(GroupRow.id).where(GroupRow.id == group_id)
@@ -283,14 +319,18 @@ def _member(r: Any) -> Member:
                   r.trusted_at)
 
 
-class SqlMembers(Repository):
+class SqlMembers(Remembering):
     async def get(self, group_id: int, person_id: int) -> Member | None:
-        row = (await self.conn.execute(_member_query().where(
-            MemberRow.group_id == group_id, MemberRow.person_id == person_id))).one_or_none()
-        return None if row is None else _member(row)
+        if (group_id, person_id) not in self.known.members:
+            row = (await self.conn.execute(_member_query().where(
+                MemberRow.group_id == group_id, MemberRow.person_id == person_id))
+            ).one_or_none()
+            self.known.members[group_id, person_id] = None if row is None else _member(row)
+        return self.known.members[group_id, person_id]
 
     async def join(self, group_id: int, person_id: int, status: MemberStatus,
                    now: datetime) -> Member:
+        self.known.forget()
         members = MemberRow.__table__
         values = {"status": status, "joined_at": now,
                   "trusted_at": now if status == "trusted" else None}
@@ -304,6 +344,7 @@ class SqlMembers(Repository):
         return found
 
     async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> None:
+        self.known.forget()
         members = MemberRow.__table__
         # Trusted since the first moment of an unbroken trust; anything else forgets it.
         trusted_at = (case((members.c.status == "trusted", members.c.trusted_at), else_=now)
@@ -335,6 +376,7 @@ class SqlMembers(Repository):
     async def _take_turns(self, member_id: int) -> None:
         """Vouches for one member wait for each other, so the one that completes the count
         sees the others (at once on PostgreSQL, each saw only its own: nobody was trusted)."""
+        self.known.forget()
         await self.conn.execute(select(MemberRow.id).where(MemberRow.id == member_id)
                                 .with_for_update(key_share=True))
 
@@ -456,28 +498,56 @@ def _message(r: Any, target: str | None, parts: tuple[str, ...]) -> OutboxMessag
 
 
 class SqlOutbox(Repository):
+    """New rows wait in `_new` and go in together, in one statement, before anything else
+    is done with the outbox and when the unit of work commits: an event that answers, posts
+    to two chats and tells someone privately writes its outbox once."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        super().__init__(conn)
+        self._new: list[dict[str, Any]] = []
+
+    async def write(self) -> None:
+        if self._new:
+            rows, self._new = self._new, []
+            await self.conn.execute(OutboxRow.__table__.insert(), rows)
+
+    async def _execute(self, statement: Any, parameters: Any = None) -> Any:
+        await self.write()
+        return await self.conn.execute(statement, parameters)
+
+    def _add(self, platform: str, chat_id: str, kind: str, key: str | None, text: str,
+             buttons: Sequence[Button], now: datetime, priority: Priority,
+             transient: bool = False, address: str | None = None,
+             attachment: Attachment | None = None) -> None:
+        self._new.append({
+            "platform": platform, "chat_id": chat_id, "kind": kind, "key": key, "text": text,
+            "buttons": _buttons(buttons), "created_at": now, "attempts": 0,
+            "transient": transient, "priority": priority, "address": address,
+            "file_name": attachment and attachment.name,
+            "file_mime": attachment and attachment.mime,
+            "file_data": attachment and attachment.data})
+
     async def send(self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
                    key: str | None, now: datetime, attachment: Attachment | None = None,
                    transient: bool = False, priority: Priority = Priority.POST,
                    address: str | None = None) -> None:
-        files = ({"file_name": attachment.name, "file_mime": attachment.mime,
-                  "file_data": attachment.data} if attachment else {})
-        await self.conn.execute(OutboxRow.__table__.insert().values(
-            platform=platform, chat_id=chat_id, kind="send", key=key, text=text,
-            buttons=_buttons(buttons), created_at=now, attempts=0, transient=transient,
-            priority=priority, address=address, **files))
+        self._add(platform, chat_id, "send", key, text, buttons, now, priority, transient,
+                  address, attachment)
 
     async def toast(self, platform: str, chat_id: str, toast_id: str, text: str,
                     now: datetime) -> None:
-        await self.conn.execute(OutboxRow.__table__.insert().values(
-            platform=platform, chat_id=chat_id, kind="toast", key=toast_id, text=text,
-            buttons=[], created_at=now, attempts=0, priority=Priority.ANSWER))
+        self._add(platform, chat_id, "toast", toast_id, text, (), now, Priority.ANSWER)
 
     async def edit(self, platform: str, chat_id: str, key: str, text: str,
                    buttons: Sequence[Button], now: datetime) -> None:
-        outbox = OutboxRow.__table__
         # A change that is still waiting is replaced, not queued behind: a burst of edits
         # to one post (a live tally) costs the platform one call.
+        for row in reversed(self._new):
+            if (row["platform"], row["chat_id"], row["key"]) == (platform, chat_id, key):
+                row.update(text=text, buttons=_buttons(buttons))
+                return
+        outbox = OutboxRow.__table__
+        # Not _execute: no new row has this key, so they can wait for the others.
         waiting = await self.conn.execute(
             update(outbox)
             .where(outbox.c.platform == platform, outbox.c.chat_id == chat_id,
@@ -487,16 +557,13 @@ class SqlOutbox(Repository):
                        outbox.c.key == key).scalar_subquery())
             .values(text=text, buttons=_buttons(buttons)))
         if waiting.rowcount == 0:
-            await self.conn.execute(outbox.insert().values(
-                platform=platform, chat_id=chat_id, kind="edit", key=key, text=text,
-                buttons=_buttons(buttons), created_at=now, attempts=0,
-                priority=Priority.BULK))
+            self._add(platform, chat_id, "edit", key, text, buttons, now, Priority.BULK)
 
     async def lanes_due(self, platform: str, now: datetime, owner: str, limit: int
                         ) -> list[tuple[str, Priority]]:
         """The chats with a message to send now, most urgent first (then oldest), leaving
         out those another sender holds and those waiting for their own limit."""
-        rows = await self.conn.execute(_lanes_due_query(), {
+        rows = await self._execute(_lanes_due_query(), {
             "platform": platform, "now": now, "owner": owner, "limit": limit})
         return [(r.chat_id, Priority(r.urgency)) for r in rows]
 
@@ -504,7 +571,7 @@ class SqlOutbox(Repository):
                    ) -> list[OutboxMessage]:
         """What one chat can be sent now, in order: its messages, each after the ones
         before it, and the edits of posts already shown, which wait for no other message."""
-        rows = await self.conn.execute(_lane_query(), {
+        rows = await self._execute(_lane_query(), {
             "platform": platform, "now": now, "chat_id": chat_id, "limit": limit})
         return [_message(r, r.target if r.kind == "edit" else None,
                          tuple(r.target_parts or ()) if r.kind == "edit" else ())
@@ -513,7 +580,7 @@ class SqlOutbox(Repository):
     async def toasts(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]:
         """Answers to presses, which wait for nothing."""
         outbox = OutboxRow.__table__
-        rows = await self.conn.execute(
+        rows = await self._execute(
             select(outbox).where(outbox.c.platform == platform, outbox.c.kind == "toast",
                                  outbox.c.sent_at.is_(None), outbox.c.failed.is_(None),
                                  or_(outbox.c.next_attempt_at.is_(None),
@@ -524,14 +591,14 @@ class SqlOutbox(Repository):
     async def mark_sent(self, message: OutboxMessage, platform_ids: Sequence[str],
                         now: datetime) -> None:
         outbox = OutboxRow.__table__
-        stored = (await self.conn.execute(
+        stored = (await self._execute(
             select(outbox.c.text, outbox.c.buttons, outbox.c.transient)
             .where(outbox.c.id == message.id).with_for_update())).one()
         if stored.transient or message.kind == "toast":  # nothing will ever need it again
-            await self.conn.execute(delete(outbox).where(outbox.c.id == message.id))
+            await self._execute(delete(outbox).where(outbox.c.id == message.id))
             return
         sent = (message.text, _buttons(message.buttons))
-        await self.conn.execute(update(outbox).where(outbox.c.id == message.id).values(
+        await self._execute(update(outbox).where(outbox.c.id == message.id).values(
             sent_at=now, message_id=platform_ids[-1] if platform_ids else None,
             part_ids=list(platform_ids) if len(platform_ids) > 1 else None,
             text=sent[0], buttons=sent[1]))
@@ -540,7 +607,7 @@ class SqlOutbox(Repository):
         if message.key and (stored.text, stored.buttons) != sent:
             # An edit replaced this row while it was on its way: what was sent is the old
             # text, so the new one follows as an edit of the message just sent.
-            await self.conn.execute(outbox.insert().values(
+            await self._execute(outbox.insert().values(
                 platform=message.platform, chat_id=message.chat_id, kind="edit",
                 key=message.key, text=stored.text, buttons=stored.buttons, created_at=now,
                 attempts=0, priority=Priority.BULK))
@@ -552,14 +619,14 @@ class SqlOutbox(Repository):
         earlier = and_(outbox.c.platform == edit.platform, outbox.c.chat_id == edit.chat_id,
                        outbox.c.key == edit.key, outbox.c.id < edit.id,
                        outbox.c.sent_at.is_not(None))
-        await self.conn.execute(delete(outbox).where(earlier, outbox.c.kind == "edit"))
-        await self.conn.execute(update(outbox).where(earlier, outbox.c.kind == "send")
+        await self._execute(delete(outbox).where(earlier, outbox.c.kind == "edit"))
+        await self._execute(update(outbox).where(earlier, outbox.c.kind == "send")
                                 .values(text=""))
 
     async def take(self, message_id: int, now: datetime, until: datetime) -> bool:
         """True for the one sender that sends this row now; it is nobody else's till then."""
         outbox = OutboxRow.__table__
-        taken = await self.conn.execute(update(outbox).where(
+        taken = await self._execute(update(outbox).where(
             outbox.c.id == message_id, outbox.c.sent_at.is_(None), outbox.c.failed.is_(None),
             or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
             .values(next_attempt_at=until))
@@ -568,7 +635,7 @@ class SqlOutbox(Repository):
     async def retry_now(self, platform: str, chat_id: str) -> None:
         """What waits to be tried again for this chat is tried at once, answers to presses
         addressed to it included."""
-        await self.conn.execute(update(OutboxRow.__table__).where(
+        await self._execute(update(OutboxRow.__table__).where(
             OutboxRow.platform == platform,
             or_(OutboxRow.chat_id == chat_id,
                 and_(OutboxRow.kind == "toast", OutboxRow.key == chat_id)),
@@ -577,7 +644,7 @@ class SqlOutbox(Repository):
 
     async def defer(self, message_id: int, until: datetime) -> None:
         """Not before then (an edit of a post edited a moment ago): nothing failed."""
-        await self.conn.execute(update(OutboxRow.__table__).where(
+        await self._execute(update(OutboxRow.__table__).where(
             OutboxRow.id == message_id, OutboxRow.sent_at.is_(None))
             .values(next_attempt_at=until))
 
@@ -588,22 +655,22 @@ class SqlOutbox(Repository):
                                              chats.c.kind == "group").exists())
         done = or_(outbox.c.sent_at < sent_before,
                    and_(outbox.c.failed.is_not(None), outbox.c.created_at < sent_before))
-        result = await self.conn.execute(delete(outbox).where(
+        result = await self._execute(delete(outbox).where(
             done, or_(outbox.c.key.is_(None), ~in_group)))
         return result.rowcount
 
     async def blank(self, key: str) -> None:
-        await self.conn.execute(update(OutboxRow.__table__).where(
+        await self._execute(update(OutboxRow.__table__).where(
             OutboxRow.key == key, OutboxRow.sent_at.is_not(None)).values(text=""))
 
     async def readdress(self, platform: str, chat_id: str, to_platform: str,
                         to_chat_id: str) -> None:
-        await self.conn.execute(update(OutboxRow.__table__).where(
+        await self._execute(update(OutboxRow.__table__).where(
             OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
             OutboxRow.sent_at.is_(None)).values(platform=to_platform, chat_id=to_chat_id))
 
     async def key_of(self, platform: str, chat_id: str, platform_message_id: str) -> str | None:
-        return (await self.conn.execute(select(OutboxRow.key).where(
+        return (await self._execute(select(OutboxRow.key).where(
             OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
             OutboxRow.message_id == platform_message_id).limit(1))).scalar_one_or_none()
 
@@ -611,7 +678,7 @@ class SqlOutbox(Repository):
                          ) -> tuple[Button, ...]:
         """The buttons a sent message shows now: its last edit's, else its own. A row has
         its platform id once it is sent, or once `posted` noted it on the way."""
-        rows = await self.conn.execute(select(OutboxRow.buttons).where(
+        rows = await self._execute(select(OutboxRow.buttons).where(
             OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
             OutboxRow.message_id == platform_message_id)
             .order_by(OutboxRow.id.desc()).limit(1))
@@ -620,7 +687,7 @@ class SqlOutbox(Repository):
     async def buttons_before(self, platform: str, chat_id: str, platform_message_id: str
                              ) -> tuple[Button, ...]:
         """Every button a sent message showed in any of its versions."""
-        rows = await self.conn.execute(select(OutboxRow.buttons).where(
+        rows = await self._execute(select(OutboxRow.buttons).where(
             OutboxRow.platform == platform, OutboxRow.chat_id == chat_id,
             OutboxRow.message_id == platform_message_id))
         return tuple(b for stored in rows.scalars() for b in _unbuttons(stored))
@@ -628,7 +695,7 @@ class SqlOutbox(Repository):
     async def posted(self, message: OutboxMessage, platform_message_id: str) -> None:
         """A message with buttons is out, though its row is not done yet (Matrix still adds
         the bot's own reactions): a press on it can come now and must be recognised."""
-        await self.conn.execute(update(OutboxRow.__table__).where(
+        await self._execute(update(OutboxRow.__table__).where(
             OutboxRow.id == message.id, OutboxRow.sent_at.is_(None))
             .values(message_id=platform_message_id))
 
@@ -636,9 +703,9 @@ class SqlOutbox(Repository):
         outbox = OutboxRow.__table__
         values: dict[str, Any] = {"attempts": outbox.c.attempts + 1}
         values.update({"next_attempt_at": retry_at} if retry_at else {"failed": error})
-        await self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(values))
+        await self._execute(update(outbox).where(outbox.c.id == message_id).values(values))
         if retry_at is None:  # given up: a transient text has no reason to stay either
-            await self.conn.execute(delete(outbox).where(outbox.c.id == message_id,
+            await self._execute(delete(outbox).where(outbox.c.id == message_id,
                                                          outbox.c.transient.is_(True)))
 
 
@@ -730,15 +797,29 @@ class SqlJobs(Repository):
         rows = await self.conn.execute(query.order_by(JobRow.due_at, JobRow.id))
         return [_job(r) for r in rows]
 
-    async def has_pending(self, kind: str, ref_id: int) -> bool:
-        return (await self.conn.execute(select(JobRow.id).where(
-            JobRow.kind == kind, JobRow.ref_id == ref_id, JobRow.done_at.is_(None),
-        ).limit(1))).first() is not None
+    async def add_once(self, kind: str, ref_id: int, due_at: datetime) -> Job | None:
+        jobs = JobRow.__table__
+        pending = select(jobs.c.id).where(jobs.c.kind == kind, jobs.c.ref_id == ref_id,
+                                          jobs.c.done_at.is_(None))
+        job_id = (await self.conn.execute(jobs.insert().from_select(
+            ["kind", "ref_id", "due_at"],
+            select(literal(kind), literal(ref_id), literal(due_at, jobs.c.due_at.type))
+            .where(~pending.exists())).returning(jobs.c.id))).scalar_one_or_none()
+        if job_id is None:
+            return None
+        job = Job(job_id, kind, ref_id, due_at)
+        self.added.append(job)
+        return job
 
     async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
         await self.conn.execute(update(JobRow.__table__).where(
             JobRow.kind.in_(kinds), JobRow.ref_id == ref_id, JobRow.done_at.is_(None),
         ).values(done_at=now, outcome="cancelled"))
+
+    async def prune(self, done_before: datetime) -> int:
+        result = await self.conn.execute(delete(JobRow.__table__).where(
+            JobRow.done_at < done_before))
+        return result.rowcount
 
     async def finish(self, job_id: int, outcome: JobOutcome, now: datetime) -> bool:
         result = await self.conn.execute(update(JobRow.__table__).where(

@@ -70,24 +70,25 @@ class SqlShifts(Repository):
         return shift
 
     async def _load(self, condition: Any, lock: bool = False) -> list[Shift]:
+        """One row per role of each shift."""
         query = (select(ShiftRow.__table__, ActivityRow.name, ActivityRow.kind,
-                        ActivityRow.roles)
+                        ActivityRow.roles, ShiftRoleRow.role, ShiftRoleRow.places,
+                        ShiftRoleRow.taken)
                  .join(ActivityRow, ActivityRow.id == ShiftRow.activity_id)
+                 .outerjoin(ShiftRoleRow, ShiftRoleRow.shift_id == ShiftRow.id)
                  .where(condition).order_by(ShiftRow.starts_at, ShiftRow.id))
         if lock:
             query = query.with_for_update(of=ShiftRow.__table__, key_share=True)
-        rows = (await self.conn.execute(query)).all()
-        if not rows:
-            return []
-        places: dict[int, dict[str, RolePlaces]] = {r.id: {} for r in rows}
-        for p in await self.conn.execute(select(ShiftRoleRow.__table__).where(
-                ShiftRoleRow.shift_id.in_(list(places)))):
-            places[p.shift_id][p.role] = RolePlaces(p.role, p.places, p.taken)
+        found: dict[int, tuple[Any, dict[str, RolePlaces]]] = {}
+        for r in await self.conn.execute(query):
+            _, places = found.setdefault(r.id, (r, {}))
+            if r.role is not None:
+                places[r.role] = RolePlaces(r.role, r.places, r.taken)
         # Roles in the order the activity named them.
         return [Shift(r.id, r.activity_id, r.group_id, r.name, r.kind, r.starts_at, r.ends_at,
-                      r.state, tuple(places[r.id][role] for role, _ in r.roles
-                                     if role in places[r.id]), r.posted)
-                for r in rows]
+                      r.state, tuple(places[role] for role, _ in r.roles if role in places),
+                      r.posted)
+                for r, places in found.values()]
 
     async def get(self, shift_id: int, lock: bool = False) -> Shift | None:
         found = await self._load(ShiftRow.id == shift_id, lock)

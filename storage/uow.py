@@ -25,24 +25,31 @@ from storage.repositories import (
     SqlReactions,
     SqlRequests,
 )
+from storage.scene import Known, SqlScenes
 from storage.schedule import SqlPickups, SqlShifts
 
 
-def units_of_work(engine: AsyncEngine) -> Callable[[], "SqlUnitOfWork"]:
-    """Where a process gets its units of work. SQLite has one writer and every unit writes
-    (BEGIN IMMEDIATE): they take turns in the order they asked, where SQLite's busy handler
-    would let them wait, sleeping, in no order (measured: a sender's 16 lanes spent 175 s of
-    177 s of database time waiting for BEGIN, and a press waited behind them)."""
+def units_of_work(engine: AsyncEngine) -> Callable[..., "SqlUnitOfWork"]:
+    """Where a process gets its units of work. SQLite has one writer, and a unit that may
+    write takes the write lock up front (BEGIN IMMEDIATE): they take turns in the order they
+    asked, where SQLite's busy handler would let them wait, sleeping, in no order (measured:
+    a sender's 16 lanes spent 175 s of 177 s of database time waiting for BEGIN, and a
+    press waited behind them). A read-only unit waits for none of them (WAL)."""
     writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-    return lambda: SqlUnitOfWork(engine, writer)
+
+    def unit(read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, None if read_only else writer, read_only)
+    return unit
 
 
 class SqlUnitOfWork:
     """Use as `async with uow:`; nothing is kept unless `commit()` is called."""
 
-    def __init__(self, engine: AsyncEngine, writer: asyncio.Lock | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, writer: asyncio.Lock | None = None,
+                 read_only: bool = False) -> None:
         self.engine = engine
         self.writer = writer
+        self.read_only = read_only
         self._conn: AsyncConnection | None = None
 
     async def __aenter__(self) -> Self:
@@ -50,6 +57,8 @@ class SqlUnitOfWork:
             await self.writer.acquire()
         try:
             conn = await self.engine.connect()
+            if self.read_only:
+                await conn.execution_options(minga_read_only=True)
             await conn.begin()
         except BaseException:
             if self.writer is not None:
@@ -57,10 +66,12 @@ class SqlUnitOfWork:
             raise
         self._conn = conn
         self.new_jobs: list[Job] = []
-        self.people = SqlPeople(conn)
-        self.chats = SqlChats(conn)
-        self.groups = SqlGroups(conn)
-        self.members = SqlMembers(conn)
+        known = Known()
+        self.scenes = SqlScenes(conn, known)
+        self.people = SqlPeople(conn, known)
+        self.chats = SqlChats(conn, known)
+        self.groups = SqlGroups(conn, known)
+        self.members = SqlMembers(conn, known)
         self.dialogs = SqlDialogs(conn)
         self.inbox = SqlInbox(conn)
         self.outbox = SqlOutbox(conn)
@@ -90,5 +101,6 @@ class SqlUnitOfWork:
                     self.writer.release()
 
     async def commit(self) -> None:
-        assert self._conn is not None
+        assert self._conn is not None and not self.read_only
+        await self.outbox.write()
         await self._conn.commit()

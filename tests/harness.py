@@ -13,7 +13,7 @@ from bot.dispatch import Committed, Core, handle
 from bot.i18n import load_catalogs
 from bot.messages import ButtonPress, Chat, Message, Sender
 from bot.model import Job, OutboxMessage
-from storage.uow import SqlUnitOfWork
+from storage.uow import units_of_work
 from tests.fakes import FakeClock
 
 PLATFORM = "test"
@@ -45,9 +45,12 @@ class Harness:
     jobs: list[Job] = field(default_factory=list)
     couriers: dict[str, Courier] = field(default_factory=dict)  # one sender per platform
 
+    def __post_init__(self) -> None:
+        self.units = units_of_work(self.engine)  # one writer's turn for the whole test
+
     @property
     def core(self) -> Core:
-        return Core(lambda: SqlUnitOfWork(self.engine), self.clock, CATALOGS, self.defaults,
+        return Core(self.units, self.clock, CATALOGS, self.defaults,
                     COMMANDS, self._committed)
 
     def _committed(self, committed: Committed) -> None:

@@ -22,7 +22,7 @@ from bot.handlers import groups, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, Reply, Sender
-from bot.model import Group, Job, Member, Person, Poll, PollKind
+from bot.model import Group, Job, Person, Poll, PollKind
 from bot.params import BadArgument, reference
 from bot.router import (
     Args,
@@ -264,14 +264,7 @@ async def eligible(work: Work, poll: Poll) -> list[int]:
     """Who may vote. On a binding proposal: the members trusted when it opened and still on
     the roster, except the one it is about; accounts trusted since then do not count."""
     roster = await work.uow.members.roster(poll.group_id)
-    return [m.person_id for m in roster if may_vote(poll, m)]
-
-
-def may_vote(poll: Poll, member: Member) -> bool:
-    if poll.action:
-        return (member.status == "trusted" and member.trusted_at is not None
-                and member.trusted_at <= poll.created_at and member.person_id != poll.subject_id)
-    return member.status == "trusted" or not poll.trusted_only
+    return [m.person_id for m in roster if poll.electorate.admits(m)]
 
 
 def tally(poll: Poll, ballots: list[Mapping[str, Any]]) -> dict[str, Any]:
@@ -331,8 +324,7 @@ def results_lines(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: 
 
 async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Button, ...]]:
     tr, zone = work.group_tr(group), work.zone(group)
-    voters = await work.uow.polls.voters(poll)
-    who = await eligible(work, poll)
+    turnout = await work.uow.polls.turnout(poll)
     lines = [f"P{poll.id} · {tr._(poll.kind)} · {poll.title}"]
     if poll.action:
         lines.append(tr._("If it passes, I will: /{action}", action=poll.action))
@@ -345,9 +337,10 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
     # vote by vote would tell, to anyone who watches it, what each voter chose.
     if poll.state == "closed" or not (poll.hidden or poll.secret):
         counted = tally(poll, await work.uow.polls.ballots(poll))
-        if voters:
+        if turnout.voted:
             lines += results_lines(tr, poll, counted, zone)
-    lines.append(tr._("Voted: {voted} of {eligible}", voted=len(voters), eligible=len(who)))
+    lines.append(tr._("Voted: {voted} of {eligible}", voted=turnout.voted,
+                      eligible=turnout.eligible))
     if poll.state == "closed":
         lines.append(conclusion(tr, poll, counted, zone))
         return "\n".join(lines), ()
@@ -484,7 +477,7 @@ async def _may_vote(ctx: Context, poll: Poll, group: Group) -> str | None:
                     number=poll.id)
     if poll.action and ctx.person.id == poll.subject_id:
         return tr._("P{number} is about you: the others decide it.", number=poll.id)
-    if poll.action and not may_vote(poll, member):
+    if poll.action and not poll.electorate.admits(member):
         return tr._("Only the members who were trusted when P{number} opened vote on it.",
                     number=poll.id)
     if poll.trusted_only and member.status != "trusted":
@@ -538,22 +531,19 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
                                "changed.", number=poll.id))]
         answer = tr._("Your secret vote on P{number} is counted.", number=poll.id)
     else:
-        changed = ctx.person.id in await ctx.uow.polls.voters(poll)
-        await ctx.uow.polls.vote(poll.id, ctx.person.id, ballot)
+        changed = await ctx.uow.polls.vote(poll.id, ctx.person.id, ballot)
         answer = (tr._("Your vote on P{number} is changed.", number=poll.id) if changed else
                   tr._("Your vote on P{number} is counted.", number=poll.id))
         if ballot.get("choices") == ["disagree"] and not ballot.get("reason"):
             answer += "\n" + tr._("Say why, if you like: /vote P{number} disagree <why>.",
                                    number=poll.id)
-    current = await ctx.uow.polls.get(poll.id)
-    assert current is not None
-    if set(await eligible(ctx, current)) <= await ctx.uow.polls.voters(current):
-        return [Reply(answer, transient=poll.secret),  # everyone has voted
-                *await close(ctx, current, group)]
+    if (await ctx.uow.polls.turnout(poll)).missing == 0:  # everyone has voted
+        current = await ctx.uow.polls.get(poll.id)  # with a write-in's new option
+        assert current is not None
+        return [Reply(answer, transient=poll.secret), *await close(ctx, current, group)]
     # The tally is redrawn by a job that runs once the burst has committed: a hundred votes
     # at once give a handful of edits, each counting every vote committed before it.
-    if not await ctx.uow.jobs.has_pending("poll_tally", poll.id):
-        await ctx.uow.jobs.add("poll_tally", poll.id, ctx.now)
+    await ctx.uow.jobs.add_once("poll_tally", poll.id, ctx.now)
     return [Reply(answer, transient=poll.secret)]  # a secret vote's moment is not kept
 
 
@@ -570,9 +560,9 @@ async def redraw(work: Work, job: Job) -> list[Action]:
 
 async def standing(work: Work, poll: Poll) -> tuple[str, dict[str, Any]]:
     """The result the poll would have if it closed now, and its tally."""
-    voted = len(await work.uow.polls.voters(poll))
+    turnout = await work.uow.polls.turnout(poll)
     counted = tally(poll, await work.uow.polls.ballots(poll))
-    return result_of(poll, counted, voted, len(await eligible(work, poll))), counted
+    return result_of(poll, counted, turnout.voted, turnout.eligible), counted
 
 
 async def close(work: Work, poll: Poll, group: Group) -> list[Action]:
@@ -669,10 +659,11 @@ async def end(ctx: Context, number_: int) -> list[Action]:
         return [Reply(ctx.tr._("P{number} is closed.", number=poll.id))]
     group = await ctx.load_group(poll.group_id)
     if poll.action and (await standing(ctx, poll))[0] != "blocked":
-        voted, who = len(await ctx.uow.polls.voters(poll)), len(await eligible(ctx, poll))
+        turnout = await ctx.uow.polls.turnout(poll)
         return [Reply(ctx.tr._("P{number} is binding: it stays open until {when}, unless "
                                "everyone who may vote has voted before ({voted} of {eligible} "
-                               "so far).", number=poll.id, voted=voted, eligible=who,
+                               "so far).", number=poll.id, voted=turnout.voted,
+                               eligible=turnout.eligible,
                                when=ctx.tr.when(poll.closes_at, ctx.zone(group))))]
     return await close(ctx, poll, group)
 

@@ -16,13 +16,13 @@ EVERY = timedelta(days=1)
 # matrix-nio replays at most the sync after its saved token. Past this, a key guards nothing.
 INBOX_KEPT = timedelta(days=2)
 LANE_KEPT = timedelta(hours=1)  # no platform's limit remembers a message that long
+JOB_KEPT = timedelta(days=7)  # a job done: its row says when and how, for a week
 
 
 async def keep_pruning(uow: UnitOfWork, due_at: datetime) -> None:
     """Plan the daily pruning unless it is planned: for a fresh database at start, and
     when a group is set up."""
-    if not await uow.jobs.has_pending(PRUNE, 0):
-        await uow.jobs.add(PRUNE, 0, due_at)
+    await uow.jobs.add_once(PRUNE, 0, due_at)
 
 
 async def prune(work: Work, job: Job) -> list[Action]:
@@ -30,7 +30,8 @@ async def prune(work: Work, job: Job) -> list[Action]:
         work.now - timedelta(days=work.privacy.sent_message_days))
     events = await work.uow.inbox.prune(work.now - INBOX_KEPT)
     lanes = await work.uow.lanes.prune(work.now - LANE_KEPT)
-    log.info("pruned messages=%d inbox=%d lanes=%d", messages, events, lanes)
+    jobs = await work.uow.jobs.prune(work.now - JOB_KEPT)
+    log.info("pruned messages=%d inbox=%d lanes=%d jobs=%d", messages, events, lanes, jobs)
     # One chain of daily runs: a second one (two schedulers started at once) ends here.
     await work.uow.jobs.cancel([PRUNE], 0, work.now)
     due = job.due_at + EVERY

@@ -313,7 +313,8 @@ async def signup(ctx: Context, args: Args) -> list[Action]:
         return [Reply(tr._("Which role? S{number} has: {roles}. Like: /signup S{number} "
                            "{example}", number=shift.id, roles=", ".join(roles),
                            example=roles[0]))]
-    run = [shift, *(await ctx.uow.shifts.of_activity(shift.activity_id, shift.starts_at))]
+    run = [shift, *(await ctx.uow.shifts.of_activity(shift.activity_id, shift.starts_at)
+                    if weeks > 1 else [])]
     actions: list[Action] = []
     for each in run[:weeks]:
         answer, changed = await _sign(ctx, each, group, role)

@@ -13,7 +13,7 @@ from adapters.telegram.adapter import EDIT_EVERY, TelegramAdapter
 from bot.config import GroupDefaults, TelegramConfig
 from bot.dispatch import Core
 from bot.model import Priority
-from storage.uow import SqlUnitOfWork
+from storage.uow import units_of_work
 from tests.adapters.test_telegram import ANA, BEN, ELI, GROUP, buttons, texts
 from tests.botapi import BotApi, Person
 from tests.conftest import sqlite_engine_at
@@ -106,7 +106,7 @@ async def sender(tmp_path: Path) -> AsyncIterator[tuple[BotApi, Core, TelegramAd
     stand_in = BotApi()
     base_url = await stand_in.start()
     engine = await sqlite_engine_at(tmp_path)
-    core = Core(lambda: SqlUnitOfWork(engine), FakeClock(), CATALOGS, GroupDefaults(), {})
+    core = Core(units_of_work(engine), FakeClock(), CATALOGS, GroupDefaults(), {})
     adapter = TelegramAdapter(core, TelegramConfig(enabled=True, token=stand_in.token,
                                                    base_url=base_url))
     await adapter.start()

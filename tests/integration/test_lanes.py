@@ -12,7 +12,7 @@ from adapters.delivery import HOLD, Courier, Outlet, Retry
 from bot.config import GroupDefaults
 from bot.dispatch import Core
 from bot.model import OutboxMessage, Priority
-from storage.uow import SqlUnitOfWork
+from storage.uow import units_of_work
 from tests.fakes import FakeClock
 from tests.harness import CATALOGS
 
@@ -41,7 +41,7 @@ class Platform:
 
 
 def core_on(engine: AsyncEngine, clock: FakeClock) -> Core:
-    return Core(lambda: SqlUnitOfWork(engine), clock, CATALOGS, GroupDefaults(), {})
+    return Core(units_of_work(engine), clock, CATALOGS, GroupDefaults(), {})
 
 
 async def queue(core: Core, chat: str, text: str, priority: Priority = Priority.POST,

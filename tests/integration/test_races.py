@@ -2,6 +2,7 @@
 
 import asyncio
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dispatch import handle
@@ -206,3 +207,25 @@ async def test_the_roster_count_stays_right_when_people_join_at_once(
     seen = await bot.flush()
     welcome = [s for s in seen if s.edit and "On the roster" in s.text]
     assert welcome and "On the roster: 12 people." in welcome[-1].text, welcome[-1].text
+
+
+async def test_forty_people_writing_at_once_are_all_answered(
+        engine: AsyncEngine, caplog: pytest.LogCaptureFixture) -> None:
+    """As Telegram's webhook delivers them: handled side by side. SQLite has one writer;
+    each waits for its turn, in order, and none is turned away as "database is locked"."""
+    bot = Harness(engine)
+    people = [f"Person{n:02}" for n in range(40)]
+    await bot.setup_group(founders=("Ana", *people[:10]))
+    await bot.say("Ana", '/shift add "Soup" sat 10:00-13:00 places 20')
+    post = bot.showing(bot.group_chat().chat_id, "signup 1 volunteer")
+    events = [ButtonPress(f"at-once-{who}", bot.group_chat(), bot.sender(who), post,
+                          "signup 1 volunteer") if n < 10 else
+              Message(f"at-once-{who}", bot.private_chat(who), bot.sender(who),
+                      "/help" if n % 2 else "/join", bot_name="mingabot")
+              for n, who in enumerate(people)]
+    await asyncio.gather(*(handle(bot.core, event) for event in events))
+    seen = await bot.flush()
+    assert "event=failed" not in caplog.text
+    answered = {s.chat_id for s in seen if not s.edit}
+    assert all(bot.private_chat(who).chat_id in answered for who in people[10:])
+    assert sum(s.text.startswith("You are on S1") for s in seen) == 10

@@ -152,3 +152,16 @@ async def test_the_scheduler_plans_pruning_for_a_database_without_it(bot: Harnes
         await scheduler.start()
         await scheduler.stop()
     assert len(await pending_prunes(bot)) == 1
+
+
+async def test_done_jobs_are_forgotten_after_a_week_and_pending_ones_stay(
+        bot: Harness) -> None:
+    await bot.setup_group()  # its founding days closed by a job, two days in
+    founding = next(j for j in bot.jobs if j.kind == "founding_closed")
+    bot.clock.advance(days=8)
+    await bot.say("Ana", "/poll choice Lunch: soup | salad")
+    await bot.fire_due()
+    async with bot.core.uow() as uow:
+        assert await uow.jobs.get(founding.id) is None
+        pending = await uow.jobs.pending()
+    assert {"poll_close", "prune"} <= {j.kind for j in pending}
