@@ -90,10 +90,14 @@ def verdict(met: bool) -> str:
     return "MET" if met else "NOT MET"
 
 
-def table(rows: Sequence[tuple[str, str, str, str]]) -> str:
-    """Plain text, one row a figure: what, its value, its floor or target, the verdict."""
-    everything = [("figure", "value", "floor / target", "verdict"), *rows]
-    widths = [max(len(row[n]) for row in everything) for n in range(4)]
+HEADERS = ("figure", "value", "floor / target", "verdict")
+
+
+def table(rows: Sequence[tuple[str, ...]], headers: Sequence[str] = HEADERS) -> str:
+    """Plain text, one row a figure: what, its value, its floor or target, the verdict (or
+    other columns, named by `headers`)."""
+    everything = [tuple(headers), *rows]
+    widths = [max(len(row[n]) for row in everything) for n in range(len(headers))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
              for row in everything]
     lines.insert(1, "  ".join("-" * width for width in widths))
