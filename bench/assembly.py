@@ -97,7 +97,7 @@ async def vote_all(url: str, members: int, concurrency: int, edit_every: float,
     minga = await Minga.open(url, BenchClock(), StatementCounter(), platform)
     rng = random.Random(seed)
     try:
-        await minga.platform.screen.load(minga.engine)
+        await minga.platform.screen.load(minga.reader)
         await minga.run_edges(scheduler=True)
         chat = group_chat(bulk.group_chat_id(0), bulk.group_name(0))
         author = bulk.someone(0)
@@ -151,7 +151,7 @@ async def posted(minga: Minga, chat_id: str, before: set[int]) -> tuple[int, str
 
 
 async def poll_state(minga: Minga, poll_id: int) -> tuple[str, int]:
-    async with minga.engine.connect() as conn:
+    async with minga.reader.connect() as conn:
         state = (await conn.execute(text("SELECT state FROM polls WHERE id = :id"),
                                     {"id": poll_id})).scalar_one()
         counted = (await conn.execute(text("SELECT count(*) FROM votes WHERE poll_id = :id"),

@@ -53,6 +53,7 @@ from bench import floors as bare  # noqa: E402
 from bench.databases import is_postgres, postgres_database  # noqa: E402
 from bench.driver import BenchClock, Minga, Someone, group_chat  # noqa: E402
 from bench.network import (  # noqa: E402
+    BUILD_HEADERS,
     Plan,
     build,
     build_rows,
@@ -109,7 +110,7 @@ class World:
 
     @classmethod
     async def load(cls, minga: Minga, only_chat: str | None = None) -> "World":
-        async with minga.engine.connect() as conn:
+        async with minga.reader.connect() as conn:
             chats = (await conn.execute(text(
                 "SELECT group_id, chat_id, title FROM chats WHERE kind = 'group' AND "
                 "group_id IS NOT NULL ORDER BY group_id"))).all()
@@ -297,7 +298,7 @@ async def run_mix(url: str, events: int, concurrency: int, seed: int, warm: int,
     """The mix on the network at `url`: sequential, then `concurrency` at a time (0: not)."""
     minga = await Minga.open(url, BenchClock(), StatementCounter())
     try:
-        await minga.platform.screen.load(minga.engine)
+        await minga.platform.screen.load(minga.reader)
         world = await World.load(minga, only_chat)
         mix = Mix(minga, world, random.Random(seed))
         started = time.perf_counter()
@@ -532,7 +533,7 @@ async def on_network(chosen: argparse.Namespace, folder: Path, url: str,
     if plan is not None:
         print(f"building the network: {plan}", flush=True)
         built = await build(url, plan)
-        print(table(build_rows(built)))
+        print(table(build_rows(built), BUILD_HEADERS))
     else:
         found = await read_manifest(url)
         print(f"the network kept at {url}: " + (f"{found[0]}, built {found[1]:%Y-%m-%d %H:%M}"

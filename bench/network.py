@@ -248,7 +248,7 @@ class CoreGroup:
         """The group's claimed requests and their volunteers (the bench peeks: not minga)."""
         token = LABEL.set("(bench)")
         try:
-            async with self.minga.engine.connect() as conn:
+            async with self.minga.reader.connect() as conn:
                 rows = (await conn.execute(text(
                     "SELECT r.id, i.user_id FROM requests r JOIN identities i ON "
                     "i.person_id = r.claimer_id JOIN chats c ON c.group_id = r.group_id "
@@ -436,14 +436,17 @@ def describe(sizes: dict[str, int]) -> str:
     return ", ".join(f"{name} {value:,}" for name, value in sizes.items())
 
 
-def build_rows(built: Built) -> list[tuple[str, str, str, str]]:
+def build_rows(built: Built) -> list[tuple[str, str, str]]:
     events = built.core_events + built.core_jobs
     return [
         ("group 1 through the core", f"{built.core_events:,} events + {built.core_jobs:,} jobs "
-         f"in {built.core_seconds:.1f} s", f"{events / built.core_seconds:.1f} events/s", ""),
+         f"in {built.core_seconds:.1f} s", f"{events / built.core_seconds:.1f} events/s"),
         ("the rest by the bulk path", f"{built.bulk_seconds:.1f} s",
-         f"{built.bulk_rows:,} rows in the main tables", ""),
+         f"{built.bulk_rows:,} rows in the main tables in all"),
     ]
+
+
+BUILD_HEADERS = ("building", "took", "rate")
 
 
 def plan_options(parser: argparse.ArgumentParser) -> None:
@@ -501,7 +504,7 @@ async def build_and_print(url: str, plan: Plan) -> None:
     counter = StatementCounter()
     built = await build(url, plan, counter)
     print(f"\nbuilt: {describe(await table_sizes(url))}\n")
-    print(table(build_rows(built)))
+    print(table(build_rows(built), BUILD_HEADERS))
     print("\nstatements per event while building group 1 through the core:")
     print(table(table_of(counter.counts, ["build"]), COUNT_HEADERS))
 
