@@ -13,9 +13,11 @@ Figures: the time from the first press until the last vote was handled, and per 
 tally's edits: rows of kind edit written to the outbox, edits folded into an edit still
 pending (SqlOutbox.edit), tally jobs run, edits the platform received; whether the poll
 closed itself when the last member voted (bot/handlers/polls.py: vote → close), and its
-count of votes. Floors (the issue): ≤ 5 s on SQLite, with a bounded number of edits (here:
-edit rows written ≤ 2 + the voting time ÷ --edit-every, one per interval the platform
-allows). (A network assembly, a poll over several groups' rosters, is not possible yet.)
+count of votes; and the bare INSERT+COMMIT loops of bench/floors.py, measured after the
+votes (a vote's time in minimal transactions). Floors (the issue): ≤ 5 s on SQLite, with a
+bounded number of edits (here: edit rows written ≤ 2 + the voting time ÷ --edit-every, one
+per interval the platform allows). (A network assembly, a poll over several groups'
+rosters, is not possible yet.)
 
     .venv/bin/python -m bench.assembly [--members 460] [--concurrency 1] [--postgres [URL]]
 """
@@ -36,6 +38,7 @@ if str(ROOT) not in sys.path:  # run as a script: bench/ is not installed
     sys.path.insert(0, str(ROOT))
 
 from bench import bulk  # noqa: E402
+from bench import floors as bare  # noqa: E402
 from bench.databases import DEFAULT_POSTGRES, is_postgres, postgres_database  # noqa: E402
 from bench.driver import (  # noqa: E402
     SYSTEM,
@@ -160,8 +163,8 @@ async def poll_state(minga: Minga, poll_id: int) -> tuple[str, int]:
     return state, counted
 
 
-def figures(result: Assembly, url: str, edit_every: float, concurrency: int
-            ) -> list[tuple[str, str, str, str]]:
+def figures(result: Assembly, url: str, edit_every: float, concurrency: int,
+            floors: bare.Floors) -> list[tuple[str, str, str, str]]:
     sqlite = not is_postgres(url)
     bound = 2 + int(result.seconds / edit_every) if edit_every else None
     rows = [
@@ -187,7 +190,12 @@ def figures(result: Assembly, url: str, edit_every: float, concurrency: int
                  verdict(vote.per_event("statements") <= 10)))
     rows.append(("statements per tally job", f"{job.per_event('statements'):.1f} "
                  f"({job.statements} in all)", "", ""))
-    return rows
+    floor = floors.for_url(url)
+    if floor and result.votes:
+        per_vote = result.seconds / result.votes / floor.per_op
+        rows.append(("a vote ÷ the SQLAlchemy INSERT+COMMIT floor",
+                     f"{per_vote:.1f} minimal transactions", "", ""))
+    return [*rows, *floors.rows("floor (after the votes): ")]
 
 
 def options() -> argparse.Namespace:
@@ -199,6 +207,8 @@ def options() -> argparse.Namespace:
                         help="seconds between two edits of the post on the platform "
                              "(5, Telegram's for a group; 0: no limit)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--floor-ops", type=int, default=2000,
+                        help="transactions of each floor loop (2000)")
     parser.add_argument("--postgres", nargs="?", const=DEFAULT_POSTGRES, default=None,
                         metavar="URL", help="PostgreSQL: a new database on this server "
                         f"(default {DEFAULT_POSTGRES}), dropped at the end unless --keep")
@@ -206,27 +216,28 @@ def options() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a check: 60 members")
     found = parser.parse_args()
     if found.quick:
-        found.members, found.trusted = 60, 8
+        found.members, found.trusted, found.floor_ops = 60, 8, 200
     return found
 
 
 async def bench(chosen: argparse.Namespace, folder: Path) -> None:
     if chosen.postgres:
         async with postgres_database(chosen.postgres, "assembly", chosen.keep) as url:
-            await measure(chosen, url)
+            await measure(chosen, folder, url)
     else:
-        await measure(chosen, f"sqlite:///{folder}/assembly.db")
+        await measure(chosen, folder, f"sqlite:///{folder}/assembly.db")
 
 
-async def measure(chosen: argparse.Namespace, url: str) -> None:
+async def measure(chosen: argparse.Namespace, folder: Path, url: str) -> None:
     started = time.perf_counter()
     await write_group(url, chosen.members, chosen.trusted, chosen.seed)
     print(f"a group of {chosen.members} ({chosen.trusted} trusted) with a year of history, "
           f"by the bulk path, in {time.perf_counter() - started:.1f} s", flush=True)
     result = await vote_all(url, chosen.members, chosen.concurrency, chosen.edit_every,
                             chosen.seed)
+    floors = await bare.measure(folder, url if is_postgres(url) else None, chosen.floor_ops)
     print()
-    print(table(figures(result, url, chosen.edit_every, chosen.concurrency)))
+    print(table(figures(result, url, chosen.edit_every, chosen.concurrency, floors)))
 
 
 def main() -> None:

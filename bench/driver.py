@@ -1,9 +1,10 @@
 """minga's core driven as its adapters drive it, for the benchmarks.
 
 `Minga` wires the core as bot.bootstrap.run_platforms does (bootstrap.make_core with its
-Edges, the real sender adapters.delivery.Courier, the real adapters.scheduler.Scheduler),
-with one difference: the platform is a null one (NullPlatform) that takes every message at
-once, has no limits and answers with a message id, so that what is measured is minga alone.
+Edges, the real sender adapters.delivery.Courier, the real adapters.scheduler.Scheduler as
+one process runs it: without a lock to hold, firing every job itself), with one difference:
+the platform is a null one (NullPlatform) that takes every message at once, has no limits
+and answers with a message id, so that what is measured is minga alone.
 People are played by the bench: each event is a bot.messages Message or ButtonPress, handed
 to bot.dispatch.handle exactly as an adapter hands it, and a press carries the data of a
 button minga put on a message that the null platform received (the Screen), with that

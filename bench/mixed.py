@@ -22,13 +22,17 @@ raised, or the core logged event=failed); statements per event, per kind of even
 command (bench/statements.py: a SQLAlchemy before_cursor_execute hook); outbox rows per
 event; what the sender sent meanwhile, and its backlog when the events stop (rows it could
 send, the age of the oldest, and how long it then took to send them); peak RSS of this
-process (which built the network too, unless --network). Floors (the issue): SQLite ≥ 25 %
+process (which built the network too, unless --network); where the database time went (the
+statements that took longest in all, and who ran them: --slowest); with --alone, the same
+sequential mix once more with the sender and the scheduler stopped, which says what they
+cost the events. The floors are measured just before and just after the sequential run, and
+counted together (the machine's load changes). Floors (the issue): SQLite ≥ 25 %
 of its SQLAlchemy floor and p99 ≤ 25 ms; PostgreSQL ≥ 25 % of its SQLAlchemy floor;
 statements: views ≤ 5, presses ≤ 10, new items ≤ 12; --concurrency on SQLite: 0 failed
 and p99 ≤ 4 × the sequential p99; the sender ends the sequential run ≤ 1 s behind.
 
     .venv/bin/python -m bench.mixed [--events 1500] [--concurrency 8] [--postgres [URL]]
-        [--network URL] [--show-sql] [--scale 1] [--quick]
+        [--network URL] [--show-sql] [--alone] [--scale 1] [--seed 7] [--keep] [--quick]
 """
 
 import argparse
