@@ -71,6 +71,11 @@ TOASTS = 32  # answers to presses on their way at once
 STEP_ASIDE = 2.0  # a lane waits in place for its chat's limit this long; longer, it steps
 # aside and the database says when it is ready (ready_at), so it holds no worker meanwhile
 UNRECORDED_WAIT = 10.0  # seconds a press waits at most for its message to be recorded
+# A message the platform took is recorded as sent, or it is sent again: while the database
+# is away (restarting) the record is tried again, waiting 0.5, 1, 2, 4, then 5 s, about two
+# minutes in all. No other sender takes the lane within its HOLD, so an outage shorter
+# than that repeats nothing.
+RECORD_TRIES = 28
 
 
 class Outcome(Enum):
@@ -377,13 +382,7 @@ class Courier:
             await self._failed(row, str(refusal), None)
             self.done += 1
             return Outcome.GIVEN_UP, None
-        following = None
-        async with self.core.uow() as uow:
-            await uow.outbox.mark_sent(row, ids, self.core.clock.now())
-            held = row.kind == "toast" or await self._still_held(uow, row.chat_id)
-            if held and then_read:
-                following = await self._rows(uow, row.chat_id)
-            await uow.commit()
+        held, following = await self._record_sent(row, ids, then_read)
         self.sent += 1
         self.done += 1
         self._forget_old_edits()
@@ -391,6 +390,30 @@ class Courier:
                  row.id, row.kind, row.priority,
                  (self.core.clock.monotonic() - started) * 1000)
         return (Outcome.SENT if held else Outcome.LOST), following
+
+    async def _record_sent(self, row: OutboxMessage, ids: Sequence[str], then_read: bool
+                           ) -> tuple[bool, list[OutboxMessage] | None]:
+        """Mark a row sent: whether the lane is still this sender's, and its next batch
+        when `then_read` asks for it (None when it was not read)."""
+        tries = 0
+        while True:
+            try:
+                following = None
+                async with self.core.uow() as uow:
+                    await uow.outbox.mark_sent(row, ids, self.core.clock.now())
+                    held = row.kind == "toast" or await self._still_held(uow, row.chat_id)
+                    if held and then_read:
+                        following = await self._rows(uow, row.chat_id)
+                    await uow.commit()
+                return held, following
+            except Exception as error:
+                tries += 1
+                if tries == RECORD_TRIES:
+                    raise
+                log.warning("outbox=%d platform=%s sent, not yet recorded: reason=%s",
+                            row.id, self.platform, type(error).__name__)
+                self._held_until.pop(row.chat_id, None)  # the next try renews the hold
+                await asyncio.sleep(min(0.5 * 2 ** (tries - 1), 5.0))
 
     async def _failed(self, row: OutboxMessage, reason: str,
                       after_seconds: float | None) -> None:

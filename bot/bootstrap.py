@@ -3,27 +3,31 @@
 import asyncio
 import json
 import logging
+import socket
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.console import ConsoleClock, run_console
-from adapters.matrix.adapter import MatrixAdapter
 from adapters.scheduler import Scheduler
-from adapters.telegram.adapter import TelegramAdapter
 from bot.commands import COMMANDS
-from bot.config import Config, LoggingConfig, Problem
+from bot.config import Config, DeliveryConfig, LoggingConfig, Problem
 from bot.dispatch import Committed, Core
 from bot.i18n import load_catalogs
 from bot.ports import Clock
 from storage.engine import create_engine
+from storage.leader import scheduler_lock
 from storage.migrate import is_current, upgrade
 from storage.uow import units_of_work
+
+if TYPE_CHECKING:  # imported where enabled: each platform's library costs 10-20 MiB
+    from adapters.matrix.adapter import MatrixAdapter
+    from adapters.telegram.adapter import TelegramAdapter
 
 
 class SystemClock:
@@ -61,19 +65,23 @@ async def run_platforms(config: Config) -> None:
     engine = await open_storage(config)
     edges = Edges()
     core = make_core(engine, SystemClock(), config, edges)
-    scheduler = edges.scheduler = Scheduler(core)
-    adapters: list[TelegramAdapter | MatrixAdapter] = []
+    # On PostgreSQL several processes may share the database: one of them fires the jobs.
+    scheduler = edges.scheduler = Scheduler(core, scheduler_lock(engine))
+    delivery = sending_as(config)
+    adapters: list["TelegramAdapter | MatrixAdapter"] = []  # noqa: UP037 - imported below
     tasks = []
     try:
         if config.telegram.enabled:
-            telegram = TelegramAdapter(core, config.telegram, config.delivery)
+            from adapters.telegram.adapter import TelegramAdapter
+            telegram = TelegramAdapter(core, config.telegram, delivery)
             await telegram.start()
             adapters.append(telegram)
             tasks.append(telegram.listen() if config.telegram.mode == "webhook"
                          else telegram.poll())
             tasks.append(telegram.courier.run(edges.wake()))
         if config.matrix.enabled:
-            matrix = MatrixAdapter(core, config.matrix, config.delivery)
+            from adapters.matrix.adapter import MatrixAdapter
+            matrix = MatrixAdapter(core, config.matrix, delivery)
             await matrix.start()
             adapters.append(matrix)
             tasks += [matrix.run(), matrix.courier.run(edges.wake())]
@@ -92,6 +100,19 @@ async def run_platforms(config: Config) -> None:
         for adapter in adapters:
             await adapter.stop()
         await engine.dispose()
+
+
+def sending_as(config: Config) -> DeliveryConfig:
+    """The name this process holds its lanes under, unless the configuration gives one: the
+    machine's, and in webhook mode its port too, since the processes of one machine behind
+    a proxy listen on different ports. The same process started again after a crash has
+    the same name and takes up its lanes at once."""
+    if config.delivery.sender:
+        return config.delivery
+    port = f":{config.telegram.webhook_port}" if (
+        config.telegram.enabled and config.telegram.mode == "webhook") else ""
+    name = socket.gethostname()[:64 - len(port)] + port  # as long as a lane's holder can be
+    return replace(config.delivery, sender=name)
 
 
 @dataclass

@@ -90,15 +90,19 @@ def time_zone(value: str) -> str | None:
     return f"{value!r} is not a known time zone" + hint
 
 
-def _setting(default: Any, *checks: Check, env: str | None = None) -> Any:
-    """A field with validation rules; `env` names a variable that overrides it (a secret).
+def _setting(default: Any, *checks: Check, env: str | None = None,
+             secret: bool | None = None) -> Any:
+    """A field with validation rules; `env` names a variable that overrides it, a secret
+    unless `secret=False` says otherwise.
 
     Secrets are left out of repr() so that logging a Config never prints a token.
     """
     metadata: dict[str, Any] = {"checks": checks}
+    hidden = bool(env) if secret is None else secret
     if env:
         metadata["env"] = env
-    return field(default=default, repr=env is None, metadata=metadata)
+    metadata["secret"] = hidden
+    return field(default=default, repr=not hidden, metadata=metadata)
 
 
 # --- schema ---------------------------------------------------------------------------------
@@ -157,7 +161,9 @@ class TelegramConfig:
     mode: str = _setting("polling", one_of("polling", "webhook"))
     webhook_url: str = _setting("", starts_with("https://"))
     webhook_listen: str = _setting("127.0.0.1", not_empty)
-    webhook_port: int = _setting(8443, between(1, 65535))
+    # Several processes behind one proxy share a file: each is told its port by systemd.
+    webhook_port: int = _setting(8443, between(1, 65535), env="MINGA_TELEGRAM_WEBHOOK_PORT",
+                                 secret=False)
     webhook_secret: str = _setting("", env="MINGA_TELEGRAM_WEBHOOK_SECRET")
 
 
@@ -180,8 +186,9 @@ class DeliveryConfig:
     """How minga sends: each chat is a lane; this many lanes go at once, per platform."""
 
     lanes: int = _setting(16, between(2, 64))
-    # Who holds the lanes it sends, in the shared database: the machine's name when empty.
-    # Two processes that send for the same bot from one machine need different names.
+    # Who holds the lanes it sends, in the shared database: when empty, the machine's name
+    # (and in webhook mode its port: bootstrap.sending_as). Two processes that send for the
+    # same bot from one machine need different names.
     sender: str = _setting("", matches(r"[\w.:@-]{1,64}",
                                        "must be 1 to 64 letters, digits or . : @ _ -"),
                            env="MINGA_SENDER")
@@ -276,9 +283,12 @@ def _build(
         from_env = bool(env_name and env.get(env_name))
         if from_env:
             raw = env[env_name]
+            if f.type is int and raw.strip().isdigit():  # the environment holds only text
+                raw = int(raw)
         if raw is None:  # TOML has no null, so None means "not given"
             continue
-        error = _check(f.type, f.metadata.get("checks", ()), raw, secret=bool(env_name))
+        error = _check(f.type, f.metadata.get("checks", ()), raw,
+                       secret=f.metadata.get("secret", False))
         if error is None:
             values[f.name] = raw
         else:

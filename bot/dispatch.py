@@ -64,21 +64,23 @@ class Core:
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
 
 
-async def handle(core: Core, event: Event) -> None:
-    """Handle one event exactly once; a failure changes nothing and gets an apology."""
+async def handle(core: Core, event: Event) -> bool:
+    """Handle one event exactly once; a failure changes nothing and gets an apology.
+
+    False when nothing of it could be recorded, not even the apology (the database is
+    away): the platform should deliver it again, and a job stays pending, to fire again."""
     started = core.clock.monotonic()
     event = cleaned(event)  # the one place what people type is cleaned: see bot/text.py
     try:
         kind, actions, committed = await _in_transaction(core, event)
     except Exception:
         log.exception("event=failed type=%s", type(event).__name__)
-        if not isinstance(event, Due):  # a job stays pending and is tried again at start
-            await _apologise(core, event)
-        return
+        return not isinstance(event, Due) and await _apologise(core, event)
     if committed is not None:
         core.after_commit(committed)
     log.info("event=%s actions=%d ms=%.1f", kind, actions,
              (core.clock.monotonic() - started) * 1000)
+    return True
 
 
 async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed | None]:
@@ -173,8 +175,9 @@ async def _sender_tr(uow: UnitOfWork, core: Core, sender: Sender) -> Translator:
 
 
 async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Added | Arrived
-                     | Unreadable) -> None:
-    """Record the event as handled, so a redelivery cannot fail the same way forever."""
+                     | Unreadable) -> bool:
+    """Record the event as handled, so a redelivery cannot fail the same way forever;
+    False when even that could not be recorded."""
     try:
         async with core.uow() as uow:
             await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now())
@@ -188,6 +191,8 @@ async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Adde
             await uow.commit()
     except Exception:
         log.exception("event=apology-failed")
+        return False
+    return True
 
 
 async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | ButtonPress

@@ -3,7 +3,8 @@
 Tests act as people (they write, press buttons, add the bot to groups) and read what the
 bot did. The methods minga uses answer as Telegram documents them, including 429 with
 `retry_after` when a bot sends faster than 30 messages a second overall, 20 a minute in a
-group or about one a second in a private chat.
+group or about one a second in a private chat. In webhook mode it can play the reverse proxy
+too: given several `backends` (minga processes), it posts each update to the next one in turn.
 """
 
 import asyncio
@@ -69,6 +70,11 @@ class BotApi:
     too_many: int = 0  # 429s answered for going too fast
     webhook: tuple[str, str] | None = None  # (url, secret) once set
     webhook_answers: list[int] = field(default_factory=list)
+    # Webhook mode behind a reverse proxy at the webhook's address: the addresses of the
+    # processes it spreads the posts over, each post to the next one (round robin). Empty:
+    # the posts go to the webhook's address itself.
+    backends: list[str] = field(default_factory=list)
+    webhook_posts: list[tuple[str, int]] = field(default_factory=list)  # (address, status)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _sent: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
@@ -261,11 +267,16 @@ class BotApi:
 
     async def _m_setWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = (str(params["url"]), str(params.get("secret_token", "")))
-        self._pushing = asyncio.create_task(self._push())
+        # Every process behind the proxy sets the same webhook at its start: one pusher.
+        if getattr(self, "_pushing", None) is None or self._pushing.done():
+            self._pushing = asyncio.create_task(self._push())
         return True
 
     async def _push(self) -> None:
-        """Webhook mode: post each update, in order; one not answered 200 is tried again."""
+        """Webhook mode: post each update, in order; one not answered 200 is tried again.
+        Behind a proxy each post goes to the next backend, so a retry goes to another one;
+        a backend that is down is answered for by the proxy with 502."""
+        turns = itertools.count()
         async with aiohttp.ClientSession() as session:
             while self.webhook is not None:
                 if not self.updates:
@@ -273,10 +284,19 @@ class BotApi:
                     await self._new.wait()
                     continue
                 url, secret = self.webhook
-                async with session.post(url, json=self.updates[0], headers={
-                        "X-Telegram-Bot-Api-Secret-Token": secret}) as answer:
-                    self.webhook_answers.append(answer.status)
-                if answer.status == 200:
+                if self.backends:
+                    url = self.backends[next(turns) % len(self.backends)]
+                try:
+                    async with session.post(url, json=self.updates[0], headers={
+                            "X-Telegram-Bot-Api-Secret-Token": secret}) as answer:
+                        status = answer.status
+                except aiohttp.ClientConnectionError:
+                    if not self.backends:
+                        raise
+                    status = 502
+                self.webhook_answers.append(status)
+                self.webhook_posts.append((url, status))
+                if status == 200:
                     self.updates.pop(0)
                 else:
                     await asyncio.sleep(0.2)

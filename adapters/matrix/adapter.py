@@ -217,11 +217,20 @@ class MatrixAdapter:
                             if isinstance(trouble, SyncTrouble) else type(trouble).__name__)
                 await asyncio.sleep(wait / 1000 if wait else min(2.0 ** failures, 60.0))
                 continue
+            except Exception as error:  # the database is away: the same sync again, later
+                failures += 1
+                log.warning("matrix=sync-failed reason=%s", type(error).__name__)
+                await asyncio.sleep(min(2.0 ** failures, 60.0))
+                continue
             failures = 0
             since, full_state = response.next_batch, False
-            async with self.core.uow() as uow:
-                await uow.cursors.set(SINCE, since)
-                await uow.commit()
+            try:
+                async with self.core.uow() as uow:
+                    await uow.cursors.set(SINCE, since)
+                    await uow.commit()
+            except Exception as error:  # kept with a later sync; a restart meanwhile
+                # syncs from an older token, and the inbox knows what it handled
+                log.warning("matrix=sync-token-unsaved reason=%s", type(error).__name__)
 
     async def _keys(self) -> None:
         """What sync_forever would do for encryption: send, upload, query and claim keys."""
@@ -263,14 +272,24 @@ class MatrixAdapter:
         joined = joined_at(sources, self.me)
         inviter = self.inviters.pop(room_id, None) if joined is not None else None
         if inviter and room_id not in self.direct:  # invited, not a room minga opened itself
-            await handle(self.core, Added(sources[joined]["event_id"], self._chat(room_id),
-                                          sender_of(inviter, None)))
+            try:
+                await self._settle(Added(sources[joined]["event_id"], self._chat(room_id),
+                                         sender_of(inviter, None)))
+            except SyncTrouble:
+                self.inviters[room_id] = inviter  # for the same sync again
+                raise
         start = 0 if joined is None else joined + 1
         for event, source in list(zip(events, sources, strict=True))[start:]:
             neutral = (self._unreadable(room_id, event) if isinstance(event, MegolmEvent)
                        else await self._event(room_id, source))
             if neutral is not None:
-                await handle(self.core, neutral)
+                await self._settle(neutral)
+
+    async def _settle(self, event: Event) -> None:
+        if not await handle(self.core, event):
+            # Nothing of it is recorded (the database is away): the same sync again, whose
+            # events already handled the inbox recognises.
+            raise SyncTrouble("an event could not be recorded")
 
     async def _gap(self, room_id: str, since: str, until: str | None) -> list[Any]:
         """The events a limited timeline left out: forward from the last sync to the gap."""

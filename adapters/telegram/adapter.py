@@ -2,7 +2,9 @@
 
 Updates are read with getUpdates from the offset kept in the database, which is written
 after each update's effects commit: a crash means the update comes again, and the inbox
-recognises it. In webhook mode Telegram posts them, checked by their secret token.
+recognises it. In webhook mode Telegram posts them, checked by their secret token, and an
+update of which nothing could be recorded (the database away) is answered 503, so that
+Telegram posts it again; behind a proxy, several processes can take the posts.
 Sending drains the outbox a lane per chat (adapters/delivery.py), paced for Telegram's
 limits by sliding windows (pacing.py): 30 a second overall, most urgent first, 20 a minute
 per group, one a second per private chat; answers to presses are not paced.
@@ -121,20 +123,27 @@ class TelegramAdapter:
         update = await self._update(request)
         if update is None:
             return web.Response(status=400, text="Expected a Telegram update: a JSON object.\n")
-        await self._handle(translate(update, self.me))
+        if not await self._handle(translate(update, self.me)):
+            # Nothing of it is recorded (the database is away): Telegram posts it again,
+            # to this process or, behind a proxy, to another.
+            return web.Response(status=503, text="Not handled yet; please send it again.\n")
         return web.Response(status=200)
 
-    async def _handle(self, event: Event | None) -> None:
-        if isinstance(event, ButtonPress) and self.unrecorded.pending(event.chat.chat_id):
-            # A message being sent to this chat may be the one pressed: unless the pressed
-            # one is known already, wait until that one is recorded.
-            async with self.core.uow() as uow:
-                known = await uow.outbox.buttons_of(PLATFORM, event.chat.chat_id,
-                                                    event.message_id)
-            if not known:
-                await self.unrecorded.wait(event.chat.chat_id)
-        if event is not None:
-            await handle(self.core, event)
+    async def _handle(self, event: Event | None) -> bool:
+        """Whether the event is settled: handled, a repeat, or answered with an apology."""
+        try:
+            if isinstance(event, ButtonPress) and self.unrecorded.pending(event.chat.chat_id):
+                # A message being sent to this chat may be the one pressed: unless the
+                # pressed one is known already, wait until that one is recorded.
+                async with self.core.uow() as uow:
+                    known = await uow.outbox.buttons_of(PLATFORM, event.chat.chat_id,
+                                                        event.message_id)
+                if not known:
+                    await self.unrecorded.wait(event.chat.chat_id)
+        except Exception as error:  # the database is away
+            log.warning("telegram=update-failed reason=%s", type(error).__name__)
+            return False
+        return event is None or await handle(self.core, event)
 
     async def _update(self, request: web.Request) -> Update | None:
         """The update in a post; None, logged with the reason, for anything else (invalid
@@ -154,26 +163,29 @@ class TelegramAdapter:
             return None
 
     async def poll(self) -> None:
-        """Read updates forever; each is handled once, and only then confirmed."""
+        """Read updates forever; each is handled once, and only then confirmed. While the
+        database is away nothing is confirmed, and the same updates are asked for again."""
         while True:
-            async with self.core.uow() as uow:
-                offset = int(await uow.cursors.get(OFFSET) or 0)
             try:
+                async with self.core.uow() as uow:
+                    offset = int(await uow.cursors.get(OFFSET) or 0)
                 updates = await self.app.bot.get_updates(
                     offset=offset, timeout=POLL_SECONDS, allowed_updates=UPDATES,
                     read_timeout=POLL_SECONDS + 10)
+                for update in updates:
+                    if not await self._handle(translate(update, self.me)):
+                        raise Unsettled
+                    async with self.core.uow() as uow:
+                        await uow.cursors.set(OFFSET, str(update.update_id + 1))
+                        await uow.commit()
             except RetryAfter as error:
                 await asyncio.sleep(_seconds(error.retry_after))
-                continue
             except TelegramError as error:  # down, slow or refusing for now: ask again
                 log.warning("telegram=get-updates-failed reason=%s", type(error).__name__)
                 await asyncio.sleep(2)
-                continue
-            for update in updates:
-                await self._handle(translate(update, self.me))
-                async with self.core.uow() as uow:
-                    await uow.cursors.set(OFFSET, str(update.update_id + 1))
-                    await uow.commit()
+            except Exception as error:  # the database is away: from the offset kept, again
+                log.warning("telegram=update-failed reason=%s", type(error).__name__)
+                await asyncio.sleep(2)
 
     async def deliver(self, row: OutboxMessage) -> tuple[str, ...]:
         """Send one outbox row; the ids of the messages it is, in order."""
@@ -244,11 +256,20 @@ class TelegramAdapter:
             yield
 
     async def _posted(self, row: OutboxMessage, message_id: str) -> None:
-        """A message with buttons has its id noted at once: a press can follow quickly."""
+        """A message with buttons has its id noted at once: a press can follow quickly.
+        Should the database be away, the sender records the id with the message as sent."""
         if row.buttons:
-            async with self.core.uow() as uow:
-                await uow.outbox.posted(row, message_id)
-                await uow.commit()
+            try:
+                async with self.core.uow() as uow:
+                    await uow.outbox.posted(row, message_id)
+                    await uow.commit()
+            except Exception as error:
+                log.warning("telegram=posted-unrecorded outbox=%d reason=%s", row.id,
+                            type(error).__name__)
+
+
+class Unsettled(Exception):
+    """An update of which nothing could be recorded: it is asked for again."""
 
 
 def _seconds(value: int | timedelta) -> float:

@@ -265,6 +265,8 @@ async def test_pending_jobs_are_unfinished_ones_soonest_first(engine: AsyncEngin
     await finish(engine, done.id)
     async with unit(engine) as uow:
         assert [j.id for j in await uow.jobs.pending()] == [soon.id, later.id]
+        # What a leader's look takes in: those due by a time (the limit included).
+        assert [j.id for j in await uow.jobs.pending(soon.due_at)] == [soon.id]
 
 
 @pytest.mark.parametrize("zone", [UTC, timezone(timedelta(hours=5, minutes=30))],

@@ -157,6 +157,18 @@ def test_bad_env_value_names_the_variable_and_keeps_default():
     assert config.storage == StorageConfig()
 
 
+def test_each_instance_of_one_file_listens_on_its_own_port():
+    """minga@8441 and minga@8442 share a file; the port comes from the environment."""
+    config, problems = load_config(None, {"MINGA_TELEGRAM_WEBHOOK_PORT": "8441"})
+    assert problems == [] and config.telegram.webhook_port == 8441
+    assert "8441" in repr(config)  # not a secret
+    config, problems = load_config(None, {"MINGA_TELEGRAM_WEBHOOK_PORT": "84x"})
+    problem = only_problem(problems, "telegram.webhook_port")
+    assert "whole number" in problem.message and "MINGA_TELEGRAM_WEBHOOK_PORT" in problem.message
+    assert "'84x'" in problem.message
+    assert config.telegram.webhook_port == 8443
+
+
 def test_telegram_enabled_with_token_from_env_is_fine(tmp_path):
     env = {"MINGA_TELEGRAM_TOKEN": "1:x"}
     _, problems = load_text(tmp_path, "[telegram]\nenabled = true\n", env)
@@ -502,3 +514,20 @@ def test_group_categories_must_be_a_list_of_single_words(tmp_path: Path) -> None
     _, problems = load_config(path, {})
     assert [p.key for p in problems] == ["groups.categories"]
     assert "2 to 20 one-word categories" in problems[0].message
+
+
+def test_processes_behind_one_proxy_hold_their_lanes_under_names_of_their_own():
+    from bot.bootstrap import sending_as
+
+    def named(env: dict[str, str]) -> str:
+        config, problems = load_config(None, {"MINGA_TELEGRAM_TOKEN": "1:x", **env})
+        assert problems == []
+        webhook = dataclasses.replace(config.telegram, enabled=True, mode="webhook",
+                                      webhook_url="https://x.org/t", webhook_secret="s")
+        return sending_as(dataclasses.replace(config, telegram=webhook)).sender
+
+    first, second = (named({"MINGA_TELEGRAM_WEBHOOK_PORT": p}) for p in ("8441", "8442"))
+    assert first.endswith(":8441") and second.endswith(":8442")
+    assert first.split(":")[0] == second.split(":")[0]  # the machine's name
+    assert named({"MINGA_SENDER": "kitchen-1"}) == "kitchen-1"  # a name given wins
+    assert ":" not in sending_as(load_config(None, {})[0]).sender  # polling: the machine's
