@@ -1,5 +1,5 @@
-"""What `minga run` holds and costs when it starts and idles, with Telegram as its one
-platform: seconds until it asks Telegram for updates, the first commands after the start,
+"""What `minga run` holds and costs when it starts again and idles, with Telegram as its
+one platform: seconds until it asks Telegram for updates, the first commands after the start,
 and its resident memory after idling. The floors, measured in the same run: a bare
 python-telegram-bot process polling the same Bot API stand-in and answering /help, and a
 bare Python interpreter.
@@ -21,6 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import session, table, verdict
+from storage.engine import create_engine
+from storage.migrate import upgrade
 from tests.botapi import BotApi, Person
 
 IDLE = 10.0  # seconds each process idles before its memory is read
@@ -82,9 +84,13 @@ async def stop(process: asyncio.subprocess.Process) -> None:
 async def measure_minga(folder: Path) -> dict[str, float]:
     api = BotApi()
     base_url = await api.start()
+    url = f"sqlite:///{folder}/minga.db"
     config = folder / "minga.toml"
-    config.write_text(f'[storage]\nurl = "sqlite:///{folder}/minga.db"\n\n'
+    config.write_text(f'[storage]\nurl = "{url}"\n\n'
                       f'[telegram]\nenabled = true\nbase_url = "{base_url}"\n')
+    engine = create_engine(url)  # a restart: the database has its schema
+    await upgrade(engine)
+    await engine.dispose()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--config", str(config),
         env={**os.environ, "MINGA_TELEGRAM_TOKEN": api.token},

@@ -1,5 +1,7 @@
 """Migrations build the schema the models describe, on SQLite and PostgreSQL, from nothing."""
 
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -9,11 +11,12 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine
-from storage.migrate import is_current, upgrade
+from storage.migrate import alembic_config, head, is_current, upgrade
 from storage.models import Base
 from tests.conftest import POSTGRES_URL, _postgres_admin
 
@@ -71,3 +74,25 @@ async def test_is_current_only_after_upgrade_and_upgrading_again_is_harmless(
         await upgrade(engine)
         assert await is_current(engine) is True
         assert await schema_differences(engine) == []
+
+
+def test_the_newest_migration_is_the_one_alembic_finds() -> None:
+    """minga reads the head from the files' names so as not to load Alembic at every start."""
+    assert head() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_start_on_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/minga.db"
+    program = ("import asyncio, sys\n"
+               "from storage.engine import create_engine\n"
+               "from storage.migrate import upgrade\n"
+               "async def start():\n"
+               f"    engine = create_engine({url!r})\n"
+               "    await upgrade(engine)\n"
+               "    await engine.dispose()\n"
+               "asyncio.run(start())\n"
+               "print('alembic' in sys.modules)\n")
+    loaded = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                             check=True, timeout=60, cwd=Path(__file__).parents[2]
+                             ).stdout.strip() for _ in range(2)]
+    assert loaded == ["True", "False"]  # the first start migrates; the next has nothing to
