@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -53,6 +54,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+UNSENT = text("sent_at IS NULL AND failed IS NULL")  # partial indexes: what still waits
+PENDING = text("done_at IS NULL")
+OPEN = text("state = 'open'")
 
 
 class PersonRow(Base):
@@ -158,7 +164,11 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_pending", "platform", "sent_at", "id"),
                       Index("ix_outbox_message", "platform", "chat_id", "message_id"),
-                      Index("ix_outbox_lane", "platform", "chat_id", "sent_at", "id"))
+                      Index("ix_outbox_lane", "platform", "chat_id", "sent_at", "id"),
+                      # Only what waits: which chats have work is read at every look, and
+                      # through the other indexes it walked every message ever sent.
+                      Index("ix_outbox_unsent", "platform", "chat_id", "id",
+                            sqlite_where=UNSENT, postgresql_where=UNSENT))
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(255))
@@ -206,7 +216,9 @@ class AuditRow(Base):
 
 class JobRow(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_pending", "done_at", "due_at"),)
+    __table_args__ = (Index("ix_jobs_pending", "done_at", "due_at"),
+                      Index("ix_jobs_of", "kind", "ref_id",
+                            sqlite_where=PENDING, postgresql_where=PENDING))
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     ref_id: Mapped[int] = mapped_column(Integer)
@@ -401,6 +413,8 @@ class PickupWaitRow(Base):
 
 class PollRow(Base):
     __tablename__ = "polls"
+    __table_args__ = (Index("ix_polls_open", "group_id",
+                            sqlite_where=OPEN, postgresql_where=OPEN),)
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"),
                                           index=True)

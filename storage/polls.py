@@ -38,9 +38,11 @@ class SqlPolls(Repository):
         row = (await self.conn.execute(query)).one_or_none()
         return None if row is None else _poll(row)
 
-    async def of_group(self, group_id: int) -> list[Poll]:
-        rows = await self.conn.execute(select(PollRow.__table__).where(
-            PollRow.group_id == group_id).order_by(PollRow.id))
+    async def of_group(self, group_id: int, open_only: bool = False) -> list[Poll]:
+        query = select(PollRow.__table__).where(PollRow.group_id == group_id)
+        if open_only:
+            query = query.where(PollRow.state == "open")
+        rows = await self.conn.execute(query.order_by(PollRow.id))
         return [_poll(r) for r in rows]
 
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:

@@ -119,6 +119,11 @@ class Harness:
         await Scheduler(self.core).fire_due()
         return await self.flush()
 
+    async def later(self, **delta: float) -> list[Seen]:
+        """Time passes: what fell due meanwhile (a tally's redraw) runs and is sent."""
+        self.clock.advance(**delta)
+        return await self.fire_due()
+
     async def _record(self, row: OutboxMessage) -> tuple[str, ...]:
         message_id = row.message_id or str(row.id)
         self.seen.append(Seen(row.platform, row.chat_id, row.text,

@@ -45,6 +45,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {"proposal": decisions.PROPOSAL,
                                        "consent": decisions.CONSENT}
 NEEDS_REASON = {"block", "objection"}
 REMIND_BEFORE = timedelta(hours=24)
+TALLY_EVERY = timedelta(seconds=3)  # a post shows new votes at most this often
 MAX_DAYS = 60  # the furthest a poll closes
 MAX_OPTIONS = 20  # typed by the author; write-ins may add up to WRITE_INS_MAX more
 WRITE_INS_MAX = 20
@@ -542,8 +543,10 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
         assert current is not None
         return [Reply(answer, transient=poll.secret), *await close(ctx, current, group)]
     # The tally is redrawn by a job that runs once the burst has committed: a hundred votes
-    # at once give a handful of edits, each counting every vote committed before it.
-    await ctx.uow.jobs.add_once("poll_tally", poll.id, ctx.now)
+    # at once give a handful of edits, each counting every vote committed before it. A vote
+    # in the seconds after a redraw waits for the next one (the platforms take an edit of a
+    # post every few seconds anyway): 460 votes in a row were 230 redraws.
+    await ctx.uow.jobs.add_once("poll_tally", poll.id, ctx.now + TALLY_EVERY)
     return [Reply(answer, transient=poll.secret)]  # a secret vote's moment is not kept
 
 
@@ -683,8 +686,7 @@ async def outcome(ctx: Context, args: Args) -> list[Action]:
 
 async def polls(ctx: Context, args: Args) -> list[Action]:
     groups = [ctx.group] if ctx.group else await ctx.uow.groups.of_person(ctx.person.id)
-    open_ = [p for g in groups for p in await ctx.uow.polls.of_group(g.id)
-             if p.state == "open"]
+    open_ = [p for g in groups for p in await ctx.uow.polls.of_group(g.id, open_only=True)]
     if not open_:
         return [Reply(ctx.tr._("No open polls."))]
     zones = {g.id: ctx.zone(g) for g in groups}

@@ -41,8 +41,8 @@ async def check_remove(ctx: Context, args: Args) -> int:
 async def removal_of(ctx: Context, person_id: int) -> Poll | None:
     """The open proposal to remove this person from the chat's group, if there is one."""
     assert ctx.group is not None
-    return next((p for p in await ctx.uow.polls.of_group(ctx.group.id)
-                 if p.state == "open" and p.subject_id == person_id and p.action
+    return next((p for p in await ctx.uow.polls.of_group(ctx.group.id, open_only=True)
+                 if p.subject_id == person_id and p.action
                  and p.action.split()[0].casefold() == "remove"), None)
 
 

@@ -57,11 +57,20 @@ async def test_votes_change_until_close_and_the_tally_is_edited(group: Harness) 
     await group.say("Ana", "/propose Buy a second fridge")
     first = await group.press("Ben", "vote P1 1")
     assert text(first).startswith("Your vote on P1 is counted.")
-    assert "agree    ██████████ 1 (100%)" in post(first, 1)
+    assert "agree    ██████████ 1 (100%)" in post(await group.later(seconds=3), 1)
     changed = await group.say("Ben", "/vote P1 disagree")
     assert "Your vote on P1 is changed." in text(changed)
     assert "Say why, if you like" in text(changed)
-    assert "disagree ██████████ 1 (100%)" in post(changed, 1)
+    assert "disagree ██████████ 1 (100%)" in post(await group.later(seconds=3), 1)
+
+
+async def test_a_burst_of_votes_redraws_the_tally_once_a_few_seconds_later(
+        group: Harness) -> None:
+    await group.say("Ana", "/propose Buy a second fridge")
+    votes = [await group.press(who, "vote P1 1") for who in ("Ben", "Chioma", "Eli")]
+    assert not [s for seen in votes for s in seen if s.edit]  # not one redraw per vote
+    assert not [s for s in await group.later(seconds=2) if s.edit]
+    assert "Voted: 3 of 5" in post(await group.later(seconds=1), 1)
 
 
 @pytest.mark.parametrize(("who", "typed", "answer"), [
@@ -256,7 +265,8 @@ async def test_a_secret_ballot_is_cast_privately_once_and_cannot_be_linked(
 
 async def test_hidden_results_show_only_at_close(group: Harness) -> None:
     await group.say("Ana", "/poll choice Lunch: soup | salad; hidden")
-    seen = await group.press("Ben", "vote P1 1")
+    await group.press("Ben", "vote P1 1")
+    seen = await group.later(seconds=3)
     assert "soup" not in post(seen, 1).split("\n", 1)[1] and "Voted: 1 of 5" in post(seen, 1)
     assert "soup  ██████████ 1 (100%)" in text(await group.say("Ana", "/close P1"))
 
@@ -264,8 +274,8 @@ async def test_hidden_results_show_only_at_close(group: Harness) -> None:
 async def test_those_who_have_not_voted_are_reminded_a_day_before(group: Harness) -> None:
     await group.say("Ana", "/propose Buy a second fridge; days 3")
     await group.press("Ben", "vote P1 1")
-    group.clock.advance(days=2)
-    reminded = await group.fire_due()
+    await group.later(seconds=3)
+    reminded = await group.later(days=2)
     assert {s.chat_id for s in reminded} == {"dm:eli", "dm:chioma"}  # Ana, Dev never wrote
     assert "P1 closes in a day and you have not voted yet" in reminded[0].text
 
