@@ -12,14 +12,13 @@ per group, one a second per private chat; answers to presses are not paced.
 
 import asyncio
 import contextlib
-import hmac
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
-from aiohttp import web
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -101,33 +100,28 @@ class TelegramAdapter:
     async def listen(self) -> None:
         """Webhook mode: Telegram posts each update; the answer waits until it is handled,
         so an update that fails is sent again (and the inbox knows one that succeeded)."""
-        path = urlsplit(self.config.webhook_url).path or "/"
-        app = web.Application()
-        app.router.add_post(path, self._webhook)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, self.config.webhook_listen, self.config.webhook_port).start()
-        await self.app.bot.set_webhook(self.config.webhook_url, allowed_updates=UPDATES,
-                                       secret_token=self.config.webhook_secret)
-        log.info("telegram=webhook port=%d", self.config.webhook_port)
-        try:
-            await asyncio.Event().wait()  # until cancelled
-        finally:
-            await runner.cleanup()
+        from adapters.telegram.webhook import listening
 
-    async def _webhook(self, request: web.Request) -> web.Response:
-        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not hmac.compare_digest(secret, self.config.webhook_secret):
-            log.warning("telegram=webhook-refused reason=secret")
-            return web.Response(status=403)
-        update = await self._update(request)
-        if update is None:
-            return web.Response(status=400, text="Expected a Telegram update: a JSON object.\n")
+        config = self.config
+        async with listening(config.webhook_listen, config.webhook_port,
+                             urlsplit(config.webhook_url).path or "/", config.webhook_secret,
+                             self._settle):
+            await self.app.bot.set_webhook(config.webhook_url, allowed_updates=UPDATES,
+                                           secret_token=config.webhook_secret)
+            log.info("telegram=webhook port=%d", config.webhook_port)
+            await asyncio.Event().wait()  # until cancelled
+
+    async def _settle(self, data: dict[str, object]) -> HTTPStatus:
+        try:
+            update = Update.de_json(data, self.app.bot)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            log.warning("telegram=webhook-refused reason=not-an-update")
+            return HTTPStatus.BAD_REQUEST
         if not await self._handle(translate(update, self.me)):
             # Nothing of it is recorded (the database is away): Telegram posts it again,
             # to this process or, behind a proxy, to another.
-            return web.Response(status=503, text="Not handled yet; please send it again.\n")
-        return web.Response(status=200)
+            return HTTPStatus.SERVICE_UNAVAILABLE
+        return HTTPStatus.OK
 
     async def _handle(self, event: Event | None) -> bool:
         """Whether the event is settled: handled, a repeat, or answered with an apology."""
@@ -144,23 +138,6 @@ class TelegramAdapter:
             log.warning("telegram=update-failed reason=%s", type(error).__name__)
             return False
         return event is None or await handle(self.core, event)
-
-    async def _update(self, request: web.Request) -> Update | None:
-        """The update in a post; None, logged with the reason, for anything else (invalid
-        JSON, an array, a number, an object python-telegram-bot cannot read)."""
-        try:
-            data = await request.json()
-        except ValueError:
-            log.warning("telegram=webhook-refused reason=json")
-            return None
-        if not isinstance(data, dict):
-            log.warning("telegram=webhook-refused reason=not-an-object")
-            return None
-        try:
-            return Update.de_json(data, self.app.bot)
-        except (TypeError, KeyError, AttributeError, ValueError):
-            log.warning("telegram=webhook-refused reason=not-an-update")
-            return None
 
     async def poll(self) -> None:
         """Read updates forever; each is handled once, and only then confirmed. While the

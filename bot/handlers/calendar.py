@@ -1,13 +1,13 @@
 """A person's coming shifts and pickups as an iCalendar file (RFC 5545) for their own calendar."""
 
-import icalendar
-
 from bot.context import Context
 from bot.messages import Action, Attachment, Reply
 from bot.router import Args
 
 
 async def calendar(ctx: Context, args: Args) -> list[Action]:
+    import icalendar  # asked for seldom: not held by every process from its start
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//minga//mutual aid//EN")
     cal.add("version", "2.0")
