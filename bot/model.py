@@ -133,6 +133,7 @@ class OutboxMessage:
     # Where on the platform to send, when a chat has several places (a person with two
     # Matrix direct rooms): the one they wrote in. None: the adapter chooses.
     address: str | None = None
+    transient: bool = False  # not kept once sent
 
 
 @dataclass(frozen=True)

@@ -494,7 +494,7 @@ def _message(r: Any, target: str | None, parts: tuple[str, ...]) -> OutboxMessag
                          _unbuttons(r.buttons), r.attempts, target,
                          Attachment(r.file_name, r.file_mime, r.file_data)
                          if r.file_name else None,
-                         Priority(r.priority), parts, r.address)
+                         Priority(r.priority), parts, r.address, r.transient)
 
 
 class SqlOutbox(Repository):
@@ -591,20 +591,21 @@ class SqlOutbox(Repository):
     async def mark_sent(self, message: OutboxMessage, platform_ids: Sequence[str],
                         now: datetime) -> None:
         outbox = OutboxRow.__table__
-        stored = (await self._execute(
-            select(outbox.c.text, outbox.c.buttons, outbox.c.transient)
-            .where(outbox.c.id == message.id).with_for_update())).one()
-        if stored.transient or message.kind == "toast":  # nothing will ever need it again
+        if message.transient or message.kind == "toast":  # nothing will ever need it again
             await self._execute(delete(outbox).where(outbox.c.id == message.id))
             return
         sent = (message.text, _buttons(message.buttons))
+        # Only a post (a row with a key) can be edited while on its way.
+        stored = (await self._execute(
+            select(outbox.c.text, outbox.c.buttons).where(outbox.c.id == message.id)
+            .with_for_update())).one() if message.key else None
         await self._execute(update(outbox).where(outbox.c.id == message.id).values(
             sent_at=now, message_id=platform_ids[-1] if platform_ids else None,
             part_ids=list(platform_ids) if len(platform_ids) > 1 else None,
             text=sent[0], buttons=sent[1]))
         if message.kind == "edit" and message.key:
             await self._supersede(message)
-        if message.key and (stored.text, stored.buttons) != sent:
+        if stored is not None and (stored.text, stored.buttons) != sent:
             # An edit replaced this row while it was on its way: what was sent is the old
             # text, so the new one follows as an edit of the message just sent.
             await self._execute(outbox.insert().values(
