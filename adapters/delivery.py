@@ -126,6 +126,18 @@ class Unrecorded:
 
 
 @dataclass(eq=False)
+class Sent:
+    """A message the platform took, waiting to be recorded as sent."""
+
+    row: OutboxMessage
+    ids: Sequence[str]
+    then_read: bool  # read the lane's next batch in the same transaction
+    # Whether the lane is still this sender's, and the next batch (None: not read).
+    recorded: "asyncio.Future[tuple[bool, list[OutboxMessage] | None]]" = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+@dataclass(eq=False)
 class Courier:
     """Sends one platform's outbox. `run` works lanes side by side until cancelled;
     `drain` sends what can go now, one lane after another, and returns."""
@@ -151,6 +163,8 @@ class Courier:
     _held_until: dict[str, datetime] = field(default_factory=dict)  # the lanes it holds
     _toasts: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TOASTS))
     _wake: asyncio.Event | None = None
+    _sent: list[Sent] = field(default_factory=list)  # taken by the platform, not recorded
+    _recording: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     def configured(cls, core: Core, outlet: Outlet, config: DeliveryConfig) -> "Courier":
@@ -398,14 +412,13 @@ class Courier:
         tries = 0
         while True:
             try:
-                following = None
-                async with self.core.uow() as uow:
-                    await uow.outbox.mark_sent(row, ids, self.core.clock.now())
-                    held = row.kind == "toast" or await self._still_held(uow, row.chat_id)
-                    if held and then_read:
-                        following = await self._rows(uow, row.chat_id)
-                    await uow.commit()
-                return held, following
+                sent = Sent(row, ids, then_read)
+                self._sent.append(sent)
+                async with self._recording:  # unless the one before took it along
+                    if not sent.recorded.done():
+                        batch, self._sent = self._sent, []
+                        await self._record(batch)
+                return sent.recorded.result()
             except Exception as error:
                 tries += 1
                 if tries == RECORD_TRIES:
@@ -414,6 +427,32 @@ class Courier:
                             row.id, self.platform, type(error).__name__)
                 self._held_until.pop(row.chat_id, None)  # the next try renews the hold
                 await asyncio.sleep(min(0.5 * 2 ** (tries - 1), 5.0))
+
+    async def _record(self, batch: list[Sent]) -> None:
+        """What the workers sent meanwhile, recorded in one transaction: one commit, and on
+        SQLite one turn of the writer, for a batch (16 lanes at once were 16 commits). A
+        batch that fails is recorded one by one, so that a bad row fails alone."""
+        try:
+            async with self.core.uow() as uow:
+                results = []
+                for sent in batch:
+                    row = sent.row
+                    await uow.outbox.mark_sent(row, sent.ids, self.core.clock.now())
+                    held = row.kind == "toast" or await self._still_held(uow, row.chat_id)
+                    results.append((held, await self._rows(uow, row.chat_id)
+                                    if held and sent.then_read else None))
+                await uow.commit()
+        except Exception as error:
+            for sent in batch:
+                self._held_until.pop(sent.row.chat_id, None)  # renewed in what rolled back
+            if len(batch) == 1:
+                batch[0].recorded.set_exception(error)
+            else:
+                for sent in batch:
+                    await self._record([sent])
+            return
+        for sent, result in zip(batch, results, strict=True):
+            sent.recorded.set_result(result)
 
     async def _failed(self, row: OutboxMessage, reason: str,
                       after_seconds: float | None) -> None:
