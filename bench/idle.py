@@ -12,10 +12,12 @@ Both processes are real child processes; memory is their VmRSS (and peak, VmHWM)
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -81,6 +83,25 @@ async def stop(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
+@contextlib.asynccontextmanager
+async def running(api: BotApi, *program: str, env: dict[str, str] | None = None
+                  ) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A bot process talking to the stand-in, until the block ends."""
+    process = await asyncio.create_subprocess_exec(
+        *program, env=env, stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        await stop(process)
+        await api.stop()
+
+
+async def idled(process: asyncio.subprocess.Process) -> tuple[float, float]:
+    await asyncio.sleep(IDLE)
+    return memory(process.pid)
+
+
 async def measure_minga(folder: Path) -> dict[str, float]:
     api = BotApi()
     base_url = await api.start()
@@ -91,12 +112,9 @@ async def measure_minga(folder: Path) -> dict[str, float]:
     engine = create_engine(url)  # a restart: the database has its schema
     await upgrade(engine)
     await engine.dispose()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config),
-        env={**os.environ, "MINGA_TELEGRAM_TOKEN": api.token},
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     figures: dict[str, float] = {}
-    try:
+    async with running(api, sys.executable, "-m", "bot", "run", "--config", str(config),
+                       env={**os.environ, "MINGA_TELEGRAM_TOKEN": api.token}) as process:
         figures["start"] = await started(api, process, 60)
         # Each from someone else: a private chat takes a message a second, and the answers
         # would wait for that, not for minga.
@@ -104,31 +122,20 @@ async def measure_minga(folder: Path) -> dict[str, float]:
             person = Person(1001 + n, f"Person {n}", f"person{n}")
             api.says(person, api.private(person), text)
             figures[f"command {n + 1}"] = await answered(api, person.id, 0, 30)
-        await asyncio.sleep(IDLE)
-        figures["rss"], figures["peak"] = memory(process.pid)
-    finally:
-        await stop(process)
-        await api.stop()
+        figures["rss"], figures["peak"] = await idled(process)
     return figures
 
 
 async def measure_bare_bot() -> dict[str, float]:
     api = BotApi()
     base_url = await api.start()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", BARE_BOT, api.token, base_url,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     figures: dict[str, float] = {}
-    try:
+    async with running(api, sys.executable, "-c", BARE_BOT, api.token, base_url) as process:
         figures["start"] = await started(api, process, 60)
         ana = Person(1001, "Ana", "ana")
         api.says(ana, api.private(ana), "/help")
         figures["command 1"] = await answered(api, ana.id, 0, 30)
-        await asyncio.sleep(IDLE)
-        figures["rss"], figures["peak"] = memory(process.pid)
-    finally:
-        await stop(process)
-        await api.stop()
+        figures["rss"], figures["peak"] = await idled(process)
     return figures
 
 

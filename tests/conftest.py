@@ -27,17 +27,19 @@ def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
         thread.submit(asyncio.run, work).result()
 
 
-def _postgres_admin(statement: str) -> None:
-    async def run() -> None:
-        url = make_url(POSTGRES_URL)
-        conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username,
-                                     password=url.password, database=url.database, timeout=5)
-        try:
-            await conn.execute(statement)
-        finally:
-            await conn.close()
+async def postgres_admin(statement: str) -> None:
+    """On the server's own database, not a test's: that one may be cut off or dropped."""
+    url = make_url(POSTGRES_URL)
+    conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username,
+                                 password=url.password, database=url.database, timeout=5)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
 
-    _in_own_loop(run())
+
+def _postgres_admin(statement: str) -> None:
+    _in_own_loop(postgres_admin(statement))
 
 
 @pytest.fixture(scope="session")

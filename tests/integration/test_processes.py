@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig
 from tests.botapi import BotApi, Person
-from tests.conftest import POSTGRES_URL, _postgres_admin
+from tests.conftest import POSTGRES_URL, _postgres_admin, postgres_admin
 from tests.stopping import stopped
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -51,6 +51,17 @@ class Minga:
     @property
     def running(self) -> bool:
         return self.process.returncode is None
+
+    async def stopped(self, within: float) -> int:
+        """Its exit code once it has stopped; a process that does not stop in time fails
+        the test with the end of its log, which says what it was still doing."""
+        try:
+            return await asyncio.wait_for(self.process.wait(), within)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+            tail = "\n".join(self.log.read_text(errors="replace").splitlines()[-60:])
+            raise AssertionError(f"{self.name} did not stop within {within} s:\n{tail}") from None
 
 
 Start = Callable[[int], Awaitable[list[Minga]]]
@@ -82,17 +93,6 @@ async def sql(database: str, statement: str, *args: object) -> list[asyncpg.Reco
                                  password=url.password, database=url.database, timeout=5)
     try:
         return await conn.fetch(statement, *args)
-    finally:
-        await conn.close()
-
-
-async def admin(statement: str) -> None:
-    """On the server's own database, not the test's: that one may be cut off."""
-    url = make_url(POSTGRES_URL)
-    conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username,
-                                 password=url.password, database=url.database, timeout=5)
-    try:
-        await conn.execute(statement)
     finally:
         await conn.close()
 
@@ -244,7 +244,7 @@ async def test_two_processes_behind_one_address_handle_every_update_once(
     # Stopped as systemd stops it (KillSignal=SIGINT): the lock is handed over at once.
     [other] = [m for m in both if m is not leader]
     leader.process.send_signal(SIGINT)
-    assert await asyncio.wait_for(leader.process.wait(), 30) == 130
+    assert await leader.stopped(30) == 130
     await api.until(lambda: other.said("scheduler=leading"), within=5)
     [lanes] = await sql(database, "SELECT count(*) AS n FROM lanes WHERE owner LIKE $1",
                         f"%:{leader.port}")
@@ -291,14 +291,14 @@ async def test_a_database_restart_loses_nothing(
     await one_leader(api, both)
     chats = await setup_groups(api, 2)
     await founding_jobs(database, [2.0, 8.0])  # one due while the database is away
-    await admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
-    await admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+    await postgres_admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+    await postgres_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
     away = PEOPLE[:10]
     for person in away:  # people write while it is away
         api.says(person, api.private(person), "/start")
     await asyncio.sleep(4)
-    await admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+    await postgres_admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
     await api.until(lambda: all(texts(api, p.id) for p in away), within=30)
     await api.until(lambda: all(posted_once(api, chats).values()), within=30)
     api.says(ANA, api.chats[chats[0]], "/help")  # and life goes on
@@ -325,14 +325,14 @@ async def test_in_polling_mode_too_a_database_restart_loses_nothing(
     try:
         await api.until(lambda: len(api.commands) == 4 or running.done(), within=20)
         [group] = await setup_groups(api, 1)
-        await admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
-        await admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        await postgres_admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+        await postgres_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
         away = PEOPLE[:6]
         for person in away:
             api.says(person, api.private(person), "/start")
         await asyncio.sleep(4)
-        await admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+        await postgres_admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
         await api.until(lambda: all(texts(api, p.id) for p in away), within=30)
         api.says(ANA, api.chats[group], "/help")
         await api.until(lambda: len(texts(api, group)) == 2, within=15)
