@@ -3,9 +3,11 @@
 import argparse
 import asyncio
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -62,6 +64,30 @@ async def export(config: Config, name: str, fmt: str) -> str | None:
     return as_csv(records) if fmt == "csv" else as_json(records)
 
 
+async def until_stopped(work: Coroutine[Any, Any, None]) -> int:
+    """Run until the work ends or a signal stops it: SIGINT (Ctrl-C: exit code 130) or
+    SIGTERM (systemd's stop, `docker stop`: 0). Either cancels the work, which then stops
+    cleanly (its lanes freed, the scheduler's lock handed over). Set here, not left to
+    Python: a process started in the background by a shell inherits SIGINT ignored, and
+    then Ctrl-C and systemd's KillSignal=SIGINT did nothing."""
+    task = asyncio.ensure_future(work)
+    received: list[signal.Signals] = []
+
+    def stop(which: signal.Signals) -> None:
+        received.append(which)
+        task.cancel()
+
+    loop = asyncio.get_running_loop()
+    for which in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(which, stop, which)
+    try:
+        await task
+    except asyncio.CancelledError:
+        if not received:
+            raise
+    return 130 if signal.SIGINT in received else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     path = args.path if args.command == "check-config" else args.config
@@ -82,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bootstrap.setup_logging(config.logging, console=args.command in ("run", "console") and console)
     try:
         if args.command == "run" and not console:
-            asyncio.run(bootstrap.run_platforms(config))
+            return asyncio.run(until_stopped(bootstrap.run_platforms(config)))
         elif args.command in ("run", "console"):
             asyncio.run(bootstrap.run_console_app(config, sys.stdin, sys.stdout))
         elif args.command == "db":

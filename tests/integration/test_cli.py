@@ -4,6 +4,9 @@ import asyncio
 import csv
 import io
 import json
+import os
+import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ import pytest
 from bot.cli import main
 from storage.engine import create_engine
 from storage.migrate import is_current
+from tests.botapi import BotApi
 from tests.scenarios.test_console import minga
 
 
@@ -105,3 +109,30 @@ def test_export_of_an_unknown_group(played: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--group", "Nope", "--config", str(played)]) == 1
     assert "there is no group called 'Nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 0)])
+async def test_minga_run_stops_cleanly_on_sigint_and_sigterm_even_started_in_the_background(
+        tmp_path: Path, stop: signal.Signals, code: int) -> None:
+    """systemd and `docker stop` send SIGTERM; a shell's background job inherits SIGINT
+    ignored. Either way minga stops, and lets its lanes go on the way out."""
+    api = BotApi()
+    base_url = await api.start()
+    path = write(tmp_path, f'[storage]\nurl = "sqlite:///{tmp_path}/minga.db"\n'
+                           f'[telegram]\nenabled = true\nbase_url = "{base_url}"\n')
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(path),
+        env={**os.environ, "MINGA_TELEGRAM_TOKEN": api.token},
+        cwd=Path(__file__).parents[2], stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        await api.until(lambda: any(m == "getUpdates" for m, _ in api.calls), within=30)
+        process.send_signal(stop)
+        assert await asyncio.wait_for(process.wait(), 15) == code
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await api.stop()
+    assert b"Traceback" not in await process.stderr.read()  # type: ignore[union-attr]
