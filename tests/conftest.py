@@ -5,6 +5,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import asyncpg
@@ -42,6 +43,24 @@ def _postgres_admin(statement: str) -> None:
     _in_own_loop(postgres_admin(statement))
 
 
+def postgres_url_of(database: str) -> str:
+    return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+
+
+@contextmanager
+def empty_postgres(request: pytest.FixtureRequest, prefix: str) -> Iterator[str]:
+    """A database of one test's own with nothing in it, not even a schema; its name. It
+    is dropped afterwards, even if the test forbade connections to it."""
+    request.getfixturevalue("postgres_url")  # skips (or fails in CI) without PostgreSQL
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    _postgres_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        _postgres_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        _postgres_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh database for this test run, migrated to the newest schema, dropped at the end."""
@@ -53,7 +72,7 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("MINGA_REQUIRE_POSTGRES"):
             pytest.fail(reason)
         pytest.skip(reason)
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    url = postgres_url_of(name)
 
     async def migrate() -> None:
         engine = create_engine(url)

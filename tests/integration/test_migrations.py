@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,23 +11,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine
 from storage.migrate import alembic_config, head, is_current, upgrade
 from storage.models import Base
-from tests.conftest import POSTGRES_URL, _postgres_admin
-
-
-def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
-    request.getfixturevalue("postgres_url")  # skips (or fails in CI) as conftest does
-    name = f"minga_migrate_{uuid.uuid4().hex[:10]}"
-    _postgres_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _postgres_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+from tests.conftest import empty_postgres, postgres_url_of
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -37,7 +26,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/empty.db"
     else:
-        yield from _fresh_postgres(request)
+        with empty_postgres(request, "minga_migrate") as name:
+            yield postgres_url_of(name)
 
 
 @asynccontextmanager

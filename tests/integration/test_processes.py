@@ -10,7 +10,6 @@ import os
 import socket
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from sqlalchemy.engine import make_url
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig
 from tests.botapi import BotApi, Person
-from tests.conftest import POSTGRES_URL, _postgres_admin, postgres_admin
+from tests.conftest import empty_postgres, postgres_admin, postgres_url_of
 from tests.stopping import stopped
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -68,27 +67,14 @@ Start = Callable[[int], Awaitable[list[Minga]]]
 
 
 @pytest.fixture
-def database() -> Iterator[str]:
+def database(request: pytest.FixtureRequest) -> Iterator[str]:
     """An empty database of this test's own: the processes migrate it as they start."""
-    try:
-        _postgres_admin("SELECT 1")
-    except (OSError, asyncpg.PostgresError) as error:
-        if os.environ.get("MINGA_REQUIRE_POSTGRES"):
-            pytest.fail(f"no PostgreSQL at {POSTGRES_URL}: {error}")
-        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}: {error}")
-    name = f"minga_processes_{uuid.uuid4().hex[:10]}"
-    _postgres_admin(f'CREATE DATABASE "{name}"')
-    yield name
-    _postgres_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-    _postgres_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def url_of(database: str) -> str:
-    return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+    with empty_postgres(request, "minga_processes") as name:
+        yield name
 
 
 async def sql(database: str, statement: str, *args: object) -> list[asyncpg.Record]:
-    url = make_url(url_of(database))
+    url = make_url(postgres_url_of(database))
     conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username,
                                  password=url.password, database=url.database, timeout=5)
     try:
@@ -117,7 +103,7 @@ async def mingas(database: str, api: BotApi, tmp_path: Path) -> AsyncIterator[St
     systemd starts minga@8441 and minga@8442, behind the stand-in's proxy; each is ready
     (listening) when they are returned. All are stopped at the end."""
     config = tmp_path / "minga.toml"
-    config.write_text(f'[storage]\nurl = "{url_of(database)}"\n'
+    config.write_text(f'[storage]\nurl = "{postgres_url_of(database)}"\n'
                       f'[telegram]\nenabled = true\ntoken = "{api.token}"\n'
                       f'base_url = "{api.base_url}"\nmode = "webhook"\n'
                       f'webhook_url = "{PUBLIC}"\nwebhook_secret = "{SECRET}"\n'
@@ -319,7 +305,7 @@ async def test_in_polling_mode_too_a_database_restart_loses_nothing(
         api: BotApi, database: str, tmp_path: Path) -> None:
     """One process reading updates with getUpdates: while the database is away it confirms
     nothing, and reads the same updates again once it is back."""
-    config = Config(storage=StorageConfig(url_of(database)), telegram=TelegramConfig(
+    config = Config(storage=StorageConfig(postgres_url_of(database)), telegram=TelegramConfig(
         enabled=True, token=api.token, base_url=api.base_url))
     running = asyncio.create_task(bootstrap.run_platforms(config))
     try:
