@@ -104,11 +104,15 @@ class Console:
         verb = "edits its post" if row.kind == "edit" and row.message_id else "says"
         lines = [f"[{where}] minga {verb}:"] + ["  " + line for line in row.text.splitlines()]
         if row.buttons:
-            lines.append("  " + "   ".join(f"({n}) {b.label}"
-                                            for n, b in enumerate(row.buttons, 1)))
+            lines.append(
+                "  " + "   ".join(f"({n}) {b.label}" for n, b in enumerate(row.buttons, 1))
+            )
             kind = "private" if row.chat_id.startswith("dm:") else "group"
-            self.buttons = (Chat(PLATFORM, row.chat_id, kind, where),
-                            row.message_id or str(row.id), row.buttons)
+            self.buttons = (
+                Chat(PLATFORM, row.chat_id, kind, where),
+                row.message_id or str(row.id),
+                row.buttons,
+            )
         if row.attachment:
             self.files.mkdir(exist_ok=True)
             path = self.files / row.attachment.name
@@ -127,8 +131,11 @@ class Console:
         fired: set[int] = set()
         for _ in range(STOPS):
             async with self.core.uow() as uow:
-                due = [job for job in await uow.jobs.pending()
-                       if job.due_at <= to and job.id not in fired]
+                due = [
+                    job
+                    for job in await uow.jobs.pending()
+                    if job.due_at <= to and job.id not in fired
+                ]
             if not due:
                 break
             job = min(due, key=lambda j: (j.due_at, j.id))
@@ -192,21 +199,33 @@ class Console:
         button = buttons[int(which) - 1]
         if button.private:  # a link: it opens my private chat with its payload
             self.private = True
-            await handle(self.core, Message(self.event_id(), self.chat(), self.sender(),
-                                            f"/start {button.data}"))
+            await handle(
+                self.core,
+                Message(self.event_id(), self.chat(), self.sender(), f"/start {button.data}"),
+            )
             return
-        await handle(self.core, ButtonPress(self.event_id(), chat, self.sender(), message_id,
-                                            button.data))
+        await handle(
+            self.core, ButtonPress(self.event_id(), chat, self.sender(), message_id, button.data)
+        )
 
 
 DEMO_GROUP = "Free Food Eastside"
 DEMO = [
-    ":group " + DEMO_GROUP, "/setup " + DEMO_GROUP,
+    ":group " + DEMO_GROUP,
+    "/setup " + DEMO_GROUP,
     *itertools.chain.from_iterable(
-        (f":as {name}", ":dm", "/start", ":group", "/join") for name in ("Ben", "Chioma", "Dev")),
+        (f":as {name}", ":dm", "/start", ":group", "/join") for name in ("Ben", "Chioma", "Dev")
+    ),
     ":advance 2d",
-    ":as Eli", ":dm", "/start", ":group", "/join",
-    ":as Ana", ":dm", "/start", ":group",
+    ":as Eli",
+    ":dm",
+    "/start",
+    ":group",
+    "/join",
+    ":as Ana",
+    ":dm",
+    "/start",
+    ":group",
 ]
 
 
@@ -227,8 +246,14 @@ You are Ana, in the group's chat. Try:
   :help              the console's own lines""")
 
 
-async def run_console(core: Core, clock: ConsoleClock, scheduler: Scheduler, demo: bool,
-                      stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+async def run_console(
+    core: Core,
+    clock: ConsoleClock,
+    scheduler: Scheduler,
+    demo: bool,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+) -> None:
     console = Console(core, clock, scheduler, out)
     async with core.uow() as uow:
         groups = await uow.groups.all()

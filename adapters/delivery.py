@@ -134,7 +134,8 @@ class Sent:
     then_read: bool  # read the lane's next batch in the same transaction
     # Whether the lane is still this sender's, and the next batch (None: not read).
     recorded: "asyncio.Future[tuple[bool, list[OutboxMessage] | None]]" = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future())
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 @dataclass(eq=False)
@@ -168,8 +169,7 @@ class Courier:
 
     @classmethod
     def configured(cls, core: Core, outlet: Outlet, config: DeliveryConfig) -> "Courier":
-        return cls(core, outlet, workers=config.lanes,
-                   owner=config.sender or socket.gethostname())
+        return cls(core, outlet, workers=config.lanes, owner=config.sender or socket.gethostname())
 
     @property
     def platform(self) -> str:
@@ -250,8 +250,11 @@ class Courier:
     async def _worker(self, wake: asyncio.Event, urgent_only: bool) -> None:
         while True:
             async with self._work:
-                await self._work.wait_for(lambda: bool(self._queue) and (
-                    not urgent_only or self._queue[0][0] < Priority.BULK))
+                await self._work.wait_for(
+                    lambda: (
+                        bool(self._queue) and (not urgent_only or self._queue[0][0] < Priority.BULK)
+                    )
+                )
                 priority, _, chat = heapq.heappop(self._queue)
                 self._queued.discard(chat)
                 if chat in self._busy:  # `drain` took it meanwhile
@@ -271,8 +274,9 @@ class Courier:
         to wait longer than a moment, at a message to retry later, or when it is empty."""
         async with self.core.uow() as uow:
             held = self._held()
-            claimed = await uow.lanes.claim(self.platform, chat, self.owner,
-                                            self.core.clock.now(), held)
+            claimed = await uow.lanes.claim(
+                self.platform, chat, self.owner, self.core.clock.now(), held
+            )
             rows = await self._rows(uow, chat) if claimed else []
             await uow.commit()
         if claimed and rows:
@@ -284,8 +288,7 @@ class Courier:
             # in what changes meanwhile.
             rows = sorted(rows, key=lambda r: r.kind == "edit")
             for n, row in enumerate(rows):
-                if row.id in self._on_the_way or (row.kind == "edit"
-                                                  and await self._too_soon(row)):
+                if row.id in self._on_the_way or (row.kind == "edit" and await self._too_soon(row)):
                     continue
                 wait = self.outlet.ready_in(chat)
                 if wait > STEP_ASIDE:
@@ -350,8 +353,9 @@ class Courier:
         ready = self.core.clock.now() + timedelta(seconds=wait)
         self._held_until.pop(chat, None)
         async with self.core.uow() as uow:
-            await uow.lanes.hold(self.platform, chat, self.owner,
-                                 ready + timedelta(seconds=HOLD), ready)
+            await uow.lanes.hold(
+                self.platform, chat, self.owner, ready + timedelta(seconds=HOLD), ready
+            )
             await uow.commit()
 
     async def _toast(self, row: OutboxMessage) -> None:
@@ -372,8 +376,9 @@ class Courier:
         finally:
             self._toasting.discard(row.id)
 
-    async def _attempt(self, row: OutboxMessage, then_read: bool = False
-                       ) -> tuple[Outcome, list[OutboxMessage] | None]:
+    async def _attempt(
+        self, row: OutboxMessage, then_read: bool = False
+    ) -> tuple[Outcome, list[OutboxMessage] | None]:
         """Send a row and record how it went; `then_read`: and read the lane's next batch
         in the same transaction (None when it was not read)."""
         self._on_the_way.add(row.id)
@@ -382,8 +387,9 @@ class Courier:
         finally:
             self._on_the_way.discard(row.id)
 
-    async def _deliver(self, row: OutboxMessage, then_read: bool
-                       ) -> tuple[Outcome, list[OutboxMessage] | None]:
+    async def _deliver(
+        self, row: OutboxMessage, then_read: bool
+    ) -> tuple[Outcome, list[OutboxMessage] | None]:
         started = self.core.clock.monotonic()
         try:
             ids = await self.outlet.deliver(row)
@@ -391,8 +397,7 @@ class Courier:
             await self._failed(row, wait.reason, wait.after_seconds)
             return Outcome.LATER, None
         except GiveUp as refusal:
-            log.warning("outbox=%d platform=%s given-up reason=%s", row.id, self.platform,
-                        refusal)
+            log.warning("outbox=%d platform=%s given-up reason=%s", row.id, self.platform, refusal)
             await self._failed(row, str(refusal), None)
             self.done += 1
             return Outcome.GIVEN_UP, None
@@ -400,13 +405,19 @@ class Courier:
         self.sent += 1
         self.done += 1
         self._forget_old_edits()
-        log.info("sent platform=%s outbox=%d kind=%s priority=%d ms=%.1f", self.platform,
-                 row.id, row.kind, row.priority,
-                 (self.core.clock.monotonic() - started) * 1000)
+        log.info(
+            "sent platform=%s outbox=%d kind=%s priority=%d ms=%.1f",
+            self.platform,
+            row.id,
+            row.kind,
+            row.priority,
+            (self.core.clock.monotonic() - started) * 1000,
+        )
         return (Outcome.SENT if held else Outcome.LOST), following
 
-    async def _record_sent(self, row: OutboxMessage, ids: Sequence[str], then_read: bool
-                           ) -> tuple[bool, list[OutboxMessage] | None]:
+    async def _record_sent(
+        self, row: OutboxMessage, ids: Sequence[str], then_read: bool
+    ) -> tuple[bool, list[OutboxMessage] | None]:
         """Mark a row sent: whether the lane is still this sender's, and its next batch
         when `then_read` asks for it (None when it was not read)."""
         tries = 0
@@ -423,8 +434,12 @@ class Courier:
                 tries += 1
                 if tries == RECORD_TRIES:
                     raise
-                log.warning("outbox=%d platform=%s sent, not yet recorded: reason=%s",
-                            row.id, self.platform, type(error).__name__)
+                log.warning(
+                    "outbox=%d platform=%s sent, not yet recorded: reason=%s",
+                    row.id,
+                    self.platform,
+                    type(error).__name__,
+                )
                 self._held_until.pop(row.chat_id, None)  # the next try renews the hold
                 await asyncio.sleep(min(0.5 * 2 ** (tries - 1), 5.0))
 
@@ -439,8 +454,12 @@ class Courier:
                     row = sent.row
                     await uow.outbox.mark_sent(row, sent.ids, self.core.clock.now())
                     held = row.kind == "toast" or await self._still_held(uow, row.chat_id)
-                    results.append((held, await self._rows(uow, row.chat_id)
-                                    if held and sent.then_read else None))
+                    results.append(
+                        (
+                            held,
+                            await self._rows(uow, row.chat_id) if held and sent.then_read else None,
+                        )
+                    )
                 await uow.commit()
         except Exception as error:
             for sent in batch:
@@ -454,10 +473,12 @@ class Courier:
         for sent, result in zip(batch, results, strict=True):
             sent.recorded.set_result(result)
 
-    async def _failed(self, row: OutboxMessage, reason: str,
-                      after_seconds: float | None) -> None:
-        retry_at = None if after_seconds is None else (
-            self.core.clock.now() + timedelta(seconds=after_seconds))
+    async def _failed(self, row: OutboxMessage, reason: str, after_seconds: float | None) -> None:
+        retry_at = (
+            None
+            if after_seconds is None
+            else (self.core.clock.now() + timedelta(seconds=after_seconds))
+        )
         async with self.core.uow() as uow:
             await uow.outbox.mark_failed(row.id, reason, retry_at)
             await uow.commit()
@@ -465,5 +486,8 @@ class Courier:
     def _forget_old_edits(self) -> None:
         if len(self._edited) > 1000:
             now = self.core.clock.now()
-            self._edited = {k: t for k, t in self._edited.items()
-                            if now - t < timedelta(seconds=self.outlet.edit_every(k[0]))}
+            self._edited = {
+                k: t
+                for k, t in self._edited.items()
+                if now - t < timedelta(seconds=self.outlet.edit_every(k[0]))
+            }

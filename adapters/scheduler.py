@@ -47,8 +47,9 @@ class Scheduler:
     """Without a lock (SQLite, the console: one process) it leads from the start and only
     this process's commits add jobs. With one, it leads while it holds the lock."""
 
-    def __init__(self, core: Core, lock: Lock | None = None,
-                 look_every: float = LOOK_EVERY) -> None:
+    def __init__(
+        self, core: Core, lock: Lock | None = None, look_every: float = LOOK_EVERY
+    ) -> None:
         self.core = core
         self.lock = lock
         self.look_every = look_every
@@ -83,9 +84,16 @@ class Scheduler:
         if not self.leading:
             return
         self._scheduled.add(job_id)
-        self._aps.add_job(self._queue, "date", run_date=at, args=[self._term, job_id],
-                          id=str(job_id), replace_existing=True, misfire_grace_time=None,
-                          coalesce=True)
+        self._aps.add_job(
+            self._queue,
+            "date",
+            run_date=at,
+            args=[self._term, job_id],
+            id=str(job_id),
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
 
     async def _queue(self, term: int, job_id: int) -> None:
         # Found due now: however long the queue takes, it was on time if now is its time.
@@ -136,7 +144,8 @@ class Scheduler:
                 # Without a lock nobody else writes jobs, and the console's clock jumps:
                 # every pending row is taken in now. With one, looks take in the rest.
                 pending = await uow.jobs.pending(
-                    None if self.lock is None else self.core.clock.now() + AHEAD)
+                    None if self.lock is None else self.core.clock.now() + AHEAD
+                )
         except BaseException:
             self._follow()
             raise

@@ -17,8 +17,9 @@ def escaped_length(text: str) -> int:
 def split(text: str, limit: int, cost: Callable[[str], int] = escaped_length) -> list[str]:
     """Parts whose cost is at most `limit`, cut at line ends where possible. The cost of a
     text is the sum of its characters' costs: by default its length once escaped."""
-    pieces = (piece for line in text.splitlines(keepends=True)
-              for piece in _pieces(line, limit, cost))
+    pieces = (
+        piece for line in text.splitlines(keepends=True) for piece in _pieces(line, limit, cost)
+    )
     return [p.strip("\n") for p in _packed(pieces, limit, cost) if p.strip()]
 
 
@@ -28,8 +29,8 @@ def spread(text: str, count: int, limit: int, cost: Callable[[str], int]) -> lis
     parts left with nothing to say say "…"."""
     made = split(text, limit, cost) or [MORE]
     if len(made) > count:
-        rest = "\n".join(made[count - 1:])
-        made = [*made[:count - 1], split(rest, limit - cost(MORE), cost)[0] + MORE]
+        rest = "\n".join(made[count - 1 :])
+        made = [*made[: count - 1], split(rest, limit - cost(MORE), cost)[0] + MORE]
     return made + [MORE] * (count - len(made))
 
 

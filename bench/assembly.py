@@ -94,8 +94,9 @@ class Assembly:
     counts: dict[str, Counts]
 
 
-async def vote_all(url: str, members: int, concurrency: int, edit_every: float,
-                   seed: int) -> Assembly:
+async def vote_all(
+    url: str, members: int, concurrency: int, edit_every: float, seed: int
+) -> Assembly:
     platform = NullPlatform(edit_every=edit_every)
     minga = await Minga.open(url, BenchClock(), StatementCounter(), platform)
     rng = random.Random(seed)
@@ -117,8 +118,9 @@ async def vote_all(url: str, members: int, concurrency: int, edit_every: float,
         async def voter() -> None:
             for who in queue:
                 answer = rng.choice((1, 2, 3))  # agree, abstain, disagree
-                latencies.append(await minga.press(who, chat, message_id,
-                                                   f"vote P{poll_id} {answer}", "vote"))
+                latencies.append(
+                    await minga.press(who, chat, message_id, f"vote P{poll_id} {answer}", "vote")
+                )
 
         started = time.perf_counter()
         await asyncio.gather(*(voter() for _ in range(concurrency)))
@@ -131,12 +133,19 @@ async def vote_all(url: str, members: int, concurrency: int, edit_every: float,
         state, counted = await poll_state(minga, poll_id)
         counts = minga.counter.snapshot()  # and the sender's (an edit replaced on its way)
         everyone = list(counts.values())
-        return Assembly(len(latencies), seconds, latencies, state == "closed", counted,
-                        sum(c.outbox_edits for c in everyone),
-                        sum(c.merged_edits for c in everyone),
-                        counts.get("job", Counts()).events,
-                        platform.sent["edit"] - edits_before,
-                        minga.failures.total - failed_before, counts)
+        return Assembly(
+            len(latencies),
+            seconds,
+            latencies,
+            state == "closed",
+            counted,
+            sum(c.outbox_edits for c in everyone),
+            sum(c.merged_edits for c in everyone),
+            counts.get("job", Counts()).events,
+            platform.sent["edit"] - edits_before,
+            minga.failures.total - failed_before,
+            counts,
+        )
     finally:
         await minga.close()
 
@@ -144,8 +153,11 @@ async def vote_all(url: str, members: int, concurrency: int, edit_every: float,
 async def posted(minga: Minga, chat_id: str, before: set[int]) -> tuple[int, str]:
     """The new poll's number and message id, once the sender has put it out."""
     for _ in range(int(WAIT / 0.05)):
-        new = [(n, shown) for n, shown in minga.platform.screen.find(chat_id, "poll")
-               if n not in before]
+        new = [
+            (n, shown)
+            for n, shown in minga.platform.screen.find(chat_id, "poll")
+            if n not in before
+        ]
         if new:
             number, shown = max(new, key=lambda found: found[0])
             return number, shown.message_id
@@ -155,46 +167,88 @@ async def posted(minga: Minga, chat_id: str, before: set[int]) -> tuple[int, str
 
 async def poll_state(minga: Minga, poll_id: int) -> tuple[str, int]:
     async with minga.reader.connect() as conn:
-        state = (await conn.execute(text("SELECT state FROM polls WHERE id = :id"),
-                                    {"id": poll_id})).scalar_one()
-        counted = (await conn.execute(text("SELECT count(*) FROM votes WHERE poll_id = :id"),
-                                      {"id": poll_id})).scalar_one()
+        state = (
+            await conn.execute(text("SELECT state FROM polls WHERE id = :id"), {"id": poll_id})
+        ).scalar_one()
+        counted = (
+            await conn.execute(
+                text("SELECT count(*) FROM votes WHERE poll_id = :id"), {"id": poll_id}
+            )
+        ).scalar_one()
         await conn.rollback()
     return state, counted
 
 
-def figures(result: Assembly, url: str, edit_every: float, concurrency: int,
-            floors: bare.Floors) -> list[tuple[str, str, str, str]]:
+def figures(
+    result: Assembly, url: str, edit_every: float, concurrency: int, floors: bare.Floors
+) -> list[tuple[str, str, str, str]]:
     sqlite = not is_postgres(url)
     bound = 2 + int(result.seconds / edit_every) if edit_every else None
     rows = [
-        ("time to take every vote", f"{result.seconds:.2f} s for {result.votes} votes, "
-         f"{concurrency} at a time", f"<= {SECONDS_FLOOR:g} s" if sqlite else "",
-         verdict(result.seconds <= SECONDS_FLOOR) if sqlite else ""),
-        ("  per vote", f"{result.seconds / max(result.votes, 1) * 1000:.1f} ms of the "
-         f"time; each took p50 {percentile(result.latencies, 0.5) * 1000:.1f}, p99 "
-         f"{percentile(result.latencies, 0.99) * 1000:.1f} ms", "", ""),
-        ("the poll closed itself", f"{'yes' if result.closed else 'NO'}, {result.counted} "
-         "votes stored", "closed", verdict(result.closed)),
+        (
+            "time to take every vote",
+            f"{result.seconds:.2f} s for {result.votes} votes, {concurrency} at a time",
+            f"<= {SECONDS_FLOOR:g} s" if sqlite else "",
+            verdict(result.seconds <= SECONDS_FLOOR) if sqlite else "",
+        ),
+        (
+            "  per vote",
+            f"{result.seconds / max(result.votes, 1) * 1000:.1f} ms of the "
+            f"time; each took p50 {percentile(result.latencies, 0.5) * 1000:.1f}, p99 "
+            f"{percentile(result.latencies, 0.99) * 1000:.1f} ms",
+            "",
+            "",
+        ),
+        (
+            "the poll closed itself",
+            f"{'yes' if result.closed else 'NO'}, {result.counted} votes stored",
+            "closed",
+            verdict(result.closed),
+        ),
         ("failed votes", str(result.failed), "0", verdict(result.failed == 0)),
-        ("edit rows written to the outbox", str(result.edit_rows),
-         f"<= {bound} (bounded)" if bound else "", verdict(result.edit_rows <= bound)
-         if bound else ""),
+        (
+            "edit rows written to the outbox",
+            str(result.edit_rows),
+            f"<= {bound} (bounded)" if bound else "",
+            verdict(result.edit_rows <= bound) if bound else "",
+        ),
         ("  edits folded into a pending one", str(result.merged), "", ""),
         ("  tally jobs run", str(result.tally_jobs), "", ""),
-        ("  edits the platform received", f"{result.edits_sent} (one post edit at most every "
-         f"{edit_every:g} s)", "", ""),
+        (
+            "  edits the platform received",
+            f"{result.edits_sent} (one post edit at most every {edit_every:g} s)",
+            "",
+            "",
+        ),
     ]
     vote, job = result.counts.get("vote", Counts()), result.counts.get("job", Counts())
-    rows.append(("statements per vote", f"{vote.per_event('statements'):.1f}", "<= 10",
-                 verdict(vote.per_event("statements") <= 10)))
-    rows.append(("statements per tally job", f"{job.per_event('statements'):.1f} "
-                 f"({job.statements} in all)", "", ""))
+    rows.append(
+        (
+            "statements per vote",
+            f"{vote.per_event('statements'):.1f}",
+            "<= 10",
+            verdict(vote.per_event("statements") <= 10),
+        )
+    )
+    rows.append(
+        (
+            "statements per tally job",
+            f"{job.per_event('statements'):.1f} ({job.statements} in all)",
+            "",
+            "",
+        )
+    )
     floor = floors.for_url(url)
     if floor and result.votes:
         per_vote = result.seconds / result.votes / floor.per_op
-        rows.append(("a vote ÷ the SQLAlchemy INSERT+COMMIT floor",
-                     f"{per_vote:.1f} minimal transactions", "", ""))
+        rows.append(
+            (
+                "a vote ÷ the SQLAlchemy INSERT+COMMIT floor",
+                f"{per_vote:.1f} minimal transactions",
+                "",
+                "",
+            )
+        )
     return [*rows, *floors.rows("floor (after the votes): ")]
 
 
@@ -203,15 +257,26 @@ def options() -> argparse.Namespace:
     parser.add_argument("--members", type=int, default=460, help="on the roster (460)")
     parser.add_argument("--trusted", type=int, default=26, help="of them trusted (26)")
     parser.add_argument("--concurrency", type=int, default=1, help="votes at a time (1)")
-    parser.add_argument("--edit-every", type=float, default=TELEGRAM_GROUP_EDIT_EVERY,
-                        help="seconds between two edits of the post on the platform "
-                             "(5, Telegram's for a group; 0: no limit)")
+    parser.add_argument(
+        "--edit-every",
+        type=float,
+        default=TELEGRAM_GROUP_EDIT_EVERY,
+        help="seconds between two edits of the post on the platform "
+        "(5, Telegram's for a group; 0: no limit)",
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--floor-ops", type=int, default=2000,
-                        help="transactions of each floor loop (2000)")
-    parser.add_argument("--postgres", nargs="?", const=DEFAULT_POSTGRES, default=None,
-                        metavar="URL", help="PostgreSQL: a new database on this server "
-                        f"(default {DEFAULT_POSTGRES}), dropped at the end unless --keep")
+    parser.add_argument(
+        "--floor-ops", type=int, default=2000, help="transactions of each floor loop (2000)"
+    )
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=DEFAULT_POSTGRES,
+        default=None,
+        metavar="URL",
+        help="PostgreSQL: a new database on this server "
+        f"(default {DEFAULT_POSTGRES}), dropped at the end unless --keep",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--quick", action="store_true", help="a check: 60 members")
     found = parser.parse_args()
@@ -231,10 +296,12 @@ async def bench(chosen: argparse.Namespace, folder: Path) -> None:
 async def measure(chosen: argparse.Namespace, folder: Path, url: str) -> None:
     started = time.perf_counter()
     await write_group(url, chosen.members, chosen.trusted, chosen.seed)
-    print(f"a group of {chosen.members} ({chosen.trusted} trusted) with a year of history, "
-          f"by the bulk path, in {time.perf_counter() - started:.1f} s", flush=True)
-    result = await vote_all(url, chosen.members, chosen.concurrency, chosen.edit_every,
-                            chosen.seed)
+    print(
+        f"a group of {chosen.members} ({chosen.trusted} trusted) with a year of history, "
+        f"by the bulk path, in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+    result = await vote_all(url, chosen.members, chosen.concurrency, chosen.edit_every, chosen.seed)
     floors = await bare.measure(folder, url if is_postgres(url) else None, chosen.floor_ops)
     print()
     print(table(figures(result, url, chosen.edit_every, chosen.concurrency, floors)))

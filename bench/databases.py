@@ -19,8 +19,13 @@ def is_postgres(url: str) -> bool:
 
 def _connect_args(url: str) -> dict[str, Any]:
     parsed = make_url(url)
-    return {"host": parsed.host, "port": parsed.port, "user": parsed.username,
-            "password": parsed.password, "database": parsed.database}
+    return {
+        "host": parsed.host,
+        "port": parsed.port,
+        "user": parsed.username,
+        "password": parsed.password,
+        "database": parsed.database,
+    }
 
 
 async def postgres_connect(url: str) -> asyncpg.Connection:
@@ -56,8 +61,9 @@ async def drop_postgres(server: str, name: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def postgres_database(server: str, purpose: str, keep: bool,
-                            template: str | None = None) -> AsyncIterator[str]:
+async def postgres_database(
+    server: str, purpose: str, keep: bool, template: str | None = None
+) -> AsyncIterator[str]:
     """A database of its own for this run; dropped at the end unless `keep`."""
     name = database_name(purpose)
     url = await create_postgres(server, name, template)

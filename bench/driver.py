@@ -91,8 +91,9 @@ def message(who: Someone, chat: Chat, line: str) -> Message:
 
 def press(who: Someone, chat: Chat, message_id: str, data: str) -> ButtonPress:
     """As Telegram: every press has a callback query to answer (the toast)."""
-    return ButtonPress(uuid.uuid4().hex, chat, who.sender, message_id, data,
-                       toast_id=uuid.uuid4().hex)
+    return ButtonPress(
+        uuid.uuid4().hex, chat, who.sender, message_id, data, toast_id=uuid.uuid4().hex
+    )
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,14 @@ class Screen:
 
     posts: dict[str, dict[str, dict[int, Shown]]] = field(default_factory=dict)
 
-    def record(self, chat_id: str, key: str | None, kind: str, message_id: str | None,
-               buttons: Sequence[str]) -> None:
+    def record(
+        self,
+        chat_id: str,
+        key: str | None,
+        kind: str,
+        message_id: str | None,
+        buttons: Sequence[str],
+    ) -> None:
         if key is None or message_id is None or kind == "toast":
             return
         what, _, number = key.partition(":")
@@ -132,15 +139,22 @@ class Screen:
     async def load(self, engine: AsyncEngine) -> None:
         """What people's screens show of everything sent before this process started."""
         async with engine.connect() as conn:
-            rows = await conn.execute(text(
-                "SELECT chat_id, key, kind, message_id, buttons FROM outbox WHERE platform = "
-                ":platform AND key IS NOT NULL AND message_id IS NOT NULL ORDER BY id"),
-                {"platform": PLATFORM})
+            rows = await conn.execute(
+                text(
+                    "SELECT chat_id, key, kind, message_id, buttons FROM outbox WHERE platform = "
+                    ":platform AND key IS NOT NULL AND message_id IS NOT NULL ORDER BY id"
+                ),
+                {"platform": PLATFORM},
+            )
             for row in rows:
-                stored = row.buttons if isinstance(row.buttons, list) else json.loads(
-                    row.buttons)
-                self.record(row.chat_id, row.key, row.kind, row.message_id,
-                            [b[1] for b in stored if "private" not in b[2:]])
+                stored = row.buttons if isinstance(row.buttons, list) else json.loads(row.buttons)
+                self.record(
+                    row.chat_id,
+                    row.key,
+                    row.kind,
+                    row.message_id,
+                    [b[1] for b in stored if "private" not in b[2:]],
+                )
             await conn.rollback()
 
 
@@ -158,8 +172,13 @@ class NullPlatform:
         if row.kind == "toast":
             return ()
         message_id = row.message_id if row.kind == "edit" and row.message_id else f"m{row.id}"
-        self.screen.record(row.chat_id, row.key, row.kind, message_id,
-                           [b.data for b in row.buttons if not b.private])
+        self.screen.record(
+            row.chat_id,
+            row.key,
+            row.kind,
+            message_id,
+            [b.data for b in row.buttons if not b.private],
+        )
         return (message_id,)
 
     def outlet(self) -> Outlet:
@@ -194,8 +213,9 @@ class CoreLog(logging.Handler):
         label = LABEL.get()
         if text_.startswith(("event=failed", "event=apology-failed")):
             self.failures.logged[label] = self.failures.logged.get(label, 0) + 1
-        elif text_.startswith("event=due") and label == BACKGROUND_JOBS and (
-                self.counter.recording):
+        elif (
+            text_.startswith("event=due") and label == BACKGROUND_JOBS and (self.counter.recording)
+        ):
             self.counter.counts[label].events += 1
 
 
@@ -222,8 +242,9 @@ class Minga:
         # engine of its own, not counted, and on SQLite without minga's BEGIN IMMEDIATE, so
         # that they wait for no writer and hold none up (WAL: readers do not block).
         self.reader = create_async_engine(async_url(self.url))
-        self.core = make_core(self.engine, self.clock, Config(storage=StorageConfig(self.url)),
-                              self.edges)
+        self.core = make_core(
+            self.engine, self.clock, Config(storage=StorageConfig(self.url)), self.edges
+        )
         self.courier = Courier(self.core, self.platform.outlet(), owner="bench")
         self._log = CoreLog(self.failures, self.counter)
         core_log = logging.getLogger("minga.core")
@@ -232,8 +253,13 @@ class Minga:
             core_log.setLevel(logging.INFO)
 
     @classmethod
-    async def open(cls, url: str, clock: BenchClock, counter: StatementCounter | None = None,
-                   platform: NullPlatform | None = None) -> "Minga":
+    async def open(
+        cls,
+        url: str,
+        clock: BenchClock,
+        counter: StatementCounter | None = None,
+        platform: NullPlatform | None = None,
+    ) -> "Minga":
         """On the database of `url`, migrated to the newest schema as minga does at start."""
         engine = create_engine(url)
         await upgrade(engine)
@@ -256,8 +282,9 @@ class Minga:
     async def say(self, who: Someone, chat: Chat, line: str, label: str) -> float:
         return await self.handle(message(who, chat, line), label)
 
-    async def press(self, who: Someone, chat: Chat, message_id: str, data: str,
-                    label: str) -> float:
+    async def press(
+        self, who: Someone, chat: Chat, message_id: str, data: str, label: str
+    ) -> float:
         return await self.handle(press(who, chat, message_id, data), label)
 
     async def drain(self) -> int:
@@ -273,9 +300,16 @@ class Minga:
         token = LABEL.set("(bench)")
         try:
             async with self.reader.connect() as conn:
-                due = [r.id for r in await conn.execute(text(
-                    "SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= :now "
-                    "ORDER BY due_at, id"), {"now": _stored(self.clock.now(), self.url)})]
+                due = [
+                    r.id
+                    for r in await conn.execute(
+                        text(
+                            "SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= :now "
+                            "ORDER BY due_at, id"
+                        ),
+                        {"now": _stored(self.clock.now(), self.url)},
+                    )
+                ]
                 await conn.rollback()
         finally:
             LABEL.reset(token)
@@ -320,13 +354,20 @@ class Minga:
         token = LABEL.set("(bench)")
         try:
             async with self.reader.connect() as conn:
-                pending = (await conn.execute(text(
-                    "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE "
-                    "platform = :platform AND sent_at IS NULL AND failed IS NULL"),
-                    {"platform": PLATFORM})).one()
-                waiting = (await conn.execute(text(
-                    "SELECT count(*) FROM outbox WHERE platform = '' AND sent_at IS NULL")
-                )).scalar_one()
+                pending = (
+                    await conn.execute(
+                        text(
+                            "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE "
+                            "platform = :platform AND sent_at IS NULL AND failed IS NULL"
+                        ),
+                        {"platform": PLATFORM},
+                    )
+                ).one()
+                waiting = (
+                    await conn.execute(
+                        text("SELECT count(*) FROM outbox WHERE platform = '' AND sent_at IS NULL")
+                    )
+                ).scalar_one()
                 await conn.rollback()
         finally:
             LABEL.reset(token)

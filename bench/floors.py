@@ -90,8 +90,7 @@ async def sqlalchemy_loop(url: str, ops: int, name: str) -> Floor:
     try:
         async with engine.begin() as conn:
             await conn.execute(text(f"DROP TABLE IF EXISTS {table_name}"))
-            await conn.execute(text(CREATE.format(table=table_name,
-                                                  key=KEYS[engine.dialect.name])))
+            await conn.execute(text(CREATE.format(table=table_name, key=KEYS[engine.dialect.name])))
         insert = text(f"INSERT INTO {table_name} (body) VALUES (:body)")
         for _ in range(WARM_UP):
             async with engine.begin() as conn:
@@ -149,37 +148,49 @@ class Floors:
     def joined(self, later: "Floors") -> "Floors":
         """Two measurements as one (the loops of both): a floor measured before and after
         a run, on a machine whose load changes meanwhile."""
+
         def both(first: Floor | None, second: Floor | None) -> Floor | None:
             if first is None or second is None:
                 return first or second
             return Floor(first.name, first.ops + second.ops, first.seconds + second.seconds)
 
-        return Floors(both(self.aiosqlite, later.aiosqlite), both(self.sqlite, later.sqlite),
-                      both(self.asyncpg, later.asyncpg), both(self.postgres, later.postgres))
+        return Floors(
+            both(self.aiosqlite, later.aiosqlite),
+            both(self.sqlite, later.sqlite),
+            both(self.asyncpg, later.asyncpg),
+            both(self.postgres, later.postgres),
+        )
 
 
-async def measure(folder: Path, postgres_url: str | None, ops: int,
-                  sqlite: bool = True) -> Floors:
+async def measure(folder: Path, postgres_url: str | None, ops: int, sqlite: bool = True) -> Floors:
     """The floors: SQLite in `folder` (a file of its own), PostgreSQL in the database of
     `postgres_url` (tables of its own, dropped after)."""
     found: dict[str, Floor] = {}
     if sqlite:
         found["aiosqlite"] = await aiosqlite_loop(folder / "floor-aiosqlite.db", ops)
-        found["sqlite"] = await sqlalchemy_loop(f"sqlite:///{folder}/floor-sqlalchemy.db", ops,
-                                                "SQLAlchemy async INSERT+COMMIT, SQLite")
+        found["sqlite"] = await sqlalchemy_loop(
+            f"sqlite:///{folder}/floor-sqlalchemy.db", ops, "SQLAlchemy async INSERT+COMMIT, SQLite"
+        )
     if postgres_url:
         found["asyncpg"] = await asyncpg_loop(postgres_url, ops)
-        found["postgres"] = await sqlalchemy_loop(postgres_url, ops,
-                                                  "SQLAlchemy async INSERT+COMMIT, PostgreSQL")
+        found["postgres"] = await sqlalchemy_loop(
+            postgres_url, ops, "SQLAlchemy async INSERT+COMMIT, PostgreSQL"
+        )
     return Floors(**found)
 
 
 def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--ops", type=int, default=2000, help="transactions per loop (2000)")
-    parser.add_argument("--postgres", nargs="?", const=DEFAULT_POSTGRES, default=None,
-                        metavar="URL", help="also PostgreSQL: a fresh database is made on this "
-                        f"server and dropped after (default {DEFAULT_POSTGRES})")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=DEFAULT_POSTGRES,
+        default=None,
+        metavar="URL",
+        help="also PostgreSQL: a fresh database is made on this "
+        f"server and dropped after (default {DEFAULT_POSTGRES})",
+    )
     parser.add_argument("--quick", action="store_true", help="300 transactions a loop")
     found = parser.parse_args()
     if found.quick:
@@ -194,10 +205,12 @@ async def bench(chosen: argparse.Namespace, folder: Path) -> None:
     else:
         floors = await measure(folder, None, chosen.ops)
     print()
-    print(table([(f.name, f"{f.per_second:,.0f}", f"{f.per_op * 1000:.3f}")
-                 for f in floors.all()],
-                ("bare loop: one INSERT and its COMMIT a transaction", "transactions/s",
-                 "ms each")))
+    print(
+        table(
+            [(f.name, f"{f.per_second:,.0f}", f"{f.per_op * 1000:.3f}") for f in floors.all()],
+            ("bare loop: one INSERT and its COMMIT a transaction", "transactions/s", "ms each"),
+        )
+    )
 
 
 def main() -> None:

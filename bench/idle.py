@@ -46,8 +46,11 @@ app.run_polling(poll_interval=0.0)
 
 def memory(pid: int) -> tuple[float, float]:
     """Resident and peak resident memory of a process, in MiB."""
-    fields = dict(line.split(":", 1) for line in
-                  Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    fields = dict(
+        line.split(":", 1)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if ":" in line
+    )
     return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
 
@@ -60,14 +63,21 @@ async def answered(api: BotApi, chat_id: int, before: int, limit: float) -> floa
 
 
 def sent_to(api: BotApi, chat_id: int) -> int:
-    return sum(1 for method, body in api.calls
-               if method == "sendMessage" and int(body.get("chat_id", 0)) == chat_id)
+    return sum(
+        1
+        for method, body in api.calls
+        if method == "sendMessage" and int(body.get("chat_id", 0)) == chat_id
+    )
 
 
 async def started(api: BotApi, process: asyncio.subprocess.Process, limit: float) -> float:
     began = time.monotonic()
-    await api.until(lambda: process.returncode is not None
-                    or any(method == "getUpdates" for method, _ in api.calls), limit)
+    await api.until(
+        lambda: (
+            process.returncode is not None or any(method == "getUpdates" for method, _ in api.calls)
+        ),
+        limit,
+    )
     if process.returncode is not None:
         raise RuntimeError(f"the process stopped while starting ({process.returncode})")
     return time.monotonic() - began
@@ -84,12 +94,13 @@ async def stop(process: asyncio.subprocess.Process) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running(api: BotApi, *program: str, env: dict[str, str] | None = None
-                  ) -> AsyncIterator[asyncio.subprocess.Process]:
+async def running(
+    api: BotApi, *program: str, env: dict[str, str] | None = None
+) -> AsyncIterator[asyncio.subprocess.Process]:
     """A bot process talking to the stand-in, until the block ends."""
     process = await asyncio.create_subprocess_exec(
-        *program, env=env, stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL)
+        *program, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
     try:
         yield process
     finally:
@@ -107,14 +118,23 @@ async def measure_minga(folder: Path) -> dict[str, float]:
     base_url = await api.start()
     url = f"sqlite:///{folder}/minga.db"
     config = folder / "minga.toml"
-    config.write_text(f'[storage]\nurl = "{url}"\n\n'
-                      f'[telegram]\nenabled = true\nbase_url = "{base_url}"\n')
+    config.write_text(
+        f'[storage]\nurl = "{url}"\n\n[telegram]\nenabled = true\nbase_url = "{base_url}"\n'
+    )
     engine = create_engine(url)  # a restart: the database has its schema
     await upgrade(engine)
     await engine.dispose()
     figures: dict[str, float] = {}
-    async with running(api, sys.executable, "-m", "bot", "run", "--config", str(config),
-                       env={**os.environ, "MINGA_TELEGRAM_TOKEN": api.token}) as process:
+    async with running(
+        api,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        env={**os.environ, "MINGA_TELEGRAM_TOKEN": api.token},
+    ) as process:
         figures["start"] = await started(api, process, 60)
         # Each from someone else: a private chat takes a message a second, and the answers
         # would wait for that, not for minga.
@@ -140,8 +160,9 @@ async def measure_bare_bot() -> dict[str, float]:
 
 
 async def measure_python() -> float:
-    process = await asyncio.create_subprocess_exec(sys.executable, "-c",
-                                                   "import time; time.sleep(60)")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import time; time.sleep(60)"
+    )
     try:
         await asyncio.sleep(1)
         return memory(process.pid)[0]
@@ -151,25 +172,46 @@ async def measure_python() -> float:
 
 async def main() -> None:
     argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
-    with session("minga idle: start, first commands and memory with one adapter (Telegram)",
-                 keep=False) as folder:
+    with session(
+        "minga idle: start, first commands and memory with one adapter (Telegram)", keep=False
+    ) as folder:
         minga = await measure_minga(folder)
         bare = await measure_bare_bot()
         python = await measure_python()
-        print(table([
-            ("start: until it asks Telegram for updates", f"{minga['start']:.2f} s",
-             f"bare bot {bare['start']:.2f} s", ""),
-            *[(f"first commands after the start: {text.split()[0]} (#{n + 1})",
-               f"{minga[f'command {n + 1}']:.3f} s",
-               f"bare bot /help {bare['command 1']:.3f} s" if n == 0 else "", "")
-              for n, text in enumerate(FIRST)],
-            ("resident memory after idling", f"{minga['rss']:.0f} MiB (peak "
-             f"{minga['peak']:.0f})", f"<= {TARGET_MIB} MiB",
-             verdict(minga["rss"] <= TARGET_MIB)),
-            ("bare python-telegram-bot bot, idle", f"{bare['rss']:.0f} MiB", "",
-             f"minga {minga['rss'] / bare['rss']:.2f} x"),
-            ("bare Python", f"{python:.0f} MiB", "", ""),
-        ]))
+        print(
+            table(
+                [
+                    (
+                        "start: until it asks Telegram for updates",
+                        f"{minga['start']:.2f} s",
+                        f"bare bot {bare['start']:.2f} s",
+                        "",
+                    ),
+                    *[
+                        (
+                            f"first commands after the start: {text.split()[0]} (#{n + 1})",
+                            f"{minga[f'command {n + 1}']:.3f} s",
+                            f"bare bot /help {bare['command 1']:.3f} s" if n == 0 else "",
+                            "",
+                        )
+                        for n, text in enumerate(FIRST)
+                    ],
+                    (
+                        "resident memory after idling",
+                        f"{minga['rss']:.0f} MiB (peak {minga['peak']:.0f})",
+                        f"<= {TARGET_MIB} MiB",
+                        verdict(minga["rss"] <= TARGET_MIB),
+                    ),
+                    (
+                        "bare python-telegram-bot bot, idle",
+                        f"{bare['rss']:.0f} MiB",
+                        "",
+                        f"minga {minga['rss'] / bare['rss']:.2f} x",
+                    ),
+                    ("bare Python", f"{python:.0f} MiB", "", ""),
+                ]
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -81,9 +81,15 @@ from bot.messages import Chat  # noqa: E402
 
 FAMILIES = ("views", "presses", "new")
 SHARES = (0.6, 0.3, 0.1)
-VIEWS = ((("group", "/requests"), 3), (("group", "/shifts"), 3), (("group", "/offers"), 2),
-         (("group", "/polls"), 2), (("private", "/help"), 1), (("private", "/mine"), 2),
-         (("private", "/myshifts"), 1))
+VIEWS = (
+    (("group", "/requests"), 3),
+    (("group", "/shifts"), 3),
+    (("group", "/offers"), 2),
+    (("group", "/polls"), 2),
+    (("private", "/help"), 1),
+    (("private", "/mine"), 2),
+    (("private", "/myshifts"), 1),
+)
 PRESSES = ("claim", "signup", "vote")
 NEW = ("/request", "/offer", "/propose")
 STATEMENT_FLOORS = {"views": 5, "presses": 10, "new": 12}
@@ -115,24 +121,41 @@ class World:
     @classmethod
     async def load(cls, minga: Minga, only_chat: str | None = None) -> "World":
         async with minga.reader.connect() as conn:
-            chats = (await conn.execute(text(
-                "SELECT group_id, chat_id, title FROM chats WHERE kind = 'group' AND "
-                "group_id IS NOT NULL ORDER BY group_id"))).all()
-            people = await conn.execute(text(
-                "SELECT m.group_id, i.user_id, i.name, i.handle FROM members m JOIN "
-                "identities i ON i.person_id = m.person_id WHERE m.status != 'left' "
-                "ORDER BY m.id"))
+            chats = (
+                await conn.execute(
+                    text(
+                        "SELECT group_id, chat_id, title FROM chats WHERE kind = 'group' AND "
+                        "group_id IS NOT NULL ORDER BY group_id"
+                    )
+                )
+            ).all()
+            people = await conn.execute(
+                text(
+                    "SELECT m.group_id, i.user_id, i.name, i.handle FROM members m JOIN "
+                    "identities i ON i.person_id = m.person_id WHERE m.status != 'left' "
+                    "ORDER BY m.id"
+                )
+            )
             rosters: dict[int, list[Someone]] = defaultdict(list)
             for row in people:
                 rosters[row.group_id].append(Someone(row.user_id, row.name, row.handle))
             soon = minga.clock.now()
-            upcoming = {r.id for r in await conn.execute(text(
-                "SELECT id FROM shifts WHERE posted AND state = 'scheduled' AND starts_at > "
-                ":soon"), {"soon": soon.replace(tzinfo=None) if minga.url.startswith(
-                    "sqlite") else soon})}
+            upcoming = {
+                r.id
+                for r in await conn.execute(
+                    text(
+                        "SELECT id FROM shifts WHERE posted AND state = 'scheduled' "
+                        "AND starts_at > :soon"
+                    ),
+                    {"soon": soon.replace(tzinfo=None) if minga.url.startswith("sqlite") else soon},
+                )
+            }
             await conn.rollback()
-        groups = [Group(c.group_id, group_chat(c.chat_id, c.title), rosters[c.group_id])
-                  for c in chats if only_chat in (None, c.chat_id) and rosters[c.group_id]]
+        groups = [
+            Group(c.group_id, group_chat(c.chat_id, c.title), rosters[c.group_id])
+            for c in chats
+            if only_chat in (None, c.chat_id) and rosters[c.group_id]
+        ]
         return cls(groups, upcoming)
 
 
@@ -160,14 +183,16 @@ class Mix:
                 return done
             family = "views"  # nothing to press in that group now (rare): a look instead
         if family == "views":
-            (where, line), = self.rng.choices([v for v, _ in VIEWS], [w for _, w in VIEWS])
+            ((where, line),) = self.rng.choices([v for v, _ in VIEWS], [w for _, w in VIEWS])
             return await self._say(who, group, where, line, f"views:{line}")
         line = self.rng.choice(NEW)
-        return await self._say(who, group, "group" if line == "/propose" else "private",
-                               self._new(line), f"new:{line}")
+        return await self._say(
+            who, group, "group" if line == "/propose" else "private", self._new(line), f"new:{line}"
+        )
 
-    async def _say(self, who: Someone, group: Group, where: str, line: str, label: str
-                   ) -> tuple[str, float]:
+    async def _say(
+        self, who: Someone, group: Group, where: str, line: str, label: str
+    ) -> tuple[str, float]:
         chat = group.chat if where == "group" else who.private
         return label, await self.minga.say(who, chat, line, label)
 
@@ -179,8 +204,7 @@ class Mix:
             return f"/request {head}{' by ' + when if when else ''}: {rng.choice(bulk.NEEDS)}"
         if command == "/offer":
             until = rng.choice(("in 3 days", "in 7 days", ""))
-            return f"/offer {head}{' until ' + until if until else ''}: " \
-                   f"{rng.choice(bulk.HAVES)}"
+            return f"/offer {head}{' until ' + until if until else ''}: {rng.choice(bulk.HAVES)}"
         return "/propose " + rng.choice(bulk.PROPOSALS)
 
     async def _press(self, who: Someone, group: Group) -> tuple[str, float] | None:
@@ -189,16 +213,27 @@ class Mix:
         self.rng.shuffle(kinds)
         for kind in kinds:
             if kind == "claim":
-                found = [(shown.message_id, data) for _, shown in screen.find(chat_id, "request")
-                         for data in shown.buttons if data.startswith("claim ")]
+                found = [
+                    (shown.message_id, data)
+                    for _, shown in screen.find(chat_id, "request")
+                    for data in shown.buttons
+                    if data.startswith("claim ")
+                ]
             elif kind == "signup":
-                found = [(shown.message_id, data) for number, shown in screen.find(chat_id,
-                                                                                    "shift")
-                         if number in self.world.upcoming
-                         for data in shown.buttons if data.startswith("signup ")]
+                found = [
+                    (shown.message_id, data)
+                    for number, shown in screen.find(chat_id, "shift")
+                    if number in self.world.upcoming
+                    for data in shown.buttons
+                    if data.startswith("signup ")
+                ]
             else:  # an answer that needs no reason: not "block" (4) on a proposal
-                found = [(shown.message_id, data) for _, shown in screen.find(chat_id, "poll")
-                         for data in shown.buttons if data.split()[-1] in ("1", "2", "3")]
+                found = [
+                    (shown.message_id, data)
+                    for _, shown in screen.find(chat_id, "poll")
+                    for data in shown.buttons
+                    if data.split()[-1] in ("1", "2", "3")
+                ]
             if found:
                 message_id, data = self.rng.choice(found)
                 label = f"presses:{kind}"
@@ -236,8 +271,15 @@ class Phase:
         return percentile(values, share) if values else 0.0
 
 
-async def run_phase(minga: Minga, mix: Mix, name: str, events: int, concurrency: int,
-                    samples: bool = False, drain: bool = True) -> Phase:
+async def run_phase(
+    minga: Minga,
+    mix: Mix,
+    name: str,
+    events: int,
+    concurrency: int,
+    samples: bool = False,
+    drain: bool = True,
+) -> Phase:
     """`events` events, `concurrency` at a time; what they cost."""
     phase = Phase(name, concurrency)
     counter = minga.counter
@@ -295,10 +337,19 @@ class Result:
     rss_mib: float
 
 
-async def run_mix(url: str, events: int, concurrency: int, seed: int, warm: int,
-                  floors: bare.Floors | None = None, only_chat: str | None = None,
-                  samples: bool = False, folder: Path | None = None,
-                  floor_ops: int = 2000, alone: bool = False) -> Result:
+async def run_mix(
+    url: str,
+    events: int,
+    concurrency: int,
+    seed: int,
+    warm: int,
+    floors: bare.Floors | None = None,
+    only_chat: str | None = None,
+    samples: bool = False,
+    folder: Path | None = None,
+    floor_ops: int = 2000,
+    alone: bool = False,
+) -> Result:
     """The mix on the network at `url`: sequential, then `concurrency` at a time (0: not)."""
     minga = await Minga.open(url, BenchClock(), StatementCounter())
     try:
@@ -318,21 +369,25 @@ async def run_mix(url: str, events: int, concurrency: int, seed: int, warm: int,
         sequential = await run_phase(minga, mix, "sequential", events, 1, samples)
         if measured:
             assert folder is not None
-            floors = floors.joined(await bare.measure(
-                folder, url if is_postgres(url) else None, floor_ops))
+            floors = floors.joined(
+                await bare.measure(folder, url if is_postgres(url) else None, floor_ops)
+            )
         concurrent = None
         if concurrency > 1:
             await settle(minga)
-            concurrent = await run_phase(minga, mix, f"{concurrency} at a time", events,
-                                         concurrency)
+            concurrent = await run_phase(
+                minga, mix, f"{concurrency} at a time", events, concurrency
+            )
         lonely = None
         if alone:  # what the events cost without the sender and scheduler beside them
             await settle(minga)
             await minga.stop_edges()
-            lonely = await run_phase(minga, mix, "sequential, sender and scheduler stopped",
-                                     events, 1, drain=False)
-        return Result(url, sequential, concurrent, lonely, floors, scheduler_start, pending,
-                      peak_rss_mib())
+            lonely = await run_phase(
+                minga, mix, "sequential, sender and scheduler stopped", events, 1, drain=False
+            )
+        return Result(
+            url, sequential, concurrent, lonely, floors, scheduler_start, pending, peak_rss_mib()
+        )
     finally:
         await minga.close()
 
@@ -360,7 +415,7 @@ def ms(seconds: float) -> str:
 
 
 def latency_text(phase: Phase) -> str:
-    return (f"p50 {ms(phase.p(0.5))} / p95 {ms(phase.p(0.95))} / p99 {ms(phase.p(0.99))} ms")
+    return f"p50 {ms(phase.p(0.5))} / p95 {ms(phase.p(0.95))} / p99 {ms(phase.p(0.99))} ms"
 
 
 def figures(result: Result) -> list[tuple[str, str, str, str]]:
@@ -369,50 +424,120 @@ def figures(result: Result) -> list[tuple[str, str, str, str]]:
     floor = result.floors.for_url(url)
     rows: list[tuple[str, str, str, str]] = []
     share = seq.per_second / floor.per_second if floor else 0.0
-    rows.append(("sequential: events/s", f"{seq.per_second:.1f} ({seq.events} events in "
-                 f"{seq.seconds:.1f} s)", "", ""))
+    rows.append(
+        (
+            "sequential: events/s",
+            f"{seq.per_second:.1f} ({seq.events} events in {seq.seconds:.1f} s)",
+            "",
+            "",
+        )
+    )
     if floor:
-        rows.append(("  ÷ SQLAlchemy INSERT+COMMIT floor", f"{share:.1%} (an event ≈ "
-                     f"{1 / share:.1f} minimal transactions)" if share else "-",
-                     f">= {SHARE_OF_FLOOR:.0%}", verdict(share >= SHARE_OF_FLOOR)))
+        rows.append(
+            (
+                "  ÷ SQLAlchemy INSERT+COMMIT floor",
+                f"{share:.1%} (an event ≈ {1 / share:.1f} minimal transactions)" if share else "-",
+                f">= {SHARE_OF_FLOOR:.0%}",
+                verdict(share >= SHARE_OF_FLOOR),
+            )
+        )
     driver = result.floors.asyncpg if postgres else result.floors.aiosqlite
     if driver:
-        rows.append((f"  ÷ {driver.name} floor", f"{seq.per_second / driver.per_second:.2%}",
-                     "", ""))
-    rows.append(("sequential: latency", latency_text(seq),
-                 "" if postgres else f"p99 <= {ms(SQLITE_P99)} ms",
-                 "" if postgres else verdict(seq.p(0.99) <= SQLITE_P99)))
+        rows.append(
+            (f"  ÷ {driver.name} floor", f"{seq.per_second / driver.per_second:.2%}", "", "")
+        )
+    rows.append(
+        (
+            "sequential: latency",
+            latency_text(seq),
+            "" if postgres else f"p99 <= {ms(SQLITE_P99)} ms",
+            "" if postgres else verdict(seq.p(0.99) <= SQLITE_P99),
+        )
+    )
     rows.append(("sequential: failed events", str(seq.failed), "0", verdict(seq.failed == 0)))
     for family in FAMILIES:
         counts = by_family(seq.counts, family)
         per = counts.per_event("statements")
-        rows.append((f"statements per event: {family}", f"{per:.1f} (n={counts.events})",
-                     f"<= {STATEMENT_FLOORS[family]}", verdict(per <= STATEMENT_FLOORS[family])))
+        rows.append(
+            (
+                f"statements per event: {family}",
+                f"{per:.1f} (n={counts.events})",
+                f"<= {STATEMENT_FLOORS[family]}",
+                verdict(per <= STATEMENT_FLOORS[family]),
+            )
+        )
     rows.append(("outbox rows per event", outbox_text(seq), "", ""))
     pending, age, waiting = seq.backlog
-    rows.append(("sender at the end (sequential)", f"{pending} rows pending, oldest {age:.2f} s",
-                 f"<= {BACKLOG:g} s behind", verdict(age <= BACKLOG)))
-    rows.append(("  then sent them all within", drained(seq) + f"; {waiting} rows wait for "
-                 "people with no private chat", "", ""))
+    rows.append(
+        (
+            "sender at the end (sequential)",
+            f"{pending} rows pending, oldest {age:.2f} s",
+            f"<= {BACKLOG:g} s behind",
+            verdict(age <= BACKLOG),
+        )
+    )
+    rows.append(
+        (
+            "  then sent them all within",
+            drained(seq) + f"; {waiting} rows wait for people with no private chat",
+            "",
+            "",
+        )
+    )
     rows.append(("  sent during the run", sent_text(seq), "", ""))
     if conc is not None:
         limit = CONCURRENT_P99 * seq.p(0.99)
-        rows.append((f"{conc.concurrency} at a time: events/s", f"{conc.per_second:.1f} "
-                     f"({conc.events} events in {conc.seconds:.1f} s)", "", ""))
-        rows.append((f"{conc.concurrency} at a time: latency", latency_text(conc),
-                     "" if postgres else f"p99 <= 4 x seq = {ms(limit)} ms",
-                     "" if postgres else verdict(conc.p(0.99) <= limit)))
-        rows.append((f"{conc.concurrency} at a time: failed events", str(conc.failed),
-                     "0", verdict(conc.failed == 0)))
+        rows.append(
+            (
+                f"{conc.concurrency} at a time: events/s",
+                f"{conc.per_second:.1f} ({conc.events} events in {conc.seconds:.1f} s)",
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"{conc.concurrency} at a time: latency",
+                latency_text(conc),
+                "" if postgres else f"p99 <= 4 x seq = {ms(limit)} ms",
+                "" if postgres else verdict(conc.p(0.99) <= limit),
+            )
+        )
+        rows.append(
+            (
+                f"{conc.concurrency} at a time: failed events",
+                str(conc.failed),
+                "0",
+                verdict(conc.failed == 0),
+            )
+        )
         pending, age, _ = conc.backlog
-        rows.append((f"{conc.concurrency} at a time: sender at the end",
-                     f"{pending} rows pending, oldest {age:.2f} s; {drained(conc)}", "", ""))
+        rows.append(
+            (
+                f"{conc.concurrency} at a time: sender at the end",
+                f"{pending} rows pending, oldest {age:.2f} s; {drained(conc)}",
+                "",
+                "",
+            )
+        )
     if result.alone is not None:
         lone = result.alone
-        rows.append(("sequential, sender and scheduler stopped", f"{lone.per_second:.1f} "
-                     f"events/s, {latency_text(lone)}", "", ""))
-    rows.append(("scheduler start", f"{result.scheduler_start:.2f} s, {result.pending_jobs:,} "
-                 "pending jobs", "", ""))
+        rows.append(
+            (
+                "sequential, sender and scheduler stopped",
+                f"{lone.per_second:.1f} events/s, {latency_text(lone)}",
+                "",
+                "",
+            )
+        )
+    rows.append(
+        (
+            "scheduler start",
+            f"{result.scheduler_start:.2f} s, {result.pending_jobs:,} pending jobs",
+            "",
+            "",
+        )
+    )
     rows.append(("peak RSS of this process", f"{result.rss_mib:.0f} MiB", "", ""))
     rows += result.floors.rows("floor (before and after): ")
     return rows
@@ -425,21 +550,28 @@ def outbox_text(phase: Phase) -> str:
         parts.append(f"{family} {counts.per_event('outbox_rows'):.2f}")
     whole = sum(by_family(phase.counts, f).outbox_rows for f in FAMILIES)
     jobs = phase.counts.get("job", Counts())
-    return (f"{whole / max(phase.events, 1):.2f} ({', '.join(parts)}); and {jobs.outbox_rows} "
-            f"by {jobs.events} jobs meanwhile")
+    return (
+        f"{whole / max(phase.events, 1):.2f} ({', '.join(parts)}); and {jobs.outbox_rows} "
+        f"by {jobs.events} jobs meanwhile"
+    )
 
 
 def sent_text(phase: Phase) -> str:
     sender = phase.counts.get("sender", Counts())
     rows = sum(phase.sent.values())
     per_row = f", {sender.statements / rows:.1f} statements a row" if rows else ""
-    return (f"{phase.sent.get('send', 0)} messages, {phase.sent.get('edit', 0)} edits, "
-            f"{phase.sent.get('toast', 0)} press answers{per_row}")
+    return (
+        f"{phase.sent.get('send', 0)} messages, {phase.sent.get('edit', 0)} edits, "
+        f"{phase.sent.get('toast', 0)} press answers{per_row}"
+    )
 
 
 def drained(phase: Phase) -> str:
-    return (f"{phase.drained_after:.2f} s after the last event" if phase.drained_after is not None
-            else f"NOT drained {DRAIN_WAIT:.0f} s after the last event")
+    return (
+        f"{phase.drained_after:.2f} s after the last event"
+        if phase.drained_after is not None
+        else f"NOT drained {DRAIN_WAIT:.0f} s after the last event"
+    )
 
 
 def statement_rows(phase: Phase) -> list[tuple[str, ...]]:
@@ -450,8 +582,10 @@ def statement_rows(phase: Phase) -> list[tuple[str, ...]]:
             continue
         values = [v for k in labels for v in phase.latencies.get(k, [])]
         rows.append(_statement_row(f"{family} (all)", by_family(phase.counts, family), values))
-        rows += [_statement_row("  " + k.split(":", 1)[1], phase.counts[k],
-                                phase.latencies.get(k, [])) for k in labels]
+        rows += [
+            _statement_row("  " + k.split(":", 1)[1], phase.counts[k], phase.latencies.get(k, []))
+            for k in labels
+        ]
     if "job" in phase.counts:  # jobs the scheduler ran meanwhile (poll tallies, ...)
         rows.append(_statement_row("jobs (in the background)", phase.counts["job"], []))
     if "sender" in phase.counts:  # per row sent, not per event
@@ -462,14 +596,28 @@ def statement_rows(phase: Phase) -> list[tuple[str, ...]]:
 
 
 def _statement_row(name: str, c: Counts, latencies: Sequence[float]) -> tuple[str, ...]:
-    timing = (ms(percentile(latencies, 0.5)), ms(percentile(latencies, 0.99))) if latencies \
-        else ("", "")
-    return (name, str(c.events), f"{c.per_event('statements'):.1f}",
-            f"{c.per_event('checkouts'):.1f}", f"{c.per_event('outbox_rows'):.2f}", *timing)
+    timing = (
+        (ms(percentile(latencies, 0.5)), ms(percentile(latencies, 0.99))) if latencies else ("", "")
+    )
+    return (
+        name,
+        str(c.events),
+        f"{c.per_event('statements'):.1f}",
+        f"{c.per_event('checkouts'):.1f}",
+        f"{c.per_event('outbox_rows'):.2f}",
+        *timing,
+    )
 
 
-STATEMENT_HEADERS = ("event", "n", "statements/event", "checkouts/event", "outbox rows/event",
-                     "p50 ms", "p99 ms")
+STATEMENT_HEADERS = (
+    "event",
+    "n",
+    "statements/event",
+    "checkouts/event",
+    "outbox rows/event",
+    "p50 ms",
+    "p99 ms",
+)
 
 
 def print_result(result: Result, show_sql: bool, slowest_top: int = 10) -> None:
@@ -481,8 +629,10 @@ def print_result(result: Result, show_sql: bool, slowest_top: int = 10) -> None:
         print(f"\nstatements per event, {result.concurrent.name}:")
         print(table(statement_rows(result.concurrent), STATEMENT_HEADERS))
     if slowest_top:
-        print(f"\nwhere the database time went, sequential run (the {slowest_top} statements "
-              "that took longest in all; 'run by' names the kind of work):")
+        print(
+            f"\nwhere the database time went, sequential run (the {slowest_top} statements "
+            "that took longest in all; 'run by' names the kind of work):"
+        )
         print(table(slowest(result.sequential.timings, slowest_top), SLOWEST_HEADERS))
     if show_sql:
         print("\nThe SQL of one event of each kind (the first of the sequential run):")
@@ -495,24 +645,47 @@ def print_result(result: Result, show_sql: bool, slowest_top: int = 10) -> None:
 def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     plan_options(parser)
-    parser.add_argument("--network", metavar="URL",
-                        help="a network kept by bench/network.py --keep (not built here)")
-    parser.add_argument("--events", type=int, default=1500,
-                        help="events in each run, sequential and concurrent (1500)")
-    parser.add_argument("--concurrency", type=int, default=8,
-                        help="events at a time in the second run (8; 1: no second run)")
+    parser.add_argument(
+        "--network",
+        metavar="URL",
+        help="a network kept by bench/network.py --keep (not built here)",
+    )
+    parser.add_argument(
+        "--events",
+        type=int,
+        default=1500,
+        help="events in each run, sequential and concurrent (1500)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=8,
+        help="events at a time in the second run (8; 1: no second run)",
+    )
     parser.add_argument("--warm-up", type=int, default=40, help="events not measured (40)")
-    parser.add_argument("--floor-ops", type=int, default=2000,
-                        help="transactions of each floor loop (2000)")
-    parser.add_argument("--show-sql", action="store_true",
-                        help="print the statements of one event of each kind")
-    parser.add_argument("--slowest", type=int, default=10,
-                        help="print the statements that took the most time (10; 0: none)")
-    parser.add_argument("--alone", action="store_true",
-                        help="then once more, sequential, with the sender and scheduler "
-                             "stopped: what they cost the events")
-    parser.add_argument("--quick", action="store_true",
-                        help="a check: the quick network, 150 events, 200-transaction floors")
+    parser.add_argument(
+        "--floor-ops", type=int, default=2000, help="transactions of each floor loop (2000)"
+    )
+    parser.add_argument(
+        "--show-sql", action="store_true", help="print the statements of one event of each kind"
+    )
+    parser.add_argument(
+        "--slowest",
+        type=int,
+        default=10,
+        help="print the statements that took the most time (10; 0: none)",
+    )
+    parser.add_argument(
+        "--alone",
+        action="store_true",
+        help="then once more, sequential, with the sender and scheduler "
+        "stopped: what they cost the events",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a check: the quick network, 150 events, 200-transaction floors",
+    )
     found = parser.parse_args()
     if found.quick:
         found.events, found.warm_up, found.floor_ops = 150, 10, 200
@@ -532,30 +705,47 @@ async def bench(chosen: argparse.Namespace, folder: Path) -> None:
             print(f"kept SQLite database: {url}")
 
 
-async def on_network(chosen: argparse.Namespace, folder: Path, url: str,
-                     plan: Plan | None = None) -> None:
+async def on_network(
+    chosen: argparse.Namespace, folder: Path, url: str, plan: Plan | None = None
+) -> None:
     if plan is not None:
         print(f"building the network: {plan}", flush=True)
         built = await build(url, plan)
         print(table(build_rows(built), BUILD_HEADERS))
     else:
         found = await read_manifest(url)
-        print(f"the network kept at {url}: " + (f"{found[0]}, built {found[1]:%Y-%m-%d %H:%M}"
-                                                if found else "(no manifest)"))
+        print(
+            f"the network kept at {url}: "
+            + (f"{found[0]}, built {found[1]:%Y-%m-%d %H:%M}" if found else "(no manifest)")
+        )
     print(f"network: {describe(await table_sizes(url))}", flush=True)
-    print(f"the mix: seed {chosen.seed}, {chosen.warm_up} events to warm up, then "
-          f"{chosen.events} sequential" + (f" and {chosen.events} {chosen.concurrency} at a "
-                                          "time" if chosen.concurrency > 1 else ""), flush=True)
-    result = await run_mix(url, chosen.events, chosen.concurrency, chosen.seed,
-                           chosen.warm_up, samples=chosen.show_sql, folder=folder,
-                           floor_ops=chosen.floor_ops, alone=chosen.alone)
+    print(
+        f"the mix: seed {chosen.seed}, {chosen.warm_up} events to warm up, then "
+        f"{chosen.events} sequential"
+        + (
+            f" and {chosen.events} {chosen.concurrency} at a time" if chosen.concurrency > 1 else ""
+        ),
+        flush=True,
+    )
+    result = await run_mix(
+        url,
+        chosen.events,
+        chosen.concurrency,
+        chosen.seed,
+        chosen.warm_up,
+        samples=chosen.show_sql,
+        folder=folder,
+        floor_ops=chosen.floor_ops,
+        alone=chosen.alone,
+    )
     print_result(result, chosen.show_sql, chosen.slowest)
 
 
 def main() -> None:
     chosen = options()
-    with session("mixed: 60 % views, 30 % presses, 10 % new items on a network",
-                 chosen.keep) as folder:
+    with session(
+        "mixed: 60 % views, 30 % presses, 10 % new items on a network", chosen.keep
+    ) as folder:
         log_to(folder)
         asyncio.run(bench(chosen, folder))
 

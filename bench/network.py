@@ -75,9 +75,12 @@ class Plan:
     seed: int = 7
 
     def scaled(self, scale: float) -> "Plan":
-        return replace(self, groups=max(1, round(self.groups * scale)),
-                       people=max(self.core_people, round(self.people * scale)),
-                       trusted=max(8, round(self.trusted * scale)))
+        return replace(
+            self,
+            groups=max(1, round(self.groups * scale)),
+            people=max(self.core_people, round(self.people * scale)),
+            trusted=max(8, round(self.trusted * scale)),
+        )
 
 
 @dataclass
@@ -97,10 +100,16 @@ class Built:
 
 REQUEST_WHEN = ("tomorrow", "in 2 days", "in 5 days", "")  # "": as soon as possible
 OFFER_UNTIL = ("in 3 days", "in 7 days", "")  # "": no end
-VIEWS = (("group", "/shifts"), ("group", "/requests"), ("group", "/offers"),
-         ("group", "/polls"), ("private", "/mine"))
-BOX = '/shift add "Box distribution" sat 10:00-13:00 weekly places 10 roles ' \
-      'packer:4,table:4,driver:2'
+VIEWS = (
+    ("group", "/shifts"),
+    ("group", "/requests"),
+    ("group", "/offers"),
+    ("group", "/polls"),
+    ("private", "/mine"),
+)
+BOX = (
+    '/shift add "Box distribution" sat 10:00-13:00 weekly places 10 roles packer:4,table:4,driver:2'
+)
 BREAD = '/shift add "Bread pickup" wed 18:00-19:00 weekly collection places 2'
 VOUCHED = 3  # newcomers the founders vouch for: 5 founders + 3 = 8 trusted
 
@@ -147,14 +156,16 @@ class CoreGroup:
     async def press(self, who: Someone, kind: str, choose: Callable[[str], bool]) -> bool:
         """Press a button on a post of this kind in the group chat whose data `choose`
         likes; False when no post shows one."""
-        found = [(shown.message_id, data)
-                 for _, shown in self.minga.platform.screen.find(self.chat.chat_id, kind)
-                 for data in shown.buttons if choose(data)]
+        found = [
+            (shown.message_id, data)
+            for _, shown in self.minga.platform.screen.find(self.chat.chat_id, kind)
+            for data in shown.buttons
+            if choose(data)
+        ]
         if not found:
             return False
         message_id, data = self.rng.choice(found)
-        await self.minga.press(who, self.chat, message_id, data,
-                               "build:press " + data.split()[0])
+        await self.minga.press(who, self.chat, message_id, data, "build:press " + data.split()[0])
         self.events += 1
         await self.minga.drain()
         return True
@@ -168,24 +179,27 @@ class CoreGroup:
         people, rng = self.people, self.rng
         await self.at(start)
         await self.say(people[0], f"/setup {self.chat.title}")
-        for who in people[1:bulk.FOUNDERS]:  # Join pressed in the founding day
+        for who in people[1 : bulk.FOUNDERS]:  # Join pressed in the founding day
             await self.at(self.minga.clock.now() + timedelta(minutes=rng.uniform(5, 60)))
             await self.press(who, "welcome", lambda data: data == "join")
         starters = [who for who in people if rng.random() < bulk.PRIVATE_SHARE]
-        joiners = people[bulk.FOUNDERS:]
-        moments = sorted([(start + DAY * rng.uniform(0, 14), "start", who) for who in starters]
-                         + [(start + DAY * rng.uniform(1.1, 7), "join", who)
-                            for who in joiners], key=lambda m: m[0])
+        joiners = people[bulk.FOUNDERS :]
+        moments = sorted(
+            [(start + DAY * rng.uniform(0, 14), "start", who) for who in starters]
+            + [(start + DAY * rng.uniform(1.1, 7), "join", who) for who in joiners],
+            key=lambda m: m[0],
+        )
         for moment, what, who in moments:
             await self.at(moment)
             if what == "start":
                 await self.say(who, "/start", private=True)
-            elif rng.random() < 0.5 or not await self.press(who, "welcome",
-                                                            lambda data: data == "join"):
+            elif rng.random() < 0.5 or not await self.press(
+                who, "welcome", lambda data: data == "join"
+            ):
                 await self.say(who, "/join")
         await self.at(start + 7.5 * DAY)
         for newcomer in joiners[:VOUCHED]:  # two founders vouch, then three (vouches_needed)
-            for voucher in people[:bulk.VOUCHES]:
+            for voucher in people[: bulk.VOUCHES]:
                 await self.say(voucher, f"/trust @{newcomer.handle}")
         await self.say(people[0], BOX)
         await self.say(people[1], BREAD)
@@ -206,21 +220,29 @@ class CoreGroup:
         open_polls = len(screen.find(chat_id, "poll"))
         claimed = await self._claimed()
         happen(4 / 7, self.request)
-        happen(0.5 * open_requests, lambda: self.press(self.anyone(), "request",
-                                                       lambda d: d.startswith("claim ")))
+        happen(
+            0.5 * open_requests,
+            lambda: self.press(self.anyone(), "request", lambda d: d.startswith("claim ")),
+        )
         for request_id, volunteer in claimed:
             if rng.random() < 0.4:
-                plan.append((rng.uniform(8, 22), lambda n=request_id, v=volunteer: self.say(
-                    v, f"/done R{n}", private=True)))
+                plan.append(
+                    (
+                        rng.uniform(8, 22),
+                        lambda n=request_id, v=volunteer: self.say(v, f"/done R{n}", private=True),
+                    )
+                )
         happen(2 / 7, self.offer)
-        happen(0.3 * open_offers, lambda: self.press(self.anyone(), "offer",
-                                                     lambda d: d.startswith("take ")))
-        happen(1.5, lambda: self.press(self.anyone(), "shift",
-                                       lambda d: d.startswith("signup ")))
-        happen(24 / 365, lambda: self.say(self.anyone(), "/propose " + rng.choice(
-            bulk.PROPOSALS)))
-        happen(4 * open_polls, lambda: self.press(self.anyone(), "poll", lambda d: d.split()[
-            -1] in "123"))
+        happen(
+            0.3 * open_offers,
+            lambda: self.press(self.anyone(), "offer", lambda d: d.startswith("take ")),
+        )
+        happen(1.5, lambda: self.press(self.anyone(), "shift", lambda d: d.startswith("signup ")))
+        happen(24 / 365, lambda: self.say(self.anyone(), "/propose " + rng.choice(bulk.PROPOSALS)))
+        happen(
+            4 * open_polls,
+            lambda: self.press(self.anyone(), "poll", lambda d: d.split()[-1] in "123"),
+        )
         happen(3, self.view)
         for hour, act in sorted(plan, key=lambda p: p[0]):
             await self.at(day + timedelta(hours=hour))
@@ -230,15 +252,21 @@ class CoreGroup:
         rng = self.rng
         when = rng.choice(REQUEST_WHEN)
         head = f"{rng.choice(bulk.CATEGORIES[:4])} {rng.choice(bulk.AREAS[:3])}"
-        await self.say(self.anyone(), f"/request {head}{' by ' + when if when else ''}: "
-                                      f"{rng.choice(bulk.NEEDS)}", private=True)
+        await self.say(
+            self.anyone(),
+            f"/request {head}{' by ' + when if when else ''}: {rng.choice(bulk.NEEDS)}",
+            private=True,
+        )
 
     async def offer(self) -> None:
         rng = self.rng
         until = rng.choice(OFFER_UNTIL)
         head = f"{rng.choice(bulk.CATEGORIES[:4])} {rng.choice(bulk.AREAS[:3])}"
-        await self.say(self.anyone(), f"/offer {head}{' until ' + until if until else ''}: "
-                                      f"{rng.choice(bulk.HAVES)}", private=True)
+        await self.say(
+            self.anyone(),
+            f"/offer {head}{' until ' + until if until else ''}: {rng.choice(bulk.HAVES)}",
+            private=True,
+        )
 
     async def view(self) -> None:
         where, line = self.rng.choice(VIEWS)
@@ -249,11 +277,16 @@ class CoreGroup:
         token = LABEL.set("(bench)")
         try:
             async with self.minga.reader.connect() as conn:
-                rows = (await conn.execute(text(
-                    "SELECT r.id, i.user_id FROM requests r JOIN identities i ON "
-                    "i.person_id = r.claimer_id JOIN chats c ON c.group_id = r.group_id "
-                    "WHERE c.chat_id = :chat AND r.state = 'claimed' ORDER BY r.id"),
-                    {"chat": self.chat.chat_id})).all()
+                rows = (
+                    await conn.execute(
+                        text(
+                            "SELECT r.id, i.user_id FROM requests r JOIN identities i ON "
+                            "i.person_id = r.claimer_id JOIN chats c ON c.group_id = r.group_id "
+                            "WHERE c.chat_id = :chat AND r.state = 'claimed' ORDER BY r.id"
+                        ),
+                        {"chat": self.chat.chat_id},
+                    )
+                ).all()
                 await conn.rollback()
         finally:
             LABEL.reset(token)
@@ -261,11 +294,17 @@ class CoreGroup:
         return [(r.id, by_user[r.user_id]) for r in rows if r.user_id in by_user]
 
 
-async def build_core_group(minga: Minga, number: int, first_person: int, size: int,
-                           start: datetime, end: datetime, rng: random.Random) -> CoreGroup:
+async def build_core_group(
+    minga: Minga,
+    number: int,
+    first_person: int,
+    size: int,
+    start: datetime,
+    end: datetime,
+    rng: random.Random,
+) -> CoreGroup:
     """A group founded at `start` and lived day by day until `end`, through the core."""
-    group = CoreGroup(minga, rng, number,
-                      [bulk.someone(first_person + n) for n in range(size)])
+    group = CoreGroup(minga, rng, number, [bulk.someone(first_person + n) for n in range(size)])
     await group.found(start)
     day = (start + 8 * DAY).replace(hour=0, minute=0, second=0, microsecond=0)
     while day + DAY <= end:
@@ -293,13 +332,15 @@ def group_sizes(plan: Plan, rng: random.Random) -> list[int]:
 def trusted_shares(plan: Plan, sizes: list[int], core_trusted: int) -> list[int]:
     others = sum(sizes[1:])
     left = max(0, plan.trusted - core_trusted)
-    shares = [max(bulk.FOUNDERS, round(left * size / others)) if others else 0
-              for size in sizes[1:]]
+    shares = [
+        max(bulk.FOUNDERS, round(left * size / others)) if others else 0 for size in sizes[1:]
+    ]
     return [core_trusted, *[min(s, size) for s, size in zip(shares, sizes[1:], strict=True)]]
 
 
-async def build(url: str, plan: Plan, counter: StatementCounter | None = None,
-                progress: bool = True) -> Built:
+async def build(
+    url: str, plan: Plan, counter: StatementCounter | None = None, progress: bool = True
+) -> Built:
     """The network on the (empty or fresh) database of `url`."""
     now = SYSTEM.now()
     built = Built(url, plan, now)
@@ -307,17 +348,21 @@ async def build(url: str, plan: Plan, counter: StatementCounter | None = None,
     minga = await Minga.open(url, BenchClock(start), counter)
     started = time.perf_counter()
     try:
-        core = await build_core_group(minga, 0, 0, plan.core_people, start, now,
-                                      stream(plan, "core"))
+        core = await build_core_group(
+            minga, 0, 0, plan.core_people, start, now, stream(plan, "core")
+        )
     finally:
         await minga.close()
     built.core_events, built.core_jobs = core.events, core.jobs
     built.core_seconds = time.perf_counter() - started
     built.core_counts = dict(minga.counter.snapshot())
     if progress:
-        print(f"group 1 through the core: {core.events} events and {core.jobs} jobs in "
-              f"{built.core_seconds:.1f} s ({(core.events + core.jobs) / built.core_seconds:.1f}"
-              " a second)", flush=True)
+        print(
+            f"group 1 through the core: {core.events} events and {core.jobs} jobs in "
+            f"{built.core_seconds:.1f} s ({(core.events + core.jobs) / built.core_seconds:.1f}"
+            " a second)",
+            flush=True,
+        )
     started = time.perf_counter()
     await write_bulk(url, plan, now, progress)
     built.bulk_seconds = time.perf_counter() - started
@@ -341,8 +386,12 @@ async def write_bulk(url: str, plan: Plan, now: datetime, progress: bool) -> int
         core_start = now - timedelta(weeks=plan.core_weeks)
         if plan.weeks > plan.core_weeks:
             group = await read_group(engine, bulk.group_chat_id(0))
-            bulk.add_history(writer, group, bulk.Window(history_start, core_start, now, False),
-                             stream(plan, "group-1-earlier"))
+            bulk.add_history(
+                writer,
+                group,
+                bulk.Window(history_start, core_start, now, False),
+                stream(plan, "group-1-earlier"),
+            )
             await writer.flush(engine)
         sizes = group_sizes(plan, stream(plan, "sizes"))
         trusted = trusted_shares(plan, sizes, bulk.FOUNDERS + VOUCHED)
@@ -350,16 +399,18 @@ async def write_bulk(url: str, plan: Plan, now: datetime, progress: bool) -> int
         window = bulk.Window(history_start, now, now, True)
         for number in range(1, plan.groups):
             rng = stream(plan, f"group-{number + 1}")
-            people = bulk.add_people(writer, range(person, person + sizes[number]),
-                                     history_start, rng)
+            people = bulk.add_people(
+                writer, range(person, person + sizes[number]), history_start, rng
+            )
             person += sizes[number]
-            group = bulk.add_group(writer, number, people, trusted[number], history_start, now,
-                                   rng)
+            group = bulk.add_group(writer, number, people, trusted[number], history_start, now, rng)
             bulk.add_history(writer, group, window, rng)
             await writer.flush(engine)
             if progress and number % 10 == 0:
-                print(f"  bulk: {number} of {plan.groups - 1} groups, {writer.written:,} rows",
-                      flush=True)
+                print(
+                    f"  bulk: {number} of {plan.groups - 1} groups, {writer.written:,} rows",
+                    flush=True,
+                )
         await writer.finish(engine)
         return writer.written
     finally:
@@ -369,31 +420,62 @@ async def write_bulk(url: str, plan: Plan, now: datetime, progress: bool) -> int
 async def read_group(engine: AsyncEngine, chat_id: str) -> bulk.BulkGroup:
     """A group built through the core, as the bulk path needs it."""
     async with engine.connect() as conn:
-        group = (await conn.execute(text(
-            "SELECT g.id, g.name, g.created_at FROM groups g JOIN chats c ON c.group_id = g.id "
-            "WHERE c.chat_id = :chat"), {"chat": chat_id})).one()
-        members = (await conn.execute(text(
-            "SELECT id, person_id, status FROM members WHERE group_id = :group AND status != "
-            "'left' ORDER BY id"), {"group": group.id})).all()
+        group = (
+            await conn.execute(
+                text(
+                    "SELECT g.id, g.name, g.created_at FROM groups g "
+                    "JOIN chats c ON c.group_id = g.id WHERE c.chat_id = :chat"
+                ),
+                {"chat": chat_id},
+            )
+        ).one()
+        members = (
+            await conn.execute(
+                text(
+                    "SELECT id, person_id, status FROM members "
+                    "WHERE group_id = :group AND status != 'left' ORDER BY id"
+                ),
+                {"group": group.id},
+            )
+        ).all()
         await conn.rollback()
-    return bulk.BulkGroup(group.id, 0, group.name, chat_id, group.created_at,
-                          [bulk.Member(m.id, m.person_id, m.status) for m in members])
+    return bulk.BulkGroup(
+        group.id,
+        0,
+        group.name,
+        chat_id,
+        group.created_at,
+        [bulk.Member(m.id, m.person_id, m.status) for m in members],
+    )
 
 
-TABLES = ("people", "members", "requests", "offers", "shifts", "signups", "polls", "votes",
-          "jobs", "outbox", "audit")
+TABLES = (
+    "people",
+    "members",
+    "requests",
+    "offers",
+    "shifts",
+    "signups",
+    "polls",
+    "votes",
+    "jobs",
+    "outbox",
+    "audit",
+)
 
 
 async def table_sizes(url: str) -> dict[str, int]:
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
-            sizes = {name: (await conn.execute(text(f"SELECT count(*) FROM {name}")))
-                     .scalar_one() for name in TABLES}
-            sizes["trusted"] = (await conn.execute(text(
-                "SELECT count(*) FROM members WHERE status = 'trusted'"))).scalar_one()
-            sizes["groups"] = (await conn.execute(text("SELECT count(*) FROM groups"))
-                               ).scalar_one()
+            sizes = {
+                name: (await conn.execute(text(f"SELECT count(*) FROM {name}"))).scalar_one()
+                for name in TABLES
+            }
+            sizes["trusted"] = (
+                await conn.execute(text("SELECT count(*) FROM members WHERE status = 'trusted'"))
+            ).scalar_one()
+            sizes["groups"] = (await conn.execute(text("SELECT count(*) FROM groups"))).scalar_one()
             await conn.rollback()
     finally:
         await engine.dispose()
@@ -408,12 +490,17 @@ async def write_manifest(url: str, plan: Plan, now: datetime) -> None:
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(text(f"CREATE TABLE IF NOT EXISTS {MANIFEST} "
-                                    "(key VARCHAR(50) PRIMARY KEY, value TEXT NOT NULL)"))
+            await conn.execute(
+                text(
+                    f"CREATE TABLE IF NOT EXISTS {MANIFEST} "
+                    "(key VARCHAR(50) PRIMARY KEY, value TEXT NOT NULL)"
+                )
+            )
             await conn.execute(text(f"DELETE FROM {MANIFEST}"))
-            await conn.execute(text(f"INSERT INTO {MANIFEST} (key, value) VALUES (:k, :v)"),
-                               [{"k": "plan", "v": json.dumps(asdict(plan))},
-                                {"k": "now", "v": now.isoformat()}])
+            await conn.execute(
+                text(f"INSERT INTO {MANIFEST} (key, value) VALUES (:k, :v)"),
+                [{"k": "plan", "v": json.dumps(asdict(plan))}, {"k": "now", "v": now.isoformat()}],
+            )
     finally:
         await engine.dispose()
 
@@ -422,8 +509,10 @@ async def read_manifest(url: str) -> tuple[Plan, datetime] | None:
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
-            rows = {r.key: r.value for r in await conn.execute(text(
-                f"SELECT key, value FROM {MANIFEST}"))}
+            rows = {
+                r.key: r.value
+                for r in await conn.execute(text(f"SELECT key, value FROM {MANIFEST}"))
+            }
             await conn.rollback()
     except Exception:  # not a network this bench built
         return None
@@ -439,10 +528,17 @@ def describe(sizes: dict[str, int]) -> str:
 def build_rows(built: Built) -> list[tuple[str, str, str]]:
     events = built.core_events + built.core_jobs
     return [
-        ("group 1 through the core", f"{built.core_events:,} events + {built.core_jobs:,} jobs "
-         f"in {built.core_seconds:.1f} s", f"{events / built.core_seconds:.1f} events/s"),
-        ("the rest by the bulk path", f"{built.bulk_seconds:.1f} s",
-         f"{built.bulk_rows:,} rows in the main tables in all"),
+        (
+            "group 1 through the core",
+            f"{built.core_events:,} events + {built.core_jobs:,} jobs "
+            f"in {built.core_seconds:.1f} s",
+            f"{events / built.core_seconds:.1f} events/s",
+        ),
+        (
+            "the rest by the bulk path",
+            f"{built.bulk_seconds:.1f} s",
+            f"{built.bulk_rows:,} rows in the main tables in all",
+        ),
     ]
 
 
@@ -451,17 +547,32 @@ BUILD_HEADERS = ("building", "took", "rate")
 
 def plan_options(parser: argparse.ArgumentParser) -> None:
     """The options every benchmark that builds a network takes."""
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="groups, people and trusted members x this (1: 50 groups, "
-                             "23,000 people, 1,300 trusted)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="groups, people and trusted members x this (1: 50 groups, "
+        "23,000 people, 1,300 trusted)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="the same seed, the same network")
-    parser.add_argument("--core-weeks", type=int, default=Plan.core_weeks,
-                        help=f"weeks group 1 lives through the core ({Plan.core_weeks})")
-    parser.add_argument("--postgres", nargs="?", const=DEFAULT_POSTGRES, default=None,
-                        metavar="URL", help="PostgreSQL: a new database on this server "
-                        f"(default {DEFAULT_POSTGRES}), dropped at the end unless --keep")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the database (and the run's folder)")
+    parser.add_argument(
+        "--core-weeks",
+        type=int,
+        default=Plan.core_weeks,
+        help=f"weeks group 1 lives through the core ({Plan.core_weeks})",
+    )
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=DEFAULT_POSTGRES,
+        default=None,
+        metavar="URL",
+        help="PostgreSQL: a new database on this server "
+        f"(default {DEFAULT_POSTGRES}), dropped at the end unless --keep",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (and the run's folder)"
+    )
 
 
 QUICK = Plan(groups=3, people=600, trusted=40, core_weeks=2)
@@ -476,15 +587,18 @@ def chosen_plan(found: argparse.Namespace) -> Plan:
 def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     plan_options(parser)
-    parser.add_argument("--quick", action="store_true",
-                        help="a check: 3 groups, 600 people, 2 weeks through the core")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a check: 3 groups, 600 people, 2 weeks through the core",
+    )
     return parser.parse_args()
 
 
 def log_to(folder: Path) -> None:
     """minga's own log to a file in the run's folder, as in production (INFO)."""
-    setup_logging(LoggingConfig(level="INFO"), console=False,
-                  stream=open(folder / "minga.log", "a"))  # noqa: SIM115 - for the whole run
+    log = open(folder / "minga.log", "a")  # noqa: SIM115 - for the whole run
+    setup_logging(LoggingConfig(level="INFO"), console=False, stream=log)
 
 
 async def bench(chosen: argparse.Namespace, folder: Path) -> None:
@@ -511,8 +625,7 @@ async def build_and_print(url: str, plan: Plan) -> None:
 
 def main() -> None:
     chosen = options()
-    with session("network: a Cecosesola-sized network from a seed",
-                 chosen.keep) as folder:
+    with session("network: a Cecosesola-sized network from a seed", chosen.keep) as folder:
         log_to(folder)
         asyncio.run(bench(chosen, folder))
 

@@ -20,8 +20,10 @@ def machine() -> str:
     cpu = _field("/proc/cpuinfo", "model name") or platform.processor() or "unknown CPU"
     memory = _field("/proc/meminfo", "MemTotal")  # in kB
     ram = f"{int(memory.split()[0]) / 2**20:.1f} GiB" if memory else "unknown"
-    return (f"{cpu}, {os.cpu_count()} cores, RAM {ram}, Python {platform.python_version()}, "
-            f"{platform.platform()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, RAM {ram}, Python {platform.python_version()}, "
+        f"{platform.platform()}"
+    )
 
 
 def _field(path: str, name: str) -> str | None:
@@ -29,8 +31,7 @@ def _field(path: str, name: str) -> str | None:
         lines = Path(path).read_text().splitlines()
     except OSError:  # not Linux
         return None
-    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)),
-                None)
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), None)
 
 
 def load() -> str:
@@ -49,16 +50,19 @@ def code_version() -> str:
 
 
 def _git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                          check=True, timeout=10).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
+    ).stdout.strip()
 
 
 @contextlib.contextmanager
 def session(title: str, keep: bool) -> Iterator[Path]:
     """A run: what runs where first, a temporary folder (removed at the end unless kept),
     and the load at the end. An error is printed, never raised: this is a measurement."""
-    print(f"{title}\nmachine: {machine()}\ncode: {code_version()}\n"
-          f"load average at start: {load()}", flush=True)
+    print(
+        f"{title}\nmachine: {machine()}\ncode: {code_version()}\nload average at start: {load()}",
+        flush=True,
+    )
     started, folder = time.monotonic(), Path(tempfile.mkdtemp(prefix="minga-bench-"))
     try:
         yield folder
@@ -82,8 +86,10 @@ def percentile(values: Sequence[float], share: float) -> float:
 def spread(values: Sequence[float]) -> str:
     if not values:
         return "none"
-    return (f"p50 {percentile(values, 0.5):.3f} / p95 {percentile(values, 0.95):.3f} / "
-            f"max {max(values):.3f} s (n={len(values)})")
+    return (
+        f"p50 {percentile(values, 0.5):.3f} / p95 {percentile(values, 0.95):.3f} / "
+        f"max {max(values):.3f} s (n={len(values)})"
+    )
 
 
 def verdict(met: bool) -> str:
@@ -98,7 +104,9 @@ def table(rows: Sequence[tuple[str, ...]], headers: Sequence[str] = HEADERS) -> 
     other columns, named by `headers`)."""
     everything = [tuple(headers), *rows]
     widths = [max(len(row[n]) for row in everything) for n in range(len(headers))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             for row in everything]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in everything
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(line.rstrip() for line in lines)

@@ -63,7 +63,8 @@ class StatementCounter:
     # (name, statement) → (times run, seconds in all): where the database time goes
     timings: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     _current: contextvars.ContextVar[list[str] | None] = field(
-        default_factory=lambda: contextvars.ContextVar("bench_sample", default=None))
+        default_factory=lambda: contextvars.ContextVar("bench_sample", default=None)
+    )
 
     def attach(self, engine: AsyncEngine) -> None:
         event.listen(engine.sync_engine, "before_cursor_execute", self._statement)
@@ -93,8 +94,15 @@ class StatementCounter:
             self._current.reset(sample_token)
             LABEL.reset(token)
 
-    def _statement(self, conn: Any, cursor: Any, statement: str, parameters: Any,
-                   context: Any, executemany: bool) -> None:
+    def _statement(
+        self,
+        conn: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
         if not self.recording:
             return
         counts = self.counts[LABEL.get()]
@@ -112,8 +120,15 @@ class StatementCounter:
             sample.append(one_line(statement))
         conn.info["bench_started"] = time.perf_counter()
 
-    def _done(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
-              executemany: bool) -> None:
+    def _done(
+        self,
+        conn: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
         """How long the statement took, from the driver's point of view (on SQLite: with
         the wait for aiosqlite's thread)."""
         started = conn.info.pop("bench_started", None)
@@ -151,8 +166,10 @@ def _mentions(parameters: Any, value: str) -> bool:
     if isinstance(parameters, Mapping):
         return value in parameters.values()
     if isinstance(parameters, list | tuple):
-        return any(_mentions(p, value) if isinstance(p, list | tuple | Mapping) else p == value
-                   for p in parameters)
+        return any(
+            _mentions(p, value) if isinstance(p, list | tuple | Mapping) else p == value
+            for p in parameters
+        )
     return False
 
 
@@ -166,8 +183,13 @@ def by_family(counts: Mapping[str, Counts], family: str) -> Counts:
     return whole
 
 
-COUNT_HEADERS = ("events of this kind", "n", "statements/event", "checkouts/event",
-                 "outbox rows/event")
+COUNT_HEADERS = (
+    "events of this kind",
+    "n",
+    "statements/event",
+    "checkouts/event",
+    "outbox rows/event",
+)
 
 
 def table_of(counts: Mapping[str, Counts], families: Sequence[str]) -> list[tuple[str, ...]]:
@@ -185,8 +207,13 @@ def table_of(counts: Mapping[str, Counts], families: Sequence[str]) -> list[tupl
 
 
 def _row(name: str, c: Counts) -> tuple[str, ...]:
-    return (name, str(c.events), f"{c.per_event('statements'):.1f}",
-            f"{c.per_event('checkouts'):.1f}", f"{c.per_event('outbox_rows'):.2f}")
+    return (
+        name,
+        str(c.events),
+        f"{c.per_event('statements'):.1f}",
+        f"{c.per_event('checkouts'):.1f}",
+        f"{c.per_event('outbox_rows'):.2f}",
+    )
 
 
 def print_samples(samples: Mapping[str, list[str]], wanted: Sequence[str] | None = None) -> None:
@@ -203,8 +230,10 @@ def print_samples(samples: Mapping[str, list[str]], wanted: Sequence[str] | None
 def slowest(timings: Mapping[tuple[str, str], list[float]], top: int) -> list[tuple[str, ...]]:
     """The statements that took the most database time in all, with who ran them."""
     ranked = sorted(timings.items(), key=lambda item: -item[1][1])[:top]
-    return [(f"{seconds * 1000:,.0f}", str(int(runs)), f"{seconds / runs * 1000:.2f}", name,
-             statement) for (name, statement), (runs, seconds) in ranked]
+    return [
+        (f"{seconds * 1000:,.0f}", str(int(runs)), f"{seconds / runs * 1000:.2f}", name, statement)
+        for (name, statement), (runs, seconds) in ranked
+    ]
 
 
 SLOWEST_HEADERS = ("ms in all", "runs", "ms each", "run by", "statement")

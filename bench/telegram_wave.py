@@ -106,8 +106,9 @@ class WaveApi(BotApi):
             self.pressed[self.updates[-1]["callback_query"]["id"]] = [at]
         return update_id
 
-    def says(self, person: Person, chat: dict[str, Any], text: str,
-             reply_to: int | None = None) -> int:
+    def says(
+        self, person: Person, chat: dict[str, Any], text: str, reply_to: int | None = None
+    ) -> int:
         if self.watching and chat["type"] == "private":
             self.asked[chat["id"]].append(time.monotonic())
         return super().says(person, chat, text, reply_to)
@@ -131,8 +132,9 @@ class WaveApi(BotApi):
         return await super()._m_answerCallbackQuery(params)
 
 
-def waits(asked: dict[Any, list[float]], answered: dict[Any, list[float]],
-          until: float) -> tuple[list[float], int]:
+def waits(
+    asked: dict[Any, list[float]], answered: dict[Any, list[float]], until: float
+) -> tuple[list[float], int]:
     """Seconds from each ask to its answer (one never answered: until `until`), and how
     many were never answered."""
     found, missing = [], 0
@@ -147,11 +149,20 @@ def waits(asked: dict[Any, list[float]], answered: dict[Any, list[float]],
 def plan_wave(groups: int, per_group: int, rng: random.Random) -> list[tuple[int, str]]:
     """(private chat, text) in the order the jobs fall due; the busy group's members are
     the first group's first 21."""
-    chats = [1 + n if group == 0 and n < MEMBERS else 100_000 + 1000 * group + n
-             for group in range(groups) for n in range(per_group)]
+    chats = [
+        1 + n if group == 0 and n < MEMBERS else 100_000 + 1000 * group + n
+        for group in range(groups)
+        for n in range(per_group)
+    ]
     rng.shuffle(chats)  # jobs of many groups fall due in the same minute
-    return [(chat, f"{REMINDER} Soup kitchen · Sat 14 Jun 10:00–13:00, Eastside hall. You are "
-                   f"on it as volunteer (S{n + 1}).") for n, chat in enumerate(chats)]
+    return [
+        (
+            chat,
+            f"{REMINDER} Soup kitchen · Sat 14 Jun 10:00–13:00, Eastside hall. You are "
+            f"on it as volunteer (S{n + 1}).",
+        )
+        for n, chat in enumerate(chats)
+    ]
 
 
 async def write_wave(engine: AsyncEngine, wave: Sequence[tuple[int, str]]) -> None:
@@ -159,13 +170,15 @@ async def write_wave(engine: AsyncEngine, wave: Sequence[tuple[int, str]]) -> No
     clock, unit = bootstrap.SystemClock(), units_of_work(engine)
     for chat_id, text in wave:
         async with unit() as uow:
-            await uow.outbox.send(PLATFORM, str(chat_id), text, (), None, clock.now(),
-                                  priority=Priority.BULK)
+            await uow.outbox.send(
+                PLATFORM, str(chat_id), text, (), None, clock.now(), priority=Priority.BULK
+            )
             await uow.commit()
 
 
-async def set_up_busy_group(api: WaveApi, engine: AsyncEngine, rng: random.Random
-                            ) -> list[Callable[[int], None]]:
+async def set_up_busy_group(
+    api: WaveApi, engine: AsyncEngine, rng: random.Random
+) -> list[Callable[[int], None]]:
     """As people do it, through the stand-in, until minga has sent it all; what its people
     do during the wave."""
     members = [Person(1 + n, f"Member{n + 1}", f"member{n + 1}") for n in range(MEMBERS)]
@@ -178,16 +191,28 @@ async def set_up_busy_group(api: WaveApi, engine: AsyncEngine, rng: random.Rando
         api.presses(person, BUSY, welcome["message_id"], "join")
     await api.until(lambda: f"On the roster: {MEMBERS} people." in welcome["text"], 30)
     for n in range(REQUESTS):
-        api.says(members[n % 4], api.chats[members[n % 4].id],
-                 f"/request food Eastside by friday: {n + 2} boxes")
+        api.says(
+            members[n % 4],
+            api.chats[members[n % 4].id],
+            f"/request food Eastside by friday: {n + 2} boxes",
+        )
     for _ in range(150):  # 30 s, until the wave can start alone: nothing left to send
-        posts = [(int(found[1]), m["message_id"]) for m in api.in_chat(BUSY)
-                 if (found := re.match(r"R(\d+) ·", m["text"]))]  # (request, message id)
+        posts = [
+            (int(found[1]), m["message_id"])
+            for m in api.in_chat(BUSY)
+            if (found := re.match(r"R(\d+) ·", m["text"]))
+        ]  # (request, message id)
         async with engine.connect() as conn:
-            unsent = (await conn.execute(sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL "
-                                             "AND failed IS NULL"))).scalar_one()
-        if len(posts) == REQUESTS and not unsent and (
-                time.monotonic() - api.counted[-1] > OVERALL_SECONDS + 0.2):
+            unsent = (
+                await conn.execute(
+                    sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed IS NULL")
+                )
+            ).scalar_one()
+        if (
+            len(posts) == REQUESTS
+            and not unsent
+            and (time.monotonic() - api.counted[-1] > OVERALL_SECONDS + 0.2)
+        ):
             break
         await asyncio.sleep(0.2)
     else:
@@ -213,8 +238,9 @@ async def set_up_busy_group(api: WaveApi, engine: AsyncEngine, rng: random.Rando
     return [press, talk, roster]
 
 
-async def keep_doing(act: Callable[[int], None], gaps: tuple[float, float],
-                     stop: asyncio.Event, rng: random.Random) -> None:
+async def keep_doing(
+    act: Callable[[int], None], gaps: tuple[float, float], stop: asyncio.Event, rng: random.Random
+) -> None:
     for n in itertools.count():
         act(n)
         with contextlib.suppress(TimeoutError):
@@ -235,40 +261,60 @@ class Wave:
 
 async def run_minga(url: str, wave: Sequence[tuple[int, str]], rng: random.Random) -> Wave:
     api, stop, engine, tasks = WaveApi(), asyncio.Event(), None, []
-    config = Config(storage=StorageConfig(url), telegram=TelegramConfig(
-        enabled=True, token=api.token, base_url=await api.start()))
+    config = Config(
+        storage=StorageConfig(url),
+        telegram=TelegramConfig(enabled=True, token=api.token, base_url=await api.start()),
+    )
     for chat_id, _ in wave:
         if chat_id > MEMBERS:
             api.open_private(chat_id)
     running = asyncio.create_task(bootstrap.run_platforms(config))
     try:
-        await api.until(lambda: running.done() or any(m == "getUpdates" for m, _ in api.calls),
-                        60)
+        await api.until(lambda: running.done() or any(m == "getUpdates" for m, _ in api.calls), 60)
         if running.done():
             raise RuntimeError("minga stopped while starting") from running.exception()
         engine = create_engine(url)  # once minga has made the tables
         acts = await set_up_busy_group(api, engine, rng)
         print("busy group set up; the wave starts", flush=True)
         floods, api.watching, started = api.too_many, True, time.monotonic()
-        tasks = [asyncio.create_task(work) for work in (write_wave(engine, wave), *(
-            keep_doing(act, gaps, stop, rng)
-            for act, gaps in zip(acts, (EVERY, EVERY, ROSTER_EVERY), strict=True)))]
+        tasks = [
+            asyncio.create_task(work)
+            for work in (
+                write_wave(engine, wave),
+                *(
+                    keep_doing(act, gaps, stop, rng)
+                    for act, gaps in zip(acts, (EVERY, EVERY, ROSTER_EVERY), strict=True)
+                ),
+            )
+        ]
         with contextlib.suppress(TimeoutError):
-            await api.until(lambda: len(api.reminded) >= len(wave),
-                            2 * minimum_seconds(len(wave)) + 30)
+            await api.until(
+                lambda: len(api.reminded) >= len(wave), 2 * minimum_seconds(len(wave)) + 30
+            )
         complete = len(api.reminded) >= len(wave)
         ended = api.reminded[-1] if complete else time.monotonic()
         stop.set()
         await asyncio.gather(*tasks)
         with contextlib.suppress(TimeoutError):  # answers to what was asked during the wave
-            await api.until(lambda: not (waits(api.pressed, api.press_answers, 0)[1]
-                                         or waits(api.asked, api.replies, 0)[1]), DRAIN)
+            await api.until(
+                lambda: (
+                    not (
+                        waits(api.pressed, api.press_answers, 0)[1]
+                        or waits(api.asked, api.replies, 0)[1]
+                    )
+                ),
+                DRAIN,
+            )
         drained = time.monotonic()
-        return Wave(len(api.reminded), complete, ended - started,
-                    counted=sum(started <= at <= ended for at in api.counted),
-                    floods=api.too_many - floods,
-                    presses=waits(api.pressed, api.press_answers, drained),
-                    private=waits(api.asked, api.replies, drained))
+        return Wave(
+            len(api.reminded),
+            complete,
+            ended - started,
+            counted=sum(started <= at <= ended for at in api.counted),
+            floods=api.too_many - floods,
+            presses=waits(api.pressed, api.press_answers, drained),
+            private=waits(api.asked, api.replies, drained),
+        )
     finally:
         for task in (*tasks, running):
             task.cancel()
@@ -284,8 +330,7 @@ async def client_floor(messages: int, body: str) -> tuple[float, int]:
     of messages 0..i-30 are back and a second has passed since the last of them: Telegram
     counted each before its answer, so the window has room whatever the network did."""
     api, sending, latest = WaveApi(), [], 0.0
-    bot = Bot(api.token, base_url=await api.start(),
-              request=HTTPXRequest(connection_pool_size=256))
+    bot = Bot(api.token, base_url=await api.start(), request=HTTPXRequest(connection_pool_size=256))
     back = [asyncio.get_running_loop().create_future() for _ in range(messages)]
 
     async def send(n: int) -> None:
@@ -323,8 +368,10 @@ async def database_floor(url: str, count: int) -> float:
         started = time.monotonic()
         for n in range(count):
             async with engine.begin() as conn:
-                await conn.execute(sql("INSERT INTO bench_floor (body) VALUES (:body)"),
-                                   {"body": f"{REMINDER} row {n}"})
+                await conn.execute(
+                    sql("INSERT INTO bench_floor (body) VALUES (:body)"),
+                    {"body": f"{REMINDER} row {n}"},
+                )
         return (time.monotonic() - started) / count
     finally:
         await engine.dispose()
@@ -333,39 +380,60 @@ async def database_floor(url: str, count: int) -> float:
 def answers(found: tuple[list[float], int], target: float) -> tuple[str, str, str]:
     values, missing = found
     met = bool(values) and percentile(values, 0.95) <= target
-    return (spread(values) + (f", {missing} never answered" if missing else ""),
-            f"p95 <= {target:g} s", verdict(met))
+    return (
+        spread(values) + (f", {missing} never answered" if missing else ""),
+        f"p95 <= {target:g} s",
+        verdict(met),
+    )
 
 
 def figures(wave: Wave, client: tuple[float, int], db_seconds: float) -> str:
     least = minimum_seconds(wave.counted)
     ratio = wave.seconds / least if least else float("inf")
-    return table([
-        ("reminder wave: time to send", f"{wave.seconds:.2f} s, {wave.reminders} reminders"
-         + ("" if wave.complete else " (NOT all sent)"),
-         f"minimum {least} s: {wave.counted} msgs at 30/s", ""),
-        ("  ÷ the minimum", f"{ratio:.3f}", f"<= {WAVE_TARGET}",
-         verdict(wave.complete and ratio <= WAVE_TARGET)),
-        ("429s answered", str(wave.floods), "0", verdict(wave.floods == 0)),
-        ("callback answers", *answers(wave.presses, PRESS_TARGET)),
-        ("private replies", *answers(wave.private, PRIVATE_TARGET)),
-        ("bare PTB Bot, same msgs", f"{client[0]:.2f} s, {client[1]} x 429",
-         f"minimum {least} s", ""),
-        ("  minga ÷ bare Bot", f"{wave.seconds / client[0]:.3f}", "1.0 = as fast", ""),
-        ("bare database", f"{db_seconds * 1000:.2f} ms per INSERT+COMMIT", "", ""),
-    ]) + (f"\n\nn = {wave.counted}: {wave.reminders} reminders (alone: minimum "
-          f"{minimum_seconds(wave.reminders)} s) and the busy group's messages and edits.")
+    return table(
+        [
+            (
+                "reminder wave: time to send",
+                f"{wave.seconds:.2f} s, {wave.reminders} reminders"
+                + ("" if wave.complete else " (NOT all sent)"),
+                f"minimum {least} s: {wave.counted} msgs at 30/s",
+                "",
+            ),
+            (
+                "  ÷ the minimum",
+                f"{ratio:.3f}",
+                f"<= {WAVE_TARGET}",
+                verdict(wave.complete and ratio <= WAVE_TARGET),
+            ),
+            ("429s answered", str(wave.floods), "0", verdict(wave.floods == 0)),
+            ("callback answers", *answers(wave.presses, PRESS_TARGET)),
+            ("private replies", *answers(wave.private, PRIVATE_TARGET)),
+            (
+                "bare PTB Bot, same msgs",
+                f"{client[0]:.2f} s, {client[1]} x 429",
+                f"minimum {least} s",
+                "",
+            ),
+            ("  minga ÷ bare Bot", f"{wave.seconds / client[0]:.3f}", "1.0 = as fast", ""),
+            ("bare database", f"{db_seconds * 1000:.2f} ms per INSERT+COMMIT", "", ""),
+        ]
+    ) + (
+        f"\n\nn = {wave.counted}: {wave.reminders} reminders (alone: minimum "
+        f"{minimum_seconds(wave.reminders)} s) and the busy group's messages and edits."
+    )
 
 
 def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--groups", type=int, default=50, help="groups in the wave (50)")
-    parser.add_argument("--people-per-group", type=int, default=32,
-                        help="people with a reminder in each group (32)")
+    parser.add_argument(
+        "--people-per-group", type=int, default=32, help="people with a reminder in each group (32)"
+    )
     parser.add_argument("--seed", type=int, default=7, help="for a reproducible run (7)")
     parser.add_argument("--quick", action="store_true", help="10 groups of 20: a check")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the temporary folder (database, minga's log)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder (database, minga's log)"
+    )
     found = parser.parse_args()
     if found.quick:
         found.groups, found.people_per_group = 10, 20
@@ -378,8 +446,11 @@ async def bench(chosen: argparse.Namespace, folder: Path) -> None:
     rng = random.Random(chosen.seed)
     wave = plan_wave(chosen.groups, chosen.people_per_group, rng)
     url = f"sqlite:///{folder}/minga.db"
-    print(f"{len(wave)} reminders: {chosen.groups} groups x {chosen.people_per_group} people; "
-          f"seed {chosen.seed}; folder {folder}", flush=True)
+    print(
+        f"{len(wave)} reminders: {chosen.groups} groups x {chosen.people_per_group} people; "
+        f"seed {chosen.seed}; folder {folder}",
+        flush=True,
+    )
     result = await run_minga(url, wave, rng)
     print(f"wave over in {result.seconds:.1f} s; now the floors", flush=True)
     client = await client_floor(max(result.counted, 1), wave[0][1])
@@ -388,8 +459,12 @@ async def bench(chosen: argparse.Namespace, folder: Path) -> None:
 
 def main() -> None:
     chosen = options()
-    with session("telegram_wave: Saturday's reminders while one group is busy",
-                 chosen.keep) as folder, open(folder / "minga.log", "w") as log:
+    with (
+        session(
+            "telegram_wave: Saturday's reminders while one group is busy", chosen.keep
+        ) as folder,
+        open(folder / "minga.log", "w") as log,
+    ):
         # minga's own logging, to a file; only errors on the terminal.
         bootstrap.setup_logging(LoggingConfig(level="INFO"), console=False, stream=log)
         errors = logging.StreamHandler(sys.stderr)

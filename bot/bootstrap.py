@@ -40,14 +40,23 @@ class SystemClock:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return json.dumps({"at": self.formatTime(record), "level": record.levelname,
-                           "logger": record.name, "message": record.getMessage()})
+        return json.dumps(
+            {
+                "at": self.formatTime(record),
+                "level": record.levelname,
+                "logger": record.name,
+                "message": record.getMessage(),
+            }
+        )
 
 
 def setup_logging(config: LoggingConfig, console: bool, stream: TextIO = sys.stderr) -> None:
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter() if config.format == "json" else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if config.format == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
     # In the console chat, log lines would drown the conversation: only trouble is shown.
     level = max(logging.getLevelName(config.level), logging.WARNING if console else 0)
     logging.basicConfig(level=level, handlers=[handler], force=True)
@@ -73,14 +82,17 @@ async def run_platforms(config: Config) -> None:
     try:
         if config.telegram.enabled:
             from adapters.telegram.adapter import TelegramAdapter
+
             telegram = TelegramAdapter(core, config.telegram, delivery)
             await telegram.start()
             adapters.append(telegram)
-            tasks.append(telegram.listen() if config.telegram.mode == "webhook"
-                         else telegram.poll())
+            tasks.append(
+                telegram.listen() if config.telegram.mode == "webhook" else telegram.poll()
+            )
             tasks.append(telegram.courier.run(edges.wake()))
         if config.matrix.enabled:
             from adapters.matrix.adapter import MatrixAdapter
+
             matrix = MatrixAdapter(core, config.matrix, delivery)
             await matrix.start()
             adapters.append(matrix)
@@ -109,9 +121,12 @@ def sending_as(config: Config) -> DeliveryConfig:
     the same name and takes up its lanes at once."""
     if config.delivery.sender:
         return config.delivery
-    port = f":{config.telegram.webhook_port}" if (
-        config.telegram.enabled and config.telegram.mode == "webhook") else ""
-    name = socket.gethostname()[:64 - len(port)] + port  # as long as a lane's holder can be
+    port = (
+        f":{config.telegram.webhook_port}"
+        if (config.telegram.enabled and config.telegram.mode == "webhook")
+        else ""
+    )
+    name = socket.gethostname()[: 64 - len(port)] + port  # as long as a lane's holder can be
     return replace(config.delivery, sender=name)
 
 
@@ -137,8 +152,15 @@ class Edges:
 
 
 def make_core(engine: AsyncEngine, clock: Clock, config: Config, edges: Edges) -> Core:
-    return Core(units_of_work(engine), clock, load_catalogs(), config.groups, COMMANDS,
-                edges.committed, config.privacy)
+    return Core(
+        units_of_work(engine),
+        clock,
+        load_catalogs(),
+        config.groups,
+        COMMANDS,
+        edges.committed,
+        config.privacy,
+    )
 
 
 async def open_storage(config: Config) -> AsyncEngine:

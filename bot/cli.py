@@ -113,8 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(bootstrap.run_console_app(config, sys.stdin, sys.stdout))
         elif args.command == "db":
             changed = asyncio.run(bootstrap.upgrade_database(config))
-            print(f"minga: the database at {safe_url(config.storage.url)} "
-                  + ("now has the newest schema." if changed else "was already up to date."))
+            print(
+                f"minga: the database at {safe_url(config.storage.url)} "
+                + ("now has the newest schema." if changed else "was already up to date.")
+            )
         elif args.command == "export":
             text = asyncio.run(export(config, args.group, args.format))
             if text is None:

@@ -90,8 +90,9 @@ def time_zone(value: str) -> str | None:
     return f"{value!r} is not a known time zone" + hint
 
 
-def _setting(default: Any, *checks: Check, env: str | None = None,
-             secret: bool | None = None) -> Any:
+def _setting(
+    default: Any, *checks: Check, env: str | None = None, secret: bool | None = None
+) -> Any:
     """A field with validation rules; `env` names a variable that overrides it, a secret
     unless `secret=False` says otherwise.
 
@@ -126,8 +127,10 @@ class GroupDefaults:
     link_code_minutes: int = _setting(15, between(1, 1440))
     categories: str = _setting(
         "food, ride, errand, housing, legal, medical, childcare, other",
-        matches(r"\s*[^,\s]+(\s*,\s*[^,\s]+){1,19}\s*",
-                "must be 2 to 20 one-word categories separated by commas"),
+        matches(
+            r"\s*[^,\s]+(\s*,\s*[^,\s]+){1,19}\s*",
+            "must be 2 to 20 one-word categories separated by commas",
+        ),
     )
     bump_hours: int = _setting(24, between(1, 720))
     nudge_hours: int = _setting(48, between(1, 720))
@@ -162,8 +165,9 @@ class TelegramConfig:
     webhook_url: str = _setting("", starts_with("https://"))
     webhook_listen: str = _setting("127.0.0.1", not_empty)
     # Several processes behind one proxy share a file: each is told its port by systemd.
-    webhook_port: int = _setting(8443, between(1, 65535), env="MINGA_TELEGRAM_WEBHOOK_PORT",
-                                 secret=False)
+    webhook_port: int = _setting(
+        8443, between(1, 65535), env="MINGA_TELEGRAM_WEBHOOK_PORT", secret=False
+    )
     webhook_secret: str = _setting("", env="MINGA_TELEGRAM_WEBHOOK_SECRET")
 
 
@@ -189,9 +193,11 @@ class DeliveryConfig:
     # Who holds the lanes it sends, in the shared database: when empty, the machine's name
     # (and in webhook mode its port: bootstrap.sending_as). Two processes that send for the
     # same bot from one machine need different names.
-    sender: str = _setting("", matches(r"[\w.:@-]{1,64}",
-                                       "must be 1 to 64 letters, digits or . : @ _ -"),
-                           env="MINGA_SENDER")
+    sender: str = _setting(
+        "",
+        matches(r"[\w.:@-]{1,64}", "must be 1 to 64 letters, digits or . : @ _ -"),
+        env="MINGA_SENDER",
+    )
 
 
 @dataclass(frozen=True)
@@ -287,8 +293,9 @@ def _build(
                 raw = int(raw)
         if raw is None:  # TOML has no null, so None means "not given"
             continue
-        error = _check(f.type, f.metadata.get("checks", ()), raw,
-                       secret=f.metadata.get("secret", False))
+        error = _check(
+            f.type, f.metadata.get("checks", ()), raw, secret=f.metadata.get("secret", False)
+        )
         if error is None:
             values[f.name] = raw
         else:

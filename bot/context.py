@@ -44,18 +44,26 @@ class Work:
         assert group is not None, group_id
         return group
 
-    async def tell(self, person_id: int, group: Group | None, message: str,
-                   buttons: Sequence[tuple[str, str]] = (), **values: object) -> PrivateMessage:
+    async def tell(
+        self,
+        person_id: int,
+        group: Group | None,
+        message: str,
+        buttons: Sequence[tuple[str, str]] = (),
+        **values: object,
+    ) -> PrivateMessage:
         """A private message in the person's own language; `message` and the buttons'
         labels (label, data) are marked with N_."""
         tr = self.tr_for(await self.uow.people.get(person_id), group)
-        return PrivateMessage(person_id, tr._(message, **values),
-                              tuple(Button(tr._(label), data) for label, data in buttons))
+        return PrivateMessage(
+            person_id,
+            tr._(message, **values),
+            tuple(Button(tr._(label), data) for label, data in buttons),
+        )
 
     def tr_for(self, person: Person, group: Group | None = None) -> Translator:
         """A person's own language; else the group's; else the default."""
-        wanted = person.language or (
-            setting(group, "language", self.defaults) if group else None)
+        wanted = person.language or (setting(group, "language", self.defaults) if group else None)
         return translator(self.catalogs, pick_language(wanted, self.defaults.language))
 
     def zone(self, group: Group) -> str:

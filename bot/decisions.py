@@ -36,8 +36,9 @@ def proposal(counts: Mapping[str, int], voted: int, eligible: int, quorum: float
 MIN_AGREE = 2  # one voter never passes a binding proposal alone
 
 
-def binding(counts: Mapping[str, int], voted: int, eligible: int, quorum_percent: int,
-            removal: bool) -> Result:
+def binding(
+    counts: Mapping[str, int], voted: int, eligible: int, quorum_percent: int, removal: bool
+) -> Result:
     """A proposal that makes minga act: the quorum of those who may vote, never fewer than
     two of them, and at least two agree, more than disagree.
 
@@ -107,9 +108,14 @@ def best_time(answers: Mapping[str, Mapping[str, int]], options: Sequence[str]) 
     """The candidate most can make: most yes, then most yes-or-if-need-be, then earliest."""
     if not options:
         return None
-    return max(options, key=lambda o: (answers[o].get("yes", 0),
-                                       answers[o].get("yes", 0) + answers[o].get("if need be", 0),
-                                       -options.index(o)))
+    return max(
+        options,
+        key=lambda o: (
+            answers[o].get("yes", 0),
+            answers[o].get("yes", 0) + answers[o].get("if need be", 0),
+            -options.index(o),
+        ),
+    )
 
 
 def bar(count: int, total: int, width: int = 10) -> str:

@@ -78,25 +78,36 @@ async def handle(core: Core, event: Event) -> bool:
         return not isinstance(event, Due) and await _apologise(core, event)
     if committed is not None:
         core.after_commit(committed)
-    log.info("event=%s actions=%d ms=%.1f", kind, actions,
-             (core.clock.monotonic() - started) * 1000)
+    log.info(
+        "event=%s actions=%d ms=%.1f", kind, actions, (core.clock.monotonic() - started) * 1000
+    )
     return True
 
 
 async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed | None]:
     async with core.uow() as uow:
         if isinstance(event, Due):
-            work = Work(uow, core.clock.now(), core.defaults, core.catalogs, core.commands,
-                        privacy=core.privacy)
-            kind, actions, origin = "due", await run_job(
-                work, event.job_id, event.fired_at or work.now), None
+            work = Work(
+                uow,
+                core.clock.now(),
+                core.defaults,
+                core.catalogs,
+                core.commands,
+                privacy=core.privacy,
+            )
+            kind, actions, origin = (
+                "due",
+                await run_job(work, event.job_id, event.fired_at or work.now),
+                None,
+            )
         else:
             if not await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now()):
                 return "duplicate", 0, None
             if isinstance(event, ChatMoved):
                 await uow.chats.move(event.chat.platform, event.chat.chat_id, event.new_chat_id)
-                await uow.outbox.readdress(event.chat.platform, event.chat.chat_id,
-                                           event.chat.platform, event.new_chat_id)
+                await uow.outbox.readdress(
+                    event.chat.platform, event.chat.chat_id, event.chat.platform, event.new_chat_id
+                )
                 kind, actions = "chat-moved", []
             elif isinstance(event, Added):
                 kind, actions = "added", await _added(uow, core, event)
@@ -117,17 +128,35 @@ async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed
 TOAST_LIMIT = 200  # Telegram shows at most this much of an answer to a press
 
 
-async def _toast(uow: UnitOfWork, core: Core, event: ButtonPress, actions: list[Action]
-                 ) -> list[Action]:
+async def _toast(
+    uow: UnitOfWork, core: Core, event: ButtonPress, actions: list[Action]
+) -> list[Action]:
     """Every press gets exactly one short answer where the platform shows it to the presser
     alone. In a group chat that is its first short reply, which would be noise for everyone
     else; in a private chat replies stay messages (a question asked there must stay)."""
     assert event.toast_id is not None
-    short = next((a for a in actions if isinstance(a, Reply) and not a.buttons
-                  and not a.attachment and len(a.text) <= TOAST_LIMIT), None) \
-        if event.chat.kind == "group" else None
-    await uow.outbox.toast(event.chat.platform, event.chat.chat_id, event.toast_id,
-                           short.text if short else "", core.clock.now())
+    short = (
+        next(
+            (
+                a
+                for a in actions
+                if isinstance(a, Reply)
+                and not a.buttons
+                and not a.attachment
+                and len(a.text) <= TOAST_LIMIT
+            ),
+            None,
+        )
+        if event.chat.kind == "group"
+        else None
+    )
+    await uow.outbox.toast(
+        event.chat.platform,
+        event.chat.chat_id,
+        event.toast_id,
+        short.text if short else "",
+        core.clock.now(),
+    )
     return [a for a in actions if a is not short]
 
 
@@ -137,9 +166,15 @@ async def _added(uow: UnitOfWork, core: Core, event: Added) -> list[Action]:
     if chat.group_id is not None or chat.kind != "group":
         return []
     tr = await _sender_tr(uow, core, event.sender)
-    return [Reply(tr._("Hello! I'm minga. Type /setup to make this chat a group that shares "
-                       "help, shifts and decisions, or /link CODE to add it to a group you "
-                       "already have."))]
+    return [
+        Reply(
+            tr._(
+                "Hello! I'm minga. Type /setup to make this chat a group that shares "
+                "help, shifts and decisions, or /link CODE to add it to a group you "
+                "already have."
+            )
+        )
+    ]
 
 
 async def _arrived(uow: UnitOfWork, core: Core, event: Arrived) -> list[Action]:
@@ -154,28 +189,44 @@ async def _arrived(uow: UnitOfWork, core: Core, event: Arrived) -> list[Action]:
     if member is not None and member.status != "left":
         return []
     tr = translator(core.catalogs, setting(group, "language", core.defaults))
-    return [Reply(tr._("Welcome, {name}! This chat belongs to {group}, a mutual aid group "
-                       "without admins. Press Join (or type /join) to be on its roster: the "
-                       "roster is who counts for decisions and reminders.",
-                       name=event.sender.name, group=group.name),
-                  (Button(tr._("Join"), "join"),))]
+    return [
+        Reply(
+            tr._(
+                "Welcome, {name}! This chat belongs to {group}, a mutual aid group "
+                "without admins. Press Join (or type /join) to be on its roster: the "
+                "roster is who counts for decisions and reminders.",
+                name=event.sender.name,
+                group=group.name,
+            ),
+            (Button(tr._("Join"), "join"),),
+        )
+    ]
 
 
 async def _unreadable(uow: UnitOfWork, core: Core, event: Unreadable) -> list[Action]:
     tr = await _sender_tr(uow, core, event.sender)
-    return [Reply(tr._("I could not read your last message: it was encrypted before I had "
-                       "the keys for it. Please send it again."))]
+    return [
+        Reply(
+            tr._(
+                "I could not read your last message: it was encrypted before I had "
+                "the keys for it. Please send it again."
+            )
+        )
+    ]
 
 
 async def _sender_tr(uow: UnitOfWork, core: Core, sender: Sender) -> Translator:
     """The words of someone minga may not know yet: their own language if it has one."""
     person = await uow.people.by_identity(sender.platform, sender.user_id)
-    return translator(core.catalogs, pick_language(person.language if person else
-                                                   sender.language, core.defaults.language))
+    return translator(
+        core.catalogs,
+        pick_language(person.language if person else sender.language, core.defaults.language),
+    )
 
 
-async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Added | Arrived
-                     | Unreadable) -> bool:
+async def _apologise(
+    core: Core, event: Message | ButtonPress | ChatMoved | Added | Arrived | Unreadable
+) -> bool:
     """Record the event as handled, so a redelivery cannot fail the same way forever;
     False when even that could not be recorded."""
     try:
@@ -183,11 +234,19 @@ async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Adde
             await uow.inbox.record(event.chat.platform, event.event_id, core.clock.now())
             if not isinstance(event, ChatMoved | Arrived):  # a person waits for an answer
                 tr = await _sender_tr(uow, core, event.sender)
-                await uow.outbox.send(event.chat.platform, event.chat.chat_id,
-                                      tr._("Sorry, something went wrong on my side and nothing "
-                                           "was changed. Please try again in a little while."),
-                                      (), None, core.clock.now(), priority=Priority.ANSWER,
-                                      address=event.chat.address)
+                await uow.outbox.send(
+                    event.chat.platform,
+                    event.chat.chat_id,
+                    tr._(
+                        "Sorry, something went wrong on my side and nothing "
+                        "was changed. Please try again in a little while."
+                    ),
+                    (),
+                    None,
+                    core.clock.now(),
+                    priority=Priority.ANSWER,
+                    address=event.chat.address,
+                )
             await uow.commit()
     except Exception:
         log.exception("event=apology-failed")
@@ -195,8 +254,9 @@ async def _apologise(core: Core, event: Message | ButtonPress | ChatMoved | Adde
     return True
 
 
-async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | ButtonPress
-                             ) -> tuple[str, list[Action]]:
+async def _handle_chat_event(
+    uow: UnitOfWork, core: Core, event: Message | ButtonPress
+) -> tuple[str, list[Action]]:
     line = None
     if isinstance(event, Message):
         line = parse_command(event.text, event.prefixes, event.bot_name)
@@ -206,9 +266,15 @@ async def _handle_chat_event(uow: UnitOfWork, core: Core, event: Message | Butto
             if line is None:
                 return "chatter", []
             tr = translator(core.catalogs, core.defaults.language)
-            return "anonymous", [Reply(tr._("I can't tell who you are when you write as the "
-                                            "group or as a channel. Please write as "
-                                            "yourself."))]
+            return "anonymous", [
+                Reply(
+                    tr._(
+                        "I can't tell who you are when you write as the "
+                        "group or as a channel. Please write as "
+                        "yourself."
+                    )
+                )
+            ]
         scene = await uow.scenes.load(event.chat, event.sender)
         if line is None and event.chat.kind == "group" and not await _in_dialog(uow, scene):
             return "chatter", []  # people talking among themselves: nothing is kept about them
@@ -243,17 +309,21 @@ async def _press(ctx: Context, event: ButtonPress) -> tuple[str, list[Action]]:
     if data.startswith(ANSWER):
         dialog = await ctx.uow.dialogs.get(ctx.person.id, ctx.chat.id)
         if dialog is None:
-            return "button:stale", [Reply(ctx.tr._("That question was already answered or "
-                                                   "stopped."))]
-        return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, data[1:],
-                                                                 pressed=True)
+            return "button:stale", [
+                Reply(ctx.tr._("That question was already answered or stopped."))
+            ]
+        return f"dialog:{dialog.command}", await continue_dialog(
+            ctx, dialog, data[1:], pressed=True
+        )
     name, _, args = data.partition(" ")
     return _kind("button", name, ctx.commands), await run_command(ctx, CommandLine(name, args))
 
 
 REFUSALS = {
-    "stale": N_("That button is out of date: the message has changed since, so I did "
-                "nothing. Please look at it again."),
+    "stale": N_(
+        "That button is out of date: the message has changed since, so I did "
+        "nothing. Please look at it again."
+    ),
     "not-offered": N_("That button is not on that message (any more), so I did nothing."),
 }
 
@@ -263,6 +333,7 @@ async def _refused(uow: UnitOfWork, event: ButtonPress) -> str | None:
     A link button is never pressed in place: the platform opens the private chat instead.
     Taking a press back undoes a button the message showed when it was pressed, which the
     press itself may have taken away (a claim)."""
+
     def offered(buttons: tuple[Button, ...]) -> set[str | None]:
         return {b.undo if event.taken_back else b.data for b in buttons if not b.private}
 
@@ -290,12 +361,14 @@ async def _relayed(uow: UnitOfWork, event: Message) -> CommandLine | None:
 
 
 async def _in_dialog(uow: UnitOfWork, scene: Scene) -> bool:
-    return bool(scene.person and scene.chat
-                and await uow.dialogs.get(scene.person.id, scene.chat.id))
+    return bool(
+        scene.person and scene.chat and await uow.dialogs.get(scene.person.id, scene.chat.id)
+    )
 
 
-async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress, scene: Scene
-                   ) -> Context:
+async def _context(
+    uow: UnitOfWork, core: Core, event: Message | ButtonPress, scene: Scene
+) -> Context:
     """Who is speaking, where: a person is registered the first time they address minga.
     What the scene read is written only where it changed."""
     now = core.clock.now()
@@ -315,10 +388,23 @@ async def _context(uow: UnitOfWork, core: Core, event: Message | ButtonPress, sc
     if owner is None and sender.private_chat_id and not scene.reachable:
         private = Chat(sender.platform, sender.private_chat_id, "private")
         await _now_reachable(uow, person.id, await uow.chats.ensure(private, person.id))
-    group = scene.group if scene.group and scene.group.id == chat.group_id else (
-        await uow.groups.get(chat.group_id) if chat.group_id else None)
-    return Context(uow, now, core.defaults, core.catalogs, core.commands, sender, person, chat,
-                   group, privacy=core.privacy)
+    group = (
+        scene.group
+        if scene.group and scene.group.id == chat.group_id
+        else (await uow.groups.get(chat.group_id) if chat.group_id else None)
+    )
+    return Context(
+        uow,
+        now,
+        core.defaults,
+        core.catalogs,
+        core.commands,
+        sender,
+        person,
+        chat,
+        group,
+        privacy=core.privacy,
+    )
 
 
 async def _now_reachable(uow: UnitOfWork, person_id: int, private: ChatRecord) -> None:
@@ -327,8 +413,7 @@ async def _now_reachable(uow: UnitOfWork, person_id: int, private: ChatRecord) -
     await uow.outbox.readdress(*waiting_for(person_id), private.platform, private.chat_id)
 
 
-async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None
-                  ) -> None:
+async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Chat | None) -> None:
     """Turn actions into outbox rows, one per chat that should see them. What a person's
     action causes for people is answered first; what the scheduler sends, and changes to
     posts already shown, are bulk (origin None: a scheduled job)."""
@@ -338,30 +423,57 @@ async def enqueue(uow: UnitOfWork, core: Core, actions: list[Action], origin: Ch
         match action:
             case Reply():
                 assert origin is not None, "a scheduled job has no chat to reply in"
-                await uow.outbox.send(origin.platform, origin.chat_id, action.text,
-                                      action.buttons, None, now, action.attachment,
-                                      transient=action.transient, priority=Priority.ANSWER,
-                                      address=origin.address)
+                await uow.outbox.send(
+                    origin.platform,
+                    origin.chat_id,
+                    action.text,
+                    action.buttons,
+                    None,
+                    now,
+                    action.attachment,
+                    transient=action.transient,
+                    priority=Priority.ANSWER,
+                    address=origin.address,
+                )
             case Post():
                 for chat in await uow.chats.of_group(action.group_id):
-                    await uow.outbox.send(chat.platform, chat.chat_id, action.text,
-                                          action.buttons, action.key, now,
-                                          priority=Priority.BULK if scheduled
-                                          else Priority.POST)
+                    await uow.outbox.send(
+                        chat.platform,
+                        chat.chat_id,
+                        action.text,
+                        action.buttons,
+                        action.key,
+                        now,
+                        priority=Priority.BULK if scheduled else Priority.POST,
+                    )
             case Edit():
                 for chat in await uow.chats.of_group(action.group_id):
-                    await uow.outbox.edit(chat.platform, chat.chat_id, action.key, action.text,
-                                          action.buttons, now)
+                    await uow.outbox.edit(
+                        chat.platform, chat.chat_id, action.key, action.text, action.buttons, now
+                    )
             case PrivateMessage():
                 chats = await uow.chats.private_of(action.person_id)
                 # The private chat opened last is the one in use; with none yet (Telegram:
                 # until they start the bot) the message waits for the first one.
-                platform, chat_id = ((chats[-1].platform, chats[-1].chat_id) if chats
-                                     else waiting_for(action.person_id))
+                platform, chat_id = (
+                    (chats[-1].platform, chats[-1].chat_id)
+                    if chats
+                    else waiting_for(action.person_id)
+                )
                 # To the person who just wrote privately: where they wrote.
-                address = origin.address if origin and (origin.platform, origin.chat_id) == (
-                    platform, chat_id) else None
-                await uow.outbox.send(platform, chat_id, action.text, action.buttons,
-                                      action.key, now, transient=action.transient,
-                                      priority=Priority.BULK if scheduled
-                                      else Priority.ANSWER, address=address)
+                address = (
+                    origin.address
+                    if origin and (origin.platform, origin.chat_id) == (platform, chat_id)
+                    else None
+                )
+                await uow.outbox.send(
+                    platform,
+                    chat_id,
+                    action.text,
+                    action.buttons,
+                    action.key,
+                    now,
+                    transient=action.transient,
+                    priority=Priority.BULK if scheduled else Priority.ANSWER,
+                    address=address,
+                )

@@ -50,6 +50,7 @@ def scrub_value(value: Any, words: Sequence[str]) -> Any:
 
 def scrub_action(action: Action, words: Sequence[str]) -> Action:
     """An action written before the person was erased, as it may still be sent."""
-    buttons: tuple[Button, ...] = tuple(replace(b, label=scrub(b.label, words))
-                                        for b in action.buttons)
+    buttons: tuple[Button, ...] = tuple(
+        replace(b, label=scrub(b.label, words)) for b in action.buttons
+    )
     return replace(action, text=scrub(action.text, words), buttons=buttons)

@@ -18,40 +18,73 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
     names = {m.person_id: m.name for m in members}
     for actor in {e.actor_id for e in audit if e.actor_id is not None} - set(names):
         names[actor] = (await uow.people.get(actor)).name
-    shifts = [{"shift": f"S{s.id}", "name": s.name, "starts_at": s.starts_at.isoformat(),
-               "ends_at": s.ends_at.isoformat(), "state": s.state,
-               "places": {p.role: {"places": p.places, "taken": p.taken} for p in s.roles},
-               "people": [{"name": p.name, "role": p.role, "state": p.state}
-                          for p in await uow.shifts.signups(s.id)]}
-              for s in await uow.shifts.of_group(group.id)]
+    shifts = [
+        {
+            "shift": f"S{s.id}",
+            "name": s.name,
+            "starts_at": s.starts_at.isoformat(),
+            "ends_at": s.ends_at.isoformat(),
+            "state": s.state,
+            "places": {p.role: {"places": p.places, "taken": p.taken} for p in s.roles},
+            "people": [
+                {"name": p.name, "role": p.role, "state": p.state}
+                for p in await uow.shifts.signups(s.id)
+            ],
+        }
+        for s in await uow.shifts.of_group(group.id)
+    ]
     polls = []
     for poll in await uow.polls.of_group(group.id):
         record: dict[str, Any] = {
-            "poll": f"P{poll.id}", "kind": poll.kind, "title": poll.title,
-            "options": list(poll.options), "state": poll.state, "result": poll.result,
-            "outcome": poll.outcome, "action": poll.action, "secret": poll.secret}
+            "poll": f"P{poll.id}",
+            "kind": poll.kind,
+            "title": poll.title,
+            "options": list(poll.options),
+            "state": poll.state,
+            "result": poll.result,
+            "outcome": poll.outcome,
+            "action": poll.action,
+            "secret": poll.secret,
+        }
         if poll.secret:  # only the tallies: no ballot is tied to a person
             counted = tally(poll, await uow.polls.ballots(poll))
             record["tally"] = (
                 {"borda": counted["borda"], "winner": counted["runoff"].winner}
-                if poll.kind == "ranked" else
-                {o: dict(a) for o, a in counted["answers"].items()} if poll.kind == "time"
-                else counted["counts"])
+                if poll.kind == "ranked"
+                else {o: dict(a) for o, a in counted["answers"].items()}
+                if poll.kind == "time"
+                else counted["counts"]
+            )
         else:
-            record["votes"] = [{"name": name, "ballot": dict(ballot)}
-                               for _, name, ballot in await uow.polls.named(poll.id)]
+            record["votes"] = [
+                {"name": name, "ballot": dict(ballot)}
+                for _, name, ballot in await uow.polls.named(poll.id)
+            ]
         polls.append(record)
     return {
-        "group": {"name": group.name, "created_at": group.created_at.isoformat(),
-                  "settings": dict(group.settings)},
+        "group": {
+            "name": group.name,
+            "created_at": group.created_at.isoformat(),
+            "settings": dict(group.settings),
+        },
         "shifts": shifts,
         "polls": polls,
-        "chats": [{"platform": c.platform, "title": c.title}
-                  for c in await uow.chats.of_group(group.id)],
-        "members": [{"name": m.name, "status": m.status, "joined_at": m.joined_at.isoformat()}
-                    for m in members],
-        "audit": [{"at": e.at.isoformat(), "actor": names.get(e.actor_id) if e.actor_id else "",
-                   "action": e.action, "detail": dict(e.detail)} for e in audit],
+        "chats": [
+            {"platform": c.platform, "title": c.title} for c in await uow.chats.of_group(group.id)
+        ],
+        "members": [
+            {"name": m.name, "status": m.status, "joined_at": m.joined_at.isoformat()}
+            for m in members
+        ],
+        "audit": [
+            {
+                "at": e.at.isoformat(),
+                "actor": names.get(e.actor_id) if e.actor_id else "",
+                "action": e.action,
+                "detail": dict(e.detail),
+            }
+            for e in audit
+        ],
     }
 
 
@@ -65,6 +98,12 @@ def as_csv(records: dict[str, Any]) -> str:
     writer = csv.writer(out)
     writer.writerow(["at", "actor", "action", "detail"])
     for entry in records["audit"]:
-        writer.writerow([entry["at"], entry["actor"], entry["action"],
-                         json.dumps(entry["detail"], ensure_ascii=False)])
+        writer.writerow(
+            [
+                entry["at"],
+                entry["actor"],
+                entry["action"],
+                json.dumps(entry["detail"], ensure_ascii=False),
+            ]
+        )
     return out.getvalue()

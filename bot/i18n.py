@@ -66,8 +66,9 @@ class Translator:
         return format_datetime(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=self.language)
 
     def when(self, moment: datetime, zone: str) -> str:
-        return format_datetime(moment, "EEE d MMM HH:mm", tzinfo=ZoneInfo(zone),
-                               locale=self.language)
+        return format_datetime(
+            moment, "EEE d MMM HH:mm", tzinfo=ZoneInfo(zone), locale=self.language
+        )
 
 
 def translator(catalogs: Mapping[str, Translations], language: str) -> Translator:

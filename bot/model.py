@@ -338,11 +338,15 @@ class Electorate:
     excluded: int | None = None
 
     def admits(self, member: Member) -> bool:
-        return (member.status != "left"
-                and (member.status == "trusted" or not self.trusted_only)
-                and (self.trusted_by is None or (member.trusted_at is not None
-                                                 and member.trusted_at <= self.trusted_by))
-                and member.person_id != self.excluded)
+        return (
+            member.status != "left"
+            and (member.status == "trusted" or not self.trusted_only)
+            and (
+                self.trusted_by is None
+                or (member.trusted_at is not None and member.trusted_at <= self.trusted_by)
+            )
+            and member.person_id != self.excluded
+        )
 
 
 @dataclass(frozen=True)

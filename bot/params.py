@@ -52,8 +52,9 @@ def text(max_length: int) -> Parser:
         if not value:
             raise BadArgument(N_("That was empty. Please type some words."))
         if len(value) > max_length:
-            raise BadArgument(N_("That is too long: at most {limit} characters, please."),
-                              limit=max_length)
+            raise BadArgument(
+                N_("That is too long: at most {limit} characters, please."), limit=max_length
+            )
         return value
 
     return parse
@@ -65,8 +66,7 @@ def integer(low: int, high: int) -> Parser:
             raise BadArgument(N_("'{value}' is not a number."), value=raw.strip())
         value = decimal(raw)  # None: more digits than any bound here
         if value is None or not low <= value <= high:
-            raise BadArgument(N_("Please give a number from {low} to {high}."),
-                              low=low, high=high)
+            raise BadArgument(N_("Please give a number from {low} to {high}."), low=low, high=high)
         return value
 
     return parse
@@ -84,10 +84,15 @@ def timezone(raw: str) -> str:
         return zones[wanted.casefold()]
     close = difflib.get_close_matches(wanted.casefold(), zones, n=1, cutoff=0.6)
     if close:
-        raise BadArgument(N_("I don't know the time zone '{value}'. Did you mean {suggestion}?"),
-                          value=raw.strip(), suggestion=zones[close[0]])
-    raise BadArgument(N_("I don't know the time zone '{value}'. Write it like Europe/Madrid "
-                         "or America/Caracas."), value=raw.strip())
+        raise BadArgument(
+            N_("I don't know the time zone '{value}'. Did you mean {suggestion}?"),
+            value=raw.strip(),
+            suggestion=zones[close[0]],
+        )
+    raise BadArgument(
+        N_("I don't know the time zone '{value}'. Write it like Europe/Madrid or America/Caracas."),
+        value=raw.strip(),
+    )
 
 
 def language(raw: str) -> str:
@@ -95,8 +100,10 @@ def language(raw: str) -> str:
     for code, name in LANGUAGES.items():
         if wanted in (code, name.casefold()):
             return code
-    raise BadArgument(N_("I speak these languages: {choices}."),
-                      choices=", ".join(f"{name} ({code})" for code, name in LANGUAGES.items()))
+    raise BadArgument(
+        N_("I speak these languages: {choices}."),
+        choices=", ".join(f"{name} ({code})" for code, name in LANGUAGES.items()),
+    )
 
 
 def member(raw: str) -> str:
@@ -135,8 +142,11 @@ def reference(prefix: str) -> Parser:
     def parse(raw: str) -> int:
         number = decimal(raw.strip().upper().removeprefix(prefix), MAX_REFERENCE_DIGITS)
         if number is None:
-            raise BadArgument(N_("'{value}' is not a number like {example}."),
-                              value=raw.strip(), example=f"{prefix}17")
+            raise BadArgument(
+                N_("'{value}' is not a number like {example}."),
+                value=raw.strip(),
+                example=f"{prefix}17",
+            )
         return number
 
     return parse

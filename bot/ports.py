@@ -55,8 +55,9 @@ class People(Protocol):
     async def set_language(self, person_id: int, language: str) -> None: ...
     async def identities(self, person_id: int) -> list[Identity]: ...
     async def merge(self, keep_id: int, gone_id: int) -> None: ...
-    async def forget(self, person_id: int, words: Sequence[str],
-                     addresses: Sequence[tuple[str, str]]) -> None:
+    async def forget(
+        self, person_id: int, words: Sequence[str], addresses: Sequence[tuple[str, str]]
+    ) -> None:
         """Erase everything that names or addresses the person: name, language, accounts,
         roster places and vouches, private chats, dialogs, codes, reminder wishes,
         reactions; every message to one of `addresses` (platform, chat id); and `words`
@@ -89,8 +90,9 @@ class Reactions(Protocol):
     """Reactions that pressed a button with an undo (Matrix), kept a while so that removing
     one can undo the press."""
 
-    async def add(self, platform: str, event_id: str, reaction: Reaction, now: datetime
-                  ) -> None: ...
+    async def add(
+        self, platform: str, event_id: str, reaction: Reaction, now: datetime
+    ) -> None: ...
     async def take(self, platform: str, event_id: str) -> Reaction | None:
         """The reaction, forgotten as it is returned; None if it pressed nothing to undo."""
 
@@ -114,9 +116,11 @@ class Members(Protocol):
     ) -> Member: ...
     async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> None:
         """Becoming trusted records since when; staying trusted keeps it; else it is gone."""
+
     async def roster(self, group_id: int) -> list[Member]: ...
     async def count(self, group_id: int) -> int:
         """How many are on the roster."""
+
     async def vouch(self, voucher_id: int, member_id: int, now: datetime) -> bool: ...
     async def vouchers(self, member_id: int) -> list[Member]: ...
     async def unvouch(self, voucher_id: int, member_id: int) -> bool: ...
@@ -131,68 +135,108 @@ class Dialogs(Protocol):
 class Inbox(Protocol):
     async def record(self, platform: str, event_id: str, now: datetime) -> bool:
         """False when this event was handled before."""
+
     async def prune(self, before: datetime) -> int:
         """Forget events received before then (past any redelivery); how many went."""
 
 
 class Outbox(Protocol):
     async def send(
-        self, platform: str, chat_id: str, text: str, buttons: Sequence[Button],
-        key: str | None, now: datetime, attachment: Attachment | None = None,
-        transient: bool = False, priority: Priority = Priority.POST,
+        self,
+        platform: str,
+        chat_id: str,
+        text: str,
+        buttons: Sequence[Button],
+        key: str | None,
+        now: datetime,
+        attachment: Attachment | None = None,
+        transient: bool = False,
+        priority: Priority = Priority.POST,
         address: str | None = None,
     ) -> None:
         """A transient message is deleted once sent (or given up)."""
+
     async def edit(
-        self, platform: str, chat_id: str, key: str, text: str, buttons: Sequence[Button],
+        self,
+        platform: str,
+        chat_id: str,
+        key: str,
+        text: str,
+        buttons: Sequence[Button],
         now: datetime,
     ) -> None: ...
-    async def toast(self, platform: str, chat_id: str, toast_id: str, text: str,
-                    now: datetime) -> None: ...
-    async def lanes_due(self, platform: str, now: datetime, owner: str, limit: int
-                        ) -> list[tuple[str, Priority]]:
+    async def toast(
+        self, platform: str, chat_id: str, toast_id: str, text: str, now: datetime
+    ) -> None: ...
+    async def lanes_due(
+        self, platform: str, now: datetime, owner: str, limit: int
+    ) -> list[tuple[str, Priority]]:
         """The chats with something to send now, most urgent first, that `owner` may take."""
-    async def lane(self, platform: str, chat_id: str, now: datetime, limit: int
-                   ) -> list[OutboxMessage]:
+
+    async def lane(
+        self, platform: str, chat_id: str, now: datetime, limit: int
+    ) -> list[OutboxMessage]:
         """What one chat can be sent now, in its order."""
+
     async def toasts(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]: ...
-    async def mark_sent(self, message: OutboxMessage, platform_ids: Sequence[str],
-                        now: datetime) -> None:
+    async def mark_sent(
+        self, message: OutboxMessage, platform_ids: Sequence[str], now: datetime
+    ) -> None:
         """Records what was really sent (`platform_ids`: the message's parts, in order); a
         change made meanwhile follows as an edit. What it made useless goes: a toast, a
         transient message, the edits it replaced."""
+
     async def defer(self, message_id: int, until: datetime) -> None: ...
     async def take(self, message_id: int, now: datetime, until: datetime) -> bool:
         """True for the one sender that sends this row now (an answer to a press)."""
+
     async def retry_now(self, platform: str, chat_id: str) -> None:
         """What waits to be tried again for this chat is tried at once."""
+
     async def prune(self, sent_before: datetime) -> int:
         """Delete sent (or given up) messages from before then, except group posts that
         may still change; how many went."""
+
     async def blank(self, key: str) -> None:
         """A post's stored text is erased (it is kept on the platform, not here)."""
+
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None: ...
-    async def readdress(self, platform: str, chat_id: str, to_platform: str,
-                        to_chat_id: str) -> None:
+    async def readdress(
+        self, platform: str, chat_id: str, to_platform: str, to_chat_id: str
+    ) -> None:
         """Unsent messages for one chat go to another instead."""
+
     async def key_of(self, platform: str, chat_id: str, platform_message_id: str) -> str | None:
         """The key of the message we sent with this platform id, if it had one."""
-    async def buttons_of(self, platform: str, chat_id: str, platform_message_id: str
-                         ) -> tuple[Button, ...]:
+
+    async def buttons_of(
+        self, platform: str, chat_id: str, platform_message_id: str
+    ) -> tuple[Button, ...]:
         """The buttons a message we sent shows now: what a press is checked against."""
-    async def buttons_before(self, platform: str, chat_id: str, platform_message_id: str
-                             ) -> tuple[Button, ...]:
+
+    async def buttons_before(
+        self, platform: str, chat_id: str, platform_message_id: str
+    ) -> tuple[Button, ...]:
         """Every button a message we sent showed in any of its versions."""
+
     async def posted(self, message: OutboxMessage, platform_message_id: str) -> None:
         """The platform's id of a message still on its way, so a press on it is known."""
 
 
 class Lanes(Protocol):
-    async def claim(self, platform: str, chat_id: str, owner: str, now: datetime,
-                    until: datetime) -> bool:
+    async def claim(
+        self, platform: str, chat_id: str, owner: str, now: datetime, until: datetime
+    ) -> bool:
         """True when `owner` is now the one sender of this chat, until then."""
-    async def hold(self, platform: str, chat_id: str, owner: str, until: datetime,
-                   ready_at: datetime | None = None) -> bool: ...
+
+    async def hold(
+        self,
+        platform: str,
+        chat_id: str,
+        owner: str,
+        until: datetime,
+        ready_at: datetime | None = None,
+    ) -> bool: ...
     async def free(self, platform: str, chat_id: str, owner: str, now: datetime) -> None: ...
     async def release(self, platform: str, owner: str) -> None: ...
     async def prune(self, before: datetime) -> int:
@@ -200,8 +244,14 @@ class Lanes(Protocol):
 
 
 class Audit(Protocol):
-    async def add(self, group_id: int | None, actor_id: int | None, action: str,
-                  detail: Mapping[str, Any], now: datetime) -> None: ...
+    async def add(
+        self,
+        group_id: int | None,
+        actor_id: int | None,
+        action: str,
+        detail: Mapping[str, Any],
+        now: datetime,
+    ) -> None: ...
     async def of_group(self, group_id: int) -> list[AuditEntry]: ...
 
 
@@ -210,19 +260,24 @@ class Jobs(Protocol):
     async def get(self, job_id: int) -> Job | None: ...
     async def pending(self, until: datetime | None = None) -> list[Job]:
         """Not done yet, oldest first; with `until`, only those due by then."""
+
     async def finish(self, job_id: int, outcome: JobOutcome, now: datetime) -> bool:
         """Compare-and-set: True only for the one caller that finished it."""
+
     async def add_once(self, kind: str, ref_id: int, due_at: datetime) -> Job | None:
         """Add it unless a job of this kind for this row is pending; None if one was."""
+
     async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
         """Pending rows of these kinds for this row will not run (their time changed)."""
+
     async def prune(self, done_before: datetime) -> int:
         """Forget jobs done before then; how many went."""
 
 
 class Links(Protocol):
-    async def create(self, code: str, kind: LinkKind, group_id: int | None, person_id: int,
-                     expires_at: datetime) -> None: ...
+    async def create(
+        self, code: str, kind: LinkKind, group_id: int | None, person_id: int, expires_at: datetime
+    ) -> None: ...
     async def get(self, code: str) -> LinkCode | None: ...
     async def use(self, code: str, now: datetime) -> bool:
         """Compare-and-set on used_at: a code works once."""
@@ -231,14 +286,23 @@ class Links(Protocol):
 class Requests(Protocol):
     async def add(self, request: HelpRequest) -> HelpRequest:
         """Stores a new request (its id is ignored) and returns it with its number."""
+
     async def get(self, request_id: int) -> HelpRequest | None: ...
-    async def change(self, request_id: int, states: Sequence[RequestState],
-                     now: datetime, **values: Any) -> bool:
+    async def change(
+        self, request_id: int, states: Sequence[RequestState], now: datetime, **values: Any
+    ) -> bool:
         """Conditional update: only if the request is in one of `states`; True if it was."""
-    async def listed(self, group_ids: Sequence[int], states: Sequence[RequestState],
-                     category: str | None, area: str | None) -> list[HelpRequest]: ...
+
+    async def listed(
+        self,
+        group_ids: Sequence[int],
+        states: Sequence[RequestState],
+        category: str | None,
+        area: str | None,
+    ) -> list[HelpRequest]: ...
     async def of_person(self, person_id: int) -> list[HelpRequest]:
         """Requests this person made or claimed, newest first."""
+
     async def anonymise(self, request_id: int) -> None: ...
 
 
@@ -247,13 +311,15 @@ class Offers(Protocol):
     async def get(self, offer_id: int) -> Offer | None: ...
     async def take(self, offer_id: int, person_id: int, now: datetime) -> Take | None:
         """Takes one if any is left (conditional update); None when none was."""
+
     async def get_take(self, take_id: int) -> Take | None: ...
     async def hand_over(self, take_id: int, now: datetime) -> Take | None:
         """Marks a take handed over once; None if it was already."""
-    async def change(self, offer_id: int, states: Sequence[OfferState],
-                     **values: Any) -> bool: ...
-    async def listed(self, group_ids: Sequence[int], category: str | None,
-                     area: str | None) -> list[Offer]: ...
+
+    async def change(self, offer_id: int, states: Sequence[OfferState], **values: Any) -> bool: ...
+    async def listed(
+        self, group_ids: Sequence[int], category: str | None, area: str | None
+    ) -> list[Offer]: ...
     async def of_person(self, person_id: int) -> list[Offer]: ...
     async def record_match(self, request_id: int, offer_id: int) -> bool:
         """False if this pair was matched before: at most one notice per pair."""
@@ -266,41 +332,59 @@ class Shifts(Protocol):
     async def add(self, activity: Activity, starts_at: datetime, ends_at: datetime) -> Shift: ...
     async def get(self, shift_id: int, lock: bool = False) -> Shift | None:
         """With `lock`, others changing this shift wait until this transaction ends."""
+
     async def of_activity(self, activity_id: int, after: datetime) -> list[Shift]:
         """Scheduled occurrences starting after `after`, soonest first."""
+
     async def of_group(self, group_id: int) -> list[Shift]:
         """Every shift the group ever had, cancelled ones too, in time order."""
+
     async def latest(self, activity_id: int) -> Shift | None:
         """The last occurrence made so far, cancelled or not."""
-    async def between(self, group_ids: Sequence[int], start: datetime,
-                      end: datetime) -> list[Shift]: ...
+
+    async def between(
+        self, group_ids: Sequence[int], start: datetime, end: datetime
+    ) -> list[Shift]: ...
     async def change(self, shift_id: int, **values: Any) -> None:
         """Times or the posted mark; cancelling goes through `cancel`."""
+
     async def cancel(self, shift_id: int) -> bool: ...
     async def signups(self, shift_id: int) -> list[Signup]:
         """Everyone on a shift: those in, then the waitlist, each in order of signing up."""
+
     async def signup_of(self, shift_id: int, person_id: int) -> Signup | None: ...
     async def get_signup(self, signup_id: int) -> Signup | None: ...
-    async def take_place(self, shift_id: int, role: str, person_id: int,
-                         now: datetime) -> Signup | None:
+    async def take_place(
+        self, shift_id: int, role: str, person_id: int, now: datetime
+    ) -> Signup | None:
         """A place if one is free (conditional update); None when the role is full."""
+
     async def wait(self, shift_id: int, role: str, person_id: int, now: datetime) -> Signup: ...
     async def release(self, signup: Signup) -> Signup | None:
         """Withdraw; a place that frees goes to the first on its waitlist, who is returned."""
+
     async def give_away(self, signup_id: int, on: bool) -> bool: ...
     async def hand_over(self, signup_id: int, giver_id: int, taker_id: int) -> bool:
         """The place of a giveaway moves to the taker, once (conditional update); a taker
         waiting for that shift leaves its waitlist, and only if they get the place."""
+
     async def of_person(self, person_id: int, after: datetime) -> list[tuple[Signup, Shift]]: ...
-    async def busy(self, person_id: int, starts_at: datetime, ends_at: datetime,
-                   except_shift: int | None = None) -> Shift | None:
+    async def busy(
+        self,
+        person_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        except_shift: int | None = None,
+    ) -> Shift | None:
         """A shift of this person's that overlaps the given time, if any."""
+
     async def add_swap(self, swap: Swap) -> Swap: ...
     async def get_swap(self, swap_id: int) -> Swap | None: ...
     async def change_swap(self, swap_id: int, states: Sequence[str], **values: Any) -> bool: ...
     async def exchange(self, first: Signup, second: Signup) -> bool:
         """Both places change hands at once, or neither (if either moved meanwhile); each
         person leaves the waitlist of the shift they get."""
+
     async def prefs(self, person_id: int) -> Prefs | None: ...
     async def set_prefs(self, prefs: Prefs) -> None: ...
 
@@ -308,15 +392,18 @@ class Shifts(Protocol):
 class Pickups(Protocol):
     async def add_slot(self, slot: PickupSlot) -> PickupSlot: ...
     async def get_slot(self, slot_id: int) -> PickupSlot | None: ...
-    async def slots(self, group_ids: Sequence[int], start: datetime,
-                    end: datetime) -> list[PickupSlot]: ...
+    async def slots(
+        self, group_ids: Sequence[int], start: datetime, end: datetime
+    ) -> list[PickupSlot]: ...
     async def book(self, slot_id: int, person_id: int, now: datetime) -> Booking | None:
         """A box if one is left (conditional update); None when the window is full."""
+
     async def get(self, booking_id: int) -> Booking | None: ...
     async def of_person(self, person_id: int, after: datetime) -> list[Booking]: ...
     async def of_slot(self, slot_id: int) -> list[Booking]: ...
     async def change(self, booking_id: int, states: Sequence[str], state: str) -> bool:
         """Conditional; a booking leaving "booked" frees its box."""
+
     async def wait(self, group_id: int, person_id: int, now: datetime) -> bool: ...
     async def waiting(self, group_id: int) -> list[int]: ...
     async def unwait(self, group_id: int, person_id: int) -> None: ...
@@ -326,18 +413,22 @@ class Polls(Protocol):
     async def add(self, poll: Poll) -> Poll: ...
     async def get(self, poll_id: int, lock: bool = False) -> Poll | None:
         """With `lock`, the votes of others wait until this transaction ends."""
+
     async def of_group(self, group_id: int, open_only: bool = False) -> list[Poll]: ...
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
         """Conditional update: only while the poll is in one of `states`."""
+
     async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
         """A named vote, replacing this person's earlier one: True if it did."""
-    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]
-                          ) -> bool:
+
+    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
         """Record that the person voted and, apart from it, count the ballot among its
         equals, leaving no trace of which count grew; False if they had voted."""
+
     async def ballots(self, poll: Poll) -> list[Mapping[str, Any]]: ...
     async def named(self, poll_id: int) -> list[tuple[int, str, Mapping[str, Any]]]:
         """(person id, name, ballot) of a named poll."""
+
     async def voters(self, poll: Poll) -> set[int]: ...
     async def turnout(self, poll: Poll) -> Turnout: ...
     async def claim_action(self, poll_id: int) -> bool:

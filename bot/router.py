@@ -45,14 +45,13 @@ class CommandLine:
     args: str
 
 
-def parse_command(text: str, prefixes: tuple[str, ...], bot_name: str | None
-                  ) -> CommandLine | None:
+def parse_command(text: str, prefixes: tuple[str, ...], bot_name: str | None) -> CommandLine | None:
     """'/help@mingabot trust' → ('help', 'trust'); None if not a command for us."""
     stripped = text.strip()
     prefix = next((p for p in prefixes if stripped.startswith(p)), None)
     if prefix is None:
         return None
-    head, *rest = stripped[len(prefix):].split(maxsplit=1)  or [""]
+    head, *rest = stripped[len(prefix) :].split(maxsplit=1) or [""]
     args = rest[0] if rest else ""
     name, _, addressee = head.partition("@")
     if addressee and (bot_name is None or addressee.casefold() != bot_name.casefold()):
@@ -68,8 +67,9 @@ def problem_with_text(text: str) -> str | None:
         return N_("I got an empty message. Please type what you need.")
     # Line breaks arrive as "\n" (bot.text.clean); any other control character is refused.
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        return N_("Your message has invisible control characters I can't read. "
-                  "Please type it again.")
+        return N_(
+            "Your message has invisible control characters I can't read. Please type it again."
+        )
     return None
 
 
@@ -109,8 +109,9 @@ def missing(command: Command, answers: Mapping[str, Any]) -> Param | None:
     return next((p for p in command.params if not p.optional and p.name not in answers), None)
 
 
-async def ask(ctx: Context, param: Param, answers: Mapping[str, Any],
-              error: str | None = None) -> Reply:
+async def ask(
+    ctx: Context, param: Param, answers: Mapping[str, Any], error: str | None = None
+) -> Reply:
     assert param.prompt is not None
     lines = [error] if error else []
     question = ctx.tr._(param.prompt)
@@ -119,8 +120,7 @@ async def ask(ctx: Context, param: Param, answers: Mapping[str, Any],
     lines.append(question)
     lines.append(ctx.tr._("(Type /cancel to stop.)"))
     options = await param.options(ctx, answers) if param.options else ()
-    return Reply("\n".join(lines), tuple(Button(label, ANSWER + value)
-                                         for label, value in options))
+    return Reply("\n".join(lines), tuple(Button(label, ANSWER + value) for label, value in options))
 
 
 def refuse(ctx: Context, error: BadArgument) -> str:
@@ -134,8 +134,9 @@ def check_where(ctx: Context, command: Command) -> str | None:
     if command.where == "group" and ctx.chat.kind != "group":
         return tr._("/{command} works in a group chat.", command=command.name)
     if command.needs_group and ctx.group is None:
-        return tr._("This chat is not part of a minga group yet. "
-                    "Anyone here can start one with /setup.")
+        return tr._(
+            "This chat is not part of a minga group yet. Anyone here can start one with /setup."
+        )
     if command.new_group and ctx.group is not None:
         return tr._("This chat already belongs to {group}.", group=ctx.group.name)
     return None
@@ -147,36 +148,60 @@ async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
     if command is None:
         close = difflib.get_close_matches(line.name, list(ctx.commands), n=1)
         if close:
-            return [Reply(tr._("I don't know /{command}. Did you mean /{suggestion}? "
-                               "/help lists what I can do.",
-                               command=line.name, suggestion=close[0]))]
-        return [Reply(tr._("I don't know /{command}. /help lists what I can do.",
-                           command=line.name))]
+            return [
+                Reply(
+                    tr._(
+                        "I don't know /{command}. Did you mean /{suggestion}? "
+                        "/help lists what I can do.",
+                        command=line.name,
+                        suggestion=close[0],
+                    )
+                )
+            ]
+        return [
+            Reply(tr._("I don't know /{command}. /help lists what I can do.", command=line.name))
+        ]
     refusal = check_where(ctx, command)
     if refusal:
         # Personal things are typed privately: one press moves the person there.
         move = command.where == "private" and ctx.chat.kind == "group"
-        return [Reply(refusal, (Button(tr._("Talk to me privately"), command.name,
-                                       private=True),) if move else ())]
+        return [
+            Reply(
+                refusal,
+                (Button(tr._("Talk to me privately"), command.name, private=True),) if move else (),
+            )
+        ]
     try:
-        raw, extra = (command.parse_line(line.args), []) if command.parse_line else (
-            split_args(command, line.args))
+        raw, extra = (
+            (command.parse_line(line.args), [])
+            if command.parse_line
+            else (split_args(command, line.args))
+        )
     except ValueError:
         return [Reply(tr._("A quote is not closed. Usage: {usage}", usage=usage(command, tr)))]
     except BadArgument as error:
-        return [Reply(refuse(ctx, error) + "\n" + tr._("Usage: {usage}",
-                                                       usage=usage(command, tr)))]
+        return [Reply(refuse(ctx, error) + "\n" + tr._("Usage: {usage}", usage=usage(command, tr)))]
     if extra:
-        return [Reply(tr._("That is more than /{command} takes. Usage: {usage}",
-                           command=command.name, usage=usage(command, tr)))]
+        return [
+            Reply(
+                tr._(
+                    "That is more than /{command} takes. Usage: {usage}",
+                    command=command.name,
+                    usage=usage(command, tr),
+                )
+            )
+        ]
     answers: dict[str, Any] = {}
     for param in command.params:
         if param.name in raw:
             try:
                 answers[param.name] = param.parse(raw[param.name])
             except BadArgument as error:
-                return [Reply(refuse(ctx, error) + "\n" + tr._("Usage: {usage}",
-                                                               usage=usage(command, tr)))]
+                return [
+                    Reply(
+                        refuse(ctx, error) + "\n" + tr._("Usage: {usage}", usage=usage(command, tr))
+                    )
+                ]
     return await complete(ctx, command, answers)
 
 
@@ -201,19 +226,27 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
             if not command.dialog or again is None:
                 return [Reply(refuse(ctx, error))]
             await ctx.uow.dialogs.save(
-                Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now)
+                Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now
+            )
             return [await ask(ctx, again, answers, refuse(ctx, error))]
     if not command.dialog:
-        return [Reply(ctx.tr._("/{command} is missing the {what}. Usage: {usage}",
-                               command=command.name,
-                               what=ctx.tr._(param.label), usage=usage(command, ctx.tr)))]
-    await ctx.uow.dialogs.save(Dialog(ctx.person.id, ctx.chat.id, command.name, answers),
-                               ctx.now)
+        return [
+            Reply(
+                ctx.tr._(
+                    "/{command} is missing the {what}. Usage: {usage}",
+                    command=command.name,
+                    what=ctx.tr._(param.label),
+                    usage=usage(command, ctx.tr),
+                )
+            )
+        ]
+    await ctx.uow.dialogs.save(Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now)
     return [await ask(ctx, param, answers)]
 
 
-async def continue_dialog(ctx: Context, dialog: Dialog, text: str, pressed: bool = False
-                          ) -> list[Action]:
+async def continue_dialog(
+    ctx: Context, dialog: Dialog, text: str, pressed: bool = False
+) -> list[Action]:
     command = ctx.commands[dialog.command]
     param = missing(command, dialog.answers)
     assert param is not None
@@ -224,8 +257,10 @@ async def continue_dialog(ctx: Context, dialog: Dialog, text: str, pressed: bool
     try:
         value = param.parse(text)
         if param.only_options and str(value) not in {v for _, v in options}:
-            raise BadArgument(N_("Please choose one of: {choices}."),
-                              choices=", ".join(label for label, _ in options))
+            raise BadArgument(
+                N_("Please choose one of: {choices}."),
+                choices=", ".join(label for label, _ in options),
+            )
         if param.check:
             await param.check(ctx, dialog.answers, value)
     except BadArgument as error:

@@ -42,12 +42,22 @@ def _letter_of_joining_script(char: str) -> bool:
 
 def _kept(text: str, i: int, in_flag: bool) -> bool:
     """Whether the invisible format character at `i` is part of what a reader sees."""
-    char, before, after = text[i], text[i - 1] if i else "", text[i + 1: i + 2]
-    if char == ZWJ and before and after and (
-            _pictograph(before) or before in EMOJI_PARTS) and _pictograph(after):
+    char, before, after = text[i], text[i - 1] if i else "", text[i + 1 : i + 2]
+    if (
+        char == ZWJ
+        and before
+        and after
+        and (_pictograph(before) or before in EMOJI_PARTS)
+        and _pictograph(after)
+    ):
         return True  # 👨‍👩‍👧: one family, not three people
-    if char in (ZWJ, ZWNJ) and before and after and _letter_of_joining_script(before) and (
-            _letter_of_joining_script(after)):
+    if (
+        char in (ZWJ, ZWNJ)
+        and before
+        and after
+        and _letter_of_joining_script(before)
+        and (_letter_of_joining_script(after))
+    ):
         return True  # Persian "می‌خواهم" and Indic conjuncts are spelled with them
     return in_flag and ord(char) in TAGS
 
@@ -87,9 +97,10 @@ def clean(text: str) -> str:
 
 def clean_name(name: str, limit: int = MAX_NAME) -> str:
     """A name as shown in posts: cleaned, on one line, without control characters, bounded."""
-    name = " ".join("".join(c if unicodedata.category(c) != "Cc" else " "
-                            for c in clean(name)).split())
-    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+    name = " ".join(
+        "".join(c if unicodedata.category(c) != "Cc" else " " for c in clean(name)).split()
+    )
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def decimal(raw: str, max_digits: int = MAX_DIGITS) -> int | None:
@@ -110,14 +121,19 @@ def _sender(sender: Sender) -> Sender:
     """A name that cleans to nothing (a zero-width name) falls back to the handle or id."""
     handle = clean_name(sender.handle, 255) if sender.handle else sender.handle
     user_id = _id(sender.user_id)
-    return replace(sender, user_id=user_id, handle=handle,
-                   name=clean_name(sender.name) or handle or clean_name(user_id),
-                   private_chat_id=sender.private_chat_id and _id(sender.private_chat_id))
+    return replace(
+        sender,
+        user_id=user_id,
+        handle=handle,
+        name=clean_name(sender.name) or handle or clean_name(user_id),
+        private_chat_id=sender.private_chat_id and _id(sender.private_chat_id),
+    )
 
 
 def _chat(chat: Chat) -> Chat:
-    return replace(chat, chat_id=_id(chat.chat_id),
-                   title=chat.title and clean_name(chat.title, MAX_TITLE))
+    return replace(
+        chat, chat_id=_id(chat.chat_id), title=chat.title and clean_name(chat.title, MAX_TITLE)
+    )
 
 
 def cleaned(event: Event) -> Event:
@@ -130,11 +146,16 @@ def cleaned(event: Event) -> Event:
         changes["sender"] = _sender(event.sender)
     match event:
         case Message():
-            changes |= {"text": clean(event.text),
-                        "reply_to": event.reply_to and _id(event.reply_to)}
+            changes |= {
+                "text": clean(event.text),
+                "reply_to": event.reply_to and _id(event.reply_to),
+            }
         case ButtonPress():
-            changes |= {"data": _no_surrogates(event.data), "message_id": _id(event.message_id),
-                        "toast_id": event.toast_id and _id(event.toast_id)}
+            changes |= {
+                "data": _no_surrogates(event.data),
+                "message_id": _id(event.message_id),
+                "toast_id": event.toast_id and _id(event.toast_id),
+            }
         case ChatMoved():
             changes["new_chat_id"] = _id(event.new_chat_id)
     return replace(event, **changes)  # type: ignore[arg-type]

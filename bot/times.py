@@ -9,12 +9,21 @@ from zoneinfo import ZoneInfo
 from bot.i18n import N_
 from bot.params import BadArgument
 
-WEEKDAYS = {name: n for n, names in enumerate((
-    ("mon", "monday", "lun", "lunes"), ("tue", "tuesday", "mar", "martes"),
-    ("wed", "wednesday", "mié", "mie", "miércoles", "miercoles"),
-    ("thu", "thursday", "jue", "jueves"), ("fri", "friday", "vie", "viernes"),
-    ("sat", "saturday", "sáb", "sab", "sábado", "sabado"),
-    ("sun", "sunday", "dom", "domingo"))) for name in names}
+WEEKDAYS = {
+    name: n
+    for n, names in enumerate(
+        (
+            ("mon", "monday", "lun", "lunes"),
+            ("tue", "tuesday", "mar", "martes"),
+            ("wed", "wednesday", "mié", "mie", "miércoles", "miercoles"),
+            ("thu", "thursday", "jue", "jueves"),
+            ("fri", "friday", "vie", "viernes"),
+            ("sat", "saturday", "sáb", "sab", "sábado", "sabado"),
+            ("sun", "sunday", "dom", "domingo"),
+        )
+    )
+    for name in names
+}
 RANGE = re.compile(r"^(\d{1,2})[:.h](\d{2})-(\d{1,2})[:.h](\d{2})$")
 CLOCK = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 
@@ -30,8 +39,7 @@ class Moment:
 def weekday(word: str) -> int:
     found = WEEKDAYS.get(word.strip().casefold().rstrip("."))
     if found is None:
-        raise BadArgument(N_("'{value}' is not a day of the week, like sat or sábado."),
-                          value=word)
+        raise BadArgument(N_("'{value}' is not a day of the week, like sat or sábado."), value=word)
     return found
 
 
@@ -51,8 +59,11 @@ def time_range(text: str) -> tuple[time, int]:
     end = clock(f"{found.group(3)}:{found.group(4)}")
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
     if minutes <= 0:
-        raise BadArgument(N_("The end ({end}) must come after the start ({start})."),
-                          start=start.strftime("%H:%M"), end=end.strftime("%H:%M"))
+        raise BadArgument(
+            N_("The end ({end}) must come after the start ({start})."),
+            start=start.strftime("%H:%M"),
+            end=end.strftime("%H:%M"),
+        )
     return start, minutes
 
 

@@ -42,9 +42,14 @@ from storage.models import (
 )
 
 THEIRS = (IdentityRow, MemberRow, DialogRow, LinkCodeRow, PrefsRow, PickupWaitRow)
-KEPT_WITHOUT_THEM = ((RequestRow, "requester_id"), (RequestRow, "claimer_id"),
-                     (OfferRow, "offerer_id"), (TakeRow, "person_id"),
-                     (BookingRow, "person_id"), (SwapRow, "partner_id"))
+KEPT_WITHOUT_THEM = (
+    (RequestRow, "requester_id"),
+    (RequestRow, "claimer_id"),
+    (OfferRow, "offerer_id"),
+    (TakeRow, "person_id"),
+    (BookingRow, "person_id"),
+    (SwapRow, "partner_id"),
+)
 # Every column where one person's words can end up in what others keep.
 FREE_TEXT: tuple[tuple[type[Base], tuple[str, ...]], ...] = (
     (OutboxRow, ("text", "buttons")),
@@ -58,54 +63,83 @@ FREE_TEXT: tuple[tuple[type[Base], tuple[str, ...]], ...] = (
 )
 
 
-async def erase_person(conn: AsyncConnection, person_id: int, words: Sequence[str],
-                       addresses: Sequence[tuple[str, str]]) -> None:
-    identities = (await conn.execute(select(IdentityRow.platform, IdentityRow.user_id).where(
-        IdentityRow.person_id == person_id))).all()
+async def erase_person(
+    conn: AsyncConnection,
+    person_id: int,
+    words: Sequence[str],
+    addresses: Sequence[tuple[str, str]],
+) -> None:
+    identities = (
+        await conn.execute(
+            select(IdentityRow.platform, IdentityRow.user_id).where(
+                IdentityRow.person_id == person_id
+            )
+        )
+    ).all()
     for platform, user_id in identities:
-        await conn.execute(delete(ReactionRow.__table__).where(
-            ReactionRow.platform == platform, ReactionRow.user_id == user_id))
+        await conn.execute(
+            delete(ReactionRow.__table__).where(
+                ReactionRow.platform == platform, ReactionRow.user_id == user_id
+            )
+        )
         # A press's answer not yet sent: on Matrix it is addressed to the presser's id.
-        await conn.execute(delete(OutboxRow.__table__).where(
-            OutboxRow.platform == platform, OutboxRow.kind == "toast",
-            OutboxRow.key == user_id))
+        await conn.execute(
+            delete(OutboxRow.__table__).where(
+                OutboxRow.platform == platform, OutboxRow.kind == "toast", OutboxRow.key == user_id
+            )
+        )
     for platform, chat_id in addresses:
-        await conn.execute(delete(OutboxRow.__table__).where(
-            OutboxRow.platform == platform, OutboxRow.chat_id == chat_id))
-        await conn.execute(delete(LaneRow.__table__).where(
-            LaneRow.platform == platform, LaneRow.chat_id == chat_id))
+        await conn.execute(
+            delete(OutboxRow.__table__).where(
+                OutboxRow.platform == platform, OutboxRow.chat_id == chat_id
+            )
+        )
+        await conn.execute(
+            delete(LaneRow.__table__).where(
+                LaneRow.platform == platform, LaneRow.chat_id == chat_id
+            )
+        )
     memberships = select(MemberRow.id).where(MemberRow.person_id == person_id)
-    await conn.execute(delete(VouchRow.__table__).where(or_(
-        VouchRow.voucher_id.in_(memberships), VouchRow.member_id.in_(memberships))))
+    await conn.execute(
+        delete(VouchRow.__table__).where(
+            or_(VouchRow.voucher_id.in_(memberships), VouchRow.member_id.in_(memberships))
+        )
+    )
     for row in THEIRS:
         table = row.__table__
         await conn.execute(delete(table).where(table.c.person_id == person_id))
-    await conn.execute(delete(ChatRow.__table__).where(
-        ChatRow.person_id == person_id, ChatRow.kind == "private"))
+    await conn.execute(
+        delete(ChatRow.__table__).where(ChatRow.person_id == person_id, ChatRow.kind == "private")
+    )
     for row, column in KEPT_WITHOUT_THEM:
         table = row.__table__
-        await conn.execute(update(table).where(table.c[column] == person_id).values(
-            {column: None}))
-    await conn.execute(update(PersonRow.__table__).where(PersonRow.id == person_id).values(
-        name="", language=None))
+        await conn.execute(update(table).where(table.c[column] == person_id).values({column: None}))
+    await conn.execute(
+        update(PersonRow.__table__).where(PersonRow.id == person_id).values(name="", language=None)
+    )
     if words:
         for row, columns in FREE_TEXT:
             await _scrub(conn, row, columns, words)
 
 
-async def _scrub(conn: AsyncConnection, row: type[Base], columns: tuple[str, ...],
-                 words: Sequence[str]) -> None:
+async def _scrub(
+    conn: AsyncConnection, row: type[Base], columns: tuple[str, ...], words: Sequence[str]
+) -> None:
     table = row.__table__
     keys = list(table.primary_key.columns)
     # Found by LIKE (cheap), then rewritten word by word in Python. JSON is stored with
     # non-ASCII escaped, so a name is looked for in that spelling too.
     patterns = {_containing(form) for w in words for form in (w, json.dumps(w)[1:-1])}
-    found = await conn.execute(select(*keys, *(table.c[c] for c in columns)).where(or_(
-        *(cast(table.c[c], Text).ilike(p, escape="\\") for c in columns for p in patterns))))
+    found = await conn.execute(
+        select(*keys, *(table.c[c] for c in columns)).where(
+            or_(*(cast(table.c[c], Text).ilike(p, escape="\\") for c in columns for p in patterns))
+        )
+    )
     for hit in found.mappings().all():
         values: dict[str, Any] = {c: scrub_value(hit[c], words) for c in columns}
-        await conn.execute(update(table).where(and_(*(k == hit[k.name] for k in keys)))
-                           .values(values))
+        await conn.execute(
+            update(table).where(and_(*(k == hit[k.name] for k in keys))).values(values)
+        )
 
 
 def _containing(word: str) -> str:

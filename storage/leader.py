@@ -21,8 +21,7 @@ TIMEOUT = 5.0  # seconds a look at the lock's connection may take before it coun
 # If the leader's machine vanishes (power, network) its socket never closes; PostgreSQL's
 # keepalives then end the session, and free the lock, within about 10 + 3 × 5 = 25 seconds
 # instead of the kernel's two hours. (Ignored on a Unix socket, where this cannot happen.)
-KEEPALIVES = {"tcp_keepalives_idle": 10, "tcp_keepalives_interval": 5,
-              "tcp_keepalives_count": 3}
+KEEPALIVES = {"tcp_keepalives_idle": 10, "tcp_keepalives_interval": 5, "tcp_keepalives_count": 3}
 
 
 class AdvisoryLock:
@@ -44,8 +43,9 @@ class AdvisoryLock:
             async with asyncio.timeout(TIMEOUT):
                 if self._conn is None:
                     self._conn = await self._connect()
-                got = await self._conn.scalar(text("SELECT pg_try_advisory_lock(:key)"),
-                                              {"key": self.key})
+                got = await self._conn.scalar(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
+                )
         except BaseException:
             await self.release()  # the connection is in a state nobody knows
             raise

@@ -36,8 +36,11 @@ def alembic_config(connection: Connection | None = None) -> "Config":
 
 def head() -> str:
     """The newest migration's revision: each file is named for its revision."""
-    return max(found.group(1) for path in (MIGRATIONS / "versions").iterdir()
-               if (found := NUMBERED.fullmatch(path.name)))
+    return max(
+        found.group(1)
+        for path in (MIGRATIONS / "versions").iterdir()
+        if (found := NUMBERED.fullmatch(path.name))
+    )
 
 
 async def upgrade(engine: AsyncEngine) -> None:
@@ -47,8 +50,7 @@ async def upgrade(engine: AsyncEngine) -> None:
 
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # held until this transaction ends
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                               {"key": MIGRATION_LOCK})
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
 
 

@@ -119,9 +119,7 @@ class MemberRow(Base):
     __table_args__ = (UniqueConstraint("group_id", "person_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(10))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     trusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -162,13 +160,21 @@ class InboxRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "platform", "sent_at", "id"),
-                      Index("ix_outbox_message", "platform", "chat_id", "message_id"),
-                      Index("ix_outbox_lane", "platform", "chat_id", "sent_at", "id"),
-                      # Only what waits: which chats have work is read at every look, and
-                      # through the other indexes it walked every message ever sent.
-                      Index("ix_outbox_unsent", "platform", "chat_id", "id",
-                            sqlite_where=UNSENT, postgresql_where=UNSENT))
+    __table_args__ = (
+        Index("ix_outbox_pending", "platform", "sent_at", "id"),
+        Index("ix_outbox_message", "platform", "chat_id", "message_id"),
+        Index("ix_outbox_lane", "platform", "chat_id", "sent_at", "id"),
+        # Only what waits: which chats have work is read at every look, and
+        # through the other indexes it walked every message ever sent.
+        Index(
+            "ix_outbox_unsent",
+            "platform",
+            "chat_id",
+            "id",
+            sqlite_where=UNSENT,
+            postgresql_where=UNSENT,
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(255))
@@ -207,8 +213,9 @@ class AuditRow(Base):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"),
-                                                 index=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), index=True
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -216,9 +223,10 @@ class AuditRow(Base):
 
 class JobRow(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_pending", "done_at", "due_at"),
-                      Index("ix_jobs_of", "kind", "ref_id",
-                            sqlite_where=PENDING, postgresql_where=PENDING))
+    __table_args__ = (
+        Index("ix_jobs_pending", "done_at", "due_at"),
+        Index("ix_jobs_of", "kind", "ref_id", sqlite_where=PENDING, postgresql_where=PENDING),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     ref_id: Mapped[int] = mapped_column(Integer)
@@ -243,7 +251,8 @@ class RequestRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     requester_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     category: Mapped[str] = mapped_column(String(30))
     description: Mapped[str] = mapped_column(Text)
     area: Mapped[str] = mapped_column(String(100))
@@ -253,7 +262,8 @@ class RequestRow(Base):
     show_name: Mapped[bool] = mapped_column(Boolean)
     state: Mapped[str] = mapped_column(String(10))
     claimer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     thanks: Mapped[str | None] = mapped_column(Text)
@@ -266,7 +276,8 @@ class OfferRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     offerer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     category: Mapped[str] = mapped_column(String(30))
     what: Mapped[str] = mapped_column(Text)
     area: Mapped[str] = mapped_column(String(100))
@@ -280,10 +291,10 @@ class OfferRow(Base):
 class TakeRow(Base):
     __tablename__ = "offer_takes"
     id: Mapped[int] = mapped_column(primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"),
-                                          index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -293,9 +304,11 @@ class MatchRow(Base):
 
     __tablename__ = "matches"
     request_id: Mapped[int] = mapped_column(
-        ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
     offer_id: Mapped[int] = mapped_column(
-        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class ActivityRow(Base):
@@ -303,8 +316,7 @@ class ActivityRow(Base):
 
     __tablename__ = "activities"
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"),
-                                          index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(12))  # "shift" or "collection" (donor pickup)
     weekday: Mapped[int] = mapped_column(Integer)  # 0 is Monday
@@ -320,8 +332,9 @@ class ShiftRow(Base):
     __tablename__ = "shifts"
     __table_args__ = (Index("ix_shifts_when", "group_id", "starts_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"),
-                                             index=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -333,8 +346,9 @@ class ShiftRoleRow(Base):
     """Places per role; `taken` is counted by conditional updates, so no place is sold twice."""
 
     __tablename__ = "shift_roles"
-    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    shift_id: Mapped[int] = mapped_column(
+        ForeignKey("shifts.id", ondelete="CASCADE"), primary_key=True
+    )
     role: Mapped[str] = mapped_column(String(30), primary_key=True)
     places: Mapped[int] = mapped_column(Integer)
     taken: Mapped[int] = mapped_column(Integer)
@@ -346,8 +360,7 @@ class SignupRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(30))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
-                                           index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(String(10))  # "in" or "waiting"
     giving_away: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -358,9 +371,9 @@ class SwapRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     signup_id: Mapped[int] = mapped_column(ForeignKey("signups.id", ondelete="CASCADE"))
     other_signup_id: Mapped[int | None] = mapped_column(
-        ForeignKey("signups.id", ondelete="CASCADE"))
-    wanted_shift_id: Mapped[int | None] = mapped_column(
-        ForeignKey("shifts.id", ondelete="CASCADE"))
+        ForeignKey("signups.id", ondelete="CASCADE")
+    )
+    wanted_shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -370,8 +383,9 @@ class PrefsRow(Base):
     """How a person wants to be reminded."""
 
     __tablename__ = "reminder_prefs"
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
     hours: Mapped[str] = mapped_column(String(50))  # "24,2", or "" for none
     quiet_from: Mapped[int | None] = mapped_column(Integer)  # local hour, 0-23
     quiet_to: Mapped[int | None] = mapped_column(Integer)
@@ -392,10 +406,12 @@ class PickupSlotRow(Base):
 class BookingRow(Base):
     __tablename__ = "bookings"
     id: Mapped[int] = mapped_column(primary_key=True)
-    slot_id: Mapped[int] = mapped_column(ForeignKey("pickup_slots.id", ondelete="CASCADE"),
-                                         index=True)
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("pickup_slots.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     state: Mapped[str] = mapped_column(String(10))  # booked, collected, missed, cancelled
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -404,20 +420,20 @@ class PickupWaitRow(Base):
     """People who wanted a box when none was left; told first when one frees up."""
 
     __tablename__ = "pickup_waitlist"
-    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"),
-                                          primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PollRow(Base):
     __tablename__ = "polls"
-    __table_args__ = (Index("ix_polls_open", "group_id",
-                            sqlite_where=OPEN, postgresql_where=OPEN),)
+    __table_args__ = (Index("ix_polls_open", "group_id", sqlite_where=OPEN, postgresql_where=OPEN),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"),
-                                          index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(300))
@@ -445,10 +461,12 @@ class VoteRow(Base):
     """A named vote: who chose what; changed until the poll closes."""
 
     __tablename__ = "votes"
-    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
     ballot: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
@@ -456,10 +474,12 @@ class VotedRow(Base):
     """Who voted in a secret poll, and nothing else: no time, no order, no choice."""
 
     __tablename__ = "voted"
-    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class BallotCountRow(Base):
@@ -473,8 +493,9 @@ class BallotCountRow(Base):
 
     __tablename__ = "ballot_counts"
     __table_args__ = ({"sqlite_with_rowid": False},)
-    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the ballot
     ballot: Mapped[dict[str, Any]] = mapped_column(JSON)
     count: Mapped[int] = mapped_column(Integer)

@@ -27,8 +27,11 @@ class SqlPolls(Repository):
     async def add(self, poll: Poll) -> Poll:
         values = {f.name: getattr(poll, f.name) for f in fields(poll) if f.name != "id"}
         values["options"] = list(poll.options)
-        poll_id = (await self.conn.execute(PollRow.__table__.insert().values(
-            **values).returning(PollRow.id))).scalar_one()
+        poll_id = (
+            await self.conn.execute(
+                PollRow.__table__.insert().values(**values).returning(PollRow.id)
+            )
+        ).scalar_one()
         return replace(poll, id=poll_id)
 
     async def get(self, poll_id: int, lock: bool = False) -> Poll | None:
@@ -48,50 +51,72 @@ class SqlPolls(Repository):
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
         if "options" in values:
             values["options"] = list(values["options"])
-        result = await self.conn.execute(update(PollRow.__table__).where(
-            PollRow.id == poll_id, PollRow.state.in_(states)).values(**values))
+        result = await self.conn.execute(
+            update(PollRow.__table__)
+            .where(PollRow.id == poll_id, PollRow.state.in_(states))
+            .values(**values)
+        )
         return result.rowcount == 1
 
     async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
         votes = VoteRow.__table__
-        if await insert_ignoring_duplicates(self.conn, votes, {
-                "poll_id": poll_id, "person_id": person_id, "ballot": dict(ballot)}):
+        if await insert_ignoring_duplicates(
+            self.conn, votes, {"poll_id": poll_id, "person_id": person_id, "ballot": dict(ballot)}
+        ):
             return False
-        await self.conn.execute(update(votes).where(
-            votes.c.poll_id == poll_id, votes.c.person_id == person_id,
-        ).values(ballot=dict(ballot)))
+        await self.conn.execute(
+            update(votes)
+            .where(
+                votes.c.poll_id == poll_id,
+                votes.c.person_id == person_id,
+            )
+            .values(ballot=dict(ballot))
+        )
         return True
 
-    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]
-                          ) -> bool:
+    async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
         # One secret vote at a time per poll (SQLite writes one at a time anyway), so the
         # counts read below are the ones rewritten. It is an UPDATE, not a SELECT ... FOR
         # UPDATE, so that on PostgreSQL the poll row, too, carries the newest vote's xmin
         # and not that of the vote that last changed it (a write-in adds an option).
-        await self.conn.execute(update(PollRow.__table__).where(PollRow.id == poll_id)
-                                .values(id=PollRow.id))
-        if not await insert_ignoring_duplicates(self.conn, VotedRow.__table__, {
-                "poll_id": poll_id, "person_id": person_id}):
+        await self.conn.execute(
+            update(PollRow.__table__).where(PollRow.id == poll_id).values(id=PollRow.id)
+        )
+        if not await insert_ignoring_duplicates(
+            self.conn, VotedRow.__table__, {"poll_id": poll_id, "person_id": person_id}
+        ):
             return False
         counts = BallotCountRow.__table__
         text = canonical(ballot)
-        kept = {r.digest: (dict(r.ballot), r.count) for r in await self.conn.execute(
-            select(counts.c.digest, counts.c.ballot, counts.c.count)
-            .where(counts.c.poll_id == poll_id))}
+        kept = {
+            r.digest: (dict(r.ballot), r.count)
+            for r in await self.conn.execute(
+                select(counts.c.digest, counts.c.ballot, counts.c.count).where(
+                    counts.c.poll_id == poll_id
+                )
+            )
+        }
         digest = hashlib.sha256(text.encode()).hexdigest()
         kept[digest] = (json.loads(text), kept.get(digest, ({}, 0))[1] + 1)
         # Every row of the poll is written anew, in digest order: what changed cannot be
         # told from where the rows are, nor from the transaction that wrote them.
         await self.conn.execute(delete(counts).where(counts.c.poll_id == poll_id))
-        await self.conn.execute(counts.insert(), [
-            {"poll_id": poll_id, "digest": d, "ballot": b, "count": n}
-            for d, (b, n) in sorted(kept.items())])
+        await self.conn.execute(
+            counts.insert(),
+            [
+                {"poll_id": poll_id, "digest": d, "ballot": b, "count": n}
+                for d, (b, n) in sorted(kept.items())
+            ],
+        )
         return True
 
     async def ballots(self, poll: Poll) -> list[Mapping[str, Any]]:
         if poll.secret:
-            rows = await self.conn.execute(select(BallotCountRow.ballot, BallotCountRow.count)
-                                           .where(BallotCountRow.poll_id == poll.id))
+            rows = await self.conn.execute(
+                select(BallotCountRow.ballot, BallotCountRow.count).where(
+                    BallotCountRow.poll_id == poll.id
+                )
+            )
             return [dict(r.ballot) for r in rows for _ in range(r.count)]
         rows = await self.conn.execute(select(VoteRow.ballot).where(VoteRow.poll_id == poll.id))
         return [dict(r.ballot) for r in rows]
@@ -100,7 +125,9 @@ class SqlPolls(Repository):
         rows = await self.conn.execute(
             select(VoteRow.person_id, PersonRow.name, VoteRow.ballot)
             .join(PersonRow, PersonRow.id == VoteRow.person_id)
-            .where(VoteRow.poll_id == poll_id).order_by(PersonRow.name))
+            .where(VoteRow.poll_id == poll_id)
+            .order_by(PersonRow.name)
+        )
         return [(r.person_id, r.name, dict(r.ballot)) for r in rows]
 
     async def turnout(self, poll: Poll) -> Turnout:
@@ -109,12 +136,21 @@ class SqlPolls(Repository):
         members = MemberRow.__table__
         voted = select(table.person_id).where(table.poll_id == poll.id)
         eligible = _eligible(poll.group_id, poll.electorate)
-        row = (await self.conn.execute(select(
-            select(func.count()).select_from(voted.subquery()).scalar_subquery()
-            .label("voted"),
-            select(func.count()).where(*eligible).scalar_subquery().label("eligible"),
-            select(func.count()).where(*eligible, members.c.person_id.not_in(voted))
-            .scalar_subquery().label("missing")))).one()
+        row = (
+            await self.conn.execute(
+                select(
+                    select(func.count())
+                    .select_from(voted.subquery())
+                    .scalar_subquery()
+                    .label("voted"),
+                    select(func.count()).where(*eligible).scalar_subquery().label("eligible"),
+                    select(func.count())
+                    .where(*eligible, members.c.person_id.not_in(voted))
+                    .scalar_subquery()
+                    .label("missing"),
+                )
+            )
+        ).one()
         return Turnout(row.voted, row.eligible, row.missing)
 
     async def voters(self, poll: Poll) -> set[int]:
@@ -123,8 +159,11 @@ class SqlPolls(Repository):
         return set(rows.scalars())
 
     async def claim_action(self, poll_id: int) -> bool:
-        result = await self.conn.execute(update(PollRow.__table__).where(
-            PollRow.id == poll_id, PollRow.action_done.is_(False)).values(action_done=True))
+        result = await self.conn.execute(
+            update(PollRow.__table__)
+            .where(PollRow.id == poll_id, PollRow.action_done.is_(False))
+            .values(action_done=True)
+        )
         return result.rowcount == 1
 
 

@@ -27,8 +27,7 @@ class Known:
     private_chats: dict[int, list[ChatRecord]] = field(default_factory=dict)
 
     def forget(self) -> None:
-        for known in (self.people, self.groups, self.members, self.group_chats,
-                      self.private_chats):
+        for known in (self.people, self.groups, self.members, self.group_chats, self.private_chats):
             known.clear()
 
 
@@ -37,36 +36,63 @@ def _query() -> Any:
     """One row per setting of the chat's group (at least one row): everything else repeats.
     Starting from a one-row relation, each part may be missing on its own."""
     chats, groups, settings = ChatRow.__table__, GroupRow.__table__, SettingRow.__table__
-    identities, people, members = (IdentityRow.__table__, PersonRow.__table__,
-                                   MemberRow.__table__)
+    identities, people, members = (IdentityRow.__table__, PersonRow.__table__, MemberRow.__table__)
     private, handles = chats.alias("private"), identities.alias("handles")
     sender_platform = bindparam("sender_platform")
-    member_handle = (select(handles.c.handle)
-                     .where(handles.c.person_id == people.c.id, handles.c.handle.is_not(None))
-                     .order_by(handles.c.id).limit(1).scalar_subquery())
+    member_handle = (
+        select(handles.c.handle)
+        .where(handles.c.person_id == people.c.id, handles.c.handle.is_not(None))
+        .order_by(handles.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
     return (
-        select(chats.c.id.label("chat_row"), chats.c.kind, chats.c.title, chats.c.group_id,
-               chats.c.person_id.label("chat_person"),
-               groups.c.name.label("group_name"), groups.c.created_at.label("group_created"),
-               groups.c.founding_until, settings.c.key, settings.c.value,
-               identities.c.handle, identities.c.name.label("identity_name"),
-               people.c.id.label("person"), people.c.name, people.c.language,
-               people.c.created_at,
-               members.c.id.label("member"), members.c.status, members.c.joined_at,
-               members.c.trusted_at, member_handle.label("member_handle"),
-               private.c.person_id.label("private_person"))
+        select(
+            chats.c.id.label("chat_row"),
+            chats.c.kind,
+            chats.c.title,
+            chats.c.group_id,
+            chats.c.person_id.label("chat_person"),
+            groups.c.name.label("group_name"),
+            groups.c.created_at.label("group_created"),
+            groups.c.founding_until,
+            settings.c.key,
+            settings.c.value,
+            identities.c.handle,
+            identities.c.name.label("identity_name"),
+            people.c.id.label("person"),
+            people.c.name,
+            people.c.language,
+            people.c.created_at,
+            members.c.id.label("member"),
+            members.c.status,
+            members.c.joined_at,
+            members.c.trusted_at,
+            member_handle.label("member_handle"),
+            private.c.person_id.label("private_person"),
+        )
         .select_from(select(literal(1).label("one")).subquery())
-        .outerjoin(chats, (chats.c.platform == bindparam("platform"))
-                   & (chats.c.chat_id == bindparam("chat_id")))
+        .outerjoin(
+            chats,
+            (chats.c.platform == bindparam("platform")) & (chats.c.chat_id == bindparam("chat_id")),
+        )
         .outerjoin(groups, groups.c.id == chats.c.group_id)
         .outerjoin(settings, settings.c.group_id == groups.c.id)
-        .outerjoin(identities, (identities.c.platform == sender_platform)
-                   & (identities.c.user_id == bindparam("user_id")))
+        .outerjoin(
+            identities,
+            (identities.c.platform == sender_platform)
+            & (identities.c.user_id == bindparam("user_id")),
+        )
         .outerjoin(people, people.c.id == identities.c.person_id)
-        .outerjoin(members, (members.c.group_id == groups.c.id)
-                   & (members.c.person_id == people.c.id))
-        .outerjoin(private, (private.c.platform == sender_platform)
-                   & (private.c.chat_id == bindparam("private_chat_id"))))
+        .outerjoin(
+            members, (members.c.group_id == groups.c.id) & (members.c.person_id == people.c.id)
+        )
+        .outerjoin(
+            private,
+            (private.c.platform == sender_platform)
+            & (private.c.chat_id == bindparam("private_chat_id")),
+        )
+    )
 
 
 class SqlScenes:
@@ -75,30 +101,73 @@ class SqlScenes:
         self.known = known
 
     async def load(self, chat: Chat, sender: Sender) -> Scene:
-        rows = (await self.conn.execute(_query(), {
-            "platform": chat.platform, "chat_id": chat.chat_id,
-            "sender_platform": sender.platform, "user_id": sender.user_id,
-            "private_chat_id": sender.private_chat_id})).all()
+        rows = (
+            await self.conn.execute(
+                _query(),
+                {
+                    "platform": chat.platform,
+                    "chat_id": chat.chat_id,
+                    "sender_platform": sender.platform,
+                    "user_id": sender.user_id,
+                    "private_chat_id": sender.private_chat_id,
+                },
+            )
+        ).all()
         first = rows[0]
-        person = (Person(first.person, first.name, first.language, first.created_at)
-                  if first.person is not None else None)
-        record = (ChatRecord(first.chat_row, chat.platform, chat.chat_id, first.kind,
-                             first.title, first.group_id, first.chat_person)
-                  if first.chat_row is not None else None)
-        group = (Group(first.group_id, first.group_name, first.group_created,
-                       first.founding_until,
-                       {r.key: r.value for r in rows if r.key is not None})
-                 if record is not None and first.group_id is not None else None)
-        member = (Member(first.member, first.group_id, first.person, first.name,
-                         first.member_handle, first.status, first.joined_at,
-                         first.trusted_at)
-                  if first.member is not None else None)
+        person = (
+            Person(first.person, first.name, first.language, first.created_at)
+            if first.person is not None
+            else None
+        )
+        record = (
+            ChatRecord(
+                first.chat_row,
+                chat.platform,
+                chat.chat_id,
+                first.kind,
+                first.title,
+                first.group_id,
+                first.chat_person,
+            )
+            if first.chat_row is not None
+            else None
+        )
+        group = (
+            Group(
+                first.group_id,
+                first.group_name,
+                first.group_created,
+                first.founding_until,
+                {r.key: r.value for r in rows if r.key is not None},
+            )
+            if record is not None and first.group_id is not None
+            else None
+        )
+        member = (
+            Member(
+                first.member,
+                first.group_id,
+                first.person,
+                first.name,
+                first.member_handle,
+                first.status,
+                first.joined_at,
+                first.trusted_at,
+            )
+            if first.member is not None
+            else None
+        )
         if person is not None:
             self.known.people[person.id] = person
             if group is not None:
                 self.known.members[group.id, person.id] = member
         if group is not None:
             self.known.groups[group.id] = group
-        return Scene(person, (first.handle, first.identity_name) if person else None,
-                     record, group, member,
-                     person is not None and first.private_person == person.id)
+        return Scene(
+            person,
+            (first.handle, first.identity_name) if person else None,
+            record,
+            group,
+            member,
+            person is not None and first.private_person == person.id,
+        )

@@ -31,9 +31,16 @@ from storage.models import (
 )
 from storage.repositories import Repository, insert_ignoring_duplicates, record
 
-SIGNUP = (select(SignupRow.id, SignupRow.shift_id, SignupRow.role, SignupRow.person_id,
-                 PersonRow.name, SignupRow.state, SignupRow.giving_away, SignupRow.created_at)
-          .join(PersonRow, PersonRow.id == SignupRow.person_id))
+SIGNUP = select(
+    SignupRow.id,
+    SignupRow.shift_id,
+    SignupRow.role,
+    SignupRow.person_id,
+    PersonRow.name,
+    SignupRow.state,
+    SignupRow.giving_away,
+    SignupRow.created_at,
+).join(PersonRow, PersonRow.id == SignupRow.person_id)
 
 
 def _activity(row: Any) -> Activity:
@@ -45,38 +52,69 @@ class SqlShifts(Repository):
     async def add_activity(self, activity: Activity) -> Activity:
         values = {f.name: getattr(activity, f.name) for f in fields(activity) if f.name != "id"}
         values["roles"] = [list(r) for r in activity.roles]
-        activity_id = (await self.conn.execute(ActivityRow.__table__.insert().values(
-            **values).returning(ActivityRow.id))).scalar_one()
+        activity_id = (
+            await self.conn.execute(
+                ActivityRow.__table__.insert().values(**values).returning(ActivityRow.id)
+            )
+        ).scalar_one()
         return replace(activity, id=activity_id)
 
     async def get_activity(self, activity_id: int) -> Activity | None:
-        row = (await self.conn.execute(select(ActivityRow.__table__).where(
-            ActivityRow.id == activity_id))).one_or_none()
+        row = (
+            await self.conn.execute(
+                select(ActivityRow.__table__).where(ActivityRow.id == activity_id)
+            )
+        ).one_or_none()
         return None if row is None else _activity(row)
 
     async def set_activity(self, activity_id: int, **values: Any) -> None:
-        await self.conn.execute(update(ActivityRow.__table__).where(
-            ActivityRow.id == activity_id).values(**values))
+        await self.conn.execute(
+            update(ActivityRow.__table__).where(ActivityRow.id == activity_id).values(**values)
+        )
 
     async def add(self, activity: Activity, starts_at: datetime, ends_at: datetime) -> Shift:
-        shift_id = (await self.conn.execute(ShiftRow.__table__.insert().values(
-            activity_id=activity.id, group_id=activity.group_id, starts_at=starts_at,
-            ends_at=ends_at, state="scheduled", posted=False).returning(ShiftRow.id))).scalar_one()
-        await self.conn.execute(ShiftRoleRow.__table__.insert(), [
-            {"shift_id": shift_id, "role": role, "places": places, "taken": 0}
-            for role, places in activity.roles])
+        shift_id = (
+            await self.conn.execute(
+                ShiftRow.__table__.insert()
+                .values(
+                    activity_id=activity.id,
+                    group_id=activity.group_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    state="scheduled",
+                    posted=False,
+                )
+                .returning(ShiftRow.id)
+            )
+        ).scalar_one()
+        await self.conn.execute(
+            ShiftRoleRow.__table__.insert(),
+            [
+                {"shift_id": shift_id, "role": role, "places": places, "taken": 0}
+                for role, places in activity.roles
+            ],
+        )
         shift = await self.get(shift_id)
         assert shift is not None
         return shift
 
     async def _load(self, condition: Any, lock: bool = False) -> list[Shift]:
         """One row per role of each shift."""
-        query = (select(ShiftRow.__table__, ActivityRow.name, ActivityRow.kind,
-                        ActivityRow.roles, ShiftRoleRow.role, ShiftRoleRow.places,
-                        ShiftRoleRow.taken)
-                 .join(ActivityRow, ActivityRow.id == ShiftRow.activity_id)
-                 .outerjoin(ShiftRoleRow, ShiftRoleRow.shift_id == ShiftRow.id)
-                 .where(condition).order_by(ShiftRow.starts_at, ShiftRow.id))
+        query = (
+            select(
+                ShiftRow.__table__,
+                ActivityRow.name,
+                ActivityRow.kind,
+                ActivityRow.roles,
+                ShiftRoleRow.role,
+                ShiftRoleRow.places,
+                ShiftRoleRow.taken,
+            )
+            .join(ActivityRow, ActivityRow.id == ShiftRow.activity_id)
+            .outerjoin(ShiftRoleRow, ShiftRoleRow.shift_id == ShiftRow.id)
+            .where(condition)
+            .order_by(ShiftRow.starts_at, ShiftRow.id)
+        )
         if lock:
             query = query.with_for_update(of=ShiftRow.__table__, key_share=True)
         found: dict[int, tuple[Any, dict[str, RolePlaces]]] = {}
@@ -85,75 +123,127 @@ class SqlShifts(Repository):
             if r.role is not None:
                 places[r.role] = RolePlaces(r.role, r.places, r.taken)
         # Roles in the order the activity named them.
-        return [Shift(r.id, r.activity_id, r.group_id, r.name, r.kind, r.starts_at, r.ends_at,
-                      r.state, tuple(places[role] for role, _ in r.roles if role in places),
-                      r.posted)
-                for r, places in found.values()]
+        return [
+            Shift(
+                r.id,
+                r.activity_id,
+                r.group_id,
+                r.name,
+                r.kind,
+                r.starts_at,
+                r.ends_at,
+                r.state,
+                tuple(places[role] for role, _ in r.roles if role in places),
+                r.posted,
+            )
+            for r, places in found.values()
+        ]
 
     async def get(self, shift_id: int, lock: bool = False) -> Shift | None:
         found = await self._load(ShiftRow.id == shift_id, lock)
         return found[0] if found else None
 
     async def of_activity(self, activity_id: int, after: datetime) -> list[Shift]:
-        return await self._load(and_(ShiftRow.activity_id == activity_id,
-                                     ShiftRow.state == "scheduled", ShiftRow.starts_at > after))
+        return await self._load(
+            and_(
+                ShiftRow.activity_id == activity_id,
+                ShiftRow.state == "scheduled",
+                ShiftRow.starts_at > after,
+            )
+        )
 
     async def of_group(self, group_id: int) -> list[Shift]:
         return await self._load(ShiftRow.group_id == group_id)
 
     async def latest(self, activity_id: int) -> Shift | None:
-        found = await self._load(ShiftRow.id == select(ShiftRow.id).where(
-            ShiftRow.activity_id == activity_id).order_by(ShiftRow.starts_at.desc())
-            .limit(1).scalar_subquery())
+        found = await self._load(
+            ShiftRow.id
+            == select(ShiftRow.id)
+            .where(ShiftRow.activity_id == activity_id)
+            .order_by(ShiftRow.starts_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         return found[0] if found else None
 
-    async def between(self, group_ids: Sequence[int], start: datetime,
-                      end: datetime) -> list[Shift]:
-        return await self._load(and_(ShiftRow.group_id.in_(group_ids),
-                                     ShiftRow.state == "scheduled",
-                                     ShiftRow.starts_at >= start, ShiftRow.starts_at < end))
+    async def between(
+        self, group_ids: Sequence[int], start: datetime, end: datetime
+    ) -> list[Shift]:
+        return await self._load(
+            and_(
+                ShiftRow.group_id.in_(group_ids),
+                ShiftRow.state == "scheduled",
+                ShiftRow.starts_at >= start,
+                ShiftRow.starts_at < end,
+            )
+        )
 
     async def change(self, shift_id: int, **values: Any) -> None:
-        await self.conn.execute(update(ShiftRow.__table__).where(ShiftRow.id == shift_id).values(
-            **values))
+        await self.conn.execute(
+            update(ShiftRow.__table__).where(ShiftRow.id == shift_id).values(**values)
+        )
 
     async def cancel(self, shift_id: int) -> bool:
-        result = await self.conn.execute(update(ShiftRow.__table__).where(
-            ShiftRow.id == shift_id, ShiftRow.state == "scheduled").values(state="cancelled"))
+        result = await self.conn.execute(
+            update(ShiftRow.__table__)
+            .where(ShiftRow.id == shift_id, ShiftRow.state == "scheduled")
+            .values(state="cancelled")
+        )
         return result.rowcount == 1
 
     async def _signups(self, condition: Any) -> list[Signup]:
-        rows = await self.conn.execute(SIGNUP.where(condition).order_by(
-            SignupRow.state, SignupRow.created_at, SignupRow.id))  # "in" sorts before "waiting"
+        rows = await self.conn.execute(
+            SIGNUP.where(condition).order_by(SignupRow.state, SignupRow.created_at, SignupRow.id)
+        )  # "in" sorts before "waiting"
         return [record(Signup, r) for r in rows]
 
     async def signups(self, shift_id: int) -> list[Signup]:
         return await self._signups(SignupRow.shift_id == shift_id)
 
     async def signup_of(self, shift_id: int, person_id: int) -> Signup | None:
-        found = await self._signups(and_(SignupRow.shift_id == shift_id,
-                                         SignupRow.person_id == person_id))
+        found = await self._signups(
+            and_(SignupRow.shift_id == shift_id, SignupRow.person_id == person_id)
+        )
         return found[0] if found else None
 
     async def get_signup(self, signup_id: int) -> Signup | None:
         found = await self._signups(SignupRow.id == signup_id)
         return found[0] if found else None
 
-    async def _insert_signup(self, shift_id: int, role: str, person_id: int, state: str,
-                             now: datetime) -> Signup:
-        signup_id = (await self.conn.execute(SignupRow.__table__.insert().values(
-            shift_id=shift_id, role=role, person_id=person_id, state=state, giving_away=False,
-            created_at=now).returning(SignupRow.id))).scalar_one()
+    async def _insert_signup(
+        self, shift_id: int, role: str, person_id: int, state: str, now: datetime
+    ) -> Signup:
+        signup_id = (
+            await self.conn.execute(
+                SignupRow.__table__.insert()
+                .values(
+                    shift_id=shift_id,
+                    role=role,
+                    person_id=person_id,
+                    state=state,
+                    giving_away=False,
+                    created_at=now,
+                )
+                .returning(SignupRow.id)
+            )
+        ).scalar_one()
         found = await self.get_signup(signup_id)
         assert found is not None
         return found
 
-    async def take_place(self, shift_id: int, role: str, person_id: int,
-                         now: datetime) -> Signup | None:
+    async def take_place(
+        self, shift_id: int, role: str, person_id: int, now: datetime
+    ) -> Signup | None:
         roles = ShiftRoleRow.__table__
-        result = await self.conn.execute(update(roles).where(
-            roles.c.shift_id == shift_id, roles.c.role == role, roles.c.taken < roles.c.places,
-        ).values(taken=roles.c.taken + 1))
+        result = await self.conn.execute(
+            update(roles)
+            .where(
+                roles.c.shift_id == shift_id,
+                roles.c.role == role,
+                roles.c.taken < roles.c.places,
+            )
+            .values(taken=roles.c.taken + 1)
+        )
         if result.rowcount != 1:
             return None
         return await self._insert_signup(shift_id, role, person_id, "in", now)
@@ -162,82 +252,144 @@ class SqlShifts(Repository):
         return await self._insert_signup(shift_id, role, person_id, "waiting", now)
 
     async def release(self, signup: Signup) -> Signup | None:
-        deleted = await self.conn.execute(delete(SignupRow.__table__).where(
-            SignupRow.id == signup.id))
+        deleted = await self.conn.execute(
+            delete(SignupRow.__table__).where(SignupRow.id == signup.id)
+        )
         if deleted.rowcount != 1 or signup.state != "in":
             return None
-        first = (await self.conn.execute(
-            select(SignupRow.id).where(SignupRow.shift_id == signup.shift_id,
-                                       SignupRow.role == signup.role,
-                                       SignupRow.state == "waiting")
-            .order_by(SignupRow.created_at, SignupRow.id).limit(1))).scalar_one_or_none()
+        first = (
+            await self.conn.execute(
+                select(SignupRow.id)
+                .where(
+                    SignupRow.shift_id == signup.shift_id,
+                    SignupRow.role == signup.role,
+                    SignupRow.state == "waiting",
+                )
+                .order_by(SignupRow.created_at, SignupRow.id)
+                .limit(1)
+            )
+        ).scalar_one_or_none()
         if first is None:
             roles = ShiftRoleRow.__table__
-            await self.conn.execute(update(roles).where(
-                roles.c.shift_id == signup.shift_id, roles.c.role == signup.role,
-            ).values(taken=roles.c.taken - 1))
+            await self.conn.execute(
+                update(roles)
+                .where(
+                    roles.c.shift_id == signup.shift_id,
+                    roles.c.role == signup.role,
+                )
+                .values(taken=roles.c.taken - 1)
+            )
             return None
-        await self.conn.execute(update(SignupRow.__table__).where(
-            SignupRow.id == first).values(state="in"))
+        await self.conn.execute(
+            update(SignupRow.__table__).where(SignupRow.id == first).values(state="in")
+        )
         return await self.get_signup(first)
 
     async def give_away(self, signup_id: int, on: bool) -> bool:
-        result = await self.conn.execute(update(SignupRow.__table__).where(
-            SignupRow.id == signup_id, SignupRow.state == "in",
-            SignupRow.giving_away.is_(not on)).values(giving_away=on))
+        result = await self.conn.execute(
+            update(SignupRow.__table__)
+            .where(
+                SignupRow.id == signup_id,
+                SignupRow.state == "in",
+                SignupRow.giving_away.is_(not on),
+            )
+            .values(giving_away=on)
+        )
         return result.rowcount == 1
 
     async def hand_over(self, signup_id: int, giver_id: int, taker_id: int) -> bool:
         signups = SignupRow.__table__
-        offered = (await self.conn.execute(select(signups.c.shift_id).where(
-            signups.c.id == signup_id, signups.c.person_id == giver_id,
-            signups.c.giving_away.is_(True), signups.c.state == "in",
-        ).with_for_update())).one_or_none()
+        offered = (
+            await self.conn.execute(
+                select(signups.c.shift_id)
+                .where(
+                    signups.c.id == signup_id,
+                    signups.c.person_id == giver_id,
+                    signups.c.giving_away.is_(True),
+                    signups.c.state == "in",
+                )
+                .with_for_update()
+            )
+        ).one_or_none()
         if offered is None:
             return False
         await self._leave_waitlist(offered.shift_id, taker_id)
-        await self.conn.execute(update(signups).where(signups.c.id == signup_id).values(
-            person_id=taker_id, giving_away=False))
+        await self.conn.execute(
+            update(signups)
+            .where(signups.c.id == signup_id)
+            .values(person_id=taker_id, giving_away=False)
+        )
         return True
 
     async def _leave_waitlist(self, shift_id: int, person_id: int) -> None:
         """Someone waiting for a shift gets a place on it: the waiting row goes (only then,
         so whoever loses the race keeps their place in the queue)."""
-        await self.conn.execute(delete(SignupRow.__table__).where(
-            SignupRow.shift_id == shift_id, SignupRow.person_id == person_id,
-            SignupRow.state == "waiting"))
+        await self.conn.execute(
+            delete(SignupRow.__table__).where(
+                SignupRow.shift_id == shift_id,
+                SignupRow.person_id == person_id,
+                SignupRow.state == "waiting",
+            )
+        )
 
     async def of_person(self, person_id: int, after: datetime) -> list[tuple[Signup, Shift]]:
         signups = await self._signups(SignupRow.person_id == person_id)
-        shifts = {s.id: s for s in await self._load(and_(
-            ShiftRow.id.in_([s.shift_id for s in signups]), ShiftRow.state == "scheduled",
-            ShiftRow.ends_at > after))}
+        shifts = {
+            s.id: s
+            for s in await self._load(
+                and_(
+                    ShiftRow.id.in_([s.shift_id for s in signups]),
+                    ShiftRow.state == "scheduled",
+                    ShiftRow.ends_at > after,
+                )
+            )
+        }
         pairs = [(s, shifts[s.shift_id]) for s in signups if s.shift_id in shifts]
         return sorted(pairs, key=lambda pair: pair[1].starts_at)
 
-    async def busy(self, person_id: int, starts_at: datetime, ends_at: datetime,
-                   except_shift: int | None = None) -> Shift | None:
-        overlapping = await self._load(and_(
-            ShiftRow.id.in_(select(SignupRow.shift_id).where(SignupRow.person_id == person_id,
-                                                             SignupRow.state == "in")),
-            ShiftRow.state == "scheduled", ShiftRow.starts_at < ends_at,
-            ShiftRow.ends_at > starts_at, ShiftRow.id != (except_shift or 0)))
+    async def busy(
+        self,
+        person_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        except_shift: int | None = None,
+    ) -> Shift | None:
+        overlapping = await self._load(
+            and_(
+                ShiftRow.id.in_(
+                    select(SignupRow.shift_id).where(
+                        SignupRow.person_id == person_id, SignupRow.state == "in"
+                    )
+                ),
+                ShiftRow.state == "scheduled",
+                ShiftRow.starts_at < ends_at,
+                ShiftRow.ends_at > starts_at,
+                ShiftRow.id != (except_shift or 0),
+            )
+        )
         return overlapping[0] if overlapping else None
 
     async def add_swap(self, swap: Swap) -> Swap:
         values = {f.name: getattr(swap, f.name) for f in fields(swap) if f.name != "id"}
-        swap_id = (await self.conn.execute(SwapRow.__table__.insert().values(
-            **values).returning(SwapRow.id))).scalar_one()
+        swap_id = (
+            await self.conn.execute(
+                SwapRow.__table__.insert().values(**values).returning(SwapRow.id)
+            )
+        ).scalar_one()
         return replace(swap, id=swap_id)
 
     async def get_swap(self, swap_id: int) -> Swap | None:
-        row = (await self.conn.execute(select(SwapRow.__table__).where(
-            SwapRow.id == swap_id))).one_or_none()
+        row = (
+            await self.conn.execute(select(SwapRow.__table__).where(SwapRow.id == swap_id))
+        ).one_or_none()
         return None if row is None else record(Swap, row)
 
     async def change_swap(self, swap_id: int, states: Sequence[str], **values: Any) -> bool:
-        result = await self.conn.execute(update(SwapRow.__table__).where(
-            SwapRow.id == swap_id, SwapRow.state.in_(states)).values(**values))
+        result = await self.conn.execute(
+            update(SwapRow.__table__)
+            .where(SwapRow.id == swap_id, SwapRow.state.in_(states))
+            .values(**values)
+        )
         return result.rowcount == 1
 
     async def exchange(self, first: Signup, second: Signup) -> bool:
@@ -246,106 +398,173 @@ class SqlShifts(Repository):
         # is still held by the same person, then move both. This must come before anything
         # else in the transaction points at these rows (a swap's foreign key would hold a
         # key-share lock that this key update has to wait for).
-        held = {r.id: r.person_id for r in await self.conn.execute(
-            select(signups.c.id, signups.c.person_id)
-            .where(signups.c.id.in_([first.id, second.id]), signups.c.state == "in")
-            .order_by(signups.c.id).with_for_update())}
+        held = {
+            r.id: r.person_id
+            for r in await self.conn.execute(
+                select(signups.c.id, signups.c.person_id)
+                .where(signups.c.id.in_([first.id, second.id]), signups.c.state == "in")
+                .order_by(signups.c.id)
+                .with_for_update()
+            )
+        }
         if held != {first.id: first.person_id, second.id: second.person_id}:
             return False
         await self._leave_waitlist(second.shift_id, first.person_id)
         await self._leave_waitlist(first.shift_id, second.person_id)
         for signup, to in ((first, second.person_id), (second, first.person_id)):
-            await self.conn.execute(update(signups).where(signups.c.id == signup.id).values(
-                person_id=to, giving_away=False))
+            await self.conn.execute(
+                update(signups)
+                .where(signups.c.id == signup.id)
+                .values(person_id=to, giving_away=False)
+            )
         return True
 
     async def prefs(self, person_id: int) -> Prefs | None:
-        row = (await self.conn.execute(select(PrefsRow.__table__).where(
-            PrefsRow.person_id == person_id))).one_or_none()
+        row = (
+            await self.conn.execute(
+                select(PrefsRow.__table__).where(PrefsRow.person_id == person_id)
+            )
+        ).one_or_none()
         if row is None:
             return None
         hours = tuple(int(h) for h in row.hours.split(",") if h)
         return Prefs(row.person_id, hours, row.quiet_from, row.quiet_to)
 
     async def set_prefs(self, prefs: Prefs) -> None:
-        values = {"hours": ",".join(str(h) for h in prefs.hours),
-                  "quiet_from": prefs.quiet_from, "quiet_to": prefs.quiet_to}
-        if not await insert_ignoring_duplicates(self.conn, PrefsRow.__table__,
-                                                {"person_id": prefs.person_id, **values}):
-            await self.conn.execute(update(PrefsRow.__table__).where(
-                PrefsRow.person_id == prefs.person_id).values(**values))
+        values = {
+            "hours": ",".join(str(h) for h in prefs.hours),
+            "quiet_from": prefs.quiet_from,
+            "quiet_to": prefs.quiet_to,
+        }
+        if not await insert_ignoring_duplicates(
+            self.conn, PrefsRow.__table__, {"person_id": prefs.person_id, **values}
+        ):
+            await self.conn.execute(
+                update(PrefsRow.__table__)
+                .where(PrefsRow.person_id == prefs.person_id)
+                .values(**values)
+            )
 
 
 class SqlPickups(Repository):
     async def add_slot(self, slot: PickupSlot) -> PickupSlot:
         values = {f.name: getattr(slot, f.name) for f in fields(slot) if f.name != "id"}
-        slot_id = (await self.conn.execute(PickupSlotRow.__table__.insert().values(
-            **values).returning(PickupSlotRow.id))).scalar_one()
+        slot_id = (
+            await self.conn.execute(
+                PickupSlotRow.__table__.insert().values(**values).returning(PickupSlotRow.id)
+            )
+        ).scalar_one()
         return replace(slot, id=slot_id)
 
     async def get_slot(self, slot_id: int) -> PickupSlot | None:
-        row = (await self.conn.execute(select(PickupSlotRow.__table__).where(
-            PickupSlotRow.id == slot_id))).one_or_none()
+        row = (
+            await self.conn.execute(
+                select(PickupSlotRow.__table__).where(PickupSlotRow.id == slot_id)
+            )
+        ).one_or_none()
         return None if row is None else record(PickupSlot, row)
 
-    async def slots(self, group_ids: Sequence[int], start: datetime,
-                    end: datetime) -> list[PickupSlot]:
-        rows = await self.conn.execute(select(PickupSlotRow.__table__).where(
-            PickupSlotRow.group_id.in_(group_ids), PickupSlotRow.starts_at >= start,
-            PickupSlotRow.starts_at < end).order_by(PickupSlotRow.starts_at, PickupSlotRow.id))
+    async def slots(
+        self, group_ids: Sequence[int], start: datetime, end: datetime
+    ) -> list[PickupSlot]:
+        rows = await self.conn.execute(
+            select(PickupSlotRow.__table__)
+            .where(
+                PickupSlotRow.group_id.in_(group_ids),
+                PickupSlotRow.starts_at >= start,
+                PickupSlotRow.starts_at < end,
+            )
+            .order_by(PickupSlotRow.starts_at, PickupSlotRow.id)
+        )
         return [record(PickupSlot, r) for r in rows]
 
     async def book(self, slot_id: int, person_id: int, now: datetime) -> Booking | None:
         slots = PickupSlotRow.__table__
-        result = await self.conn.execute(update(slots).where(
-            slots.c.id == slot_id, slots.c.booked < slots.c.boxes,
-        ).values(booked=slots.c.booked + 1))
+        result = await self.conn.execute(
+            update(slots)
+            .where(
+                slots.c.id == slot_id,
+                slots.c.booked < slots.c.boxes,
+            )
+            .values(booked=slots.c.booked + 1)
+        )
         if result.rowcount != 1:
             return None
-        booking_id = (await self.conn.execute(BookingRow.__table__.insert().values(
-            slot_id=slot_id, person_id=person_id, state="booked", created_at=now,
-        ).returning(BookingRow.id))).scalar_one()
+        booking_id = (
+            await self.conn.execute(
+                BookingRow.__table__.insert()
+                .values(
+                    slot_id=slot_id,
+                    person_id=person_id,
+                    state="booked",
+                    created_at=now,
+                )
+                .returning(BookingRow.id)
+            )
+        ).scalar_one()
         return Booking(booking_id, slot_id, person_id, "booked", now)
 
     async def get(self, booking_id: int) -> Booking | None:
-        row = (await self.conn.execute(select(BookingRow.__table__).where(
-            BookingRow.id == booking_id))).one_or_none()
+        row = (
+            await self.conn.execute(select(BookingRow.__table__).where(BookingRow.id == booking_id))
+        ).one_or_none()
         return None if row is None else record(Booking, row)
 
     async def of_person(self, person_id: int, after: datetime) -> list[Booking]:
         rows = await self.conn.execute(
-            select(BookingRow.__table__).join(PickupSlotRow,
-                                              PickupSlotRow.id == BookingRow.slot_id)
-            .where(BookingRow.person_id == person_id, BookingRow.state == "booked",
-                   PickupSlotRow.ends_at > after).order_by(PickupSlotRow.starts_at))
+            select(BookingRow.__table__)
+            .join(PickupSlotRow, PickupSlotRow.id == BookingRow.slot_id)
+            .where(
+                BookingRow.person_id == person_id,
+                BookingRow.state == "booked",
+                PickupSlotRow.ends_at > after,
+            )
+            .order_by(PickupSlotRow.starts_at)
+        )
         return [record(Booking, r) for r in rows]
 
     async def of_slot(self, slot_id: int) -> list[Booking]:
-        rows = await self.conn.execute(select(BookingRow.__table__).where(
-            BookingRow.slot_id == slot_id).order_by(BookingRow.id))
+        rows = await self.conn.execute(
+            select(BookingRow.__table__)
+            .where(BookingRow.slot_id == slot_id)
+            .order_by(BookingRow.id)
+        )
         return [record(Booking, r) for r in rows]
 
     async def change(self, booking_id: int, states: Sequence[str], state: str) -> bool:
         booking = await self.get(booking_id)
-        result = await self.conn.execute(update(BookingRow.__table__).where(
-            BookingRow.id == booking_id, BookingRow.state.in_(states)).values(state=state))
+        result = await self.conn.execute(
+            update(BookingRow.__table__)
+            .where(BookingRow.id == booking_id, BookingRow.state.in_(states))
+            .values(state=state)
+        )
         if result.rowcount != 1:
             return False
         if booking is not None and booking.state == "booked" and state != "collected":
             slots = PickupSlotRow.__table__
-            await self.conn.execute(update(slots).where(slots.c.id == booking.slot_id).values(
-                booked=slots.c.booked - 1))
+            await self.conn.execute(
+                update(slots).where(slots.c.id == booking.slot_id).values(booked=slots.c.booked - 1)
+            )
         return True
 
     async def wait(self, group_id: int, person_id: int, now: datetime) -> bool:
-        return await insert_ignoring_duplicates(self.conn, PickupWaitRow.__table__, {
-            "group_id": group_id, "person_id": person_id, "created_at": now})
+        return await insert_ignoring_duplicates(
+            self.conn,
+            PickupWaitRow.__table__,
+            {"group_id": group_id, "person_id": person_id, "created_at": now},
+        )
 
     async def waiting(self, group_id: int) -> list[int]:
-        rows = await self.conn.execute(select(PickupWaitRow.person_id).where(
-            PickupWaitRow.group_id == group_id).order_by(PickupWaitRow.created_at))
+        rows = await self.conn.execute(
+            select(PickupWaitRow.person_id)
+            .where(PickupWaitRow.group_id == group_id)
+            .order_by(PickupWaitRow.created_at)
+        )
         return list(rows.scalars())
 
     async def unwait(self, group_id: int, person_id: int) -> None:
-        await self.conn.execute(delete(PickupWaitRow.__table__).where(
-            PickupWaitRow.group_id == group_id, PickupWaitRow.person_id == person_id))
+        await self.conn.execute(
+            delete(PickupWaitRow.__table__).where(
+                PickupWaitRow.group_id == group_id, PickupWaitRow.person_id == person_id
+            )
+        )

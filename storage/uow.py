@@ -39,14 +39,16 @@ def units_of_work(engine: AsyncEngine) -> Callable[..., "SqlUnitOfWork"]:
 
     def unit(read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, None if read_only else writer, read_only)
+
     return unit
 
 
 class SqlUnitOfWork:
     """Use as `async with uow:`; nothing is kept unless `commit()` is called."""
 
-    def __init__(self, engine: AsyncEngine, writer: asyncio.Lock | None = None,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self, engine: AsyncEngine, writer: asyncio.Lock | None = None, read_only: bool = False
+    ) -> None:
         self.engine = engine
         self.writer = writer
         self.read_only = read_only

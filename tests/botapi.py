@@ -22,12 +22,34 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-BOT = {"id": 4242, "is_bot": True, "first_name": "minga", "username": "mingabot",
-       "can_join_groups": True, "can_read_all_group_messages": False,
-       "supports_inline_queries": False}
+BOT = {
+    "id": 4242,
+    "is_bot": True,
+    "first_name": "minga",
+    "username": "mingabot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 LIMITS = {"overall": (30, 1.0), "group": (20, 60.0), "private": (1, 1.0)}
-HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-             "span", "tg-spoiler", "blockquote", "tg-emoji"}
+HTML_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "blockquote",
+    "tg-emoji",
+}
 FAULTY = {"sendMessage", "editMessageText", "getUpdates"}
 TAG = re.compile(r"<([A-Za-z][\w-]*)")
 TAG_OR_END = re.compile(r"</?[A-Za-z][\w-]*[^>]*>")
@@ -111,21 +133,33 @@ class BotApi:
         return update_id
 
     def group(self, chat_id: int, title: str) -> dict[str, Any]:
-        self.chats[chat_id] = {"id": chat_id, "type": "supergroup" if chat_id < -10**12
-                               else "group", "title": title}
+        self.chats[chat_id] = {
+            "id": chat_id,
+            "type": "supergroup" if chat_id < -(10**12) else "group",
+            "title": title,
+        }
         return self.chats[chat_id]
 
     def private(self, person: Person) -> dict[str, Any]:
-        self.chats[person.id] = {"id": person.id, "type": "private",
-                                 "first_name": person.first_name}
+        self.chats[person.id] = {
+            "id": person.id,
+            "type": "private",
+            "first_name": person.first_name,
+        }
         return self.chats[person.id]
 
-    def says(self, person: Person, chat: dict[str, Any], text: str,
-             reply_to: int | None = None) -> int:
+    def says(
+        self, person: Person, chat: dict[str, Any], text: str, reply_to: int | None = None
+    ) -> int:
         if chat["type"] == "private":
             self.started.add(person.id)
-        message = {"message_id": next(self._message_ids), "date": _date(),
-                   "chat": chat, "from": person.user(), "text": text}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": _date(),
+            "chat": chat,
+            "from": person.user(),
+            "text": text,
+        }
         if text.startswith("/"):
             end = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": end}]
@@ -135,29 +169,60 @@ class BotApi:
 
     def presses(self, person: Person, chat_id: int, message_id: int, data: str) -> int:
         message = self.messages[(chat_id, message_id)]
-        return self._update(callback_query={
-            "id": str(next(self._ids)), "from": person.user(), "message": message,
-            "chat_instance": str(chat_id), "data": data})
+        return self._update(
+            callback_query={
+                "id": str(next(self._ids)),
+                "from": person.user(),
+                "message": message,
+                "chat_instance": str(chat_id),
+                "data": data,
+            }
+        )
 
     def edits(self, person: Person, chat: dict[str, Any], message_id: int, text: str) -> int:
-        return self._update(edited_message={
-            "message_id": message_id, "date": _date(), "edit_date": _date(),
-            "chat": chat, "from": person.user(), "text": text})
+        return self._update(
+            edited_message={
+                "message_id": message_id,
+                "date": _date(),
+                "edit_date": _date(),
+                "chat": chat,
+                "from": person.user(),
+                "text": text,
+            }
+        )
 
     def migrates(self, person: Person, chat_id: int, new_id: int) -> int:
         old = self.chats[chat_id]
         new = self.group(new_id, old["title"])
-        self._update(message={"message_id": next(self._message_ids), "date": _date(),
-                              "chat": old, "from": person.user(), "migrate_to_chat_id": new_id})
-        return self._update(message={"message_id": next(self._message_ids),
-                                     "date": _date(), "chat": new,
-                                     "from": person.user(), "migrate_from_chat_id": chat_id})
+        self._update(
+            message={
+                "message_id": next(self._message_ids),
+                "date": _date(),
+                "chat": old,
+                "from": person.user(),
+                "migrate_to_chat_id": new_id,
+            }
+        )
+        return self._update(
+            message={
+                "message_id": next(self._message_ids),
+                "date": _date(),
+                "chat": new,
+                "from": person.user(),
+                "migrate_from_chat_id": chat_id,
+            }
+        )
 
     def adds_bot(self, person: Person, chat: dict[str, Any]) -> int:
-        return self._update(my_chat_member={
-            "chat": chat, "from": person.user(), "date": _date(),
-            "old_chat_member": {"user": BOT, "status": "left"},
-            "new_chat_member": {"user": BOT, "status": "member"}})
+        return self._update(
+            my_chat_member={
+                "chat": chat,
+                "from": person.user(),
+                "date": _date(),
+                "old_chat_member": {"user": BOT, "status": "left"},
+                "new_chat_member": {"user": BOT, "status": "member"},
+            }
+        )
 
     # --- reading what the bot did -----------------------------------------------------------
 
@@ -197,15 +262,15 @@ class BotApi:
             params = await request.json()
         else:
             params = dict(await request.post()) | dict(request.query)
-        for key in ("reply_markup", "allowed_updates", "commands", "scope",
-                    "link_preview_options"):
+        for key in ("reply_markup", "allowed_updates", "commands", "scope", "link_preview_options"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         return params
 
     async def _fault(self, method: str) -> web.Response:
-        kind = self._random.choice(("429", "502") if method == "getUpdates"
-                                   else ("429", "502", "timeout"))
+        kind = self._random.choice(
+            ("429", "502") if method == "getUpdates" else ("429", "502", "timeout")
+        )
         if kind == "429":
             return self._error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         if kind == "502":
@@ -214,8 +279,9 @@ class BotApi:
         return self._error(504, "Gateway Timeout")
 
     @staticmethod
-    def _error(code: int, description: str, parameters: dict[str, Any] | None = None
-               ) -> web.Response:
+    def _error(
+        code: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> web.Response:
         body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
         if parameters:
             body["parameters"] = parameters
@@ -233,8 +299,9 @@ class BotApi:
             if len(window) >= count:
                 self.too_many += 1
                 retry = max(1, int(window[0] + seconds - now + 0.999))
-                raise ApiError(429, f"Too Many Requests: retry after {retry}",
-                               {"retry_after": retry})
+                raise ApiError(
+                    429, f"Too Many Requests: retry after {retry}", {"retry_after": retry}
+                )
         for period in ("overall", f"{kind}:{chat_id}"):
             self._sent[period].append(now)
 
@@ -245,8 +312,9 @@ class BotApi:
         if params.get("parse_mode") == "HTML":
             for tag in TAG.findall(text):
                 if tag.lower() not in HTML_TAGS:
-                    raise ApiError(400, "Bad Request: can't parse entities: Unsupported start "
-                                        f"tag \"{tag}\"")
+                    raise ApiError(
+                        400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
+                    )
             text = html.unescape(TAG_OR_END.sub("", text))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
@@ -287,8 +355,11 @@ class BotApi:
                 if self.backends:
                     url = self.backends[next(turns) % len(self.backends)]
                 try:
-                    async with session.post(url, json=self.updates[0], headers={
-                            "X-Telegram-Bot-Api-Secret-Token": secret}) as answer:
+                    async with session.post(
+                        url,
+                        json=self.updates[0],
+                        headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+                    ) as answer:
                         status = answer.status
                 except aiohttp.ClientConnectionError:
                     if not self.backends:
@@ -325,8 +396,13 @@ class BotApi:
             raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         text = self._check_text(params)
         self._flood(chat_id)
-        message = {"message_id": next(self._message_ids), "date": _date(),
-                   "chat": chat, "from": BOT, "text": text}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": _date(),
+            "chat": chat,
+            "from": BOT,
+            "text": text,
+        }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message["message_id"])] = message
@@ -340,9 +416,12 @@ class BotApi:
         text = self._check_text(params)
         markup = params.get("reply_markup") or None
         if message["text"] == text and message.get("reply_markup") == markup:
-            raise ApiError(400, "Bad Request: message is not modified: specified new message "
-                                "content and reply markup are exactly the same as a current "
-                                "content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current "
+                "content and reply markup of the message",
+            )
         self._flood(chat_id)
         message.update(text=text, edit_date=_date())
         message.pop("reply_markup", None)
@@ -356,7 +435,8 @@ class BotApi:
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str,
-                 parameters: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, code: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(description)
         self.code, self.description, self.parameters = code, description, parameters

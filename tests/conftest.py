@@ -31,8 +31,14 @@ def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
 async def postgres_admin(statement: str) -> None:
     """On the server's own database, not a test's: that one may be cut off or dropped."""
     url = make_url(POSTGRES_URL)
-    conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username,
-                                 password=url.password, database=url.database, timeout=5)
+    conn = await asyncpg.connect(
+        host=url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+        timeout=5,
+    )
     try:
         await conn.execute(statement)
     finally:

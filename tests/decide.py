@@ -5,8 +5,9 @@ from tests.harness import Harness, Seen
 FOUNDERS = ("Ana", "Ben", "Chioma", "Dev")
 
 
-async def decided(bot: Harness, line: str, voters: tuple[str, ...] = FOUNDERS,
-                  author: str = "Ana") -> list[Seen]:
+async def decided(
+    bot: Harness, line: str, voters: tuple[str, ...] = FOUNDERS, author: str = "Ana"
+) -> list[Seen]:
     """`author` proposes `line`; each voter presses agree (1) on the post minga showed.
     Returns what the last press brought: with every founder voting, the close."""
     posted = await bot.say(author, f"/propose {line}")

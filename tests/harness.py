@@ -50,15 +50,15 @@ class Harness:
 
     @property
     def core(self) -> Core:
-        return Core(self.units, self.clock, CATALOGS, self.defaults,
-                    COMMANDS, self._committed)
+        return Core(self.units, self.clock, CATALOGS, self.defaults, COMMANDS, self._committed)
 
     def _committed(self, committed: Committed) -> None:
         self.jobs.extend(committed.jobs)
 
     @staticmethod
-    def sender(who: str, language: str | None = None, handle: str | None = None,
-               platform: str = PLATFORM) -> Sender:
+    def sender(
+        who: str, language: str | None = None, handle: str | None = None, platform: str = PLATFORM
+    ) -> Sender:
         handle = handle or who.casefold()
         return Sender(platform, handle, who, handle, language)
 
@@ -70,14 +70,26 @@ class Harness:
     def private_chat(who: str) -> Chat:
         return Chat(PLATFORM, f"dm:{who.casefold()}", "private", who)
 
-    async def say(self, who: str, text: str, group: str | None = "food",
-                  language: str | None = None, event_id: str | None = None,
-                  handle: str | None = None, platform: str = PLATFORM) -> list[Seen]:
+    async def say(
+        self,
+        who: str,
+        text: str,
+        group: str | None = "food",
+        language: str | None = None,
+        event_id: str | None = None,
+        handle: str | None = None,
+        platform: str = PLATFORM,
+    ) -> list[Seen]:
         """`who` types `text` in a group chat (or privately when group is None)."""
         sender = self.sender(who, language, handle, platform)
-        chat = (self.group_chat(group) if group else self.private_chat(sender.user_id))
-        event = Message(event_id or uuid.uuid4().hex, replace(chat, platform=platform),
-                        sender, text, bot_name="mingabot")
+        chat = self.group_chat(group) if group else self.private_chat(sender.user_id)
+        event = Message(
+            event_id or uuid.uuid4().hex,
+            replace(chat, platform=platform),
+            sender,
+            text,
+            bot_name="mingabot",
+        )
         return await self.deliver(event)
 
     def showing(self, chat_id: str, data: str) -> str:
@@ -86,8 +98,14 @@ class Harness:
         assert shown, f"no message in {chat_id} shows a button {data!r}"
         return shown[-1].message_id
 
-    async def press(self, who: str, data: str, group: str | None = "food",
-                    toast: bool = False, message_id: str | None = None) -> list[Seen]:
+    async def press(
+        self,
+        who: str,
+        data: str,
+        group: str | None = "food",
+        toast: bool = False,
+        message_id: str | None = None,
+    ) -> list[Seen]:
         """`who` presses the button `data` on the latest message that shows it, or on the
         message `message_id` (what a modified client could send). `toast`: the platform can
         answer the presser alone (Telegram's callback answer)."""
@@ -95,8 +113,16 @@ class Harness:
         on = message_id or self.showing(chat.chat_id, data)
         if message_id is None and data in self.links(on):  # a link opens the private chat
             return await self.say(who, f"/start {data}", group=None)
-        return await self.deliver(ButtonPress(uuid.uuid4().hex, chat, self.sender(who), on,
-                                              data, uuid.uuid4().hex if toast else None))
+        return await self.deliver(
+            ButtonPress(
+                uuid.uuid4().hex,
+                chat,
+                self.sender(who),
+                on,
+                data,
+                uuid.uuid4().hex if toast else None,
+            )
+        )
 
     def links(self, message_id: str) -> tuple[str, ...]:
         return next((s.links for s in reversed(self.seen) if s.message_id == message_id), ())
@@ -126,16 +152,24 @@ class Harness:
 
     async def _record(self, row: OutboxMessage) -> tuple[str, ...]:
         message_id = row.message_id or str(row.id)
-        self.seen.append(Seen(row.platform, row.chat_id, row.text,
-                              tuple(b.data for b in row.buttons),
-                              row.kind == "edit" and row.message_id is not None, message_id,
-                              row.attachment.data if row.attachment else None,
-                              row.kind == "toast",
-                              tuple(b.data for b in row.buttons if b.private)))
+        self.seen.append(
+            Seen(
+                row.platform,
+                row.chat_id,
+                row.text,
+                tuple(b.data for b in row.buttons),
+                row.kind == "edit" and row.message_id is not None,
+                message_id,
+                row.attachment.data if row.attachment else None,
+                row.kind == "toast",
+                tuple(b.data for b in row.buttons if b.private),
+            )
+        )
         return (message_id,)
 
-    async def setup_group(self, founders: tuple[str, ...] = ("Ana", "Ben", "Chioma", "Dev"),
-                          name: str = "Free Food") -> None:
+    async def setup_group(
+        self, founders: tuple[str, ...] = ("Ana", "Ben", "Chioma", "Dev"), name: str = "Free Food"
+    ) -> None:
         """A group whose founding days are over, with these founders trusted."""
         await self.say(founders[0], f"/setup {name}")
         for who in founders[1:]:

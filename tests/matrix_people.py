@@ -25,8 +25,11 @@ from nio import (
 
 from tests.synapse import Account, Homeserver
 
-ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
-              "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+ENCRYPTION = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
 SEE_EVERYTHING = {"room": {"timeline": {"limit": 1000}}}
 
 
@@ -60,19 +63,22 @@ class MatrixPerson:
 
     async def start(self) -> None:
         self.store.mkdir(parents=True, exist_ok=True)
-        self.client = AsyncClient(self.homeserver.url, self.user_id, store_path=str(self.store),
-                                  config=AsyncClientConfig(encryption_enabled=True,
-                                                           store_sync_tokens=False))
-        self.client.restore_login(self.user_id, self.account.device_id,
-                                  self.account.access_token)
+        self.client = AsyncClient(
+            self.homeserver.url,
+            self.user_id,
+            store_path=str(self.store),
+            config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False),
+        )
+        self.client.restore_login(self.user_id, self.account.device_id, self.account.access_token)
         await self.client.set_displayname(self.name)
         self.client.add_event_callback(self._event, Event)
         self.client.add_event_callback(self._invite, InviteMemberEvent)  # type: ignore[arg-type]
         await self.client.sync(timeout=0, sync_filter=SEE_EVERYTHING, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
-        self.syncing = asyncio.create_task(self.client.sync_forever(
-            timeout=500, sync_filter=SEE_EVERYTHING))
+        self.syncing = asyncio.create_task(
+            self.client.sync_forever(timeout=500, sync_filter=SEE_EVERYTHING)
+        )
 
     async def stop(self) -> None:
         if self.syncing:
@@ -106,12 +112,16 @@ class MatrixPerson:
         self.seen.append(seen)
         self.by_id[seen.event_id] = seen
 
-    async def room(self, name: str, invite: tuple[str, ...] = (), encrypted: bool = False,
-                   direct: bool = False) -> str:
+    async def room(
+        self, name: str, invite: tuple[str, ...] = (), encrypted: bool = False, direct: bool = False
+    ) -> str:
         made = await self.client.room_create(
-            name=None if direct else name, invite=list(invite), is_direct=direct,
+            name=None if direct else name,
+            invite=list(invite),
+            is_direct=direct,
             preset=RoomPreset.trusted_private_chat if direct else RoomPreset.private_chat,
-            initial_state=[ENCRYPTION] if encrypted else [])
+            initial_state=[ENCRYPTION] if encrypted else [],
+        )
         assert isinstance(made, RoomCreateResponse), made
         await self.until(lambda: made.room_id in self.client.rooms)
         return made.room_id
@@ -123,24 +133,39 @@ class MatrixPerson:
         content: dict[str, Any] = {"msgtype": "m.text", "body": text}
         if reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
-        sent = await self.client.room_send(room_id, "m.room.message", content,
-                                           ignore_unverified_devices=True)
+        sent = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
         assert isinstance(sent, RoomSendResponse), sent
         return sent.event_id
 
     async def react(self, message: Seen, key: str) -> str:
-        sent = await self.client.room_send(message.room_id, "m.reaction", {"m.relates_to": {
-            "rel_type": "m.annotation", "event_id": message.event_id, "key": key}},
-            ignore_unverified_devices=True)
+        sent = await self.client.room_send(
+            message.room_id,
+            "m.reaction",
+            {
+                "m.relates_to": {
+                    "rel_type": "m.annotation",
+                    "event_id": message.event_id,
+                    "key": key,
+                }
+            },
+            ignore_unverified_devices=True,
+        )
         assert isinstance(sent, RoomSendResponse), sent
         return sent.event_id
 
     async def respond(self, poll: Seen, answer: str) -> None:
         """Choose an answer in a Matrix poll, as Element sends it."""
-        sent = await self.client.room_send(poll.room_id, "org.matrix.msc3381.poll.response", {
-            "m.relates_to": {"rel_type": "m.reference", "event_id": poll.event_id},
-            "org.matrix.msc3381.poll.response": {"answers": [answer]}},
-            ignore_unverified_devices=True)
+        sent = await self.client.room_send(
+            poll.room_id,
+            "org.matrix.msc3381.poll.response",
+            {
+                "m.relates_to": {"rel_type": "m.reference", "event_id": poll.event_id},
+                "org.matrix.msc3381.poll.response": {"answers": [answer]},
+            },
+            ignore_unverified_devices=True,
+        )
         assert isinstance(sent, RoomSendResponse), sent
 
     async def take_back(self, room_id: str, reaction_id: str) -> None:
@@ -155,8 +180,10 @@ class MatrixPerson:
         return [s.body for s in self.seen if s.room_id == room_id]
 
     def find(self, start: str, room_id: str | None = None) -> Seen | None:
-        return next((s for s in self.seen if s.body.startswith(start)
-                     and room_id in (None, s.room_id)), None)
+        return next(
+            (s for s in self.seen if s.body.startswith(start) and room_id in (None, s.room_id)),
+            None,
+        )
 
     def direct_from_bot(self) -> str | None:
         return next((r for r, who in self.invited_by.items() if who == self.bot), None)
@@ -165,8 +192,7 @@ class MatrixPerson:
         deadline = time.monotonic() + within
         while not condition():
             if self.syncing and self.syncing.done():
-                raise AssertionError("this person's client stopped") from (
-                    self.syncing.exception())
+                raise AssertionError("this person's client stopped") from (self.syncing.exception())
             assert time.monotonic() < deadline, "not seen in time"
             await asyncio.sleep(0.05)
 

@@ -34,5 +34,8 @@ class Proxy:
     @staticmethod
     def headers(request: web.Request) -> dict[str, str]:
         """What of a request's headers the server needs."""
-        return {k: v for k, v in request.headers.items()
-                if k.lower() in ("authorization", "content-type")}
+        return {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() in ("authorization", "content-type")
+        }

@@ -15,7 +15,8 @@ async def stopped(running: asyncio.Task[None]) -> None:
         stuck = io.StringIO()
         for task in asyncio.all_tasks():
             task.print_stack(file=stuck)
-        raise AssertionError(f"minga did not stop within {STOPPED_WITHIN:.0f} s:\n"
-                             f"{stuck.getvalue()}")
+        raise AssertionError(
+            f"minga did not stop within {STOPPED_WITHIN:.0f} s:\n{stuck.getvalue()}"
+        )
     with contextlib.suppress(asyncio.CancelledError):
         running.result()

@@ -70,22 +70,30 @@ class Homeserver:
     # Registered by start(): the token that may lift a user's rate limit.
     admin: Account = field(init=False, repr=False)
 
-    def register(self, localpart: str, password: str | None = None,
-                 admin: bool = False) -> Account:
+    def register(self, localpart: str, password: str | None = None, admin: bool = False) -> Account:
         """A new account through the shared-secret admin API, logged in on a fresh device."""
         password = password if password is not None else f"pw-{localpart}"
         endpoint = f"{self.url}/_synapse/admin/v1/register"
         nonce = _request("GET", endpoint)["nonce"]
-        body = {"nonce": nonce, "username": localpart, "password": password, "admin": admin,
-                "mac": registration_mac(self.shared_secret, nonce, localpart, password, admin)}
+        body = {
+            "nonce": nonce,
+            "username": localpart,
+            "password": password,
+            "admin": admin,
+            "mac": registration_mac(self.shared_secret, nonce, localpart, password, admin),
+        }
         reply = _request("POST", endpoint, body)
         return Account(reply["user_id"], reply["access_token"], reply["device_id"], password)
 
     def exempt(self, user_id: str) -> None:
         """Lift the message rate limit for one user; everyone else keeps Synapse's default."""
         quoted = urllib.parse.quote(user_id, safe="")
-        _request("POST", f"{self.url}/_synapse/admin/v1/users/{quoted}/override_ratelimit",
-                 {"messages_per_second": 0, "burst_count": 0}, self.admin.access_token)
+        _request(
+            "POST",
+            f"{self.url}/_synapse/admin/v1/users/{quoted}/override_ratelimit",
+            {"messages_per_second": 0, "burst_count": 0},
+            self.admin.access_token,
+        )
 
     def stop(self) -> None:
         if self.process.poll() is not None:
@@ -101,8 +109,9 @@ class Homeserver:
 def registration_mac(secret: str, nonce: str, user: str, password: str, admin: bool) -> str:
     """The HMAC-SHA1 that Synapse's shared-secret registration expects."""
     parts = (nonce, user, password, "admin" if admin else "notadmin")
-    return hmac.new(secret.encode(), b"\x00".join(part.encode() for part in parts),
-                    hashlib.sha1).hexdigest()
+    return hmac.new(
+        secret.encode(), b"\x00".join(part.encode() for part in parts), hashlib.sha1
+    ).hexdigest()
 
 
 def unique_localpart(prefix: str) -> str:
@@ -116,8 +125,13 @@ def venv_path() -> Path:
 
 def _has_synapse(venv: Path) -> bool:
     python = venv / "bin" / "python"
-    return python.exists() and subprocess.run(
-        [python, "-c", "import synapse"], capture_output=True, check=False).returncode == 0
+    return (
+        python.exists()
+        and subprocess.run(
+            [python, "-c", "import synapse"], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
 
 
 def ensure_venv() -> Path:
@@ -133,8 +147,10 @@ def ensure_venv() -> Path:
         if not _has_synapse(venv):
             # Run from the project's venv, `-m venv` still builds on the base interpreter.
             subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-            subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet",
-                            SYNAPSE_REQUIREMENT], check=True)
+            subprocess.run(
+                [venv / "bin" / "python", "-m", "pip", "install", "--quiet", SYNAPSE_REQUIREMENT],
+                check=True,
+            )
     return venv
 
 
@@ -148,47 +164,72 @@ def free_port() -> int:
 def write_config(base: Path, port: int, shared_secret: str) -> Path:
     """homeserver.yaml for a throw-away local server (JSON is YAML, so no YAML writer)."""
     log_config = base / "log.yaml"
-    log_config.write_text(json.dumps({
-        "version": 1,
-        "formatters": {"plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}},
-        "handlers": {"file": {"class": "logging.FileHandler", "formatter": "plain",
-                              "filename": str(base / "homeserver.log")}},
-        "root": {"level": "WARNING", "handlers": ["file"]},
-        "disable_existing_loggers": False,
-    }))
+    log_config.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "formatters": {
+                    "plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}
+                },
+                "handlers": {
+                    "file": {
+                        "class": "logging.FileHandler",
+                        "formatter": "plain",
+                        "filename": str(base / "homeserver.log"),
+                    }
+                },
+                "root": {"level": "WARNING", "handlers": ["file"]},
+                "disable_existing_loggers": False,
+            }
+        )
+    )
     config = base / "homeserver.yaml"
-    config.write_text(json.dumps({
-        "server_name": SERVER_NAME,
-        "listeners": [{"port": port, "bind_addresses": ["127.0.0.1"], "type": "http",
-                       "tls": False, "x_forwarded": False,
-                       "resources": [{"names": ["client"], "compress": False}]}],
-        "database": {"name": "sqlite3", "args": {"database": str(base / "homeserver.db")}},
-        "log_config": str(log_config),
-        "media_store_path": str(base / "media_store"),
-        "signing_key_path": str(base / "signing.key"),
-        "registration_shared_secret": shared_secret,
-        "macaroon_secret_key": secrets.token_urlsafe(32),
-        "form_secret": secrets.token_urlsafe(32),
-        "enable_registration": False,
-        "report_stats": False,
-        "suppress_key_server_warning": True,
-        "trusted_key_servers": [],
-        # Synapse's default cost makes each registration take a quarter of a second.
-        "bcrypt_rounds": 4,
-        **RATE_LIMITS,
-    }, indent=2))
+    config.write_text(
+        json.dumps(
+            {
+                "server_name": SERVER_NAME,
+                "listeners": [
+                    {
+                        "port": port,
+                        "bind_addresses": ["127.0.0.1"],
+                        "type": "http",
+                        "tls": False,
+                        "x_forwarded": False,
+                        "resources": [{"names": ["client"], "compress": False}],
+                    }
+                ],
+                "database": {"name": "sqlite3", "args": {"database": str(base / "homeserver.db")}},
+                "log_config": str(log_config),
+                "media_store_path": str(base / "media_store"),
+                "signing_key_path": str(base / "signing.key"),
+                "registration_shared_secret": shared_secret,
+                "macaroon_secret_key": secrets.token_urlsafe(32),
+                "form_secret": secrets.token_urlsafe(32),
+                "enable_registration": False,
+                "report_stats": False,
+                "suppress_key_server_warning": True,
+                "trusted_key_servers": [],
+                # Synapse's default cost makes each registration take a quarter of a second.
+                "bcrypt_rounds": 4,
+                **RATE_LIMITS,
+            },
+            indent=2,
+        )
+    )
     return config
 
 
 def _synapse(venv: Path, config: Path, *extra: str) -> list[str]:
-    return [str(venv / "bin" / "python"), "-m", "synapse.app.homeserver", "-c", str(config),
-            *extra]
+    return [str(venv / "bin" / "python"), "-m", "synapse.app.homeserver", "-c", str(config), *extra]
 
 
 def _tail(base: Path, lines: int = 40) -> str:
     logs = [base / "synapse.out", base / "homeserver.log"]
-    return "\n".join(f"--- {log.name}\n" + "\n".join(log.read_text().splitlines()[-lines:])
-                     for log in logs if log.exists())
+    return "\n".join(
+        f"--- {log.name}\n" + "\n".join(log.read_text().splitlines()[-lines:])
+        for log in logs
+        if log.exists()
+    )
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], url: str, base: Path) -> None:
@@ -212,13 +253,15 @@ def start(base: Path) -> Homeserver:
     port = free_port()
     shared_secret = secrets.token_urlsafe(32)
     config = write_config(base, port, shared_secret)
-    keys = subprocess.run(_synapse(venv, config, "--generate-keys"), capture_output=True,
-                          check=False)
+    keys = subprocess.run(
+        _synapse(venv, config, "--generate-keys"), capture_output=True, check=False
+    )
     if keys.returncode:
         raise RuntimeError(f"Synapse could not make its keys:\n{keys.stderr.decode()}")
     with open(base / "synapse.out", "wb") as out:
-        process = subprocess.Popen(_synapse(venv, config), stdout=out,
-                                   stderr=subprocess.STDOUT, cwd=base)
+        process = subprocess.Popen(
+            _synapse(venv, config), stdout=out, stderr=subprocess.STDOUT, cwd=base
+        )
     homeserver = Homeserver(f"http://127.0.0.1:{port}", SERVER_NAME, shared_secret, process, base)
     try:
         _wait_until_up(process, homeserver.url, base)
@@ -229,8 +272,9 @@ def start(base: Path) -> Homeserver:
     return homeserver
 
 
-def _request(method: str, url: str, body: dict[str, Any] | None = None,
-             token: str | None = None) -> Any:
+def _request(
+    method: str, url: str, body: dict[str, Any] | None = None, token: str | None = None
+) -> Any:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"

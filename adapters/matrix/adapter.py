@@ -90,8 +90,11 @@ SINCE = "matrix.since"
 SYNC_MS = 30_000
 TIMELINE = 50  # events per room per sync; more than that is read as a gap
 PAGE = 100
-ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
-              "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+ENCRYPTION = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
 AT_ONCE = 8  # sends on their way at once, to different rooms
 ACCEPT_WAIT = 60.0  # seconds between looks at a direct room not accepted yet, at most
 KEYS_TRIES = 10  # looks for a person's devices (a second apart) before sending anyway
@@ -129,13 +132,16 @@ class MatrixAdapter:
     _paused_until: float = 0.0  # monotonic: the homeserver's rate limit said to wait
     _probing: bool = False  # after a rate limit, one send at a time until one goes through
     _opening: defaultdict[str, asyncio.Lock] = field(
-        default_factory=lambda: defaultdict(asyncio.Lock))  # a direct room, per person
+        default_factory=lambda: defaultdict(asyncio.Lock)
+    )  # a direct room, per person
     _direct_saved: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.courier = Courier.configured(
-            self.core, Outlet(PLATFORM, self.deliver, edit_every=lambda chat: EDIT_EVERY),
-            self.delivery)
+            self.core,
+            Outlet(PLATFORM, self.deliver, edit_every=lambda chat: EDIT_EVERY),
+            self.delivery,
+        )
         self.turns = Turns(self._wait_to_send, self._leaving)
 
     @property
@@ -145,9 +151,16 @@ class MatrixAdapter:
     async def start(self) -> None:
         store = _store(self.config.store_path)
         self.client = AsyncClient(
-            self.config.homeserver, self.config.user_id, store_path=str(store),
-            config=AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0,
-                                     store_sync_tokens=False, encryption_enabled=True))
+            self.config.homeserver,
+            self.config.user_id,
+            store_path=str(store),
+            config=AsyncClientConfig(
+                max_limit_exceeded=0,
+                max_timeouts=0,
+                store_sync_tokens=False,
+                encryption_enabled=True,
+            ),
+        )
         await self._log_in(store / "session.json")
         if self.client.should_upload_keys:
             await self.client.keys_upload()
@@ -164,8 +177,9 @@ class MatrixAdapter:
         the encryption keys belong to the device."""
         session = _saved_session(saved)
         if session is not None and session["user_id"] == self.config.user_id:
-            self.client.restore_login(session["user_id"], session["device_id"],
-                                      session["access_token"])
+            self.client.restore_login(
+                session["user_id"], session["device_id"], session["access_token"]
+            )
             if not isinstance(await self.client.whoami(), WhoamiError):
                 return
             log.warning("matrix=session-expired")
@@ -176,13 +190,19 @@ class MatrixAdapter:
                 raise RuntimeError(f"the Matrix access token was refused: {who}")
             self.client.restore_login(who.user_id, who.device_id, self.config.access_token)
         else:
-            done = await self.client.login(self.config.password,
-                                           device_name=self.config.device_name)
+            done = await self.client.login(
+                self.config.password, device_name=self.config.device_name
+            )
             if isinstance(done, LoginError):
                 raise RuntimeError(f"Matrix login failed: {done.message}")
-        _save_session(saved, {"user_id": self.client.user_id,
-                              "device_id": self.client.device_id,
-                              "access_token": self.client.access_token})
+        _save_session(
+            saved,
+            {
+                "user_id": self.client.user_id,
+                "device_id": self.client.device_id,
+                "access_token": self.client.access_token,
+            },
+        )
 
     async def run(self) -> None:
         """Sync forever; each sync's events are handled, in order, before its token is kept."""
@@ -193,8 +213,11 @@ class MatrixAdapter:
         while True:
             try:
                 response = await self.client.sync(
-                    timeout=0 if full_state else SYNC_MS, since=since, full_state=full_state,
-                    sync_filter={"room": {"timeline": {"limit": TIMELINE}}})
+                    timeout=0 if full_state else SYNC_MS,
+                    since=since,
+                    full_state=full_state,
+                    sync_filter={"room": {"timeline": {"limit": TIMELINE}}},
+                )
                 if isinstance(response, SyncError):
                     raise SyncTrouble(str(response), response.retry_after_ms)
                 await self._keys()
@@ -213,14 +236,16 @@ class MatrixAdapter:
                 # The homeserver is down, slow or refusing for now: the same sync again.
                 failures += 1
                 wait = trouble.wait_ms if isinstance(trouble, SyncTrouble) else None
-                log.warning("matrix=sync-failed reason=%s", trouble
-                            if isinstance(trouble, SyncTrouble) else type(trouble).__name__)
-                await asyncio.sleep(wait / 1000 if wait else min(2.0 ** failures, 60.0))
+                log.warning(
+                    "matrix=sync-failed reason=%s",
+                    trouble if isinstance(trouble, SyncTrouble) else type(trouble).__name__,
+                )
+                await asyncio.sleep(wait / 1000 if wait else min(2.0**failures, 60.0))
                 continue
             except Exception as error:  # the database is away: the same sync again, later
                 failures += 1
                 log.warning("matrix=sync-failed reason=%s", type(error).__name__)
-                await asyncio.sleep(min(2.0 ** failures, 60.0))
+                await asyncio.sleep(min(2.0**failures, 60.0))
                 continue
             failures = 0
             since, full_state = response.next_batch, False
@@ -246,9 +271,15 @@ class MatrixAdapter:
 
     async def _invited(self, response: SyncResponse) -> None:
         for room_id, room in response.rooms.invite.items():
-            invite = next((e for e in room.invite_state
-                           if getattr(e, "state_key", None) == self.me
-                           and getattr(e, "membership", None) == "invite"), None)
+            invite = next(
+                (
+                    e
+                    for e in room.invite_state
+                    if getattr(e, "state_key", None) == self.me
+                    and getattr(e, "membership", None) == "invite"
+                ),
+                None,
+            )
             if invite is None or not self.config.auto_join:
                 continue
             direct = bool(invite.content.get("is_direct"))
@@ -273,15 +304,21 @@ class MatrixAdapter:
         inviter = self.inviters.pop(room_id, None) if joined is not None else None
         if inviter and room_id not in self.direct:  # invited, not a room minga opened itself
             try:
-                await self._settle(Added(sources[joined]["event_id"], self._chat(room_id),
-                                         sender_of(inviter, None)))
+                await self._settle(
+                    Added(
+                        sources[joined]["event_id"], self._chat(room_id), sender_of(inviter, None)
+                    )
+                )
             except SyncTrouble:
                 self.inviters[room_id] = inviter  # for the same sync again
                 raise
         start = 0 if joined is None else joined + 1
         for event, source in list(zip(events, sources, strict=True))[start:]:
-            neutral = (self._unreadable(room_id, event) if isinstance(event, MegolmEvent)
-                       else await self._event(room_id, source))
+            neutral = (
+                self._unreadable(room_id, event)
+                if isinstance(event, MegolmEvent)
+                else await self._event(room_id, source)
+            )
             if neutral is not None:
                 await self._settle(neutral)
 
@@ -296,9 +333,9 @@ class MatrixAdapter:
         events: list[Any] = []
         start = since
         while True:
-            page = await self.client.room_messages(room_id, start=start, end=until,
-                                                   direction=MessageDirection.front,
-                                                   limit=PAGE)
+            page = await self.client.room_messages(
+                room_id, start=start, end=until, direction=MessageDirection.front, limit=PAGE
+            )
             if isinstance(page, RoomMessagesError):
                 raise SyncTrouble(f"gap in {room_id}: {page}")
             events.extend(page.chunk)
@@ -313,8 +350,11 @@ class MatrixAdapter:
         if room_id not in self.direct or event.sender == self.me:
             return None
         room = self.client.rooms.get(room_id)
-        return Unreadable(event.event_id, self._chat(room_id), sender_of(
-            event.sender, room.user_name(event.sender) if room else None))
+        return Unreadable(
+            event.event_id,
+            self._chat(room_id),
+            sender_of(event.sender, room.user_name(event.sender) if room else None),
+        )
 
     def _chat(self, room_id: str) -> Chat:
         room = self.client.rooms.get(room_id)
@@ -360,13 +400,17 @@ class MatrixAdapter:
         async with self.core.uow() as uow:
             return await uow.outbox.buttons_of(PLATFORM, chat_id, event_id)
 
-    async def _remember(self, source: Mapping[str, Any], chat: Chat, sender: Sender,
-                        target: str, undo: str) -> None:
+    async def _remember(
+        self, source: Mapping[str, Any], chat: Chat, sender: Sender, target: str, undo: str
+    ) -> None:
         """Kept, so that taking the reaction back undoes the press."""
         async with self.core.uow() as uow:
-            await uow.reactions.add(PLATFORM, source["event_id"],
-                                    Reaction(chat.chat_id, sender.user_id, target, undo),
-                                    self.core.clock.now())
+            await uow.reactions.add(
+                PLATFORM,
+                source["event_id"],
+                Reaction(chat.chat_id, sender.user_id, target, undo),
+                self.core.clock.now(),
+            )
             await uow.commit()
 
     async def _remember_direct(self, room_id: str, user_id: str) -> None:
@@ -380,9 +424,15 @@ class MatrixAdapter:
                 return
             rooms[user_id] = [*rooms.get(user_id, []), room_id]
             path = Api._build_path(["user", self.me, "account_data", "m.direct"])
-            response = await self.client.send("PUT", path, json.dumps(rooms), {
-                "Authorization": f"Bearer {self.client.access_token}",
-                "Content-Type": "application/json"})
+            response = await self.client.send(
+                "PUT",
+                path,
+                json.dumps(rooms),
+                {
+                    "Authorization": f"Bearer {self.client.access_token}",
+                    "Content-Type": "application/json",
+                },
+            )
         if response.status != 200:
             log.warning("matrix=direct-not-saved status=%d", response.status)
 
@@ -410,10 +460,12 @@ class MatrixAdapter:
         if room.encrypted:
             person = room.users.get(chat_id)
             if person is None or person.invited:  # their join, when it comes, wakes this
-                raise Retry("waiting for them to accept the direct room",
-                            min(2.0 ** attempts, ACCEPT_WAIT))
+                raise Retry(
+                    "waiting for them to accept the direct room", min(2.0**attempts, ACCEPT_WAIT)
+                )
             if not any(self.client.device_store.active_user_devices(chat_id)) and (
-                    attempts < KEYS_TRIES):  # after that, sent for the devices known then
+                attempts < KEYS_TRIES
+            ):  # after that, sent for the devices known then
                 raise Retry("waiting to know their devices", 1.0)
         return room_id
 
@@ -426,8 +478,11 @@ class MatrixAdapter:
 
     async def _open_direct(self, user_id: str) -> str:
         made = await self.client.room_create(
-            is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat,
-            initial_state=[ENCRYPTION] if self.config.encrypt_direct else [])
+            is_direct=True,
+            invite=[user_id],
+            preset=RoomPreset.trusted_private_chat,
+            initial_state=[ENCRYPTION] if self.config.encrypt_direct else [],
+        )
         if isinstance(made, RoomCreateError):
             raise _refusal(made)
         await self._remember_direct(made.room_id, user_id)
@@ -442,17 +497,20 @@ class MatrixAdapter:
         except LocalProtocolError as error:  # a room nio has not synced yet: soon it will
             raise Retry(f"not synced yet: {error}", 1.0) from None
         except (ClientError, TimeoutError, ServerTrouble) as error:  # it will be back
-            raise Retry(str(error) or type(error).__name__,
-                        min(2.0 ** row.attempts, 300.0)) from None
+            raise Retry(str(error) or type(error).__name__, min(2.0**row.attempts, 300.0)) from None
 
     async def _send(self, row: OutboxMessage) -> tuple[str, ...]:
         prefix = self.config.command_prefix
         text = with_prefix(row.text, prefix)
         if row.kind == "toast":  # Matrix shows no toasts: a short answer goes privately
             if text and row.key:
-                await self._put(await self._room(row.key, attempts=row.attempts),
-                                "m.room.message", content(text, [], prefix), f"minga{row.id}",
-                                row.priority)
+                await self._put(
+                    await self._room(row.key, attempts=row.attempts),
+                    "m.room.message",
+                    content(text, [], prefix),
+                    f"minga{row.id}",
+                    row.priority,
+                )
             return ()
         room = await self._room(row.chat_id, row.address, row.attempts)
         if not row.buttons:
@@ -468,9 +526,13 @@ class MatrixAdapter:
         if row.attachment:
             return (await self._file(room, row, text),)
         if is_poll(row.buttons):
-            event_id = await self._put(room, POLL_START,
-                                       poll_start(parts(text, 2)[0], row.buttons),
-                                       f"minga{row.id}", row.priority)
+            event_id = await self._put(
+                room,
+                POLL_START,
+                poll_start(parts(text, 2)[0], row.buttons),
+                f"minga{row.id}",
+                row.priority,
+            )
             await self._posted(row, event_id)
             return (event_id,)
         pieces = parts(text)
@@ -479,43 +541,65 @@ class MatrixAdapter:
         ids = []
         for n, part in enumerate(pieces):
             last = n == len(pieces) - 1
-            ids.append(await self._put(room, "m.room.message",
-                                       content(part, pairs if last else [], prefix),
-                                       f"minga{row.id}.{n}", row.priority))
+            ids.append(
+                await self._put(
+                    room,
+                    "m.room.message",
+                    content(part, pairs if last else [], prefix),
+                    f"minga{row.id}.{n}",
+                    row.priority,
+                )
+            )
         await self._react(room, ids[-1], [e for e, _ in pairs], row)
         return tuple(ids)
 
-    async def _edit(self, room: str, row: OutboxMessage, text: str,
-                    pairs: list[tuple[str, Button]]) -> tuple[str, ...]:
+    async def _edit(
+        self, room: str, row: OutboxMessage, text: str, pairs: list[tuple[str, Button]]
+    ) -> tuple[str, ...]:
         """A message sent in parts is edited part by part, the legend on the last."""
         assert row.message_id is not None
         async with self.core.uow() as uow:
             before = await uow.outbox.buttons_of(PLATFORM, row.chat_id, row.message_id)
         if is_poll(before):  # Element draws the tally itself; a poll ends once
             if not is_poll(row.buttons):
-                await self._put(room, POLL_END, poll_end(row.message_id, parts(text, 2)[0]),
-                                f"minga{row.id}", row.priority)
+                await self._put(
+                    room,
+                    POLL_END,
+                    poll_end(row.message_id, parts(text, 2)[0]),
+                    f"minga{row.id}",
+                    row.priority,
+                )
             return (row.message_id,)
         ids = row.parts or (row.message_id,)
         # An edit carries its new content twice: half the room of a message for each part.
-        for n, (event_id, shown) in enumerate(zip(
-                ids, spread(text, len(ids), LIMIT // 2, event_cost), strict=True)):
+        for n, (event_id, shown) in enumerate(
+            zip(ids, spread(text, len(ids), LIMIT // 2, event_cost), strict=True)
+        ):
             last = n == len(ids) - 1
-            await self._put(room, "m.room.message",
-                            replacing(event_id, content(shown, pairs if last else [],
-                                                        self.config.command_prefix)),
-                            f"minga{row.id}.{n}", row.priority)
+            await self._put(
+                room,
+                "m.room.message",
+                replacing(
+                    event_id, content(shown, pairs if last else [], self.config.command_prefix)
+                ),
+                f"minga{row.id}.{n}",
+                row.priority,
+            )
         had = {emoji for emoji, _ in reactions(before)}
         await self._react(room, ids[-1], [e for e, _ in pairs if e not in had], row)
         return ids
 
-    async def _react(self, room: str, event_id: str, emojis: list[str],
-                     row: OutboxMessage) -> None:
+    async def _react(self, room: str, event_id: str, emojis: list[str], row: OutboxMessage) -> None:
         """The bot's own reactions, so that pressing one is a single click."""
         await self._posted(row, event_id)
         for emoji in emojis:
-            await self._put(room, "m.reaction", reaction(event_id, emoji),
-                            f"minga{row.id}.{emoji.encode().hex()}", row.priority)
+            await self._put(
+                room,
+                "m.reaction",
+                reaction(event_id, emoji),
+                f"minga{row.id}.{emoji.encode().hex()}",
+                row.priority,
+            )
 
     async def _posted(self, row: OutboxMessage, event_id: str) -> None:
         """Noted before the bot's own reactions go out: a quick reaction can come first."""
@@ -530,18 +614,39 @@ class MatrixAdapter:
         encrypted = bool(self.client.rooms.get(room) and self.client.rooms[room].encrypted)
         data = row.attachment.data
         uploaded, keys = await self.client.upload(
-            io.BytesIO(data), content_type=row.attachment.mime,
-            filename=row.attachment.name, encrypt=encrypted, filesize=len(data))
+            io.BytesIO(data),
+            content_type=row.attachment.mime,
+            filename=row.attachment.name,
+            encrypt=encrypted,
+            filesize=len(data),
+        )
         if isinstance(uploaded, UploadError):
             raise _refusal(uploaded)
-        where = {"file": {**(keys or {}), "url": uploaded.content_uri}} if encrypted else {
-            "url": uploaded.content_uri}
-        await self._put(room, "m.room.message", content(text, [], self.config.command_prefix),
-                        f"minga{row.id}.text", row.priority)
-        return await self._put(room, "m.room.message", {
-            "msgtype": "m.file", "body": row.attachment.name, "filename": row.attachment.name,
-            "info": {"mimetype": row.attachment.mime, "size": len(data)}, **where},
-            f"minga{row.id}.file", row.priority)
+        where = (
+            {"file": {**(keys or {}), "url": uploaded.content_uri}}
+            if encrypted
+            else {"url": uploaded.content_uri}
+        )
+        await self._put(
+            room,
+            "m.room.message",
+            content(text, [], self.config.command_prefix),
+            f"minga{row.id}.text",
+            row.priority,
+        )
+        return await self._put(
+            room,
+            "m.room.message",
+            {
+                "msgtype": "m.file",
+                "body": row.attachment.name,
+                "filename": row.attachment.name,
+                "info": {"mimetype": row.attachment.mime, "size": len(data)},
+                **where,
+            },
+            f"minga{row.id}.file",
+            row.priority,
+        )
 
     def _wait_to_send(self, priority: int) -> float:
         """Seconds until another send may go: the rate limit's wait, else a place among
@@ -554,15 +659,17 @@ class MatrixAdapter:
     def _leaving(self) -> None:
         self._on_the_way += 1
 
-    async def _put(self, room: str, kind: str, body: Mapping[str, Any], txn: str,
-                   priority: Priority) -> str:
+    async def _put(
+        self, room: str, kind: str, body: Mapping[str, Any], txn: str, priority: Priority
+    ) -> str:
         """Send one event in its turn, waiting out the homeserver's rate limit as often as
         it asks: the limit is the account's, so every room waits."""
         while True:
             await self.turns.take(priority)
             try:
-                sent = await self.client.room_send(room, kind, dict(body), tx_id=txn,
-                                                   ignore_unverified_devices=True)
+                sent = await self.client.room_send(
+                    room, kind, dict(body), tx_id=txn, ignore_unverified_devices=True
+                )
             finally:
                 self._on_the_way -= 1
                 self.turns.changed()

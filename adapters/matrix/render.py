@@ -18,26 +18,39 @@ from bot.messages import ANSWER, Button
 LIMIT = 44_000
 
 # A command that means the same everywhere gets its own picture; the rest are numbered.
-NAMED = {"claim": "✋", "take": "🤲", "handed": "✅", "join": "👋", "pickup": "📦",
-         "start": "💬", "swapyes": "👍", "swapno": "👎"}
-NUMBERED = [f"{n}\ufe0f\u20e3" for n in range(1, 10)] + ["🔟"] + [
-    chr(0x1F1E6 + n) for n in range(26)]  # 1️⃣ … 9️⃣, 🔟, then the letters 🇦 … 🇿
+NAMED = {
+    "claim": "✋",
+    "take": "🤲",
+    "handed": "✅",
+    "join": "👋",
+    "pickup": "📦",
+    "start": "💬",
+    "swapyes": "👍",
+    "swapno": "👎",
+}
+NUMBERED = (
+    [f"{n}\ufe0f\u20e3" for n in range(1, 10)] + ["🔟"] + [chr(0x1F1E6 + n) for n in range(26)]
+)  # 1️⃣ … 9️⃣, 🔟, then the letters 🇦 … 🇿
 
 
 def reactions(buttons: tuple[Button, ...]) -> list[tuple[str, Button]]:
     """The reaction that stands for each button; the same buttons always get the same ones."""
     names = [b.data.split(" ", 1)[0] for b in buttons]
     named = all(n in NAMED for n in names) and len(set(names)) == len(names)
-    return [(NAMED[n] if named else NUMBERED[i], b)
-            for i, (n, b) in enumerate(zip(names, buttons, strict=True))][:len(NUMBERED)]
+    return [
+        (NAMED[n] if named else NUMBERED[i], b)
+        for i, (n, b) in enumerate(zip(names, buttons, strict=True))
+    ][: len(NUMBERED)]
 
 
 @cache
 def event_bytes(char: str) -> int:
     """What one character of a message adds to its event: plain and as HTML, in JSON."""
     html = "<br>" if char == "\n" else escaped(char)
-    return sum(len(json.dumps(s, ensure_ascii=False).encode("utf-8", "surrogatepass")) - 2
-               for s in (char, html))
+    return sum(
+        len(json.dumps(s, ensure_ascii=False).encode("utf-8", "surrogatepass")) - 2
+        for s in (char, html)
+    )
 
 
 def event_cost(text: str) -> int:
@@ -60,8 +73,9 @@ def legend(pairs: list[tuple[str, Button]], prefix: str) -> str:
     """One line: each reaction, what it does, and the command that does the same."""
     shown = []
     for emoji, button in pairs:
-        typed = button.data[len(ANSWER):] if button.data.startswith(ANSWER) else (
-            prefix + button.data)
+        typed = (
+            button.data[len(ANSWER) :] if button.data.startswith(ANSWER) else (prefix + button.data)
+        )
         shown.append(f"{emoji} {button.label} ({typed})")
     return " · ".join(shown)
 
@@ -73,15 +87,23 @@ def content(text: str, pairs: list[tuple[str, Button]], prefix: str) -> dict[str
     html = escaped(lines).replace("\n", "<br>")
     if pairs:
         html += f"<br><br><em>{escaped(legend(pairs, prefix))}</em>"
-    return {"msgtype": "m.notice", "body": body, "format": "org.matrix.custom.html",
-            "formatted_body": html}
+    return {
+        "msgtype": "m.notice",
+        "body": body,
+        "format": "org.matrix.custom.html",
+        "formatted_body": html,
+    }
 
 
 def replacing(event_id: str, new: dict[str, str]) -> dict[str, object]:
     """An edit of an earlier message: clients that know m.replace show only the new text."""
-    return {**new, "body": f"* {new['body']}", "formatted_body": f"* {new['formatted_body']}",
-            "m.new_content": new,
-            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id}}
+    return {
+        **new,
+        "body": f"* {new['body']}",
+        "formatted_body": f"* {new['formatted_body']}",
+        "m.new_content": new,
+        "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+    }
 
 
 def reaction(event_id: str, emoji: str) -> dict[str, object]:
@@ -102,13 +124,22 @@ def is_poll(buttons: tuple[Button, ...]) -> bool:
 def poll_start(text: str, buttons: tuple[Button, ...]) -> dict[str, object]:
     """A Matrix poll; each answer's id is its button's place, counted from 1."""
     fallback = "\n".join([text, *(f"{n}. {b.label}" for n, b in enumerate(buttons, 1))])
-    return {POLL_START: {
-        "kind": "org.matrix.msc3381.poll.disclosed", "max_selections": 1,
-        "question": {TEXT: text, "body": text},
-        "answers": [{"id": str(n), TEXT: b.label} for n, b in enumerate(buttons, 1)]},
-        TEXT: fallback, "body": fallback}
+    return {
+        POLL_START: {
+            "kind": "org.matrix.msc3381.poll.disclosed",
+            "max_selections": 1,
+            "question": {TEXT: text, "body": text},
+            "answers": [{"id": str(n), TEXT: b.label} for n, b in enumerate(buttons, 1)],
+        },
+        TEXT: fallback,
+        "body": fallback,
+    }
 
 
 def poll_end(event_id: str, text: str) -> dict[str, object]:
-    return {"m.relates_to": {"rel_type": "m.reference", "event_id": event_id},
-            POLL_END: {}, TEXT: text, "body": text}
+    return {
+        "m.relates_to": {"rel_type": "m.reference", "event_id": event_id},
+        POLL_END: {},
+        TEXT: text,
+        "body": text,
+    }

@@ -64,15 +64,25 @@ class TelegramAdapter:
     courier: Courier = field(init=False)
 
     def __post_init__(self) -> None:
-        self.courier = Courier.configured(self.core, Outlet(
-            PLATFORM, self.deliver, ready_in=lambda chat: self.pacer.ready_in(int(chat)),
-            edit_every=lambda chat: EDIT_EVERY["group" if is_group(int(chat)) else "private"]),
-            self.delivery)
+        self.courier = Courier.configured(
+            self.core,
+            Outlet(
+                PLATFORM,
+                self.deliver,
+                ready_in=lambda chat: self.pacer.ready_in(int(chat)),
+                edit_every=lambda chat: EDIT_EVERY["group" if is_group(int(chat)) else "private"],
+            ),
+            self.delivery,
+        )
 
     async def start(self) -> None:
-        self.app = (Application.builder().token(self.config.token)
-                    .base_url(self.config.base_url).updater(None)
-                    .build())
+        self.app = (
+            Application.builder()
+            .token(self.config.token)
+            .base_url(self.config.base_url)
+            .updater(None)
+            .build()
+        )
         await self.app.initialize()
         await self.app.start()
         self.me = await self.app.bot.get_me()
@@ -87,10 +97,13 @@ class TelegramAdapter:
 
     async def set_commands(self) -> None:
         """The command menu in each language, for private chats and for groups."""
-        for scope, where in ((BotCommandScopeAllPrivateChats(), "private"),
-                             (BotCommandScopeAllGroupChats(), "group")):
-            shown = [c for c in self.core.commands.values()
-                     if not c.hidden and c.where in (where, "any")]
+        for scope, where in (
+            (BotCommandScopeAllPrivateChats(), "private"),
+            (BotCommandScopeAllGroupChats(), "group"),
+        ):
+            shown = [
+                c for c in self.core.commands.values() if not c.hidden and c.where in (where, "any")
+            ]
             for language in LANGUAGES:
                 tr = translator(self.core.catalogs, language)
                 commands = [BotCommand(c.name, tr._(c.summary)[:256]) for c in shown]
@@ -103,11 +116,16 @@ class TelegramAdapter:
         from adapters.telegram.webhook import listening
 
         config = self.config
-        async with listening(config.webhook_listen, config.webhook_port,
-                             urlsplit(config.webhook_url).path or "/", config.webhook_secret,
-                             self._settle):
-            await self.app.bot.set_webhook(config.webhook_url, allowed_updates=UPDATES,
-                                           secret_token=config.webhook_secret)
+        async with listening(
+            config.webhook_listen,
+            config.webhook_port,
+            urlsplit(config.webhook_url).path or "/",
+            config.webhook_secret,
+            self._settle,
+        ):
+            await self.app.bot.set_webhook(
+                config.webhook_url, allowed_updates=UPDATES, secret_token=config.webhook_secret
+            )
             log.info("telegram=webhook port=%d", config.webhook_port)
             await asyncio.Event().wait()  # until cancelled
 
@@ -130,8 +148,9 @@ class TelegramAdapter:
                 # A message being sent to this chat may be the one pressed: unless the
                 # pressed one is known already, wait until that one is recorded.
                 async with self.core.uow() as uow:
-                    known = await uow.outbox.buttons_of(PLATFORM, event.chat.chat_id,
-                                                        event.message_id)
+                    known = await uow.outbox.buttons_of(
+                        PLATFORM, event.chat.chat_id, event.message_id
+                    )
                 if not known:
                     await self.unrecorded.wait(event.chat.chat_id)
         except Exception as error:  # the database is away
@@ -147,8 +166,11 @@ class TelegramAdapter:
                 async with self.core.uow() as uow:
                     offset = int(await uow.cursors.get(OFFSET) or 0)
                 updates = await self.app.bot.get_updates(
-                    offset=offset, timeout=POLL_SECONDS, allowed_updates=UPDATES,
-                    read_timeout=POLL_SECONDS + 10)
+                    offset=offset,
+                    timeout=POLL_SECONDS,
+                    allowed_updates=UPDATES,
+                    read_timeout=POLL_SECONDS + 10,
+                )
                 for update in updates:
                     if not await self._handle(translate(update, self.me)):
                         raise Unsettled
@@ -175,7 +197,7 @@ class TelegramAdapter:
         except Forbidden as error:
             raise GiveUp(f"403 {error.message}") from None
         except NetworkError as error:  # timeouts and 5xx: Telegram will be back
-            raise Retry(type(error).__name__, min(2.0 ** row.attempts, 300.0)) from None
+            raise Retry(type(error).__name__, min(2.0**row.attempts, 300.0)) from None
 
     async def _send(self, row: OutboxMessage) -> tuple[str, ...]:
         bot = self.app.bot
@@ -190,8 +212,10 @@ class TelegramAdapter:
         if row.attachment:
             async with self.pacer.slot(chat_id, row.priority):
                 sent = await bot.send_document(
-                    chat_id, InputFile(row.attachment.data, filename=row.attachment.name),
-                    caption=parts(row.text, CAPTION_LIMIT)[0])
+                    chat_id,
+                    InputFile(row.attachment.data, filename=row.attachment.name),
+                    caption=parts(row.text, CAPTION_LIMIT)[0],
+                )
             return (str(sent.message_id),)
         texts = parts(row.text)
         ids: list[str] = []
@@ -199,13 +223,15 @@ class TelegramAdapter:
             for n, part in enumerate(texts, 1):
                 async with self.pacer.slot(chat_id, row.priority):
                     sent = await bot.send_message(
-                        chat_id, part, reply_markup=markup if n == len(texts) else None)
+                        chat_id, part, reply_markup=markup if n == len(texts) else None
+                    )
                 ids.append(str(sent.message_id))
             await self._posted(row, ids[-1])
         return tuple(ids)
 
-    async def _edit(self, row: OutboxMessage, chat_id: int,
-                    markup: InlineKeyboardMarkup | None) -> tuple[str, ...]:
+    async def _edit(
+        self, row: OutboxMessage, chat_id: int, markup: InlineKeyboardMarkup | None
+    ) -> tuple[str, ...]:
         """A message sent in parts is edited part by part, the buttons on the last."""
         assert row.message_id is not None
         ids = row.parts or (row.message_id,)
@@ -215,8 +241,11 @@ class TelegramAdapter:
                 try:
                     async with self.pacer.slot(chat_id, row.priority):
                         await self.app.bot.edit_message_text(
-                            text, chat_id=chat_id, message_id=int(message_id),
-                            reply_markup=markup if n == len(ids) else None)
+                            text,
+                            chat_id=chat_id,
+                            message_id=int(message_id),
+                            reply_markup=markup if n == len(ids) else None,
+                        )
                 except BadRequest as error:
                     if "message is not modified" not in error.message:
                         raise  # otherwise the part already says this
@@ -241,8 +270,9 @@ class TelegramAdapter:
                     await uow.outbox.posted(row, message_id)
                     await uow.commit()
             except Exception as error:
-                log.warning("telegram=posted-unrecorded outbox=%d reason=%s", row.id,
-                            type(error).__name__)
+                log.warning(
+                    "telegram=posted-unrecorded outbox=%d reason=%s", row.id, type(error).__name__
+                )
 
 
 class Unsettled(Exception):

@@ -55,8 +55,11 @@ def is_group(chat_id: int) -> bool:
 
 
 def own_limit(chat_id: int) -> tuple[int, float]:
-    return ((FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP, 60.0) if is_group(chat_id)
-            else (FloodLimit.MESSAGES_PER_SECOND_PER_CHAT, 1.0))
+    return (
+        (FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP, 60.0)
+        if is_group(chat_id)
+        else (FloodLimit.MESSAGES_PER_SECOND_PER_CHAT, 1.0)
+    )
 
 
 @dataclass
@@ -121,4 +124,3 @@ class Pacer:
         self._forgotten_at = now
         for chat_id in [c for c, w in self.chats.items() if w.idle(now)]:
             del self.chats[chat_id]
-

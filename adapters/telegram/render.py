@@ -41,8 +41,11 @@ def keyboard(buttons: tuple[Button, ...], bot_username: str) -> InlineKeyboardMa
     rows: list[list[InlineKeyboardButton]] = []
     for button in buttons:
         url = link(bot_username, button.data) if button.private else None
-        made = (InlineKeyboardButton(button.label, url=url) if url else
-                InlineKeyboardButton(button.label, callback_data=button.data))
+        made = (
+            InlineKeyboardButton(button.label, url=url)
+            if url
+            else InlineKeyboardButton(button.label, callback_data=button.data)
+        )
         if not rows or len(rows[-1]) == PER_ROW:
             rows.append([])
         rows[-1].append(made)

@@ -21,8 +21,7 @@ def sender_of(user: User) -> Sender:
 def payload(text: str) -> str:
     """Deep links carry `/start vote_P3`: underscores stand for spaces (see render.link)."""
     command, _, rest = text.partition(" ")
-    return f"{command} {rest.replace('_', ' ')}" if command.startswith("/start") and rest \
-        else text
+    return f"{command} {rest.replace('_', ' ')}" if command.startswith("/start") and rest else text
 
 
 def translate(update: Update, me: User) -> Event | None:
@@ -30,14 +29,23 @@ def translate(update: Update, me: User) -> Event | None:
     event_id = f"u{update.update_id}"
     query = update.callback_query
     if query is not None and query.message is not None:
-        return ButtonPress(event_id, chat_of(query.message.chat), sender_of(query.from_user),
-                           str(query.message.message_id), query.data or "", toast_id=query.id)
+        return ButtonPress(
+            event_id,
+            chat_of(query.message.chat),
+            sender_of(query.from_user),
+            str(query.message.message_id),
+            query.data or "",
+            toast_id=query.id,
+        )
     member = update.my_chat_member
     if member is not None:
         joined = member.new_chat_member.status in ("member", "administrator")
         was_out = member.old_chat_member.status in ("left", "kicked")
-        return Added(event_id, chat_of(member.chat), sender_of(member.from_user)) \
-            if joined and was_out else None
+        return (
+            Added(event_id, chat_of(member.chat), sender_of(member.from_user))
+            if joined and was_out
+            else None
+        )
     message = update.message  # edited messages are not read again
     if message is None:
         return None
@@ -48,7 +56,13 @@ def translate(update: Update, me: User) -> Event | None:
     anonymous = message.sender_chat is not None or message.from_user.id == ANONYMOUS_ADMIN
     reply = message.reply_to_message
     mine = reply is not None and reply.from_user is not None and reply.from_user.id == me.id
-    return Message(event_id, chat_of(message.chat), sender_of(message.from_user),
-                   payload(message.text), bot_name=me.username, prefixes=("/",),
-                   reply_to=str(reply.message_id) if mine and reply else None,
-                   anonymous=anonymous)
+    return Message(
+        event_id,
+        chat_of(message.chat),
+        sender_of(message.from_user),
+        payload(message.text),
+        bot_name=me.username,
+        prefixes=("/",),
+        reply_to=str(reply.message_id) if mine and reply else None,
+        anonymous=anonymous,
+    )

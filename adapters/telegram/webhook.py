@@ -12,17 +12,24 @@ from aiohttp import web
 log = logging.getLogger("minga.telegram")
 
 # What Telegram is told, beside the status, for what it should not simply send again.
-ANSWERS = {HTTPStatus.BAD_REQUEST: "Expected a Telegram update: a JSON object.\n",
-           HTTPStatus.SERVICE_UNAVAILABLE: "Not handled yet; please send it again.\n"}
+ANSWERS = {
+    HTTPStatus.BAD_REQUEST: "Expected a Telegram update: a JSON object.\n",
+    HTTPStatus.SERVICE_UNAVAILABLE: "Not handled yet; please send it again.\n",
+}
 
 
 @asynccontextmanager
-async def listening(host: str, port: int, path: str, secret: str,
-                    settle: Callable[[dict[str, object]], Awaitable[HTTPStatus]]
-                    ) -> AsyncIterator[None]:
+async def listening(
+    host: str,
+    port: int,
+    path: str,
+    secret: str,
+    settle: Callable[[dict[str, object]], Awaitable[HTTPStatus]],
+) -> AsyncIterator[None]:
     """Serve `path` until the block ends: each post with the right secret token and a JSON
     object is settled before it is answered (OK; BAD_REQUEST for what is no update;
     SERVICE_UNAVAILABLE when nothing of it could be recorded, so that it is posted again)."""
+
     async def post(request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given, secret):

@@ -37,7 +37,13 @@ async def calendar(ctx: Context, args: Args) -> list[Action]:
         count += 1
     if not count:
         return [Reply(ctx.tr._("You have no coming shifts or pickups to put in a calendar."))]
-    return [Reply(ctx.tr.ngettext(
-        "Your coming shift or pickup, as a file your calendar app can open.",
-        "Your {n} coming shifts and pickups, as a file your calendar app can open.", count),
-        attachment=Attachment("minga.ics", "text/calendar", cal.to_ical()))]
+    return [
+        Reply(
+            ctx.tr.ngettext(
+                "Your coming shift or pickup, as a file your calendar app can open.",
+                "Your {n} coming shifts and pickups, as a file your calendar app can open.",
+                count,
+            ),
+            attachment=Attachment("minga.ics", "text/calendar", cal.to_ical()),
+        )
+    ]

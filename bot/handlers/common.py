@@ -45,11 +45,15 @@ async def change_refusal(ctx: Context) -> str | None:
         return None
     member = await active_member(ctx, ctx.group.id)
     if member is None or member.status != "trusted":
-        return ctx.tr._("Only trusted members can change this directly. You can ask the "
-                        "group with /propose <title>; a trusted member can make it binding.")
+        return ctx.tr._(
+            "Only trusted members can change this directly. You can ask the "
+            "group with /propose <title>; a trusted member can make it binding."
+        )
     if setting(ctx.group, "direct_changes", ctx.defaults) == "proposals":
-        return ctx.tr._("This group decided that such changes go through proposals: "
-                        "/propose <title> do <command>.")
+        return ctx.tr._(
+            "This group decided that such changes go through proposals: "
+            "/propose <title> do <command>."
+        )
     return None
 
 
@@ -70,13 +74,21 @@ async def privately(ctx: Context, text: str, key: str | None = None) -> list[Act
     if await reachable(ctx, ctx.person.id):
         return [waiting]
     tr = ctx.tr
-    return [waiting, Reply(tr._("{name}, I have a message for you: open a private chat with "
-                                "me to read it.", name=ctx.person.name),
-                           (Button(tr._("Open a private chat"), "start", private=True),))]
+    return [
+        waiting,
+        Reply(
+            tr._(
+                "{name}, I have a message for you: open a private chat with me to read it.",
+                name=ctx.person.name,
+            ),
+            (Button(tr._("Open a private chat"), "start", private=True),),
+        ),
+    ]
 
 
-async def answer_privately(ctx: Context, text: str, buttons: tuple[Button, ...] = ()
-                           ) -> list[Action]:
+async def answer_privately(
+    ctx: Context, text: str, buttons: tuple[Button, ...] = ()
+) -> list[Action]:
     """An answer about a request, which could tell who asked: never in a group chat.
 
     Asked in a group chat, the answer goes to the private chat and the group sees one
@@ -89,9 +101,13 @@ async def answer_privately(ctx: Context, text: str, buttons: tuple[Button, ...] 
     tr = ctx.tr
     if await reachable(ctx, ctx.person.id):
         return [answer, Reply(tr._("I answered you privately."))]
-    return [answer, Reply(tr._("I answered you privately: open a private chat with me to "
-                               "read it."),
-                          (Button(tr._("Open a private chat"), "start", private=True),))]
+    return [
+        answer,
+        Reply(
+            tr._("I answered you privately: open a private chat with me to read it."),
+            (Button(tr._("Open a private chat"), "start", private=True),),
+        ),
+    ]
 
 
 async def handle_of(ctx: Context, person_id: int) -> str | None:
@@ -105,8 +121,12 @@ async def only_group(ctx: Context, answers: Mapping[str, Any]) -> int | None:
         return ctx.group.id
     groups = await ctx.uow.groups.of_person(ctx.person.id)
     if not groups:
-        raise BadArgument(N_("You are not on any group's roster yet. Press Join (or type /join) "
-                             "in your group's chat first."))
+        raise BadArgument(
+            N_(
+                "You are not on any group's roster yet. Press Join (or type /join) "
+                "in your group's chat first."
+            )
+        )
     return groups[0].id if len(groups) == 1 else None
 
 
@@ -114,8 +134,7 @@ async def group_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tu
     return [(g.name, str(g.id)) for g in await ctx.uow.groups.of_person(ctx.person.id)]
 
 
-async def category_options(ctx: Context, answers: Mapping[str, Any]
-                           ) -> Sequence[tuple[str, str]]:
+async def category_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
     group = await ctx.uow.groups.get(answers["group"]) if "group" in answers else None
     return [(c, c) for c in categories(group, ctx.defaults)] if group else []
 
@@ -138,6 +157,8 @@ async def chosen_group(ctx: Context, group_id: int) -> tuple[Group, Member]:
     group = await ctx.uow.groups.get(group_id)
     member = await active_member(ctx, group_id) if group else None
     if group is None or member is None:
-        raise BadArgument(N_("You are not on the roster of that group. Press Join in its chat "
-                             "first."), param="group")
+        raise BadArgument(
+            N_("You are not on the roster of that group. Press Join in its chat first."),
+            param="group",
+        )
     return group, member

@@ -24,11 +24,16 @@ def parse_offer_line(line: str) -> dict[str, str]:
     head, colon, what = split_form(line)
     words = head.split()
     if not colon or len(words) < 2 or not what.strip():
-        raise BadArgument(N_("Write it like this: food Eastside until saturday: 10 loaves of "
-                             "bread"))
+        raise BadArgument(
+            N_("Write it like this: food Eastside until saturday: 10 loaves of bread")
+        )
     area, *until = LINE_FORM.split(" ".join(words[1:]), maxsplit=1)
-    return {"category": words[0], "area": area, "until": until[0] if until else "none",
-            "what": what}
+    return {
+        "category": words[0],
+        "area": area,
+        "until": until[0] if until else "none",
+        "what": what,
+    }
 
 
 def quantity_of(what: str) -> int | None:
@@ -70,30 +75,57 @@ async def edit_post(work: Work, offer_id: int) -> Edit:
 async def offer_(ctx: Context, args: Args) -> list[Action]:
     group, _ = await chosen_group(ctx, args["group"])
     if args["category"] not in categories(group, ctx.defaults):
-        raise BadArgument(N_("{group} has no category '{value}'. It has: {choices}."),
-                          param="category", group=group.name, value=args["category"],
-                          choices=", ".join(categories(group, ctx.defaults)))
+        raise BadArgument(
+            N_("{group} has no category '{value}'. It has: {choices}."),
+            param="category",
+            group=group.name,
+            value=args["category"],
+            choices=", ".join(categories(group, ctx.defaults)),
+        )
     try:
         until = parse_when(args["until"], ctx.now, ctx.zone(group), ctx.tr.language, NO_END)
     except BadArgument as error:
         error.param = "until"
         raise
     quantity = quantity_of(args["what"])
-    offer = await ctx.uow.offers.add(Offer(
-        0, group.id, ctx.person.id, args["category"], args["what"], args["area"], quantity,
-        quantity, until, "open", ctx.now))
+    offer = await ctx.uow.offers.add(
+        Offer(
+            0,
+            group.id,
+            ctx.person.id,
+            args["category"],
+            args["what"],
+            args["area"],
+            quantity,
+            quantity,
+            until,
+            "open",
+            ctx.now,
+        )
+    )
     await ctx.uow.audit.add(group.id, ctx.person.id, "offer.open", {"offer": offer.id}, ctx.now)
     if until:
         await ctx.uow.jobs.add("offer_expire", offer.id, until)
     tr = ctx.tr
-    counted = (tr.ngettext("I count {n}: it goes down as people take them.",
-                           "I count {n}: it goes down as people take them.", quantity)
-               if quantity else tr._("It is offered as a skill or service, not counted."))
+    counted = (
+        tr.ngettext(
+            "I count {n}: it goes down as people take them.",
+            "I count {n}: it goes down as people take them.",
+            quantity,
+        )
+        if quantity
+        else tr._("It is offered as a skill or service, not counted.")
+    )
     text, buttons = await post_of(ctx, offer, group)
-    return [Post(group.id, text, buttons, key=f"offer:{offer.id}"),
-            Reply(tr._("O{number} is posted in {group}.", number=offer.id, group=group.name)
-                  + "\n" + counted),
-            *await matching_requests(ctx, offer)]
+    return [
+        Post(group.id, text, buttons, key=f"offer:{offer.id}"),
+        Reply(
+            tr._("O{number} is posted in {group}.", number=offer.id, group=group.name)
+            + "\n"
+            + counted
+        ),
+        *await matching_requests(ctx, offer),
+    ]
 
 
 async def _offer(ctx: Context, number_: int) -> Offer:
@@ -111,14 +143,19 @@ async def take(ctx: Context, args: Args) -> list[Action]:
     if offer.offerer_id == ctx.person.id:
         return [Reply(tr._("O{number} is your own offer.", number=offer.id))]
     if await active_member(ctx, group.id) is None:
-        return [Reply(tr._("Only people on the roster of {group} can take its offers. "
-                           "Press Join in its chat first.", group=group.name))]
+        return [
+            Reply(
+                tr._(
+                    "Only people on the roster of {group} can take its offers. "
+                    "Press Join in its chat first.",
+                    group=group.name,
+                )
+            )
+        ]
     taken = await ctx.uow.offers.take(offer.id, ctx.person.id, ctx.now)
     if taken is None:
-        return [Reply(tr._("Sorry, O{number} has all been taken or has ended.",
-                           number=offer.id))]
-    await ctx.uow.audit.add(group.id, ctx.person.id, "offer.take", {"offer": offer.id},
-                            ctx.now)
+        return [Reply(tr._("Sorry, O{number} has all been taken or has ended.", number=offer.id))]
+    await ctx.uow.audit.add(group.id, ctx.person.id, "offer.take", {"offer": offer.id}, ctx.now)
     after = await ctx.uow.offers.get(offer.id)
     assert after is not None
     if after.remaining == 0:
@@ -129,13 +166,26 @@ async def take(ctx: Context, args: Args) -> list[Action]:
     offerer = await ctx.uow.people.get(offer.offerer_id)
     otr = ctx.tr_for(offerer, group)
     taker = ctx.person.name + (f" ({h})" if (h := await handle_of(ctx, ctx.person.id)) else "")
-    actions.append(PrivateMessage(offerer.id, otr._(
-        "{name} would like one of O{number}: {what}. Arrange the hand-over together, then "
-        "press the button.", name=taker, number=offer.id, what=offer.what),
-        (Button(otr._("Handed over"), f"handed {taken.id}"),)))
+    actions.append(
+        PrivateMessage(
+            offerer.id,
+            otr._(
+                "{name} would like one of O{number}: {what}. Arrange the hand-over together, then "
+                "press the button.",
+                name=taker,
+                number=offer.id,
+                what=offer.what,
+            ),
+            (Button(otr._("Handed over"), f"handed {taken.id}"),),
+        )
+    )
     contact = offerer.name + (f" ({h})" if (h := await handle_of(ctx, offerer.id)) else "")
-    info = tr._("{name} knows you would like one of O{number}; arrange the hand-over with "
-                "them: {contact}.", name=offerer.name, number=offer.id, contact=contact)
+    info = tr._(
+        "{name} knows you would like one of O{number}; arrange the hand-over with them: {contact}.",
+        name=offerer.name,
+        number=offer.id,
+        contact=contact,
+    )
     return [*actions, *await privately(ctx, info)]
 
 
@@ -146,29 +196,30 @@ async def handed(ctx: Context, args: Args) -> list[Action]:
         return [Reply(ctx.tr._("Only the person who made the offer can confirm a hand-over."))]
     if await ctx.uow.offers.hand_over(taken.id, ctx.now) is None:
         return [Reply(ctx.tr._("That hand-over was already noted."))]
-    await ctx.uow.audit.add(offer.group_id, ctx.person.id, "offer.handed", {"offer": offer.id},
-                            ctx.now)
+    await ctx.uow.audit.add(
+        offer.group_id, ctx.person.id, "offer.handed", {"offer": offer.id}, ctx.now
+    )
     return [Reply(ctx.tr._("Noted: handed over. Thank you!"))]
 
 
 async def close(ctx: Context, args: Args) -> list[Action]:
     offer = await _offer(ctx, args["offer"])
     if offer.offerer_id != ctx.person.id:
-        return [Reply(ctx.tr._("Only the person who made O{number} can end it.",
-                               number=offer.id))]
+        return [Reply(ctx.tr._("Only the person who made O{number} can end it.", number=offer.id))]
     if not await ctx.uow.offers.change(offer.id, ["open"], state="closed"):
         return [Reply(ctx.tr._("O{number} has already ended.", number=offer.id))]
-    await ctx.uow.audit.add(offer.group_id, ctx.person.id, "offer.close", {"offer": offer.id},
-                            ctx.now)
-    return [await edit_post(ctx, offer.id),
-            Reply(ctx.tr._("O{number} has ended.", number=offer.id))]
+    await ctx.uow.audit.add(
+        offer.group_id, ctx.person.id, "offer.close", {"offer": offer.id}, ctx.now
+    )
+    return [
+        await edit_post(ctx, offer.id),
+        Reply(ctx.tr._("O{number} has ended.", number=offer.id)),
+    ]
 
 
 async def expire(work: Work, job: Job) -> list[Action]:
     offer = await work.uow.offers.get(job.ref_id)
     if offer is None or not await work.uow.offers.change(offer.id, ["open"], state="expired"):
         return []
-    await work.uow.audit.add(offer.group_id, None, "offer.expired", {"offer": offer.id},
-                             work.now)
+    await work.uow.audit.add(offer.group_id, None, "offer.expired", {"offer": offer.id}, work.now)
     return [await edit_post(work, offer.id)]
-

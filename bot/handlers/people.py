@@ -20,8 +20,9 @@ log = logging.getLogger("minga.core")
 
 # What a link may bring to the private chat (`/start PAYLOAD`, a private button): a question
 # to answer or something to read. Whoever taps a link someone posted changes nothing by it.
-OPENED_BY_LINK = frozenset({"request", "offer", "pickup", "mine", "mydata", "calendar",
-                            "forget", "help"})
+OPENED_BY_LINK = frozenset(
+    {"request", "offer", "pickup", "mine", "mydata", "calendar", "forget", "help"}
+)
 POLL = re.compile(r"P[0-9]{1,9}")
 
 
@@ -32,12 +33,18 @@ async def start(ctx: Context, args: Args) -> list[Action]:
             return followed
         log.warning("link=refused")  # anything else is a plain /start
     tr = ctx.tr
-    lines = [tr._("Hello {name}! I'm minga. I help your group share requests for help, "
-                  "shifts and decisions, without admins.", name=ctx.person.name)]
+    lines = [
+        tr._(
+            "Hello {name}! I'm minga. I help your group share requests for help, "
+            "shifts and decisions, without admins.",
+            name=ctx.person.name,
+        )
+    ]
     groups = await ctx.uow.groups.of_person(ctx.person.id)
     if groups:
-        lines.append(tr._("You are on the roster of: {groups}.",
-                          groups=", ".join(g.name for g in groups)))
+        lines.append(
+            tr._("You are on the roster of: {groups}.", groups=", ".join(g.name for g in groups))
+        )
     else:
         lines.append(tr._("To take part, press Join (or type /join) in your group's chat."))
     lines.append(tr._("/help shows what you can do here."))
@@ -86,21 +93,32 @@ async def help_(ctx: Context, args: Args) -> list[Action]:
     if "command" in args:
         command = ctx.commands.get(args["command"].lstrip("/!"))
         if command is None:
-            return [Reply(tr._("I don't know /{command}. /help lists what I can do.",
-                               command=args["command"].lstrip("/!")))]
+            return [
+                Reply(
+                    tr._(
+                        "I don't know /{command}. /help lists what I can do.",
+                        command=args["command"].lstrip("/!"),
+                    )
+                )
+            ]
         lines = [usage(command, tr), tr._(command.summary)]
         where = check_where(ctx, command)
         if where:
             lines.append(where)
         return [Reply("\n".join(lines))]
     # What works here, and what is personal: from a group chat, that moves to a private one.
-    here = [c for c in ctx.commands.values() if not c.hidden and (
-        check_where(ctx, c) is None or (c.where == "private" and ctx.chat.kind == "group"))]
+    here = [
+        c
+        for c in ctx.commands.values()
+        if not c.hidden
+        and (check_where(ctx, c) is None or (c.where == "private" and ctx.chat.kind == "group"))
+    ]
     lines = [tr._("What you can do here:")]
     for topic in dict.fromkeys(c.topic for c in ctx.commands.values()):
         names = " ".join(f"/{c.name}" for c in here if c.topic == topic)
         if names:
             lines.append(f"{tr._(topic)}: {names}")
-    lines.append(tr._("/help <command> tells what one does, like /help {example}.",
-                      example="request"))
+    lines.append(
+        tr._("/help <command> tells what one does, like /help {example}.", example="request")
+    )
     return [Reply("\n".join(lines))]

@@ -27,8 +27,7 @@ REMIND_BEFORE = timedelta(hours=2)
 TABLE_BUTTONS = 20
 MAX_BOXES = 500  # in one window
 MAX_PLACE = 100  # the place's name, as posts show it
-OPEN_USAGE = N_('Write it like: /pickups open sat 13:00-15:00 every 15 boxes 4 at "Community '
-                'hall"')
+OPEN_USAGE = N_('Write it like: /pickups open sat 13:00-15:00 every 15 boxes 4 at "Community hall"')
 
 
 def window(tr: Translator, slot: PickupSlot, zone: str) -> str:
@@ -49,44 +48,74 @@ async def open_windows(ctx: Context, spec: str) -> list[Action]:
     if every is None or boxes is None:
         raise BadArgument(OPEN_USAGE)
     if not (5 <= every <= minutes and 1 <= boxes <= MAX_BOXES):
-        raise BadArgument(N_("Windows last 5 minutes or more, within the time given, with 1 "
-                             "to {boxes} boxes each."), boxes=MAX_BOXES)
+        raise BadArgument(
+            N_(
+                "Windows last 5 minutes or more, within the time given, with 1 "
+                "to {boxes} boxes each."
+            ),
+            boxes=MAX_BOXES,
+        )
     place = " ".join(options.get("at", "").split()) or group.name
     if len(place) > MAX_PLACE:
-        raise BadArgument(N_("The place's name can have at most {limit} characters."),
-                          limit=MAX_PLACE)
+        raise BadArgument(
+            N_("The place's name can have at most {limit} characters."), limit=MAX_PLACE
+        )
     date_ = next_weekday(ctx.now, zone, day, start)
     begin = wall(date_, start, zone).at
-    slots = [await ctx.uow.pickups.add_slot(PickupSlot(
-        0, group.id, place, begin + timedelta(minutes=m),
-        begin + timedelta(minutes=m + every), boxes, 0)) for m in range(0, minutes, every)]
+    slots = [
+        await ctx.uow.pickups.add_slot(
+            PickupSlot(
+                0,
+                group.id,
+                place,
+                begin + timedelta(minutes=m),
+                begin + timedelta(minutes=m + every),
+                boxes,
+                0,
+            )
+        )
+        for m in range(0, minutes, every)
+    ]
     for slot in slots:
-        await ctx.uow.jobs.add("pickup_close", slot.id, slot.ends_at + timedelta(
-            minutes=number(group, "pickup_grace_minutes", ctx.defaults)))
-    await ctx.uow.audit.add(group.id, ctx.person.id, "pickup.open",
-                            {"windows": len(slots), "boxes": boxes}, ctx.now)
+        await ctx.uow.jobs.add(
+            "pickup_close",
+            slot.id,
+            slot.ends_at + timedelta(minutes=number(group, "pickup_grace_minutes", ctx.defaults)),
+        )
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "pickup.open", {"windows": len(slots), "boxes": boxes}, ctx.now
+    )
     gtr = ctx.group_tr(group)
     text = gtr.ngettext(
         "Food boxes on {day} at {place}: {n} window of {minutes} minutes from {start}, "
         "{boxes} boxes each. Book yours privately with /pickup.",
         "Food boxes on {day} at {place}: {n} windows of {minutes} minutes from {start}, "
-        "{boxes} boxes each. Book yours privately with /pickup.", len(slots),
-        day=gtr.day(date_), place=place, minutes=every, start=gtr.clock(begin, zone),
-        boxes=boxes)
-    return [Post(group.id, text, (Button(gtr._("Book a box"), "pickup", private=True),)),
-            Reply(tr.ngettext("{n} pickup window is open.", "{n} pickup windows are open.",
-                              len(slots)))]
+        "{boxes} boxes each. Book yours privately with /pickup.",
+        len(slots),
+        day=gtr.day(date_),
+        place=place,
+        minutes=every,
+        start=gtr.clock(begin, zone),
+        boxes=boxes,
+    )
+    return [
+        Post(group.id, text, (Button(gtr._("Book a box"), "pickup", private=True),)),
+        Reply(
+            tr.ngettext("{n} pickup window is open.", "{n} pickup windows are open.", len(slots))
+        ),
+    ]
 
 
-async def window_options(ctx: Context, answers: Mapping[str, Any]
-                         ) -> Sequence[tuple[str, str]]:
+async def window_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
     group = await ctx.uow.groups.get(answers["group"]) if "group" in answers else None
     if group is None:
         return []
     zone = ctx.zone(group)
-    return [(f"{window(ctx.tr, s, zone)} ({s.boxes - s.booked})", str(s.id))
-            for s in await ctx.uow.pickups.slots([group.id], ctx.now, ctx.now + BOOK_AHEAD)
-            if s.booked < s.boxes][:10]
+    return [
+        (f"{window(ctx.tr, s, zone)} ({s.boxes - s.booked})", str(s.id))
+        for s in await ctx.uow.pickups.slots([group.id], ctx.now, ctx.now + BOOK_AHEAD)
+        if s.booked < s.boxes
+    ][:10]
 
 
 CHOOSE = N_("Please choose one of the windows.")
@@ -109,11 +138,22 @@ def _full(tr: Translator, slots: Sequence[PickupSlot]) -> list[Action]:
     """Nothing to book: say why. Joining the waiting list takes a press of its own, so a
     link to /pickup never puts anyone on it."""
     if not slots:
-        return [Reply(tr._("No pickup window is open right now. The group announces new ones "
-                           "in its chat."))]
-    return [Reply(tr._("All boxes are booked right now. Shall I put you on the waiting list? "
-                       "I will tell you as soon as one is free."),
-                  (Button(tr._("Join the waiting list"), f"pickup {WAIT}"),))]
+        return [
+            Reply(
+                tr._(
+                    "No pickup window is open right now. The group announces new ones in its chat."
+                )
+            )
+        ]
+    return [
+        Reply(
+            tr._(
+                "All boxes are booked right now. Shall I put you on the waiting list? "
+                "I will tell you as soon as one is free."
+            ),
+            (Button(tr._("Join the waiting list"), f"pickup {WAIT}"),),
+        )
+    ]
 
 
 async def _mine(ctx: Context, group: Group) -> Booking | None:
@@ -132,8 +172,10 @@ async def book(ctx: Context, args: Args) -> list[Action]:
         if current is None:
             return [Reply(tr._("You have no box booked."))]
         await ctx.uow.pickups.change(current.id, ["booked"], "cancelled")
-        return [Reply(tr._("B{number} is cancelled; the box goes to someone else.",
-                           number=current.id)), *await offer_freed(ctx, group)]
+        return [
+            Reply(tr._("B{number} is cancelled; the box goes to someone else.", number=current.id)),
+            *await offer_freed(ctx, group),
+        ]
     if args["window"] in (FULL, WAIT):
         slots = await ctx.uow.pickups.slots([group.id], ctx.now, ctx.now + BOOK_AHEAD)
         if any(s.booked < s.boxes for s in slots):
@@ -141,16 +183,16 @@ async def book(ctx: Context, args: Args) -> list[Action]:
         if args["window"] == FULL or not slots:
             return _full(tr, slots)
         await ctx.uow.pickups.wait(group.id, ctx.person.id, ctx.now)
-        return [Reply(tr._("You are on the waiting list: I will tell you as soon as a box is "
-                           "free."))]
+        return [
+            Reply(tr._("You are on the waiting list: I will tell you as soon as a box is free."))
+        ]
     number_ = decimal(args["window"], MAX_REFERENCE_DIGITS)
     slot = await ctx.uow.pickups.get_slot(number_) if number_ is not None else None
     if slot is None or slot.group_id != group.id or slot.starts_at <= ctx.now:
         raise BadArgument(CHOOSE, param="window")
     booking = await ctx.uow.pickups.book(slot.id, ctx.person.id, ctx.now)
     if booking is None:
-        raise BadArgument(N_("That window was just filled. Please choose another."),
-                          param="window")
+        raise BadArgument(N_("That window was just filled. Please choose another."), param="window")
     if current is not None:  # a change: the new place is held before the old one is freed
         await ctx.uow.pickups.change(current.id, ["booked"], "cancelled")
     await ctx.uow.pickups.unwait(group.id, ctx.person.id)
@@ -159,20 +201,36 @@ async def book(ctx: Context, args: Args) -> list[Action]:
         remind_at = out_of_quiet(prefs, slot.starts_at - REMIND_BEFORE, zone)
         if remind_at > ctx.now:
             await ctx.uow.jobs.add("pickup_reminder", booking.id, remind_at)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "pickup.book", {"booking": booking.id},
-                            ctx.now)
-    return [Reply(tr._("B{number}: your box is booked for {window}. /pickup cancel if you "
-                       "cannot come.", number=booking.id, window=window(tr, slot, zone))),
-            *(await offer_freed(ctx, group) if current else [])]
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "pickup.book", {"booking": booking.id}, ctx.now
+    )
+    return [
+        Reply(
+            tr._(
+                "B{number}: your box is booked for {window}. /pickup cancel if you cannot come.",
+                number=booking.id,
+                window=window(tr, slot, zone),
+            )
+        ),
+        *(await offer_freed(ctx, group) if current else []),
+    ]
 
 
 async def offer_freed(work: Work, group: Group) -> list[Action]:
     """Free boxes still to come go to the people waiting, first come first told."""
-    free = sum(s.boxes - s.booked for s in await work.uow.pickups.slots(
-        [group.id], work.now, work.now + BOOK_AHEAD))
-    return [await work.tell(person, group, N_("A food box is free: book it with /pickup."),
-                            ((N_("Book a box"), "pickup"),))
-            for person in (await work.uow.pickups.waiting(group.id))[:free]]
+    free = sum(
+        s.boxes - s.booked
+        for s in await work.uow.pickups.slots([group.id], work.now, work.now + BOOK_AHEAD)
+    )
+    return [
+        await work.tell(
+            person,
+            group,
+            N_("A food box is free: book it with /pickup."),
+            ((N_("Book a box"), "pickup"),),
+        )
+        for person in (await work.uow.pickups.waiting(group.id))[:free]
+    ]
 
 
 async def table(ctx: Context, args: Args) -> list[Action]:
@@ -194,22 +252,35 @@ async def table(ctx: Context, args: Args) -> list[Action]:
             label = f"B{booking.id}"
             if names and booking.person_id:
                 label += f" {(await ctx.uow.people.get(booking.person_id)).name}"
-            shown.append(label + (" ✓" if booking.state == "collected" else
-                                  " ✗" if booking.state == "missed" else ""))
+            shown.append(
+                label
+                + (
+                    " ✓"
+                    if booking.state == "collected"
+                    else " ✗"
+                    if booking.state == "missed"
+                    else ""
+                )
+            )
             if booking.state == "booked" and len(buttons) < TABLE_BUTTONS:
                 buttons.append(Button(f"B{booking.id} ✓", f"collected {booking.id}"))
-        lines.append(f"{tr.clock(slot.starts_at, zone)} ({slot.booked}/{slot.boxes}): "
-                     + (", ".join(shown) or "–"))
+        lines.append(
+            f"{tr.clock(slot.starts_at, zone)} ({slot.booked}/{slot.boxes}): "
+            + (", ".join(shown) or "–")
+        )
     return [Reply("\n".join(lines), tuple(buttons))]
-
 
 
 async def pickups(ctx: Context, args: Args) -> list[Action]:
     """`/pickups` shows today's table; `/pickups open ...` opens windows."""
     assert ctx.group is not None
     if args.get("action") not in (None, "open", "abrir"):
-        raise BadArgument(N_("Use /pickups to see today's table, or /pickups open sat "
-                             "13:00-15:00 every 15 boxes 4 at 'Community hall'."))
+        raise BadArgument(
+            N_(
+                "Use /pickups to see today's table, or /pickups open sat "
+                "13:00-15:00 every 15 boxes 4 at 'Community hall'."
+            )
+        )
     if args.get("action") is None:
         return await table(ctx, args)
     member = await active_member(ctx, ctx.group.id)
@@ -227,16 +298,16 @@ async def collected(ctx: Context, args: Args) -> list[Action]:
         return [Reply(ctx.tr._("Only people on the group's roster can mark boxes collected."))]
     if not await ctx.uow.pickups.change(booking.id, ["booked", "missed"], "collected"):
         return [Reply(ctx.tr._("B{number} is already marked.", number=booking.id))]
-    await ctx.uow.audit.add(slot.group_id, ctx.person.id, "pickup.collected",
-                            {"booking": booking.id}, ctx.now)
+    await ctx.uow.audit.add(
+        slot.group_id, ctx.person.id, "pickup.collected", {"booking": booking.id}, ctx.now
+    )
     return [Reply(ctx.tr._("B{number} collected. Thank you!", number=booking.id))]
 
 
 async def _booked(work: Work, job: Job) -> tuple[Booking, PickupSlot] | None:
     booking = await work.uow.pickups.get(job.ref_id)
     slot = await work.uow.pickups.get_slot(booking.slot_id) if booking else None
-    if booking is None or slot is None or booking.state != "booked" or (
-            booking.person_id is None):
+    if booking is None or slot is None or booking.state != "booked" or (booking.person_id is None):
         return None
     return booking, slot
 
@@ -254,8 +325,11 @@ async def remind(work: Work, job: Job) -> list[Action]:
     assert booking.person_id is not None
     group = await work.load_group(slot.group_id)
     tr = work.tr_for(await work.uow.people.get(booking.person_id), group)
-    text = tr._("Reminder: your food box B{number} is waiting for you {window}.",
-                number=booking.id, window=window(tr, slot, work.zone(group)))
+    text = tr._(
+        "Reminder: your food box B{number} is waiting for you {window}.",
+        number=booking.id,
+        window=window(tr, slot, work.zone(group)),
+    )
     if work.late:
         text += "\n" + tr._("(Sent late: I was offline when it was due.)")
     return [PrivateMessage(booking.person_id, text)]
@@ -269,15 +343,30 @@ async def close(work: Work, job: Job) -> list[Action]:
     group = await work.load_group(slot.group_id)
     actions: list[Action] = []
     for booking in await work.uow.pickups.of_slot(slot.id):
-        if booking.person_id and await work.uow.pickups.change(booking.id, ["booked"],
-                                                               "missed"):
-            actions.append(await work.tell(booking.person_id, group, N_(
-                "Your box B{number} was not collected in time, so it went to someone "
-                "waiting. /pickup books another."), number=booking.id))
+        if booking.person_id and await work.uow.pickups.change(booking.id, ["booked"], "missed"):
+            actions.append(
+                await work.tell(
+                    booking.person_id,
+                    group,
+                    N_(
+                        "Your box B{number} was not collected in time, so it went to someone "
+                        "waiting. /pickup books another."
+                    ),
+                    number=booking.id,
+                )
+            )
     # The boxes are still at the table: the first people waiting can come for them today.
-    for person in (await work.uow.pickups.waiting(group.id))[:len(actions)]:
+    for person in (await work.uow.pickups.waiting(group.id))[: len(actions)]:
         await work.uow.pickups.unwait(group.id, person)
-        actions.append(await work.tell(person, group, N_(
-            "A food box is free for you today at {place}: come to the table and say your "
-            "name."), place=slot.place))
+        actions.append(
+            await work.tell(
+                person,
+                group,
+                N_(
+                    "A food box is free for you today at {place}: come to the table and say your "
+                    "name."
+                ),
+                place=slot.place,
+            )
+        )
     return actions

@@ -38,22 +38,45 @@ from bot.text import decimal
 
 KINDS: tuple[PollKind, ...] = ("proposal", "consent", "choice", "time", "dot", "ranked")
 # Shown translated: the kinds and the fixed answers.
-LABELS = (N_("proposal"), N_("consent"), N_("choice"), N_("time"), N_("dot"), N_("ranked"),
-          N_("agree"), N_("abstain"), N_("disagree"), N_("block"), N_("no objection"),
-          N_("objection"))
-ANSWERS: dict[str, tuple[str, ...]] = {"proposal": decisions.PROPOSAL,
-                                       "consent": decisions.CONSENT}
+LABELS = (
+    N_("proposal"),
+    N_("consent"),
+    N_("choice"),
+    N_("time"),
+    N_("dot"),
+    N_("ranked"),
+    N_("agree"),
+    N_("abstain"),
+    N_("disagree"),
+    N_("block"),
+    N_("no objection"),
+    N_("objection"),
+)
+ANSWERS: dict[str, tuple[str, ...]] = {"proposal": decisions.PROPOSAL, "consent": decisions.CONSENT}
 NEEDS_REASON = {"block", "objection"}
 REMIND_BEFORE = timedelta(hours=24)
 TALLY_EVERY = timedelta(seconds=3)  # a post shows new votes at most this often
 MAX_DAYS = 60  # the furthest a poll closes
 MAX_OPTIONS = 20  # typed by the author; write-ins may add up to WRITE_INS_MAX more
 WRITE_INS_MAX = 20
-TIME_WORDS = {"yes": "yes", "y": "yes", "sí": "yes", "si": "yes", "no": "no", "n": "no",
-              "maybe": "if need be", "m": "if need be", "ifneedbe": "if need be",
-              "quizás": "if need be", "quizas": "if need be"}
-FLAG = re.compile(r"\b(secret|secreta|hidden|oculta|trusted|write-in|quorum\s+\d+%?|days\s+\d+|"
-                  r"max\s+\d+|points\s+\d+|closes\s+.+)$", re.IGNORECASE)
+TIME_WORDS = {
+    "yes": "yes",
+    "y": "yes",
+    "sí": "yes",
+    "si": "yes",
+    "no": "no",
+    "n": "no",
+    "maybe": "if need be",
+    "m": "if need be",
+    "ifneedbe": "if need be",
+    "quizás": "if need be",
+    "quizas": "if need be",
+}
+FLAG = re.compile(
+    r"\b(secret|secreta|hidden|oculta|trusted|write-in|quorum\s+\d+%?|days\s+\d+|"
+    r"max\s+\d+|points\s+\d+|closes\s+.+)$",
+    re.IGNORECASE,
+)
 
 
 # --- creating --------------------------------------------------------------------------------
@@ -63,15 +86,23 @@ def split_poll_line(line: str) -> tuple[str, str, list[str], dict[str, str]]:
     """'Title do: action: a | b; secret days 3' → title, action, options, flags."""
     head, _, flag_text = line.partition(";")
     flags: dict[str, str] = {}
-    for part in re.split(r"\s+(?=secret|secreta|hidden|oculta|trusted|write-in|quorum|days|max|"
-                         r"points|closes)", " " + flag_text.strip()):
+    for part in re.split(
+        r"\s+(?=secret|secreta|hidden|oculta|trusted|write-in|quorum|days|max|"
+        r"points|closes)",
+        " " + flag_text.strip(),
+    ):
         part = part.strip()
         if not part:
             continue
         if not FLAG.fullmatch(part):
-            raise BadArgument(N_("I don't understand '{value}'. After a ';' come: secret, "
-                                 "hidden, trusted, write-in, quorum 50%, days 3, max 2, "
-                                 "points 8, closes friday 18:00."), value=part)
+            raise BadArgument(
+                N_(
+                    "I don't understand '{value}'. After a ';' come: secret, "
+                    "hidden, trusted, write-in, quorum 50%, days 3, max 2, "
+                    "points 8, closes friday 18:00."
+                ),
+                value=part,
+            )
         word, _, value = part.partition(" ")
         flags[word.casefold()] = value.strip().rstrip("%")
     head, _, action = head.partition(" do ")
@@ -85,28 +116,39 @@ def _whole(flags: Mapping[str, str], key: str, low: int, high: int, default: int
         return default
     value = decimal(flags[key])
     if value is None or not low <= value <= high:
-        raise BadArgument(N_("{key} must be a number from {low} to {high}."), key=key, low=low,
-                          high=high)
+        raise BadArgument(
+            N_("{key} must be a number from {low} to {high}."), key=key, low=low, high=high
+        )
     return value
 
 
 def check_options(title: str, options: list[str]) -> None:
     if not options and "|" in title:
-        raise BadArgument(N_("Put a colon between the title and the options, like: "
-                             "/poll choice Lunch: soup | salad"))
+        raise BadArgument(
+            N_(
+                "Put a colon between the title and the options, like: "
+                "/poll choice Lunch: soup | salad"
+            )
+        )
     if not 2 <= len(options) <= MAX_OPTIONS:
-        raise BadArgument(N_("A poll needs 2 to 20 options, separated by |, each at most 100 "
-                             "characters: /poll choice Lunch: soup | salad"))
+        raise BadArgument(
+            N_(
+                "A poll needs 2 to 20 options, separated by |, each at most 100 "
+                "characters: /poll choice Lunch: soup | salad"
+            )
+        )
     if not all(options):
-        raise BadArgument(N_("One of the options is empty: write something between each "
-                             "pair of |."))
+        raise BadArgument(
+            N_("One of the options is empty: write something between each pair of |.")
+        )
     if any(len(o) > 100 for o in options):
         raise BadArgument(N_("An option can be at most 100 characters."))
     seen: set[str] = set()
     for option in options:
         if option.casefold() in seen:
-            raise BadArgument(N_("'{option}' is there twice: give each option once."),
-                              option=option)
+            raise BadArgument(
+                N_("'{option}' is there twice: give each option once."), option=option
+            )
         seen.add(option.casefold())
 
 
@@ -125,8 +167,12 @@ async def _plan(ctx: Context, args: Args) -> int | None:
 
 async def _link(ctx: Context, args: Args) -> int | None:
     if "code" in args:
-        raise BadArgument(N_("A proposal links a chat with 'do link' alone: the code it gives "
-                             "is then typed in the other chat."))
+        raise BadArgument(
+            N_(
+                "A proposal links a chat with 'do link' alone: the code it gives "
+                "is then typed in the other chat."
+            )
+        )
     return None
 
 
@@ -140,44 +186,65 @@ class Binding:
     needs_author: bool = False  # what it makes belongs to someone (a link code)
 
 
-ACTIONS = {"set": Binding(_setting), "trust": Binding(trust.check_trust),
-           "remove": Binding(trust.check_remove), "shift": Binding(_plan),
-           "link": Binding(_link, needs_author=True)}
+ACTIONS = {
+    "set": Binding(_setting),
+    "trust": Binding(trust.check_trust),
+    "remove": Binding(trust.check_remove),
+    "shift": Binding(_plan),
+    "link": Binding(_link, needs_author=True),
+}
 
 
 async def check_action(ctx: Context, action: str) -> int | None:
     """Whom the action is about (trust, remove), or a refusal naming what is wrong."""
     line = parse_command("/" + action, ("/",), None)
     if line is None or line.name not in ACTIONS:
-        raise BadArgument(N_("A proposal can make me do one of: /set, /trust, /remove, "
-                             "/shift, /link; write it after 'do', like: /propose Sundays "
-                             "do shift move S4 sun 10:00 all"))
+        raise BadArgument(
+            N_(
+                "A proposal can make me do one of: /set, /trust, /remove, "
+                "/shift, /link; write it after 'do', like: /propose Sundays "
+                "do shift move S4 sun 10:00 all"
+            )
+        )
     command = ctx.commands[line.name]
     try:
         raw, extra = split_args(command, line.args)
     except ValueError:
         raise BadArgument(N_("A quote is not closed.")) from None
     if extra or missing(command, raw):
-        raise BadArgument(N_("The action is not complete, or has too much. It is written: "
-                             "{usage}"), usage=usage(command, ctx.tr))
+        raise BadArgument(
+            N_("The action is not complete, or has too much. It is written: {usage}"),
+            usage=usage(command, ctx.tr),
+        )
     args = {p.name: p.parse(raw[p.name]) for p in command.params if p.name in raw}
     return await ACTIONS[line.name].check(ctx, args)
 
 
-def binding_terms(ctx: Context, group: Group, flags: Mapping[str, str], quorum: int,
-                  closes_at: datetime) -> tuple[int, datetime]:
+def binding_terms(
+    ctx: Context, group: Group, flags: Mapping[str, str], quorum: int, closes_at: datetime
+) -> tuple[int, datetime]:
     """The group's floor for a binding proposal: a poll may ask more, never less."""
     least = number(group, "binding_quorum", ctx.defaults)
     if "quorum" in flags and quorum < least:
-        raise BadArgument(N_("A binding proposal needs a quorum of at least {quorum}% (the "
-                             "group's binding_quorum)."), quorum=least)
+        raise BadArgument(
+            N_(
+                "A binding proposal needs a quorum of at least {quorum}% (the "
+                "group's binding_quorum)."
+            ),
+            quorum=least,
+        )
     hours = number(group, "binding_min_hours", ctx.defaults)
     earliest = ctx.now + timedelta(hours=hours)
     if closes_at < earliest and ("days" in flags or "closes" in flags):
-        raise BadArgument(N_("A binding proposal stays open at least {hours} hours (the "
-                             "group's binding_min_hours): it can close {when} at the "
-                             "earliest."), hours=hours,
-                          when=ctx.tr.when(earliest, ctx.zone(group)))
+        raise BadArgument(
+            N_(
+                "A binding proposal stays open at least {hours} hours (the "
+                "group's binding_min_hours): it can close {when} at the "
+                "earliest."
+            ),
+            hours=hours,
+            when=ctx.tr.when(earliest, ctx.zone(group)),
+        )
     return max(quorum, least), max(closes_at, earliest)
 
 
@@ -186,27 +253,38 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
     group, tr = ctx.group, ctx.tr
     member = await active_member(ctx, group.id)
     if member is None:
-        raise BadArgument(N_("Only people on the roster of {group} open polls here: press Join "
-                             "(or type /join) first."), group=group.name)
+        raise BadArgument(
+            N_(
+                "Only people on the roster of {group} open polls here: press Join "
+                "(or type /join) first."
+            ),
+            group=group.name,
+        )
     title, action, options, flags = split_poll_line(line)
     if not title or len(title) > 300:
         raise BadArgument(N_("Give the poll a title of at most 300 characters."))
     if kind in ANSWERS:
         if options:
-            raise BadArgument(N_("A {kind} has fixed answers: write it without options."),
-                              kind=tr._(kind))
+            raise BadArgument(
+                N_("A {kind} has fixed answers: write it without options."), kind=tr._(kind)
+            )
         options = list(ANSWERS[kind])
     else:
         check_options(title, options)
     subject = None
     if action:
         if kind != "proposal":
-            raise BadArgument(N_("Only a proposal can make me do something: /propose <title> "
-                                 "do <command>."))
+            raise BadArgument(
+                N_("Only a proposal can make me do something: /propose <title> do <command>.")
+            )
         if member.status != "trusted":
-            raise BadArgument(N_("Only trusted members make binding proposals (with 'do'). "
-                                 "Propose it without 'do' for the group to talk it over; a "
-                                 "trusted member can make it binding."))
+            raise BadArgument(
+                N_(
+                    "Only trusted members make binding proposals (with 'do'). "
+                    "Propose it without 'do' for the group to talk it over; a "
+                    "trusted member can make it binding."
+                )
+            )
         subject = await check_action(ctx, action)
     zone = ctx.zone(group)
     if kind == "time":
@@ -216,8 +294,13 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
         options = [m.isoformat() for m in moments if m is not None]
         if len(set(options)) < len(options):
             raise BadArgument(N_("Two of the candidate times are the same time."))
-    days = _whole(flags, "days", 1, MAX_DAYS,
-                  7 if kind in ANSWERS else number(group, "poll_days", ctx.defaults))
+    days = _whole(
+        flags,
+        "days",
+        1,
+        MAX_DAYS,
+        7 if kind in ANSWERS else number(group, "poll_days", ctx.defaults),
+    )
     closes_at = ctx.now + timedelta(days=days)
     if "closes" in flags:
         moment = parse_when(flags["closes"], ctx.now, zone, tr.language)
@@ -229,18 +312,41 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
     quorum = _whole(flags, "quorum", 0, 100, 0)
     if action:
         quorum, closes_at = binding_terms(ctx, group, flags, quorum, closes_at)
-    poll = await ctx.uow.polls.add(Poll(
-        0, group.id, ctx.person.id, kind, title, tuple(options),
-        _whole(flags, "max", 1, len(options), 1), _whole(flags, "points", 1, 100, 8),
-        "write-in" in flags, quorum, "trusted" in flags or bool(action),
-        "secret" in flags or "secreta" in flags, "hidden" in flags or "oculta" in flags,
-        closes_at, "open", None, None, action or None, False, ctx.now, subject))
+    poll = await ctx.uow.polls.add(
+        Poll(
+            0,
+            group.id,
+            ctx.person.id,
+            kind,
+            title,
+            tuple(options),
+            _whole(flags, "max", 1, len(options), 1),
+            _whole(flags, "points", 1, 100, 8),
+            "write-in" in flags,
+            quorum,
+            "trusted" in flags or bool(action),
+            "secret" in flags or "secreta" in flags,
+            "hidden" in flags or "oculta" in flags,
+            closes_at,
+            "open",
+            None,
+            None,
+            action or None,
+            False,
+            ctx.now,
+            subject,
+        )
+    )
     await ctx.uow.jobs.add("poll_close", poll.id, closes_at)
     if closes_at - REMIND_BEFORE > ctx.now:
         await ctx.uow.jobs.add("poll_remind", poll.id, closes_at - REMIND_BEFORE)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "poll.open",
-                            {"poll": poll.id, "kind": kind, "action": action or None},
-                            ctx.now)
+    await ctx.uow.audit.add(
+        group.id,
+        ctx.person.id,
+        "poll.open",
+        {"poll": poll.id, "kind": kind, "action": action or None},
+        ctx.now,
+    )
     return [Post(group.id, *await post_of(ctx, poll, group), key=f"poll:{poll.id}")]
 
 
@@ -272,55 +378,82 @@ def tally(poll: Poll, ballots: list[Mapping[str, Any]]) -> dict[str, Any]:
     """Everything the results need, from the ballots alone."""
     if poll.kind in ANSWERS or poll.kind == "choice":
         counts = Counter(choice for b in ballots for choice in b["choices"])
-        return {"counts": {o: counts.get(o, 0) for o in poll.options},
-                "reasons": [(b["choices"][0], b["reason"]) for b in ballots if b.get("reason")]}
+        return {
+            "counts": {o: counts.get(o, 0) for o in poll.options},
+            "reasons": [(b["choices"][0], b["reason"]) for b in ballots if b.get("reason")],
+        }
     if poll.kind == "time":
-        return {"answers": {o: Counter(b["answers"][o] for b in ballots if o in b["answers"])
-                            for o in poll.options}}
+        return {
+            "answers": {
+                o: Counter(b["answers"][o] for b in ballots if o in b["answers"])
+                for o in poll.options
+            }
+        }
     if poll.kind == "dot":
-        return {"counts": {o: sum(b["points"].get(o, 0) for b in ballots)
-                           for o in poll.options}}
+        return {"counts": {o: sum(b["points"].get(o, 0) for b in ballots) for o in poll.options}}
     rankings = [b["ranking"] for b in ballots]
-    return {"runoff": decisions.instant_runoff(rankings, poll.options),
-            "borda": decisions.borda(rankings, poll.options)}
+    return {
+        "runoff": decisions.instant_runoff(rankings, poll.options),
+        "borda": decisions.borda(rankings, poll.options),
+    }
 
 
 def result_of(poll: Poll, counted: Mapping[str, Any], voted: int, eligible_: int) -> str:
     if poll.action:
-        return decisions.binding(counted["counts"], voted, eligible_, poll.quorum,
-                                 removal=poll.action.split()[0].casefold() == "remove")
+        return decisions.binding(
+            counted["counts"],
+            voted,
+            eligible_,
+            poll.quorum,
+            removal=poll.action.split()[0].casefold() == "remove",
+        )
     if poll.kind == "proposal":
         return decisions.proposal(counted["counts"], voted, eligible_, poll.quorum / 100)
     if poll.kind == "consent":
         return decisions.consent(counted["counts"], voted, eligible_, poll.quorum / 100)
-    return "decided" if decisions.quorum_met(voted, eligible_, poll.quorum / 100) else (
-        "no quorum")
+    return "decided" if decisions.quorum_met(voted, eligible_, poll.quorum / 100) else ("no quorum")
 
 
-def results_lines(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str
-                  ) -> list[str]:
+def results_lines(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str) -> list[str]:
     if poll.kind == "time":
         lines = []
         for option in poll.options:
             answers = counted["answers"][option]
-            lines.append(tr._("{time}: yes {yes}, if need be {maybe}, no {no}",
-                              time=label(tr, poll, option, zone), yes=answers.get("yes", 0),
-                              maybe=answers.get("if need be", 0), no=answers.get("no", 0)))
+            lines.append(
+                tr._(
+                    "{time}: yes {yes}, if need be {maybe}, no {no}",
+                    time=label(tr, poll, option, zone),
+                    yes=answers.get("yes", 0),
+                    maybe=answers.get("if need be", 0),
+                    no=answers.get("no", 0),
+                )
+            )
         return lines
     if poll.kind == "ranked":
         runoff, borda = counted["runoff"], counted["borda"]
         lines = [tr._("Instant runoff:")]
         for n, count in enumerate(runoff.rounds, 1):
-            lines.append(tr._("round {n}: {counts}", n=n, counts=", ".join(
-                f"{o} {c}" for o, c in count.items())))
-        lines.append(tr._("Borda count: {scores}", scores=", ".join(
-            f"{o} {s}" for o, s in sorted(borda.items(), key=lambda i: -i[1]))))
+            lines.append(
+                tr._(
+                    "round {n}: {counts}",
+                    n=n,
+                    counts=", ".join(f"{o} {c}" for o, c in count.items()),
+                )
+            )
+        lines.append(
+            tr._(
+                "Borda count: {scores}",
+                scores=", ".join(f"{o} {s}" for o, s in sorted(borda.items(), key=lambda i: -i[1])),
+            )
+        )
         return lines
     counts = counted["counts"]
     total = sum(counts.values())
     width = max(len(label(tr, poll, o, zone)) for o in poll.options)
-    return [f"{label(tr, poll, o, zone).ljust(width)} {decisions.bar(counts[o], total)}"
-            for o in poll.options]
+    return [
+        f"{label(tr, poll, o, zone).ljust(width)} {decisions.bar(counts[o], total)}"
+        for o in poll.options
+    ]
 
 
 async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Button, ...]]:
@@ -329,19 +462,30 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
     lines = [f"P{poll.id} · {tr._(poll.kind)} · {poll.title}"]
     if poll.action:
         lines.append(tr._("If it passes, I will: /{action}", action=poll.action))
-        lines.append(tr._("Binding: the members trusted when it opened vote, and at least "
-                          "{n} must agree.", n=decisions.MIN_AGREE))
+        lines.append(
+            tr._(
+                "Binding: the members trusted when it opened vote, and at least {n} must agree.",
+                n=decisions.MIN_AGREE,
+            )
+        )
     way = tr._("secret ballot") if poll.secret else tr._("named votes")
-    lines.append(tr._("Closes {when} · {way} · quorum {quorum}%", when=tr.when(
-        poll.closes_at, zone), way=way, quorum=poll.quorum))
+    lines.append(
+        tr._(
+            "Closes {when} · {way} · quorum {quorum}%",
+            when=tr.when(poll.closes_at, zone),
+            way=way,
+            quorum=poll.quorum,
+        )
+    )
     # A secret or hidden poll shows only how many voted until it closes: a tally that grows
     # vote by vote would tell, to anyone who watches it, what each voter chose.
     if poll.state == "closed" or not (poll.hidden or poll.secret):
         counted = tally(poll, await work.uow.polls.ballots(poll))
         if turnout.voted:
             lines += results_lines(tr, poll, counted, zone)
-    lines.append(tr._("Voted: {voted} of {eligible}", voted=turnout.voted,
-                      eligible=turnout.eligible))
+    lines.append(
+        tr._("Voted: {voted} of {eligible}", voted=turnout.voted, eligible=turnout.eligible)
+    )
     if poll.state == "closed":
         lines.append(conclusion(tr, poll, counted, zone))
         return "\n".join(lines), ()
@@ -350,20 +494,27 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
     native = setting(group, "native_polls", work.defaults) == "on"
     return "\n".join(lines), tuple(
         Button(label(tr, poll, o, zone), f"vote P{poll.id} {n}", answer=native)
-        for n, o in enumerate(poll.options, 1))
+        for n, o in enumerate(poll.options, 1)
+    )
 
 
 def conclusion(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str) -> str:
     lines = []
-    said = {"passed": tr._("It passed."), "blocked": tr._("It is blocked."),
-            "rejected": tr._("It did not pass."),
-            "tie": tr._("It is a tie: back to discussion."),
-            "no quorum": tr._("Too few voted: no decision.")}
+    said = {
+        "passed": tr._("It passed."),
+        "blocked": tr._("It is blocked."),
+        "rejected": tr._("It did not pass."),
+        "tie": tr._("It is a tie: back to discussion."),
+        "no quorum": tr._("Too few voted: no decision."),
+    }
     if poll.result in said:
         lines.append(said[poll.result])
     if poll.kind in ANSWERS:
-        lines += [tr._("{answer}: “{reason}”", answer=tr._(answer), reason=reason)
-                  for answer, reason in counted["reasons"] if answer in NEEDS_REASON]
+        lines += [
+            tr._("{answer}: “{reason}”", answer=tr._(answer), reason=reason)
+            for answer, reason in counted["reasons"]
+            if answer in NEEDS_REASON
+        ]
     elif poll.result == "decided":
         winner = _winner(poll, counted)
         if winner:
@@ -375,8 +526,9 @@ def conclusion(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str
 
 def _winner(poll: Poll, counted: Mapping[str, Any]) -> str | None:
     if poll.kind == "time":
-        return decisions.best_time({o: counted["answers"][o] for o in poll.options},
-                                   list(poll.options))
+        return decisions.best_time(
+            {o: counted["answers"][o] for o in poll.options}, list(poll.options)
+        )
     if poll.kind == "ranked":
         return counted["runoff"].winner
     counts = counted["counts"]
@@ -395,39 +547,60 @@ def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
         place = decimal(words[0]) if words else None
         if place is not None and not 1 <= place <= len(options):
             place = None
-        answer = options[place - 1] if place is not None else next(
-            (o for o in options if text.casefold().startswith(o)), None)
+        answer = (
+            options[place - 1]
+            if place is not None
+            else next((o for o in options if text.casefold().startswith(o)), None)
+        )
         if answer is None:
             raise BadArgument(N_("Answer with one of: {answers}."), answers=", ".join(options))
-        reason = ((words[1] if len(words) > 1 else "") if place is not None else
-                  text[len(answer):]).strip(" :,")
+        reason = (
+            (words[1] if len(words) > 1 else "") if place is not None else text[len(answer) :]
+        ).strip(" :,")
         if answer in NEEDS_REASON and not reason:
-            raise BadArgument(N_("Say why, it is needed for {answer}: /vote P{number} {answer} "
-                                 "<why>"),
-                              answer=answer, number=poll.id)
+            raise BadArgument(
+                N_("Say why, it is needed for {answer}: /vote P{number} {answer} <why>"),
+                answer=answer,
+                number=poll.id,
+            )
         return {"choices": [answer], "reason": reason[:500]}
     numbers = re.findall(r"\d+", text)
     if poll.kind == "choice":
         if poll.write_in and text.startswith("+"):
             return _write_in(poll, " ".join(text[1:].split())[:100])
         picked = list(dict.fromkeys(int(n) for n in numbers))
-        if not picked or len(picked) > poll.max_choices or not all(
-                1 <= n <= len(options) for n in picked):
-            raise BadArgument(N_("Choose up to {max} of the options by number, like 1 or "
-                                 "1,3."), max=poll.max_choices)
+        if (
+            not picked
+            or len(picked) > poll.max_choices
+            or not all(1 <= n <= len(options) for n in picked)
+        ):
+            raise BadArgument(
+                N_("Choose up to {max} of the options by number, like 1 or 1,3."),
+                max=poll.max_choices,
+            )
         return {"choices": [options[n - 1] for n in picked]}
     if poll.kind == "time":
         words = [TIME_WORDS.get(w.casefold()) for w in text.replace(",", " ").split()]
         if len(words) != len(options) or None in words:
-            raise BadArgument(N_("Answer yes, maybe or no for each of the {n} times, in order, "
-                                 "like: yes no maybe."), n=len(options))
+            raise BadArgument(
+                N_(
+                    "Answer yes, maybe or no for each of the {n} times, in order, "
+                    "like: yes no maybe."
+                ),
+                n=len(options),
+            )
         return {"answers": dict(zip(options, words, strict=True))}
     if poll.kind == "dot":
         points = [int(n) for n in numbers]
         if len(points) != len(options) or sum(points) > poll.points:
-            raise BadArgument(N_("Give points to each of the {n} options, in order, {points} "
-                                 "in all at most, like: 3 0 5."), n=len(options),
-                              points=poll.points)
+            raise BadArgument(
+                N_(
+                    "Give points to each of the {n} options, in order, {points} "
+                    "in all at most, like: 3 0 5."
+                ),
+                n=len(options),
+                points=poll.points,
+            )
         return {"points": dict(zip(options, points, strict=True))}
     ranking = [int(n) for n in numbers]
     if sorted(ranking) != list(range(1, len(options) + 1)):
@@ -437,35 +610,44 @@ def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
 
 def _write_in(poll: Poll, written: str) -> dict[str, Any]:
     if not written:
-        raise BadArgument(N_("Write your option after the +, like: /vote P{number} +tacos"),
-                          number=poll.id)
+        raise BadArgument(
+            N_("Write your option after the +, like: /vote P{number} +tacos"), number=poll.id
+        )
     same = next((o for o in poll.options if o.casefold() == written.casefold()), None)
     if same is not None:
         return {"choices": [same]}
     if len(poll.options) >= MAX_OPTIONS + WRITE_INS_MAX:
-        raise BadArgument(N_("P{number} has no room for more options: vote for one of them "
-                             "by number."), number=poll.id)
+        raise BadArgument(
+            N_("P{number} has no room for more options: vote for one of them by number."),
+            number=poll.id,
+        )
     return {"choices": [written], "write_in": True}
 
 
 def how_to_vote(tr: Translator, poll: Poll, zone: str) -> str:
     lines = [f"P{poll.id} · {poll.title}"] + [
-        f"{n}. {label(tr, poll, o, zone)}" for n, o in enumerate(poll.options, 1)]
-    hint = {"proposal": tr._("Vote with /vote P{number} agree, abstain, disagree <why>, or "
-                             "block <why>."),
-            "consent": tr._("Vote with /vote P{number} no objection, or objection <why>."),
-            "choice": tr._("Vote with /vote P{number} and the number of your choice (up to "
-                           "{max})."),
-            "time": tr._("Vote with /vote P{number} and yes, maybe or no for each time, in "
-                         "order."),
-            "dot": tr._("Vote with /vote P{number} and your points for each option, in order "
-                        "({points} in all)."),
-            "ranked": tr._("Vote with /vote P{number} and the options' numbers, best first.")}
-    lines.append(hint[poll.kind].format(number=poll.id, max=poll.max_choices,
-                                        points=poll.points))
+        f"{n}. {label(tr, poll, o, zone)}" for n, o in enumerate(poll.options, 1)
+    ]
+    hint = {
+        "proposal": tr._(
+            "Vote with /vote P{number} agree, abstain, disagree <why>, or block <why>."
+        ),
+        "consent": tr._("Vote with /vote P{number} no objection, or objection <why>."),
+        "choice": tr._("Vote with /vote P{number} and the number of your choice (up to {max})."),
+        "time": tr._("Vote with /vote P{number} and yes, maybe or no for each time, in order."),
+        "dot": tr._(
+            "Vote with /vote P{number} and your points for each option, in order ({points} in all)."
+        ),
+        "ranked": tr._("Vote with /vote P{number} and the options' numbers, best first."),
+    }
+    lines.append(hint[poll.kind].format(number=poll.id, max=poll.max_choices, points=poll.points))
     if poll.secret:
-        lines.append(tr._("This ballot is secret: nobody, minga included, can tell your vote "
-                          "from you. It cannot be changed once cast."))
+        lines.append(
+            tr._(
+                "This ballot is secret: nobody, minga included, can tell your vote "
+                "from you. It cannot be changed once cast."
+            )
+        )
     return "\n".join(lines)
 
 
@@ -474,13 +656,15 @@ async def _may_vote(ctx: Context, poll: Poll, group: Group) -> str | None:
     tr = ctx.tr
     member = await active_member(ctx, group.id)
     if member is None:
-        return tr._("Only the roster of {group} votes on P{number}.", group=group.name,
-                    number=poll.id)
+        return tr._(
+            "Only the roster of {group} votes on P{number}.", group=group.name, number=poll.id
+        )
     if poll.action and ctx.person.id == poll.subject_id:
         return tr._("P{number} is about you: the others decide it.", number=poll.id)
     if poll.action and not poll.electorate.admits(member):
-        return tr._("Only the members who were trusted when P{number} opened vote on it.",
-                    number=poll.id)
+        return tr._(
+            "Only the members who were trusted when P{number} opened vote on it.", number=poll.id
+        )
     if poll.trusted_only and member.status != "trusted":
         return tr._("Only trusted members vote on P{number}.", number=poll.id)
     return None
@@ -509,8 +693,12 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
     if refusal:
         return [Reply(refusal)]
     if poll.secret and ctx.chat.kind != "private":
-        return [Reply(tr._("P{number} is voted in a private chat with me.", number=poll.id),
-                      (Button(tr._("Vote privately"), f"vote P{poll.id}", private=True),))]
+        return [
+            Reply(
+                tr._("P{number} is voted in a private chat with me.", number=poll.id),
+                (Button(tr._("Vote privately"), f"vote P{poll.id}", private=True),),
+            )
+        ]
     if "ballot" not in args:
         return [Reply(how_to_vote(tr, poll, zone))]
     try:
@@ -520,24 +708,32 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
             raise
         # The same answer to every mistake: a message kept in the outbox must not hint at
         # what the voter was trying to choose ("a block needs a reason").
-        return [Reply(tr._("I could not count that ballot.") + "\n" + how_to_vote(tr, poll,
-                                                                                 zone))]
+        return [Reply(tr._("I could not count that ballot.") + "\n" + how_to_vote(tr, poll, zone))]
     if ballot.get("write_in"):
-        await ctx.uow.polls.change(poll.id, ["open"],
-                                   options=(*poll.options, ballot["choices"][0]))
+        await ctx.uow.polls.change(poll.id, ["open"], options=(*poll.options, ballot["choices"][0]))
         ballot = {"choices": ballot["choices"]}
     if poll.secret:
         if not await ctx.uow.polls.cast_secret(poll.id, ctx.person.id, _secret(ballot)):
-            return [Reply(tr._("You already voted on P{number}; a secret vote cannot be "
-                               "changed.", number=poll.id))]
+            return [
+                Reply(
+                    tr._(
+                        "You already voted on P{number}; a secret vote cannot be changed.",
+                        number=poll.id,
+                    )
+                )
+            ]
         answer = tr._("Your secret vote on P{number} is counted.", number=poll.id)
     else:
         changed = await ctx.uow.polls.vote(poll.id, ctx.person.id, ballot)
-        answer = (tr._("Your vote on P{number} is changed.", number=poll.id) if changed else
-                  tr._("Your vote on P{number} is counted.", number=poll.id))
+        answer = (
+            tr._("Your vote on P{number} is changed.", number=poll.id)
+            if changed
+            else tr._("Your vote on P{number} is counted.", number=poll.id)
+        )
         if ballot.get("choices") == ["disagree"] and not ballot.get("reason"):
-            answer += "\n" + tr._("Say why, if you like: /vote P{number} disagree <why>.",
-                                   number=poll.id)
+            answer += "\n" + tr._(
+                "Say why, if you like: /vote P{number} disagree <why>.", number=poll.id
+            )
     if (await ctx.uow.polls.turnout(poll)).missing == 0:  # everyone has voted
         current = await ctx.uow.polls.get(poll.id)  # with a write-in's new option
         assert current is not None
@@ -572,16 +768,22 @@ async def close(work: Work, poll: Poll, group: Group) -> list[Action]:
     result, counted = await standing(work, poll)
     if not await work.uow.polls.change(poll.id, ["open"], state="closed", result=result):
         return []
-    await work.uow.audit.add(group.id, None, "poll.close",
-                             {"poll": poll.id, "result": result}, work.now)
+    await work.uow.audit.add(
+        group.id, None, "poll.close", {"poll": poll.id, "result": result}, work.now
+    )
     closed = await work.uow.polls.get(poll.id)
     assert closed is not None
     tr = work.group_tr(group)
     text, _ = await post_of(work, closed, group)
     actions: list[Action] = [
         Edit(group.id, f"poll:{poll.id}", text, ()),
-        Post(group.id, tr._("P{number} is closed: {title}", number=poll.id, title=poll.title)
-             + "\n" + conclusion(tr, closed, counted, work.zone(group)))]
+        Post(
+            group.id,
+            tr._("P{number} is closed: {title}", number=poll.id, title=poll.title)
+            + "\n"
+            + conclusion(tr, closed, counted, work.zone(group)),
+        ),
+    ]
     if result == "passed" and poll.action:
         actions += await carry_out(work, closed, group)
     return actions
@@ -598,34 +800,74 @@ async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
     line = parse_command("/" + poll.action, ("/",), None)
     assert line is not None and chats
     binding = ACTIONS[line.name]
-    author = (await work.uow.people.get(poll.author_id)
-              if poll.author_id and binding.needs_author else None)
+    author = (
+        await work.uow.people.get(poll.author_id)
+        if poll.author_id and binding.needs_author
+        else None
+    )
     # The group acts: with by_group no check of the person's own rights is made, the audit
     # names nobody, and answers are in the group's language. The person is a stand-in with
     # no id, or the author where what is made belongs to someone (a link code).
-    ctx = Context(work.uow, work.now, work.defaults, work.catalogs, work.commands,
-                  Sender(chats[0].platform, "", group.name),
-                  author or Person(0, group.name, None, work.now), chats[0], group,
-                  by_group=True)
+    ctx = Context(
+        work.uow,
+        work.now,
+        work.defaults,
+        work.catalogs,
+        work.commands,
+        Sender(chats[0].platform, "", group.name),
+        author or Person(0, group.name, None, work.now),
+        chats[0],
+        group,
+        by_group=True,
+    )
     try:
         if binding.needs_author and author is None:
             raise BadArgument(N_("its author is gone."))
         if await check_action(ctx, poll.action) != poll.subject_id:
             raise BadArgument(N_("the member it names is not the one it named when it opened."))
     except BadArgument as error:
-        await work.uow.audit.add(group.id, None, "poll.action",
-                                 {"poll": poll.id, "action": poll.action,
-                                  "author": poll.author_id, "outcome": "not possible",
-                                  "why": error.message}, work.now)
-        return [Post(group.id, tr._("P{number} passed, but I cannot carry it out: {why}",
-                                    number=poll.id, why=tr._(error.message, **error.values)))]
+        await work.uow.audit.add(
+            group.id,
+            None,
+            "poll.action",
+            {
+                "poll": poll.id,
+                "action": poll.action,
+                "author": poll.author_id,
+                "outcome": "not possible",
+                "why": error.message,
+            },
+            work.now,
+        )
+        return [
+            Post(
+                group.id,
+                tr._(
+                    "P{number} passed, but I cannot carry it out: {why}",
+                    number=poll.id,
+                    why=tr._(error.message, **error.values),
+                ),
+            )
+        ]
     done = await run_command(ctx, CommandLine(line.name, line.args))
-    await work.uow.audit.add(group.id, None, "poll.action",
-                             {"poll": poll.id, "action": poll.action,
-                              "author": poll.author_id, "outcome": "carried out"}, work.now)
-    return [Post(group.id, tr._("Carrying out P{number}: /{action}", number=poll.id,
-                                action=poll.action)),
-            *[Post(group.id, a.text) if isinstance(a, Reply) else a for a in done]]
+    await work.uow.audit.add(
+        group.id,
+        None,
+        "poll.action",
+        {
+            "poll": poll.id,
+            "action": poll.action,
+            "author": poll.author_id,
+            "outcome": "carried out",
+        },
+        work.now,
+    )
+    return [
+        Post(
+            group.id, tr._("Carrying out P{number}: /{action}", number=poll.id, action=poll.action)
+        ),
+        *[Post(group.id, a.text) if isinstance(a, Reply) else a for a in done],
+    ]
 
 
 async def close_job(work: Work, job: Job) -> list[Action]:
@@ -642,11 +884,18 @@ async def remind(work: Work, job: Job) -> list[Action]:
         return []
     group = await work.load_group(poll.group_id)
     voted = await work.uow.polls.voters(poll)
-    return [await work.tell(person, group, N_("P{number} closes in a day and you have not "
-                                              "voted yet: {title}"),
-                            ((N_("Vote"), f"vote P{poll.id}"),), number=poll.id,
-                            title=poll.title)
-            for person in await eligible(work, poll) if person not in voted]
+    return [
+        await work.tell(
+            person,
+            group,
+            N_("P{number} closes in a day and you have not voted yet: {title}"),
+            ((N_("Vote"), f"vote P{poll.id}"),),
+            number=poll.id,
+            title=poll.title,
+        )
+        for person in await eligible(work, poll)
+        if person not in voted
+    ]
 
 
 async def end(ctx: Context, number_: int) -> list[Action]:
@@ -656,18 +905,25 @@ async def end(ctx: Context, number_: int) -> list[Action]:
     if poll is None:
         raise BadArgument(N_("There is no poll P{number}."), number=number_)
     if poll.author_id != ctx.person.id:
-        return [Reply(ctx.tr._("Only the author of P{number} can close it early.",
-                               number=poll.id))]
+        return [Reply(ctx.tr._("Only the author of P{number} can close it early.", number=poll.id))]
     if poll.state != "open":
         return [Reply(ctx.tr._("P{number} is closed.", number=poll.id))]
     group = await ctx.load_group(poll.group_id)
     if poll.action and (await standing(ctx, poll))[0] != "blocked":
         turnout = await ctx.uow.polls.turnout(poll)
-        return [Reply(ctx.tr._("P{number} is binding: it stays open until {when}, unless "
-                               "everyone who may vote has voted before ({voted} of {eligible} "
-                               "so far).", number=poll.id, voted=turnout.voted,
-                               eligible=turnout.eligible,
-                               when=ctx.tr.when(poll.closes_at, ctx.zone(group))))]
+        return [
+            Reply(
+                ctx.tr._(
+                    "P{number} is binding: it stays open until {when}, unless "
+                    "everyone who may vote has voted before ({voted} of {eligible} "
+                    "so far).",
+                    number=poll.id,
+                    voted=turnout.voted,
+                    eligible=turnout.eligible,
+                    when=ctx.tr.when(poll.closes_at, ctx.zone(group)),
+                )
+            )
+        ]
     return await close(ctx, poll, group)
 
 
@@ -680,8 +936,10 @@ async def outcome(ctx: Context, args: Args) -> list[Action]:
     group = await ctx.load_group(poll.group_id)
     closed = await ctx.uow.polls.get(poll.id)
     assert closed is not None
-    return [Edit(group.id, f"poll:{poll.id}", (await post_of(ctx, closed, group))[0], ()),
-            Reply(ctx.tr._("The outcome is on the post of P{number}.", number=poll.id))]
+    return [
+        Edit(group.id, f"poll:{poll.id}", (await post_of(ctx, closed, group))[0], ()),
+        Reply(ctx.tr._("The outcome is on the post of P{number}.", number=poll.id)),
+    ]
 
 
 async def polls(ctx: Context, args: Args) -> list[Action]:
@@ -690,10 +948,18 @@ async def polls(ctx: Context, args: Args) -> list[Action]:
     if not open_:
         return [Reply(ctx.tr._("No open polls."))]
     zones = {g.id: ctx.zone(g) for g in groups}
-    return [Reply("\n".join([ctx.tr._("Open polls:")] + [
-        f"P{p.id} · {ctx.tr._(p.kind)} · {p.title} · "
-        + ctx.tr._("closes {when}", when=ctx.tr.when(p.closes_at, zones[p.group_id]))
-        for p in open_]))]
+    return [
+        Reply(
+            "\n".join(
+                [ctx.tr._("Open polls:")]
+                + [
+                    f"P{p.id} · {ctx.tr._(p.kind)} · {p.title} · "
+                    + ctx.tr._("closes {when}", when=ctx.tr.when(p.closes_at, zones[p.group_id]))
+                    for p in open_
+                ]
+            )
+        )
+    ]
 
 
 async def close_either(ctx: Context, args: Args) -> list[Action]:

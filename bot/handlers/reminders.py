@@ -29,8 +29,7 @@ def in_quiet(prefs: Prefs, hour: int) -> bool:
 
 def out_of_quiet(prefs: Prefs | None, moment: datetime, zone: str) -> datetime:
     """A reminder due in quiet hours comes earlier: when the quiet hours begin."""
-    if prefs is None or prefs.quiet_from is None or not in_quiet(prefs, local_hour(moment,
-                                                                                   zone)):
+    if prefs is None or prefs.quiet_from is None or not in_quiet(prefs, local_hour(moment, zone)):
         return moment
     begin = at_local(moment, zone, time(prefs.quiet_from))
     return begin if begin <= moment else at_local(moment, zone, time(prefs.quiet_from), -1)
@@ -84,8 +83,13 @@ async def remind(work: Work, job: Job) -> list[Action]:
         return []
     signup, shift, group = found
     tr = work.tr_for(await work.uow.people.get(signup.person_id), group)
-    lines = [tr._("Reminder: {shift}. You are on it as {role}.",
-                  shift=title(tr, shift, work.zone(group)), role=signup.role)]
+    lines = [
+        tr._(
+            "Reminder: {shift}. You are on it as {role}.",
+            shift=title(tr, shift, work.zone(group)),
+            role=signup.role,
+        )
+    ]
     if signup.giving_away:
         lines.append(tr._("Nobody has taken your place yet, so you are still on this shift."))
     if work.late:
@@ -95,8 +99,7 @@ async def remind(work: Work, job: Job) -> list[Action]:
 
 def _hours(raw: str) -> tuple[int, ...]:
     if not HOURS.match(raw) or any(not 1 <= int(h) <= 336 for h in raw.split(",")):
-        raise BadArgument(N_("Say how many hours before, like 24,2; or off, or on for the "
-                             "usual."))
+        raise BadArgument(N_("Say how many hours before, like 24,2; or off, or on for the usual."))
     return tuple(sorted({int(h) for h in raw.split(",")}, reverse=True))
 
 
@@ -110,18 +113,29 @@ async def _save(ctx: Context, prefs: Prefs) -> None:
 
 
 async def current(ctx: Context) -> Prefs:
-    return await ctx.uow.shifts.prefs(ctx.person.id) or Prefs(ctx.person.id, DEFAULT_HOURS,
-                                                              None, None)
+    return await ctx.uow.shifts.prefs(ctx.person.id) or Prefs(
+        ctx.person.id, DEFAULT_HOURS, None, None
+    )
 
 
 def describe(ctx: Context, prefs: Prefs) -> str:
     tr = ctx.tr
-    lines = [tr._("Reminders: {hours} hours before each shift.",
-                  hours=", ".join(str(h) for h in prefs.hours)) if prefs.hours
-             else tr._("Reminders: off.")]
+    lines = [
+        tr._(
+            "Reminders: {hours} hours before each shift.",
+            hours=", ".join(str(h) for h in prefs.hours),
+        )
+        if prefs.hours
+        else tr._("Reminders: off.")
+    ]
     if prefs.quiet_from is not None:
-        lines.append(tr._("Quiet hours: {start}:00 to {end}:00; a reminder due then comes "
-                          "before.", start=prefs.quiet_from, end=prefs.quiet_to))
+        lines.append(
+            tr._(
+                "Quiet hours: {start}:00 to {end}:00; a reminder due then comes before.",
+                start=prefs.quiet_from,
+                end=prefs.quiet_to,
+            )
+        )
     return "\n".join(lines)
 
 
@@ -132,8 +146,15 @@ async def reminders(ctx: Context, args: Args) -> list[Action]:
         hours = () if choice == "off" else DEFAULT_HOURS if choice == "on" else _hours(choice)
         prefs = Prefs(prefs.person_id, hours, prefs.quiet_from, prefs.quiet_to)
         await _save(ctx, prefs)
-    return [Reply(describe(ctx, prefs) + "\n" + ctx.tr._(
-        "Change with /reminders 24,2 or /reminders off; quiet hours with /quiet 22-8."))]
+    return [
+        Reply(
+            describe(ctx, prefs)
+            + "\n"
+            + ctx.tr._(
+                "Change with /reminders 24,2 or /reminders off; quiet hours with /quiet 22-8."
+            )
+        )
+    ]
 
 
 async def quiet(ctx: Context, args: Args) -> list[Action]:

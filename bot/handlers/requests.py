@@ -37,8 +37,13 @@ from bot.settings import categories, number
 ASAP_FOR = timedelta(days=7)  # how long an "as soon as possible" request stays open
 LINE_FORM = re.compile(r"\s+(?:by|para|before|antes del?|until|hasta)\s+", re.IGNORECASE)
 URGENT_WORDS = {"urgent", "urgente"}
-STATE_WORDS = {"open": N_("open"), "claimed": N_("being helped"), "done": N_("done"),
-               "cancelled": N_("cancelled"), "expired": N_("expired")}
+STATE_WORDS = {
+    "open": N_("open"),
+    "claimed": N_("being helped"),
+    "done": N_("done"),
+    "cancelled": N_("cancelled"),
+    "expired": N_("expired"),
+}
 
 
 def parse_request_line(line: str) -> dict[str, str]:
@@ -48,41 +53,53 @@ def parse_request_line(line: str) -> dict[str, str]:
     head, colon, what = split_form(line)
     words = [w for w in head.split() if w.casefold() not in URGENT_WORDS]
     if not colon or len(words) < 2 or not what.strip():
-        raise BadArgument(N_("Write it like this: food Eastside by friday: 2 boxes for a "
-                             "family of 4"))
+        raise BadArgument(
+            N_("Write it like this: food Eastside by friday: 2 boxes for a family of 4")
+        )
     area, *when = LINE_FORM.split(" ".join(words[1:]), maxsplit=1)
-    return {"category": words[0], "area": area, "when": when[0] if when else "asap",
-            "what": what,
-            "urgency": "urgent" if len(words) < len(head.split()) else "normal",
-            "contact": "relay", "show_name": "no"}
+    return {
+        "category": words[0],
+        "area": area,
+        "when": when[0] if when else "asap",
+        "what": what,
+        "urgency": "urgent" if len(words) < len(head.split()) else "normal",
+        "contact": "relay",
+        "show_name": "no",
+    }
 
 
 def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person | None) -> str:
     parts = [f"R{request.id}"] + ([tr._("URGENT")] if request.urgent else [])
     parts += [request.category, request.area]
-    parts.append(tr._("by {when}", when=tr.when(request.needed_by, zone)) if request.needed_by
-                 else tr._("as soon as possible"))
+    parts.append(
+        tr._("by {when}", when=tr.when(request.needed_by, zone))
+        if request.needed_by
+        else tr._("as soon as possible")
+    )
     parts.append(request.description)
     if request.show_name and asker is not None:
         parts.append(tr._("asked by {name}", name=asker.name))
     return " · ".join(parts)
 
 
-async def post_of(work: Work, request: HelpRequest, group: Group
-                  ) -> tuple[str, tuple[Button, ...]]:
+async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, tuple[Button, ...]]:
     """The group post of a request as it stands now: its line, its state, its button."""
     tr = work.group_tr(group)
     asker = await work.uow.people.get(request.requester_id) if request.requester_id else None
     lines = [request_line(tr, request, work.zone(group), asker)]
     if request.state == "open":
-        return lines[0], (Button(tr._("I can help"), f"claim {request.id}",
-                                  undo=f"unclaim {request.id}"),)
+        return lines[0], (
+            Button(tr._("I can help"), f"claim {request.id}", undo=f"unclaim {request.id}"),
+        )
     helper = await work.uow.people.get(request.claimer_id) if request.claimer_id else None
     if request.state == "claimed" and helper:
         lines.append(tr._("✋ {name} is helping.", name=helper.name))
     elif request.state == "done":
-        lines.append(tr._("✅ Done, with the help of {name}.", name=helper.name) if helper
-                     else tr._("✅ Done."))
+        lines.append(
+            tr._("✅ Done, with the help of {name}.", name=helper.name)
+            if helper
+            else tr._("✅ Done.")
+        )
     elif request.state == "cancelled":
         lines.append(tr._("Cancelled by the person who asked."))
     else:
@@ -112,33 +129,71 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
     group, _ = await chosen_group(ctx, args["group"])
     tr = ctx.tr
     if args["category"] not in categories(group, ctx.defaults):
-        raise BadArgument(N_("{group} has no category '{value}'. It has: {choices}."),
-                          param="category", group=group.name, value=args["category"],
-                          choices=", ".join(categories(group, ctx.defaults)))
+        raise BadArgument(
+            N_("{group} has no category '{value}'. It has: {choices}."),
+            param="category",
+            group=group.name,
+            value=args["category"],
+            choices=", ".join(categories(group, ctx.defaults)),
+        )
     try:
         needed_by = parse_when(args["when"], ctx.now, ctx.zone(group), tr.language)
     except BadArgument as error:
         error.param = "when"
         raise
-    request = await ctx.uow.requests.add(HelpRequest(
-        0, group.id, ctx.person.id, args["category"], args["what"], args["area"], needed_by,
-        args["urgency"] == "urgent", args["contact"], args["show_name"] == "yes", "open", None,
-        ctx.now, ctx.now))
-    await ctx.uow.audit.add(group.id, ctx.person.id, "request.open", {"request": request.id},
-                            ctx.now)
-    await ctx.uow.jobs.add("request_bump", request.id,
-                           ctx.now + timedelta(hours=number(group, "bump_hours", ctx.defaults)))
+    request = await ctx.uow.requests.add(
+        HelpRequest(
+            0,
+            group.id,
+            ctx.person.id,
+            args["category"],
+            args["what"],
+            args["area"],
+            needed_by,
+            args["urgency"] == "urgent",
+            args["contact"],
+            args["show_name"] == "yes",
+            "open",
+            None,
+            ctx.now,
+            ctx.now,
+        )
+    )
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "request.open", {"request": request.id}, ctx.now
+    )
+    await ctx.uow.jobs.add(
+        "request_bump",
+        request.id,
+        ctx.now + timedelta(hours=number(group, "bump_hours", ctx.defaults)),
+    )
     await schedule_expiry(ctx, request, group)
     text, buttons = await post_of(ctx, request, group)
-    confirm = "\n".join((
-        tr._("R{number} is posted in {group}, with your name as you chose.", number=request.id,
-             group=group.name) if request.show_name else
-        tr._("R{number} is posted in {group}, without your name.", number=request.id,
-             group=group.name),
-        tr._("I'll tell you when someone claims it. /mine shows your requests; "
-             "/cancel R{number} takes it back.", number=request.id)))
-    return [Post(group.id, text, buttons, key=f"request:{request.id}"), Reply(confirm),
-            *await matching_offers(ctx, request)]
+    confirm = "\n".join(
+        (
+            tr._(
+                "R{number} is posted in {group}, with your name as you chose.",
+                number=request.id,
+                group=group.name,
+            )
+            if request.show_name
+            else tr._(
+                "R{number} is posted in {group}, without your name.",
+                number=request.id,
+                group=group.name,
+            ),
+            tr._(
+                "I'll tell you when someone claims it. /mine shows your requests; "
+                "/cancel R{number} takes it back.",
+                number=request.id,
+            ),
+        )
+    )
+    return [
+        Post(group.id, text, buttons, key=f"request:{request.id}"),
+        Reply(confirm),
+        *await matching_offers(ctx, request),
+    ]
 
 
 async def matching_offers(ctx: Context, request: HelpRequest) -> list[Action]:
@@ -150,27 +205,47 @@ async def matching_offers(ctx: Context, request: HelpRequest) -> list[Action]:
         if await ctx.uow.offers.record_match(request.id, offer.id):
             tr = ctx.tr_for(await ctx.uow.people.get(offer.offerer_id))
             group = await ctx.load_group(request.group_id)
-            notices.append(PrivateMessage(offer.offerer_id, "\n".join((
-                tr._("A new request may fit your offer O{offer}:", offer=offer.id),
-                request_line(tr, request, ctx.zone(group), None))),
-                (Button(tr._("I can help"), f"claim {request.id}",
-                        undo=f"unclaim {request.id}"),)))
+            notices.append(
+                PrivateMessage(
+                    offer.offerer_id,
+                    "\n".join(
+                        (
+                            tr._("A new request may fit your offer O{offer}:", offer=offer.id),
+                            request_line(tr, request, ctx.zone(group), None),
+                        )
+                    ),
+                    (
+                        Button(
+                            tr._("I can help"), f"claim {request.id}", undo=f"unclaim {request.id}"
+                        ),
+                    ),
+                )
+            )
     return notices
 
 
 async def matching_requests(ctx: Context, offer: Offer) -> list[Action]:
     """Requesters whose open request an offer fits hear of it, once per pair."""
     notices: list[Action] = []
-    for request in await ctx.uow.requests.listed([offer.group_id], ["open"], offer.category,
-                                                 offer.area):
+    for request in await ctx.uow.requests.listed(
+        [offer.group_id], ["open"], offer.category, offer.area
+    ):
         if request.requester_id in (None, offer.offerer_id):
             continue
         if await ctx.uow.offers.record_match(request.id, offer.id):
             tr = ctx.tr_for(await ctx.uow.people.get(request.requester_id))
-            notices.append(PrivateMessage(request.requester_id, "\n".join((
-                tr._("An offer may fit your request R{number}:", number=request.id),
-                f"O{offer.id} · {offer.what} · {offer.area}")),
-                (Button(tr._("I'd like this"), f"take {offer.id}"),)))
+            notices.append(
+                PrivateMessage(
+                    request.requester_id,
+                    "\n".join(
+                        (
+                            tr._("An offer may fit your request R{number}:", number=request.id),
+                            f"O{offer.id} · {offer.what} · {offer.area}",
+                        )
+                    ),
+                    (Button(tr._("I'd like this"), f"take {offer.id}"),),
+                )
+            )
     return notices
 
 
@@ -187,8 +262,11 @@ def _asker_only(request: HelpRequest, person: Person, refusal: str) -> None:
 
 
 def _state_refusal(ctx: Context, request: HelpRequest) -> str:
-    return ctx.tr._("R{number} is {state}, so that is not possible now.",
-                    number=request.id, state=ctx.tr._(STATE_WORDS[request.state]))
+    return ctx.tr._(
+        "R{number} is {state}, so that is not possible now.",
+        number=request.id,
+        state=ctx.tr._(STATE_WORDS[request.state]),
+    )
 
 
 def _refuse_state(ctx: Context, request: HelpRequest) -> list[Action]:
@@ -199,9 +277,14 @@ def _in_group(ctx: Context) -> bool:
     return ctx.chat.kind == "group"
 
 
-async def _offered_privately(ctx: Context, request: HelpRequest, refusal: str,
-                             states: list[RequestState], label: str, command: str
-                             ) -> list[Action]:
+async def _offered_privately(
+    ctx: Context,
+    request: HelpRequest,
+    refusal: str,
+    states: list[RequestState],
+    label: str,
+    command: str,
+) -> list[Action]:
     """A change only the person who asked may make, typed in a group chat: offered to them
     privately with a button (`label` and `refusal` are marked with N_). Whoever typed it,
     the group sees the same neutral line."""
@@ -210,10 +293,15 @@ async def _offered_privately(ctx: Context, request: HelpRequest, refusal: str,
         return await answer_privately(ctx, tr._(refusal, number=request.id))
     if request.state not in states:
         return await answer_privately(ctx, _state_refusal(ctx, request))
-    return await answer_privately(ctx, tr._(
-        "Typed in the group chat, that would show everyone that R{number} is yours. Press "
-        "the button to do it here.", number=request.id),
-        (Button(tr._(label, number=request.id), f"{command} {request.id}"),))
+    return await answer_privately(
+        ctx,
+        tr._(
+            "Typed in the group chat, that would show everyone that R{number} is yours. Press "
+            "the button to do it here.",
+            number=request.id,
+        ),
+        (Button(tr._(label, number=request.id), f"{command} {request.id}"),),
+    )
 
 
 async def _taken_by(ctx: Context, request: HelpRequest) -> str:
@@ -223,8 +311,7 @@ async def _taken_by(ctx: Context, request: HelpRequest) -> str:
         if current.claimer_id == ctx.person.id:
             return ctx.tr._("You are already helping with R{number}.", number=request.id)
         helper = await ctx.uow.people.get(current.claimer_id)
-        return ctx.tr._("R{number} was just taken by {name}.", number=request.id,
-                        name=helper.name)
+        return ctx.tr._("R{number} was just taken by {name}.", number=request.id, name=helper.name)
     return _state_refusal(ctx, current)
 
 
@@ -236,18 +323,31 @@ async def claim(ctx: Context, args: Args) -> list[Action]:
     # too): said where they asked. Every other refusal is private, so that none of them
     # marks the one who asked.
     if await active_member(ctx, group.id) is None:
-        return [Reply(tr._("Only people on the roster of {group} can take its requests. "
-                           "Press Join in its chat first.", group=group.name))]
+        return [
+            Reply(
+                tr._(
+                    "Only people on the roster of {group} can take its requests. "
+                    "Press Join in its chat first.",
+                    group=group.name,
+                )
+            )
+        ]
     if request.requester_id == ctx.person.id:
-        return await answer_privately(ctx, tr._("R{number} is your own request.",
-                                                number=request.id))
+        return await answer_privately(
+            ctx, tr._("R{number} is your own request.", number=request.id)
+        )
     if request.state != "open" or not await ctx.uow.requests.change(
-            request.id, ["open"], ctx.now, state="claimed", claimer_id=ctx.person.id):
+        request.id, ["open"], ctx.now, state="claimed", claimer_id=ctx.person.id
+    ):
         return await answer_privately(ctx, await _taken_by(ctx, request))
-    await ctx.uow.audit.add(group.id, ctx.person.id, "request.claim", {"request": request.id},
-                            ctx.now)
-    await ctx.uow.jobs.add("request_nudge", request.id,
-                           ctx.now + timedelta(hours=number(group, "nudge_hours", ctx.defaults)))
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "request.claim", {"request": request.id}, ctx.now
+    )
+    await ctx.uow.jobs.add(
+        "request_nudge",
+        request.id,
+        ctx.now + timedelta(hours=number(group, "nudge_hours", ctx.defaults)),
+    )
     return [await edit_post(ctx, request.id), *await _tell_both(ctx, request)]
 
 
@@ -257,15 +357,35 @@ async def _tell_both(ctx: Context, request: HelpRequest) -> list[Action]:
     asker = await ctx.uow.people.get(request.requester_id)
     atr, tr = ctx.tr_for(asker), ctx.tr
     handle = await handle_of(ctx, asker.id) if request.contact == "share" else None
-    relay = tr._("Write to them with /msg R{number} <text>: I pass it on without showing who "
-                 "you are.", number=request.id)
-    info = tr._("You are helping with R{number}. Thank you!", number=request.id) + "\n" + (
-        tr._("They chose to share their contact: {handle}", handle=handle) if handle else relay)
-    actions: list[Action] = [PrivateMessage(asker.id, "\n".join((
-        atr._("Good news: {name} will help with R{number}.", name=ctx.person.name,
-              number=request.id),
-        atr._("Write to them with /msg R{number} <text>; you can also reply to my messages.",
-              number=request.id))), key=f"relay:{request.id}")]
+    relay = tr._(
+        "Write to them with /msg R{number} <text>: I pass it on without showing who you are.",
+        number=request.id,
+    )
+    info = (
+        tr._("You are helping with R{number}. Thank you!", number=request.id)
+        + "\n"
+        + (tr._("They chose to share their contact: {handle}", handle=handle) if handle else relay)
+    )
+    actions: list[Action] = [
+        PrivateMessage(
+            asker.id,
+            "\n".join(
+                (
+                    atr._(
+                        "Good news: {name} will help with R{number}.",
+                        name=ctx.person.name,
+                        number=request.id,
+                    ),
+                    atr._(
+                        "Write to them with /msg R{number} <text>; "
+                        "you can also reply to my messages.",
+                        number=request.id,
+                    ),
+                )
+            ),
+            key=f"relay:{request.id}",
+        )
+    ]
     return [*actions, *await privately(ctx, info, key=f"relay:{request.id}")]
 
 
@@ -275,39 +395,65 @@ async def unclaim(ctx: Context, args: Args) -> list[Action]:
     stale = request.changed_at + timedelta(hours=number(group, "nudge_hours", ctx.defaults))
     member = await active_member(ctx, group.id)
     may = request.claimer_id == ctx.person.id or (
-        member is not None and member.status == "trusted" and ctx.now >= stale)
+        member is not None and member.status == "trusted" and ctx.now >= stale
+    )
     if request.state != "claimed":
         return _refuse_state(ctx, request)
     if not may:
-        return [Reply(ctx.tr._("Only the volunteer on R{number} can give it back (or a trusted "
-                               "member, once it has had no news for a while).",
-                               number=request.id))]
-    if not await ctx.uow.requests.change(request.id, ["claimed"], ctx.now, state="open",
-                                         claimer_id=None):
+        return [
+            Reply(
+                ctx.tr._(
+                    "Only the volunteer on R{number} can give it back (or a trusted "
+                    "member, once it has had no news for a while).",
+                    number=request.id,
+                )
+            )
+        ]
+    if not await ctx.uow.requests.change(
+        request.id, ["claimed"], ctx.now, state="open", claimer_id=None
+    ):
         return _refuse_state(ctx, request)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "request.unclaim", {"request": request.id},
-                            ctx.now)
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "request.unclaim", {"request": request.id}, ctx.now
+    )
     gtr = ctx.group_tr(group)
     actions: list[Action] = [
         await edit_post(ctx, request.id),
-        Post(group.id, gtr._("R{number} is open again: can someone else help?",
-                             number=request.id)),
-        Reply(ctx.tr._("R{number} is open again.", number=request.id))]
+        Post(group.id, gtr._("R{number} is open again: can someone else help?", number=request.id)),
+        Reply(ctx.tr._("R{number} is open again.", number=request.id)),
+    ]
     if request.requester_id:
-        actions.append(await ctx.tell(request.requester_id, group, N_(
-            "The volunteer can't help with R{number} after all. It is open again for others."),
-            number=request.id))
+        actions.append(
+            await ctx.tell(
+                request.requester_id,
+                group,
+                N_(
+                    "The volunteer can't help with R{number} after all. "
+                    "It is open again for others."
+                ),
+                number=request.id,
+            )
+        )
     return actions
 
 
-async def _close(ctx: Context, request: HelpRequest, group: Group, state: RequestState,
-                 from_states: list[RequestState]) -> bool:
+async def _close(
+    ctx: Context,
+    request: HelpRequest,
+    group: Group,
+    state: RequestState,
+    from_states: list[RequestState],
+) -> bool:
     if not await ctx.uow.requests.change(request.id, from_states, ctx.now, state=state):
         return False
-    await ctx.uow.audit.add(group.id, ctx.person.id, f"request.{state}", {"request": request.id},
-                            ctx.now)
-    await ctx.uow.jobs.add("request_anonymise", request.id, ctx.now + timedelta(
-        days=number(group, "retention_days", ctx.defaults)))
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, f"request.{state}", {"request": request.id}, ctx.now
+    )
+    await ctx.uow.jobs.add(
+        "request_anonymise",
+        request.id,
+        ctx.now + timedelta(days=number(group, "retention_days", ctx.defaults)),
+    )
     return True
 
 
@@ -316,24 +462,46 @@ async def done(ctx: Context, args: Args) -> list[Action]:
     if _in_group(ctx) and ctx.person.id != request.claimer_id:
         # The group knows the volunteer from the post; anyone else marking it done here
         # could only be the person who asked.
-        return await _offered_privately(ctx, request, N_(
-            "Only the person who asked or the volunteer can mark R{number} done."),
-            ["open", "claimed"], N_("Mark R{number} done"), "done")
+        return await _offered_privately(
+            ctx,
+            request,
+            N_("Only the person who asked or the volunteer can mark R{number} done."),
+            ["open", "claimed"],
+            N_("Mark R{number} done"),
+            "done",
+        )
     if ctx.person.id not in (request.requester_id, request.claimer_id):
-        return [Reply(ctx.tr._("Only the person who asked or the volunteer can mark "
-                               "R{number} done.", number=request.id))]
+        return [
+            Reply(
+                ctx.tr._(
+                    "Only the person who asked or the volunteer can mark R{number} done.",
+                    number=request.id,
+                )
+            )
+        ]
     group = await ctx.load_group(request.group_id)
     if not await _close(ctx, request, group, "done", ["open", "claimed"]):
         return _refuse_state(ctx, request)
-    other = request.claimer_id if ctx.person.id == request.requester_id else (
-        request.requester_id)
-    actions: list[Action] = [await edit_post(ctx, request.id), Reply(ctx.tr._(
-        "R{number} is done. Thank you!", number=request.id) + (
-        "\n" + ctx.tr._("You can leave a word of thanks with /thanks R{number} <text>.",
-                        number=request.id) if ctx.person.id == request.requester_id else ""))]
+    other = request.claimer_id if ctx.person.id == request.requester_id else (request.requester_id)
+    actions: list[Action] = [
+        await edit_post(ctx, request.id),
+        Reply(
+            ctx.tr._("R{number} is done. Thank you!", number=request.id)
+            + (
+                "\n"
+                + ctx.tr._(
+                    "You can leave a word of thanks with /thanks R{number} <text>.",
+                    number=request.id,
+                )
+                if ctx.person.id == request.requester_id
+                else ""
+            )
+        ),
+    ]
     if other:
-        actions.append(await ctx.tell(other, group, N_("R{number} is marked done."),
-                                      number=request.id))
+        actions.append(
+            await ctx.tell(other, group, N_("R{number} is marked done."), number=request.id)
+        )
     return actions
 
 
@@ -343,22 +511,38 @@ async def thanks(ctx: Context, args: Args) -> list[Action]:
     not_yet = N_("Thanks can be given once R{number} is done: /done R{number}.")
     if _in_group(ctx):  # the thanks on the post, right after, would show who asked
         tr = ctx.tr
-        return await answer_privately(ctx, tr._(
-            refusal if ctx.person.id != request.requester_id else
-            not_yet if request.state != "done" else
-            N_("Typed in the group chat, your thanks would show everyone that R{number} is "
-               "yours. Send them to me here instead: /thanks R{number} <your words>. They go "
-               "on the post without your name."), number=request.id))
+        return await answer_privately(
+            ctx,
+            tr._(
+                refusal
+                if ctx.person.id != request.requester_id
+                else not_yet
+                if request.state != "done"
+                else N_(
+                    "Typed in the group chat, your thanks would show everyone that R{number} is "
+                    "yours. Send them to me here instead: /thanks R{number} <your words>. They go "
+                    "on the post without your name."
+                ),
+                number=request.id,
+            ),
+        )
     _asker_only(request, ctx.person, refusal)
     if not await ctx.uow.requests.change(request.id, ["done"], ctx.now, thanks=args["text"]):
         return [Reply(ctx.tr._(not_yet, number=request.id))]
-    actions: list[Action] = [await edit_post(ctx, request.id),
-                             Reply(ctx.tr._("Your thanks are on the post of R{number}.",
-                                            number=request.id))]
+    actions: list[Action] = [
+        await edit_post(ctx, request.id),
+        Reply(ctx.tr._("Your thanks are on the post of R{number}.", number=request.id)),
+    ]
     if request.claimer_id:
-        actions.append(await ctx.tell(request.claimer_id, None, N_("Thanks for R{number}: "
-                                                                   "“{text}”"),
-                                      number=request.id, text=args["text"]))
+        actions.append(
+            await ctx.tell(
+                request.claimer_id,
+                None,
+                N_("Thanks for R{number}: “{text}”"),
+                number=request.id,
+                text=args["text"],
+            )
+        )
     return actions
 
 
@@ -366,18 +550,26 @@ async def cancel_request(ctx: Context, number_: int) -> list[Action]:
     request = await _request(ctx, number_)
     refusal = N_("Only the person who asked can cancel R{number}.")
     if _in_group(ctx):
-        return await _offered_privately(ctx, request, refusal, ["open", "claimed"],
-                                        N_("Cancel R{number}"), "cancel")
+        return await _offered_privately(
+            ctx, request, refusal, ["open", "claimed"], N_("Cancel R{number}"), "cancel"
+        )
     _asker_only(request, ctx.person, refusal)
     group = await ctx.load_group(request.group_id)
     if not await _close(ctx, request, group, "cancelled", ["open", "claimed"]):
         return _refuse_state(ctx, request)
-    actions: list[Action] = [await edit_post(ctx, request.id),
-                             Reply(ctx.tr._("R{number} is cancelled.", number=request.id))]
+    actions: list[Action] = [
+        await edit_post(ctx, request.id),
+        Reply(ctx.tr._("R{number} is cancelled.", number=request.id)),
+    ]
     if request.claimer_id:
-        actions.append(await ctx.tell(request.claimer_id, group, N_(
-            "R{number} was cancelled by the person who asked. Thank you all the same!"),
-            number=request.id))
+        actions.append(
+            await ctx.tell(
+                request.claimer_id,
+                group,
+                N_("R{number} was cancelled by the person who asked. Thank you all the same!"),
+                number=request.id,
+            )
+        )
     return actions
 
 
@@ -385,20 +577,35 @@ async def reopen(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
     refusal = N_("Only the person who asked can reopen R{number}.")
     if _in_group(ctx):
-        return await _offered_privately(ctx, request, refusal, ["cancelled", "expired", "done"],
-                                        N_("Reopen R{number}"), "reopen")
+        return await _offered_privately(
+            ctx,
+            request,
+            refusal,
+            ["cancelled", "expired", "done"],
+            N_("Reopen R{number}"),
+            "reopen",
+        )
     _asker_only(request, ctx.person, refusal)
-    if not await ctx.uow.requests.change(request.id, ["cancelled", "expired", "done"], ctx.now,
-                                         state="open", claimer_id=None, thanks=None):
+    if not await ctx.uow.requests.change(
+        request.id,
+        ["cancelled", "expired", "done"],
+        ctx.now,
+        state="open",
+        claimer_id=None,
+        thanks=None,
+    ):
         return _refuse_state(ctx, request)
     group = await ctx.load_group(request.group_id)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "request.reopen", {"request": request.id},
-                            ctx.now)
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "request.reopen", {"request": request.id}, ctx.now
+    )
     reopened = await ctx.uow.requests.get(request.id)
     assert reopened is not None
     await schedule_expiry(ctx, reopened, group)
-    return [await edit_post(ctx, request.id),
-            Reply(ctx.tr._("R{number} is open again.", number=request.id))]
+    return [
+        await edit_post(ctx, request.id),
+        Reply(ctx.tr._("R{number} is open again.", number=request.id)),
+    ]
 
 
 async def relay(ctx: Context, args: Args) -> list[Action]:
@@ -407,25 +614,48 @@ async def relay(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
     parties = (request.requester_id, request.claimer_id)
     if ctx.person.id not in parties or request.claimer_id is None:
-        return await answer_privately(ctx, ctx.tr._(
-            "Messages about R{number} go between the person who asked and the volunteer who "
-            "helps.", number=request.id))
-    other = request.claimer_id if ctx.person.id == request.requester_id else (
-        request.requester_id)
+        return await answer_privately(
+            ctx,
+            ctx.tr._(
+                "Messages about R{number} go between the person who asked and the volunteer who "
+                "helps.",
+                number=request.id,
+            ),
+        )
+    other = request.claimer_id if ctx.person.id == request.requester_id else (request.requester_id)
     if other is None:
-        return await answer_privately(ctx, ctx.tr._(
-            "The person who asked for R{number} is no longer here.", number=request.id))
+        return await answer_privately(
+            ctx,
+            ctx.tr._("The person who asked for R{number} is no longer here.", number=request.id),
+        )
     otr = ctx.tr_for(await ctx.uow.people.get(other))
-    sender = (otr._("the person who asked") if ctx.person.id == request.requester_id
-              else ctx.person.name)
-    return [PrivateMessage(other, "\n".join((
-        otr._("About R{number}, {sender} writes:", number=request.id, sender=sender),
-        args["text"],
-        otr._("(Answer with /msg R{number} <text>, or reply to this message.)",
-              number=request.id))), key=f"relay:{request.id}"),
-        *await answer_privately(ctx, ctx.tr._("Passed on.") if await reachable(ctx, other)
-                                else ctx.tr._("I can't reach them privately yet; they will "
-                                              "see it once they write to me."))]
+    sender = (
+        otr._("the person who asked") if ctx.person.id == request.requester_id else ctx.person.name
+    )
+    return [
+        PrivateMessage(
+            other,
+            "\n".join(
+                (
+                    otr._("About R{number}, {sender} writes:", number=request.id, sender=sender),
+                    args["text"],
+                    otr._(
+                        "(Answer with /msg R{number} <text>, or reply to this message.)",
+                        number=request.id,
+                    ),
+                )
+            ),
+            key=f"relay:{request.id}",
+        ),
+        *await answer_privately(
+            ctx,
+            ctx.tr._("Passed on.")
+            if await reachable(ctx, other)
+            else ctx.tr._(
+                "I can't reach them privately yet; they will see it once they write to me."
+            ),
+        ),
+    ]
 
 
 async def bump(work: Work, job: Job) -> list[Action]:
@@ -444,11 +674,20 @@ async def nudge(work: Work, job: Job) -> list[Action]:
         return []
     group = await work.load_group(request.group_id)
     if request.changed_at + timedelta(hours=number(group, "nudge_hours", work.defaults)) > (
-            work.now):
+        work.now
+    ):
         return []  # there was news since this nudge was planned
-    return [await work.tell(request.claimer_id, group, N_(
-        "How is R{number} going? /done R{number} when it is done, or /unclaim R{number} if "
-        "you can't do it after all."), number=request.id)]
+    return [
+        await work.tell(
+            request.claimer_id,
+            group,
+            N_(
+                "How is R{number} going? /done R{number} when it is done, or /unclaim R{number} if "
+                "you can't do it after all."
+            ),
+            number=request.id,
+        )
+    ]
 
 
 async def expire(work: Work, job: Job) -> list[Action]:
@@ -459,18 +698,26 @@ async def expire(work: Work, job: Job) -> list[Action]:
     grace = timedelta(hours=number(group, "request_grace_hours", work.defaults))
     if max(deadline(request), request.changed_at) + grace > work.now:
         return []  # reopened or changed since: a newer expiry is planned
-    if not await work.uow.requests.change(request.id, ["open", "claimed"], work.now,
-                                          state="expired"):
+    if not await work.uow.requests.change(
+        request.id, ["open", "claimed"], work.now, state="expired"
+    ):
         return []
-    await work.uow.audit.add(group.id, None, "request.expired", {"request": request.id},
-                             work.now)
-    await work.uow.jobs.add("request_anonymise", request.id, work.now + timedelta(
-        days=number(group, "retention_days", work.defaults)))
+    await work.uow.audit.add(group.id, None, "request.expired", {"request": request.id}, work.now)
+    await work.uow.jobs.add(
+        "request_anonymise",
+        request.id,
+        work.now + timedelta(days=number(group, "retention_days", work.defaults)),
+    )
     actions: list[Action] = [await edit_post(work, request.id)]
     if request.requester_id:
-        actions.append(await work.tell(request.requester_id, group, N_(
-            "R{number} has expired. If you still need it, /reopen R{number}."),
-            number=request.id))
+        actions.append(
+            await work.tell(
+                request.requester_id,
+                group,
+                N_("R{number} has expired. If you still need it, /reopen R{number}."),
+                number=request.id,
+            )
+        )
     return actions
 
 
@@ -480,9 +727,9 @@ async def anonymise(work: Work, job: Job) -> list[Action]:
         return []
     group = await work.load_group(request.group_id)
     if request.changed_at + timedelta(days=number(group, "retention_days", work.defaults)) > (
-            work.now):
+        work.now
+    ):
         return []  # reopened and closed again since: a later job does it
     await work.uow.requests.anonymise(request.id)
     await work.uow.outbox.blank(f"request:{request.id}")  # its post said what was asked
     return []
-

@@ -27,7 +27,8 @@ async def keep_pruning(uow: UnitOfWork, due_at: datetime) -> None:
 
 async def prune(work: Work, job: Job) -> list[Action]:
     messages = await work.uow.outbox.prune(
-        work.now - timedelta(days=work.privacy.sent_message_days))
+        work.now - timedelta(days=work.privacy.sent_message_days)
+    )
     events = await work.uow.inbox.prune(work.now - INBOX_KEPT)
     lanes = await work.uow.lanes.prune(work.now - LANE_KEPT)
     jobs = await work.uow.jobs.prune(work.now - JOB_KEPT)

@@ -38,8 +38,14 @@ MAX_NAME = 100  # an activity's name, as its posts show it
 MAX_PLACES = 500  # on one shift, all roles together: more than any kitchen or warehouse
 MAX_ROLES = 10
 MAX_ROLE_NAME = 30
-FLAGS = {"weekly": "weekly", "semanal": "weekly", "collection": "collection",
-         "recogida": "collection", "all": "all", "todas": "all"}
+FLAGS = {
+    "weekly": "weekly",
+    "semanal": "weekly",
+    "collection": "collection",
+    "recogida": "collection",
+    "all": "all",
+    "todas": "all",
+}
 
 
 # --- what the group sees ---------------------------------------------------------------
@@ -54,13 +60,24 @@ async def post_of(work: Work, shift: Shift, group: Group) -> tuple[str, tuple[Bu
     signups = await work.uow.shifts.signups(shift.id)
     buttons = []
     for place in shift.roles:
-        names = [s.name + (" ⇄" if s.giving_away else "") for s in signups
-                 if s.role == place.role and s.state == "in"]
-        lines.append(f"{place.role} {place.taken}/{place.places}"
-                     + (f": {', '.join(names)}" if names else ""))
-        buttons.append(Button(place.role if place.taken < place.places else
-                              tr._("{role} (waitlist)", role=place.role),
-                              f"signup {shift.id} {place.role}", undo=f"withdraw {shift.id}"))
+        names = [
+            s.name + (" ⇄" if s.giving_away else "")
+            for s in signups
+            if s.role == place.role and s.state == "in"
+        ]
+        lines.append(
+            f"{place.role} {place.taken}/{place.places}"
+            + (f": {', '.join(names)}" if names else "")
+        )
+        buttons.append(
+            Button(
+                place.role
+                if place.taken < place.places
+                else tr._("{role} (waitlist)", role=place.role),
+                f"signup {shift.id} {place.role}",
+                undo=f"withdraw {shift.id}",
+            )
+        )
     waiting = [f"{s.name} ({s.role})" for s in signups if s.state == "waiting"]
     if waiting:
         lines.append(tr._("Waiting: {names}", names=", ".join(waiting)))
@@ -91,24 +108,41 @@ def parse_roles(words: list[str]) -> tuple[tuple[str, int], ...]:
     """'places 12 roles packer:4,table:6,driver:2' → the roles; 'places 3' → one role."""
     options = dict(zip(words[::2], words[1::2], strict=False))
     if len(words) % 2 or set(options) - {"places", "plazas", "roles"}:
-        raise BadArgument(N_('Write it like: /shift add "Box distribution" sat 10:00-13:00 '
-                             'weekly places 12 roles packer:4,table:6,driver:2'))
+        raise BadArgument(
+            N_(
+                'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
+                "weekly places 12 roles packer:4,table:6,driver:2"
+            )
+        )
     places_text = options.get("places", options.get("plazas"))
     places = _count(places_text) if places_text is not None else None
-    pairs = [part.split(":") for part in options["roles"].split(",")] if "roles" in options \
+    pairs = (
+        [part.split(":") for part in options["roles"].split(",")]
+        if "roles" in options
         else [["volunteer", str(places or 1)]]
+    )
     if any(len(pair) != 2 for pair in pairs):
         raise BadArgument(ROLES_AND_PLACES)
     roles = tuple((" ".join(name.split()).casefold(), _count(count)) for name, count in pairs)
     total = sum(n for _, n in roles)
-    if len(roles) > MAX_ROLES or total > MAX_PLACES or any(
-            len(r) > MAX_ROLE_NAME for r, _ in roles):
-        raise BadArgument(N_("A shift has at most {roles} roles, {places} places in all, and "
-                             "role names of at most {letters} characters."),
-                          roles=MAX_ROLES, places=MAX_PLACES, letters=MAX_ROLE_NAME)
+    if (
+        len(roles) > MAX_ROLES
+        or total > MAX_PLACES
+        or any(len(r) > MAX_ROLE_NAME for r, _ in roles)
+    ):
+        raise BadArgument(
+            N_(
+                "A shift has at most {roles} roles, {places} places in all, and "
+                "role names of at most {letters} characters."
+            ),
+            roles=MAX_ROLES,
+            places=MAX_PLACES,
+            letters=MAX_ROLE_NAME,
+        )
     if places is not None and places != total:
-        raise BadArgument(N_("The roles add up to {sum} places, not {places}."),
-                          sum=total, places=places)
+        raise BadArgument(
+            N_("The roles add up to {sum} places, not {places}."), sum=total, places=places
+        )
     if any(n < 1 or not r for r, n in roles) or len({r for r, _ in roles}) != len(roles):
         raise BadArgument(N_("Every role needs at least 1 place and a name of its own."))
     return roles
@@ -130,18 +164,27 @@ def split_flags(spec: str) -> tuple[list[str], set[str]]:
     except ValueError:
         raise BadArgument(N_("A quote is not closed.")) from None
     return [w for w in words if w.casefold() not in FLAGS], {
-        FLAGS[w.casefold()] for w in words if w.casefold() in FLAGS}
+        FLAGS[w.casefold()] for w in words if w.casefold() in FLAGS
+    }
 
 
-def oddity_refusal(tr: Translator, moment: Moment, day: date, at: time, zone: str
-                   ) -> str | None:
+def oddity_refusal(tr: Translator, moment: Moment, day: date, at: time, zone: str) -> str | None:
     if moment.oddity == "gap":
-        return tr._("{time} does not exist on {day} in {zone}: the clocks jump forward that "
-                    "night. Please pick another time.", time=f"{at:%H:%M}", day=tr.day(day),
-                    zone=zone)
+        return tr._(
+            "{time} does not exist on {day} in {zone}: the clocks jump forward that "
+            "night. Please pick another time.",
+            time=f"{at:%H:%M}",
+            day=tr.day(day),
+            zone=zone,
+        )
     if moment.oddity == "twice":
-        return tr._("{time} happens twice on {day} in {zone}: the clocks go back that night. "
-                    "Please pick another time.", time=f"{at:%H:%M}", day=tr.day(day), zone=zone)
+        return tr._(
+            "{time} happens twice on {day} in {zone}: the clocks go back that night. "
+            "Please pick another time.",
+            time=f"{at:%H:%M}",
+            day=tr.day(day),
+            zone=zone,
+        )
     return None
 
 
@@ -151,40 +194,78 @@ async def add(ctx: Context, spec: str) -> list[Action]:
     group, tr, zone = ctx.group, ctx.tr, ctx.zone(ctx.group)
     words, flags = split_flags(spec)
     if len(words) < 3:
-        raise BadArgument(N_('Write it like: /shift add "Box distribution" sat 10:00-13:00 '
-                             'weekly places 12 roles packer:4,table:6,driver:2'))
+        raise BadArgument(
+            N_(
+                'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
+                "weekly places 12 roles packer:4,table:6,driver:2"
+            )
+        )
     name = " ".join(words[0].split())
     if not 0 < len(name) <= MAX_NAME:
-        raise BadArgument(N_('A shift needs a name of 1 to {limit} characters, like "Box '
-                             'distribution".'), limit=MAX_NAME)
+        raise BadArgument(
+            N_('A shift needs a name of 1 to {limit} characters, like "Box distribution".'),
+            limit=MAX_NAME,
+        )
     roles = parse_roles(words[3:])
     day, (start, minutes) = weekday(words[1]), time_range(words[2])
     first = next_weekday(ctx.now, zone, day, start)
     refusal = oddity_refusal(tr, wall(first, start, zone), first, start, zone)
     if refusal and "weekly" not in flags:
         return [Reply(refusal)]
-    activity = await ctx.uow.shifts.add_activity(Activity(
-        0, group.id, name, "collection" if "collection" in flags else "shift", day,
-        start.strftime("%H:%M"), minutes, "weekly" in flags, roles, "active", ctx.now))
-    await ctx.uow.audit.add(group.id, ctx.actor_id, "activity.add",
-                            {"activity": activity.id, "name": activity.name}, ctx.now)
+    activity = await ctx.uow.shifts.add_activity(
+        Activity(
+            0,
+            group.id,
+            name,
+            "collection" if "collection" in flags else "shift",
+            day,
+            start.strftime("%H:%M"),
+            minutes,
+            "weekly" in flags,
+            roles,
+            "active",
+            ctx.now,
+        )
+    )
+    await ctx.uow.audit.add(
+        group.id,
+        ctx.actor_id,
+        "activity.add",
+        {"activity": activity.id, "name": activity.name},
+        ctx.now,
+    )
     made, notes = await generate(ctx, activity, group)
     if activity.weekly:
         await ctx.uow.jobs.add("shift_extend", activity.id, ctx.now + WEEK)
-    lines = [tr.ngettext("{name}: {n} shift open for sign-up: {first}.",
-                         "{name}: {n} shifts open for sign-up, the first {first}.", len(made),
-                         name=activity.name, first=title(tr, made[0], zone))]
-    return [Reply("\n".join(lines + notes)),
-            *[a for shift in made if shift.starts_at - POST_AHEAD <= ctx.now
-              for a in await publish(ctx, shift)]]
+    lines = [
+        tr.ngettext(
+            "{name}: {n} shift open for sign-up: {first}.",
+            "{name}: {n} shifts open for sign-up, the first {first}.",
+            len(made),
+            name=activity.name,
+            first=title(tr, made[0], zone),
+        )
+    ]
+    return [
+        Reply("\n".join(lines + notes)),
+        *[
+            a
+            for shift in made
+            if shift.starts_at - POST_AHEAD <= ctx.now
+            for a in await publish(ctx, shift)
+        ],
+    ]
 
 
 async def generate(work: Work, activity: Activity, group: Group) -> tuple[list[Shift], list[str]]:
     """Occurrences up to `weeks_ahead` weeks out; notes about clock changes on the way."""
     zone, tr, start = work.zone(group), work.group_tr(group), clock(activity.start)
     latest = await work.uow.shifts.latest(activity.id)
-    day = (local_date(latest.starts_at, zone) + WEEK if latest
-           else next_weekday(work.now, zone, activity.weekday, start))
+    day = (
+        local_date(latest.starts_at, zone) + WEEK
+        if latest
+        else next_weekday(work.now, zone, activity.weekday, start)
+    )
     horizon = work.now + WEEK * number(group, "weeks_ahead", work.defaults)
     made: list[Shift] = []
     notes: list[str] = []
@@ -196,10 +277,16 @@ async def generate(work: Work, activity: Activity, group: Group) -> tuple[list[S
     while wanted(day):
         moment = wall(day, start, zone)
         if moment.oddity:
-            notes.append(tr._("On {day} the clocks change: that shift starts at {time}.",
-                              day=tr.day(day), time=tr.clock(moment.at, zone)))
-        shift = await work.uow.shifts.add(activity, moment.at,
-                                          moment.at + timedelta(minutes=activity.minutes))
+            notes.append(
+                tr._(
+                    "On {day} the clocks change: that shift starts at {time}.",
+                    day=tr.day(day),
+                    time=tr.clock(moment.at, zone),
+                )
+            )
+        shift = await work.uow.shifts.add(
+            activity, moment.at, moment.at + timedelta(minutes=activity.minutes)
+        )
         await schedule_shift_jobs(work, shift, group)
         made.append(shift)
         day += WEEK
@@ -226,8 +313,12 @@ async def extend(work: Work, job: Job) -> list[Action]:
     group = await work.load_group(activity.group_id)
     made, _ = await generate(work, activity, group)
     await work.uow.jobs.add("shift_extend", activity.id, job.due_at + WEEK)
-    return [a for shift in made if shift.starts_at - POST_AHEAD <= work.now
-            for a in await publish(work, shift)]
+    return [
+        a
+        for shift in made
+        if shift.starts_at - POST_AHEAD <= work.now
+        for a in await publish(work, shift)
+    ]
 
 
 async def shift_starts(work: Work, job: Job) -> datetime | None:
@@ -249,18 +340,30 @@ async def coverage(work: Work, job: Job) -> list[Action]:
     if shift is None or shift.state != "scheduled":
         return []
     group = await work.load_group(shift.group_id)
-    if not any(abs(shift.starts_at - before - job.due_at) < timedelta(minutes=1)
-               for before in coverage_offsets(work, group)):
+    if not any(
+        abs(shift.starts_at - before - job.due_at) < timedelta(minutes=1)
+        for before in coverage_offsets(work, group)
+    ):
         return []  # the shift moved: its own alerts are planned
     short = [(p.role, p.places - p.taken) for p in shift.roles if p.taken < p.places]
     if not short:
         return []
     tr = work.group_tr(group)
-    text = tr._("{shift} still needs: {missing}.", shift=title(tr, shift, work.zone(group)),
-                missing=", ".join(f"{role} {n}" for role, n in short))
-    return [Post(group.id, text, tuple(Button(role, f"signup {shift.id} {role}",
-                                              undo=f"withdraw {shift.id}")
-                                       for role, _ in short))]
+    text = tr._(
+        "{shift} still needs: {missing}.",
+        shift=title(tr, shift, work.zone(group)),
+        missing=", ".join(f"{role} {n}" for role, n in short),
+    )
+    return [
+        Post(
+            group.id,
+            text,
+            tuple(
+                Button(role, f"signup {shift.id} {role}", undo=f"withdraw {shift.id}")
+                for role, _ in short
+            ),
+        )
+    ]
 
 
 # --- signing up --------------------------------------------------------------------------
@@ -284,8 +387,11 @@ async def open_shift(ctx: Context, number_: int) -> tuple[Shift, Group]:
 async def _clash(ctx: Context, shift: Shift, group: Group) -> str | None:
     """Why this person cannot be on this shift too: one of theirs overlaps it."""
     other = await ctx.uow.shifts.busy(ctx.person.id, shift.starts_at, shift.ends_at, shift.id)
-    return ctx.tr._("That overlaps your shift {shift}.",
-                    shift=title(ctx.tr, other, ctx.zone(group))) if other else None
+    return (
+        ctx.tr._("That overlaps your shift {shift}.", shift=title(ctx.tr, other, ctx.zone(group)))
+        if other
+        else None
+    )
 
 
 def role_and_weeks(raw: str | None) -> tuple[str | None, int]:
@@ -294,8 +400,9 @@ def role_and_weeks(raw: str | None) -> tuple[str | None, int]:
     counts = [n for w in words if (n := decimal(w)) is not None]
     roles = [w for w in words if decimal(w) is None]
     if len(counts) > 1 or len(roles) > 1 or (counts and not 1 <= counts[0] <= 12):
-        raise BadArgument(N_("Write it like /signup S45 packer, or /signup S45 packer 4 for "
-                             "four weeks in a row."))
+        raise BadArgument(
+            N_("Write it like /signup S45 packer, or /signup S45 packer 4 for four weeks in a row.")
+        )
     return (roles[0] if roles else None), (counts[0] if counts else 1)
 
 
@@ -304,17 +411,37 @@ async def signup(ctx: Context, args: Args) -> list[Action]:
     shift, group = await open_shift(ctx, args["shift"])
     tr = ctx.tr
     if await active_member(ctx, group.id) is None:
-        return [Reply(tr._("Only people on the roster of {group} can sign up for its shifts. "
-                           "Press Join in its chat first.", group=group.name))]
+        return [
+            Reply(
+                tr._(
+                    "Only people on the roster of {group} can sign up for its shifts. "
+                    "Press Join in its chat first.",
+                    group=group.name,
+                )
+            )
+        ]
     wanted, weeks = role_and_weeks(args.get("more"))
     roles = [p.role for p in shift.roles]
     role = wanted or (roles[0] if len(roles) == 1 else None)
     if role not in roles:
-        return [Reply(tr._("Which role? S{number} has: {roles}. Like: /signup S{number} "
-                           "{example}", number=shift.id, roles=", ".join(roles),
-                           example=roles[0]))]
-    run = [shift, *(await ctx.uow.shifts.of_activity(shift.activity_id, shift.starts_at)
-                    if weeks > 1 else [])]
+        return [
+            Reply(
+                tr._(
+                    "Which role? S{number} has: {roles}. Like: /signup S{number} {example}",
+                    number=shift.id,
+                    roles=", ".join(roles),
+                    example=roles[0],
+                )
+            )
+        ]
+    run = [
+        shift,
+        *(
+            await ctx.uow.shifts.of_activity(shift.activity_id, shift.starts_at)
+            if weeks > 1
+            else []
+        ),
+    ]
     actions: list[Action] = []
     for each in run[:weeks]:
         answer, changed = await _sign(ctx, each, group, role)
@@ -327,35 +454,56 @@ async def _sign(ctx: Context, shift: Shift, group: Group, role: str) -> tuple[st
     tr = ctx.tr
     mine = await ctx.uow.shifts.signup_of(shift.id, ctx.person.id)
     if mine is not None:
-        return (tr._("You are already on S{number} as {role}.", number=shift.id,
-                     role=mine.role) if mine.state == "in" else
-                tr._("You are already on the waitlist of S{number}.", number=shift.id)), False
+        return (
+            tr._("You are already on S{number} as {role}.", number=shift.id, role=mine.role)
+            if mine.state == "in"
+            else tr._("You are already on the waitlist of S{number}.", number=shift.id)
+        ), False
     clash = await _clash(ctx, shift, group)
     if clash:
         return clash, False
     placed = await ctx.uow.shifts.take_place(shift.id, role, ctx.person.id, ctx.now)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.signup",
-                            {"shift": shift.id, "role": role, "placed": placed is not None},
-                            ctx.now)
+    await ctx.uow.audit.add(
+        group.id,
+        ctx.person.id,
+        "shift.signup",
+        {"shift": shift.id, "role": role, "placed": placed is not None},
+        ctx.now,
+    )
     if placed is None:
         await ctx.uow.shifts.wait(shift.id, role, ctx.person.id, ctx.now)
-        return tr._("{role} on S{number} is full: you are on its waitlist, and I will tell "
-                    "you if a place frees up.", role=role, number=shift.id), True
+        return tr._(
+            "{role} on S{number} is full: you are on its waitlist, and I will tell "
+            "you if a place frees up.",
+            role=role,
+            number=shift.id,
+        ), True
     await schedule_reminders(ctx, placed, shift, group)
-    return tr._("You are on {shift} as {role}. Thank you!", role=role,
-                shift=title(tr, shift, ctx.zone(group))), True
+    return tr._(
+        "You are on {shift} as {role}. Thank you!",
+        role=role,
+        shift=title(tr, shift, ctx.zone(group)),
+    ), True
 
 
-async def _promoted(work: Work, promoted: Signup | None, shift: Shift, group: Group
-                    ) -> list[Action]:
+async def _promoted(
+    work: Work, promoted: Signup | None, shift: Shift, group: Group
+) -> list[Action]:
     """The first on the waitlist got the place that freed: tell them, plan their reminders."""
     if promoted is None:
         return []
     await schedule_reminders(work, promoted, shift, group)
-    return [await work.tell(promoted.person_id, group, N_(
-        "A place freed up: you are now on S{number} ({name}, {when}) as {role}."),
-        number=shift.id, name=shift.name, when=work.group_tr(group).when(
-            shift.starts_at, work.zone(group)), role=promoted.role)]
+    return [
+        await work.tell(
+            promoted.person_id,
+            group,
+            N_("A place freed up: you are now on S{number} ({name}, {when}) as {role}."),
+            number=shift.id,
+            name=shift.name,
+            when=work.group_tr(group).when(shift.starts_at, work.zone(group)),
+            role=promoted.role,
+        )
+    ]
 
 
 async def withdraw(ctx: Context, args: Args) -> list[Action]:
@@ -365,10 +513,12 @@ async def withdraw(ctx: Context, args: Args) -> list[Action]:
         return [Reply(ctx.tr._("You are not on S{number}.", number=shift.id))]
     promoted = await ctx.uow.shifts.release(mine)
     await cancel_reminders(ctx, mine.id)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.withdraw", {"shift": shift.id},
-                            ctx.now)
-    return [Reply(ctx.tr._("You are off S{number}.", number=shift.id)),
-            *await _promoted(ctx, promoted, shift, group), *await refresh(ctx, shift.id)]
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.withdraw", {"shift": shift.id}, ctx.now)
+    return [
+        Reply(ctx.tr._("You are off S{number}.", number=shift.id)),
+        *await _promoted(ctx, promoted, shift, group),
+        *await refresh(ctx, shift.id),
+    ]
 
 
 # --- giveaway ----------------------------------------------------------------------------
@@ -385,59 +535,116 @@ async def my_place(ctx: Context, number_: int) -> tuple[Shift, Group, Signup]:
 async def giveaway(ctx: Context, args: Args) -> list[Action]:
     shift, group, mine = await my_place(ctx, args["shift"])
     if not await ctx.uow.shifts.give_away(mine.id, True):
-        return [Reply(ctx.tr._("Your place on S{number} is already up for grabs.",
-                               number=shift.id))]
-    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.giveaway", {"shift": shift.id},
-                            ctx.now)
+        return [
+            Reply(ctx.tr._("Your place on S{number} is already up for grabs.", number=shift.id))
+        ]
+    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.giveaway", {"shift": shift.id}, ctx.now)
     gtr, zone = ctx.group_tr(group), ctx.zone(group)
-    offer = gtr._("A {role} place on {shift} is up for grabs.", role=mine.role,
-                  shift=title(gtr, shift, zone))
+    offer = gtr._(
+        "A {role} place on {shift} is up for grabs.", role=mine.role, shift=title(gtr, shift, zone)
+    )
     take = ((N_("Take it"), f"take S{shift.id}"),)
-    waiting = [s for s in await ctx.uow.shifts.signups(shift.id)
-               if s.state == "waiting" and s.role == mine.role]
+    waiting = [
+        s
+        for s in await ctx.uow.shifts.signups(shift.id)
+        if s.state == "waiting" and s.role == mine.role
+    ]
     # The waitlist hears first, privately; the whole group at the same time sees the post.
-    asked = [await ctx.tell(s.person_id, group, N_(
-        "You are on the waitlist of S{number}: a {role} place is up for grabs, and you are "
-        "asked first."), take, number=shift.id, role=mine.role) for s in waiting]
-    return [Reply(ctx.tr._("Your place is up for grabs. You stay on S{number} until someone "
-                           "takes it.", number=shift.id)),
-            *asked, Post(group.id, offer, (Button(gtr._("Take it"), f"take S{shift.id}"),)),
-            *await refresh(ctx, shift.id)]
+    asked = [
+        await ctx.tell(
+            s.person_id,
+            group,
+            N_(
+                "You are on the waitlist of S{number}: a {role} place is up for grabs, and you are "
+                "asked first."
+            ),
+            take,
+            number=shift.id,
+            role=mine.role,
+        )
+        for s in waiting
+    ]
+    return [
+        Reply(
+            ctx.tr._(
+                "Your place is up for grabs. You stay on S{number} until someone takes it.",
+                number=shift.id,
+            )
+        ),
+        *asked,
+        Post(group.id, offer, (Button(gtr._("Take it"), f"take S{shift.id}"),)),
+        *await refresh(ctx, shift.id),
+    ]
 
 
 async def take(ctx: Context, args: Args) -> list[Action]:
     shift, group = await open_shift(ctx, args["shift"])
     if await active_member(ctx, group.id) is None:
-        return [Reply(ctx.tr._("Only people on the roster of {group} can sign up for its "
-                               "shifts. Press Join in its chat first.", group=group.name))]
+        return [
+            Reply(
+                ctx.tr._(
+                    "Only people on the roster of {group} can sign up for its "
+                    "shifts. Press Join in its chat first.",
+                    group=group.name,
+                )
+            )
+        ]
     signups = await ctx.uow.shifts.signups(shift.id)
     offered = [s for s in signups if s.giving_away and s.person_id != ctx.person.id]
     mine = next((s for s in signups if s.person_id == ctx.person.id), None)
     if mine is not None and mine.state == "in":
-        return [Reply(ctx.tr._("You are already on S{number} as {role}.", number=shift.id,
-                               role=mine.role))]
+        return [
+            Reply(
+                ctx.tr._("You are already on S{number} as {role}.", number=shift.id, role=mine.role)
+            )
+        ]
     if not offered:
-        return [Reply(ctx.tr._("Someone was quicker: no place on S{number} is up for grabs "
-                               "now.", number=shift.id))]
+        return [
+            Reply(
+                ctx.tr._(
+                    "Someone was quicker: no place on S{number} is up for grabs now.",
+                    number=shift.id,
+                )
+            )
+        ]
     clash = await _clash(ctx, shift, group)
     if clash:
         return [Reply(clash)]
     place = offered[0]
     if not await ctx.uow.shifts.hand_over(place.id, place.person_id, ctx.person.id):
-        return [Reply(ctx.tr._("Someone was quicker: no place on S{number} is up for grabs "
-                               "now.", number=shift.id))]
+        return [
+            Reply(
+                ctx.tr._(
+                    "Someone was quicker: no place on S{number} is up for grabs now.",
+                    number=shift.id,
+                )
+            )
+        ]
     await cancel_reminders(ctx, place.id)
     now_mine = await ctx.uow.shifts.get_signup(place.id)
     assert now_mine is not None
     await schedule_reminders(ctx, now_mine, shift, group)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.take",
-                            {"shift": shift.id, "from": place.person_id}, ctx.now)
-    return [Reply(ctx.tr._("You took the {role} place on {shift}. Thank you!", role=place.role,
-                           shift=title(ctx.tr, shift, ctx.zone(group)))),
-            await ctx.tell(place.person_id, group, N_(
-                "{name} took your {role} place on S{number}: you are free."),
-                name=ctx.person.name, role=place.role, number=shift.id),
-            *await refresh(ctx, shift.id)]
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "shift.take", {"shift": shift.id, "from": place.person_id}, ctx.now
+    )
+    return [
+        Reply(
+            ctx.tr._(
+                "You took the {role} place on {shift}. Thank you!",
+                role=place.role,
+                shift=title(ctx.tr, shift, ctx.zone(group)),
+            )
+        ),
+        await ctx.tell(
+            place.person_id,
+            group,
+            N_("{name} took your {role} place on S{number}: you are free."),
+            name=ctx.person.name,
+            role=place.role,
+            number=shift.id,
+        ),
+        *await refresh(ctx, shift.id),
+    ]
 
 
 async def take_either(ctx: Context, args: Args) -> list[Action]:
@@ -463,7 +670,8 @@ async def week(ctx: Context, args: Args) -> list[Action]:
     if not shifts:
         return [Reply(ctx.tr._("No shifts in the coming week."))]
     lines = [ctx.tr._("The coming week:")] + [
-        f"{title(ctx.tr, s, zones[s.group_id])} · {_places(s)}" for s in shifts]
+        f"{title(ctx.tr, s, zones[s.group_id])} · {_places(s)}" for s in shifts
+    ]
     return [Reply("\n".join(lines))]
 
 
@@ -475,10 +683,16 @@ async def mine(ctx: Context, args: Args) -> list[Action]:
     zones = {g.id: ctx.zone(g) for g in await ctx.uow.groups.of_person(ctx.person.id)}
     lines = [tr._("Your shifts:")]
     for signup_, shift in pairs:
-        note = (tr._("waitlist") if signup_.state == "waiting" else
-                tr._("giving it away") if signup_.giving_away else signup_.role)
-        lines.append(f"{title(tr, shift, zones.get(shift.group_id, ctx.defaults.timezone))}"
-                     f" · {note}")
+        note = (
+            tr._("waitlist")
+            if signup_.state == "waiting"
+            else tr._("giving it away")
+            if signup_.giving_away
+            else signup_.role
+        )
+        lines.append(
+            f"{title(tr, shift, zones.get(shift.group_id, ctx.defaults.timezone))} · {note}"
+        )
     return [Reply("\n".join(lines))]
 
 
@@ -500,23 +714,29 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
     if refusal:
         return [Reply(refusal)]
     if "all" in flags:
-        targets = await ctx.uow.shifts.of_activity(shift.activity_id, shift.starts_at
-                                                   - timedelta(seconds=1))
+        targets = await ctx.uow.shifts.of_activity(
+            shift.activity_id, shift.starts_at - timedelta(seconds=1)
+        )
     if action in ("cancel", "cancelar"):
         return await _cancel(ctx, group, targets, "all" in flags)
     return await _move(ctx, group, targets, words[1:], "all" in flags)
 
 
-async def _changed(ctx: Context, action: str, spec: str
-                   ) -> tuple[Shift, Group, list[str], set[str]]:
+async def _changed(
+    ctx: Context, action: str, spec: str
+) -> tuple[Shift, Group, list[str], set[str]]:
     """The shift a move or cancel is about, with the rest of its words and its flags."""
     assert ctx.group is not None
     words, flags = split_flags(spec)
-    number_ = decimal(words[0][1:], MAX_REFERENCE_DIGITS) if words and (
-        words[0].upper().startswith("S")) else None
+    number_ = (
+        decimal(words[0][1:], MAX_REFERENCE_DIGITS)
+        if words and (words[0].upper().startswith("S"))
+        else None
+    )
     if action not in ("move", "mover", "cancel", "cancelar") or number_ is None:
-        raise BadArgument(N_("Use /shift add …, /shift move S45 sun 10:00 [all] or "
-                             "/shift cancel S45 [all]."))
+        raise BadArgument(
+            N_("Use /shift add …, /shift move S45 sun 10:00 [all] or /shift cancel S45 [all].")
+        )
     shift, group = await open_shift(ctx, number_)
     if shift.group_id != ctx.group.id:
         raise BadArgument(N_("There is no shift S{number}."), number=shift.id)
@@ -539,8 +759,12 @@ async def check_plan(ctx: Context, args: Args) -> None:
     if action in ("add", "nuevo"):
         words, _ = split_flags(spec)
         if len(words) < 3:
-            raise BadArgument(N_('Write it like: /shift add "Box distribution" sat 10:00-13:00 '
-                                 'weekly places 12 roles packer:4,table:6,driver:2'))
+            raise BadArgument(
+                N_(
+                    'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
+                    "weekly places 12 roles packer:4,table:6,driver:2"
+                )
+            )
         parse_roles(words[3:])
         weekday(words[1])
         time_range(words[2])
@@ -550,15 +774,17 @@ async def check_plan(ctx: Context, args: Args) -> None:
         _destination(words[1:])
 
 
-async def _affected(work: Work, shift: Shift, group: Group, message: str,
-                    **values: object) -> list[Action]:
+async def _affected(
+    work: Work, shift: Shift, group: Group, message: str, **values: object
+) -> list[Action]:
     """Everyone on a shift (and its waitlist) hears of a change to it."""
-    return [await work.tell(s.person_id, group, message, number=shift.id, **values)
-            for s in await work.uow.shifts.signups(shift.id)]
+    return [
+        await work.tell(s.person_id, group, message, number=shift.id, **values)
+        for s in await work.uow.shifts.signups(shift.id)
+    ]
 
 
-async def _cancel(ctx: Context, group: Group, shifts: list[Shift], series: bool
-                  ) -> list[Action]:
+async def _cancel(ctx: Context, group: Group, shifts: list[Shift], series: bool) -> list[Action]:
     actions: list[Action] = []
     for shift in shifts:
         if not await ctx.uow.shifts.cancel(shift.id):
@@ -566,21 +792,39 @@ async def _cancel(ctx: Context, group: Group, shifts: list[Shift], series: bool
         await ctx.uow.jobs.cancel(("shift_post", "shift_coverage"), shift.id, ctx.now)
         for signup_ in await ctx.uow.shifts.signups(shift.id):
             await cancel_reminders(ctx, signup_.id)
-        actions += await _affected(ctx, shift, group, N_(
-            "S{number} ({name}, {when}) is cancelled. Thank you for being ready to help."),
-            name=shift.name, when=ctx.group_tr(group).when(shift.starts_at, ctx.zone(group)))
+        actions += await _affected(
+            ctx,
+            shift,
+            group,
+            N_("S{number} ({name}, {when}) is cancelled. Thank you for being ready to help."),
+            name=shift.name,
+            when=ctx.group_tr(group).when(shift.starts_at, ctx.zone(group)),
+        )
         actions += await refresh(ctx, shift.id)
     if series:
         await ctx.uow.shifts.set_activity(shifts[0].activity_id, state="cancelled")
-    await ctx.uow.audit.add(group.id, ctx.actor_id, "shift.cancel",
-                            {"shifts": [s.id for s in shifts], "series": series}, ctx.now)
-    return [Reply(ctx.tr.ngettext("{n} shift cancelled; the people on it are told.",
-                                  "{n} shifts cancelled; the people on them are told.",
-                                  len(shifts))), *actions]
+    await ctx.uow.audit.add(
+        group.id,
+        ctx.actor_id,
+        "shift.cancel",
+        {"shifts": [s.id for s in shifts], "series": series},
+        ctx.now,
+    )
+    return [
+        Reply(
+            ctx.tr.ngettext(
+                "{n} shift cancelled; the people on it are told.",
+                "{n} shifts cancelled; the people on them are told.",
+                len(shifts),
+            )
+        ),
+        *actions,
+    ]
 
 
-async def _move(ctx: Context, group: Group, shifts: list[Shift], words: list[str],
-                series: bool) -> list[Action]:
+async def _move(
+    ctx: Context, group: Group, shifts: list[Shift], words: list[str], series: bool
+) -> list[Action]:
     """To another weekday of the same week and/or another time of day."""
     zone, tr = ctx.zone(group), ctx.tr
     day, at = _destination(words)
@@ -593,8 +837,9 @@ async def _move(ctx: Context, group: Group, shifts: list[Shift], words: list[str
         refusal = oddity_refusal(tr, moment, new_day, new_time, zone)
         if refusal or moment.at <= ctx.now:
             return [Reply(refusal or tr._("That time has already passed."))]
-        await ctx.uow.shifts.change(shift.id, starts_at=moment.at,
-                                    ends_at=moment.at + (shift.ends_at - shift.starts_at))
+        await ctx.uow.shifts.change(
+            shift.id, starts_at=moment.at, ends_at=moment.at + (shift.ends_at - shift.starts_at)
+        )
         moved = await ctx.uow.shifts.get(shift.id)
         assert moved is not None
         await ctx.uow.jobs.cancel(("shift_post", "shift_coverage"), shift.id, ctx.now)
@@ -603,18 +848,37 @@ async def _move(ctx: Context, group: Group, shifts: list[Shift], words: list[str
             await cancel_reminders(ctx, signup_.id)
             if signup_.state == "in":
                 await schedule_reminders(ctx, signup_, moved, group)
-        actions += await _affected(ctx, moved, group, N_(
-            "S{number} ({name}) moved: it is now {when}."), name=moved.name,
-            when=span(ctx.group_tr(group), moved, zone))
+        actions += await _affected(
+            ctx,
+            moved,
+            group,
+            N_("S{number} ({name}) moved: it is now {when}."),
+            name=moved.name,
+            when=span(ctx.group_tr(group), moved, zone),
+        )
         actions += await refresh(ctx, shift.id)
     if series:
         first = await ctx.uow.shifts.get(shifts[0].id)
         assert first is not None
         await ctx.uow.shifts.set_activity(
-            shifts[0].activity_id, weekday=local_date(first.starts_at, zone).weekday(),
-            start=local_time(first.starts_at, zone).strftime("%H:%M"))
-    await ctx.uow.audit.add(group.id, ctx.actor_id, "shift.move",
-                            {"shifts": [s.id for s in shifts], "series": series}, ctx.now)
-    return [Reply(tr.ngettext("{n} shift moved; the people on it are told.",
-                              "{n} shifts moved; the people on them are told.",
-                              len(shifts))), *actions]
+            shifts[0].activity_id,
+            weekday=local_date(first.starts_at, zone).weekday(),
+            start=local_time(first.starts_at, zone).strftime("%H:%M"),
+        )
+    await ctx.uow.audit.add(
+        group.id,
+        ctx.actor_id,
+        "shift.move",
+        {"shifts": [s.id for s in shifts], "series": series},
+        ctx.now,
+    )
+    return [
+        Reply(
+            tr.ngettext(
+                "{n} shift moved; the people on it are told.",
+                "{n} shifts moved; the people on them are told.",
+                len(shifts),
+            )
+        ),
+        *actions,
+    ]

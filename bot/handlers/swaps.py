@@ -21,36 +21,67 @@ async def swap(ctx: Context, args: Args) -> list[Action]:
     tr, zone = ctx.tr, ctx.zone(group)
     if target.upper().startswith("S") and target[1:].isdecimal():
         wanted, _ = await open_shift(ctx, reference("S")(target))
-        partners = [s for s in await ctx.uow.shifts.signups(wanted.id)
-                    if s.state == "in" and s.person_id != ctx.person.id]
+        partners = [
+            s
+            for s in await ctx.uow.shifts.signups(wanted.id)
+            if s.state == "in" and s.person_id != ctx.person.id
+        ]
         if wanted.id == shift.id or not partners:
             return [Reply(tr._("No one else is on S{number} to trade with.", number=wanted.id))]
-        deal = await ctx.uow.shifts.add_swap(Swap(0, mine.id, None, wanted.id, None, "asked",
-                                                  ctx.now))
+        deal = await ctx.uow.shifts.add_swap(
+            Swap(0, mine.id, None, wanted.id, None, "asked", ctx.now)
+        )
         await _expire_swap_at(ctx, deal, min(shift.starts_at, wanted.starts_at))
-        asks = [await ctx.tell(s.person_id, group, N_(
-            "{name} would trade their {role} place on {mine} for your place on {yours}."),
-            ((N_("Accept"), f"swapyes {deal.id} {s.id}"), (N_("Decline"), f"swapno {deal.id}")),
-            name=ctx.person.name, role=mine.role, mine=title(tr, shift, zone),
-            yours=title(tr, wanted, zone)) for s in partners]
-        return [Reply(tr._("I asked the people on S{number}; the first to accept trades with "
-                           "you.", number=wanted.id)), *asks]
+        asks = [
+            await ctx.tell(
+                s.person_id,
+                group,
+                N_("{name} would trade their {role} place on {mine} for your place on {yours}."),
+                ((N_("Accept"), f"swapyes {deal.id} {s.id}"), (N_("Decline"), f"swapno {deal.id}")),
+                name=ctx.person.name,
+                role=mine.role,
+                mine=title(tr, shift, zone),
+                yours=title(tr, wanted, zone),
+            )
+            for s in partners
+        ]
+        return [
+            Reply(
+                tr._(
+                    "I asked the people on S{number}; the first to accept trades with you.",
+                    number=wanted.id,
+                )
+            ),
+            *asks,
+        ]
     partner = await _member_called(ctx, group, target)
-    theirs = [(s, sh) for s, sh in await ctx.uow.shifts.of_person(partner, ctx.now)
-              if s.state == "in" and sh.starts_at > ctx.now and sh.id != shift.id][:8]
+    theirs = [
+        (s, sh)
+        for s, sh in await ctx.uow.shifts.of_person(partner, ctx.now)
+        if s.state == "in" and sh.starts_at > ctx.now and sh.id != shift.id
+    ][:8]
     if not theirs:
         return [Reply(tr._("{who} has no coming shift to trade.", who=target))]
-    deal = await ctx.uow.shifts.add_swap(Swap(0, mine.id, None, None, partner, "asked",
-                                              ctx.now))
+    deal = await ctx.uow.shifts.add_swap(Swap(0, mine.id, None, None, partner, "asked", ctx.now))
     await _expire_swap_at(ctx, deal, shift.starts_at)
     ptr = ctx.tr_for(await ctx.uow.people.get(partner), group)
-    text = ptr._("{name} would trade their {role} place on {mine} for one of yours. Pick one, "
-                 "or decline.", name=ctx.person.name, role=mine.role,
-                 mine=title(ptr, shift, zone))
-    buttons = (*(Button(f"S{sh.id} {span(ptr, sh, zone)}", f"swappick {deal.id} {s.id}")
-                 for s, sh in theirs), Button(ptr._("Decline"), f"swapno {deal.id}"))
-    return [Reply(tr._("I asked {who} to pick one of their shifts.", who=target)),
-            PrivateMessage(partner, text, buttons)]
+    text = ptr._(
+        "{name} would trade their {role} place on {mine} for one of yours. Pick one, or decline.",
+        name=ctx.person.name,
+        role=mine.role,
+        mine=title(ptr, shift, zone),
+    )
+    buttons = (
+        *(
+            Button(f"S{sh.id} {span(ptr, sh, zone)}", f"swappick {deal.id} {s.id}")
+            for s, sh in theirs
+        ),
+        Button(ptr._("Decline"), f"swapno {deal.id}"),
+    )
+    return [
+        Reply(tr._("I asked {who} to pick one of their shifts.", who=target)),
+        PrivateMessage(partner, text, buttons),
+    ]
 
 
 async def _expire_swap_at(ctx: Context, deal: Swap, starts_at: datetime) -> None:
@@ -60,8 +91,11 @@ async def _expire_swap_at(ctx: Context, deal: Swap, starts_at: datetime) -> None
 async def _member_called(ctx: Context, group: Group, who: str) -> int:
     found = find_member(await ctx.uow.members.roster(group.id), who)
     if len(found) != 1 or found[0].person_id == ctx.person.id:
-        raise BadArgument(N_("No one called {who} is on the roster of {group}. /roster shows "
-                             "who is."), who=who, group=group.name)
+        raise BadArgument(
+            N_("No one called {who} is on the roster of {group}. /roster shows who is."),
+            who=who,
+            group=group.name,
+        )
     return found[0].person_id
 
 
@@ -69,11 +103,16 @@ async def pick(ctx: Context, args: Args) -> list[Action]:
     """The partner asked by name picks which of their places to trade."""
     deal = await ctx.uow.shifts.get_swap(args["swap"])
     theirs = await ctx.uow.shifts.get_signup(args["signup"])
-    if deal is None or deal.partner_id != ctx.person.id or theirs is None or (
-            theirs.person_id != ctx.person.id):
+    if (
+        deal is None
+        or deal.partner_id != ctx.person.id
+        or theirs is None
+        or (theirs.person_id != ctx.person.id)
+    ):
         return [Reply(ctx.tr._("That trade is not yours to answer."))]
-    if not await ctx.uow.shifts.change_swap(deal.id, ["asked"], other_signup_id=theirs.id,
-                                            state="offered"):
+    if not await ctx.uow.shifts.change_swap(
+        deal.id, ["asked"], other_signup_id=theirs.id, state="offered"
+    ):
         return [Reply(ctx.tr._("That trade is no longer open."))]
     first = await ctx.uow.shifts.get_signup(deal.signup_id)
     assert first is not None
@@ -82,13 +121,22 @@ async def pick(ctx: Context, args: Args) -> list[Action]:
     assert shift is not None and other is not None
     group = await ctx.load_group(shift.group_id)
     zone, gtr = ctx.zone(group), ctx.group_tr(group)
-    return [Reply(ctx.tr._("I asked {name} to confirm the trade.", name=first.name)),
-            await ctx.tell(first.person_id, group, N_(
-                "{name} offers their {role} place on {theirs} for your place on {mine}."),
-                ((N_("Accept"), f"swapyes {deal.id} {theirs.id}"),
-                 (N_("Decline"), f"swapno {deal.id}")),
-                name=ctx.person.name, role=theirs.role, theirs=title(gtr, other, zone),
-                mine=title(gtr, shift, zone))]
+    return [
+        Reply(ctx.tr._("I asked {name} to confirm the trade.", name=first.name)),
+        await ctx.tell(
+            first.person_id,
+            group,
+            N_("{name} offers their {role} place on {theirs} for your place on {mine}."),
+            (
+                (N_("Accept"), f"swapyes {deal.id} {theirs.id}"),
+                (N_("Decline"), f"swapno {deal.id}"),
+            ),
+            name=ctx.person.name,
+            role=theirs.role,
+            theirs=title(gtr, other, zone),
+            mine=title(gtr, shift, zone),
+        ),
+    ]
 
 
 async def accept(ctx: Context, args: Args) -> list[Action]:
@@ -98,46 +146,71 @@ async def accept(ctx: Context, args: Args) -> list[Action]:
     first = await ctx.uow.shifts.get_signup(deal.signup_id) if deal else None
     if deal is None or first is None or second is None:
         return [Reply(ctx.tr._("That trade is no longer open."))]
-    asked_me = deal.state == "asked" and second.shift_id == deal.wanted_shift_id and (
-        second.person_id == ctx.person.id)
-    offered_me = deal.state == "offered" and second.id == deal.other_signup_id and (
-        first.person_id == ctx.person.id)
+    asked_me = (
+        deal.state == "asked"
+        and second.shift_id == deal.wanted_shift_id
+        and (second.person_id == ctx.person.id)
+    )
+    offered_me = (
+        deal.state == "offered"
+        and second.id == deal.other_signup_id
+        and (first.person_id == ctx.person.id)
+    )
     if not (asked_me or offered_me):
         return [Reply(ctx.tr._("That trade is no longer open."))]
     mine_shift = await ctx.uow.shifts.get(first.shift_id)
     their_shift = await ctx.uow.shifts.get(second.shift_id)
     assert mine_shift is not None and their_shift is not None
     group = await ctx.load_group(mine_shift.group_id)
-    for person, gets, gives in ((first.person_id, their_shift, mine_shift),
-                                (second.person_id, mine_shift, their_shift)):
+    for person, gets, gives in (
+        (first.person_id, their_shift, mine_shift),
+        (second.person_id, mine_shift, their_shift),
+    ):
         clash = await ctx.uow.shifts.busy(person, gets.starts_at, gets.ends_at, gives.id)
         if clash:
-            return [Reply(ctx.tr._("That trade would put someone on two shifts at once "
-                                   "({shift}).", shift=title(ctx.tr, clash, ctx.zone(group))))]
+            return [
+                Reply(
+                    ctx.tr._(
+                        "That trade would put someone on two shifts at once ({shift}).",
+                        shift=title(ctx.tr, clash, ctx.zone(group)),
+                    )
+                )
+            ]
     # The exchange decides: of two acceptances at once, only one finds both places as they
     # were. Only then is the trade marked done.
     if not await ctx.uow.shifts.exchange(first, second):
-        return [Reply(ctx.tr._("That trade is off: one of the places changed hands "
-                               "meanwhile."))]
-    await ctx.uow.shifts.change_swap(deal.id, [deal.state], state="done",
-                                     other_signup_id=second.id, partner_id=second.person_id)
-    await ctx.uow.audit.add(group.id, ctx.person.id, "shift.swap",
-                            {"shifts": [mine_shift.id, their_shift.id]}, ctx.now)
+        return [Reply(ctx.tr._("That trade is off: one of the places changed hands meanwhile."))]
+    await ctx.uow.shifts.change_swap(
+        deal.id, [deal.state], state="done", other_signup_id=second.id, partner_id=second.person_id
+    )
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "shift.swap", {"shifts": [mine_shift.id, their_shift.id]}, ctx.now
+    )
     for signup_id, shift in ((first.id, mine_shift), (second.id, their_shift)):
         await cancel_reminders(ctx, signup_id)
         moved = await ctx.uow.shifts.get_signup(signup_id)
         assert moved is not None
         await schedule_reminders(ctx, moved, shift, group)
     other = first.person_id if ctx.person.id == second.person_id else second.person_id
-    return [Reply(ctx.tr._("Traded: S{gave} for S{got}. Thank you!",
-                           gave=(mine_shift if ctx.person.id == first.person_id
-                                 else their_shift).id,
-                           got=(their_shift if ctx.person.id == first.person_id
-                                else mine_shift).id)),
-            await ctx.tell(other, group, N_("{name} accepted: your trade of S{first} and "
-                                            "S{second} is done."),
-                           name=ctx.person.name, first=mine_shift.id, second=their_shift.id),
-            *await refresh(ctx, mine_shift.id), *await refresh(ctx, their_shift.id)]
+    return [
+        Reply(
+            ctx.tr._(
+                "Traded: S{gave} for S{got}. Thank you!",
+                gave=(mine_shift if ctx.person.id == first.person_id else their_shift).id,
+                got=(their_shift if ctx.person.id == first.person_id else mine_shift).id,
+            )
+        ),
+        await ctx.tell(
+            other,
+            group,
+            N_("{name} accepted: your trade of S{first} and S{second} is done."),
+            name=ctx.person.name,
+            first=mine_shift.id,
+            second=their_shift.id,
+        ),
+        *await refresh(ctx, mine_shift.id),
+        *await refresh(ctx, their_shift.id),
+    ]
 
 
 async def decline(ctx: Context, args: Args) -> list[Action]:
@@ -152,22 +225,37 @@ async def decline(ctx: Context, args: Args) -> list[Action]:
     await ctx.uow.shifts.change_swap(deal.id, ["asked", "offered"], state="declined")
     shift = await ctx.uow.shifts.get(first.shift_id)
     assert shift is not None
-    told = [] if ctx.person.id == first.person_id else [await ctx.tell(
-        first.person_id, await ctx.load_group(shift.group_id), N_(
-            "{name} declined your trade of S{number}. You keep your place."),
-        name=ctx.person.name, number=shift.id)]
+    told = (
+        []
+        if ctx.person.id == first.person_id
+        else [
+            await ctx.tell(
+                first.person_id,
+                await ctx.load_group(shift.group_id),
+                N_("{name} declined your trade of S{number}. You keep your place."),
+                name=ctx.person.name,
+                number=shift.id,
+            )
+        ]
+    )
     return [Reply(ctx.tr._("Declined. Nothing changes.")), *told]
 
 
 async def swap_expired(work: Work, job: Job) -> list[Action]:
     deal = await work.uow.shifts.get_swap(job.ref_id)
-    if deal is None or not await work.uow.shifts.change_swap(deal.id, ["asked", "offered"],
-                                                             state="expired"):
+    if deal is None or not await work.uow.shifts.change_swap(
+        deal.id, ["asked", "offered"], state="expired"
+    ):
         return []
     first = await work.uow.shifts.get_signup(deal.signup_id)
     shift = await work.uow.shifts.get(first.shift_id) if first else None
     if first is None or shift is None:
         return []
-    return [await work.tell(first.person_id, await work.load_group(shift.group_id), N_(
-        "Nobody took up your trade of S{number} in time. You keep your place."),
-        number=shift.id)]
+    return [
+        await work.tell(
+            first.person_id,
+            await work.load_group(shift.group_id),
+            N_("Nobody took up your trade of S{number} in time. You keep your place."),
+            number=shift.id,
+        )
+    ]

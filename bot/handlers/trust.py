@@ -14,11 +14,15 @@ async def _one(ctx: Context, roster: list[Member], who: str) -> Member:
     assert ctx.group is not None
     found = find_member(roster, who)
     if not found:
-        raise BadArgument(N_("No one called {who} is on the roster of {group}. /roster shows "
-                             "who is."), who=who, group=ctx.group.name)
+        raise BadArgument(
+            N_("No one called {who} is on the roster of {group}. /roster shows who is."),
+            who=who,
+            group=ctx.group.name,
+        )
     if len(found) > 1:
-        raise BadArgument(N_("Several members are called {who}. Please use their @handle."),
-                          who=who)
+        raise BadArgument(
+            N_("Several members are called {who}. Please use their @handle."), who=who
+        )
     return found[0]
 
 
@@ -34,16 +38,20 @@ async def check_trust(ctx: Context, args: Args) -> int:
 async def check_remove(ctx: Context, args: Args) -> int:
     """Whom a binding `remove` is about, or a refusal naming what is wrong."""
     assert ctx.group is not None
-    return (await _one(ctx, await ctx.uow.members.roster(ctx.group.id),
-                       args["member"])).person_id
+    return (await _one(ctx, await ctx.uow.members.roster(ctx.group.id), args["member"])).person_id
 
 
 async def removal_of(ctx: Context, person_id: int) -> Poll | None:
     """The open proposal to remove this person from the chat's group, if there is one."""
     assert ctx.group is not None
-    return next((p for p in await ctx.uow.polls.of_group(ctx.group.id, open_only=True)
-                 if p.subject_id == person_id and p.action
-                 and p.action.split()[0].casefold() == "remove"), None)
+    return next(
+        (
+            p
+            for p in await ctx.uow.polls.of_group(ctx.group.id, open_only=True)
+            if p.subject_id == person_id and p.action and p.action.split()[0].casefold() == "remove"
+        ),
+        None,
+    )
 
 
 async def trust(ctx: Context, args: Args) -> list[Action]:
@@ -53,11 +61,17 @@ async def trust(ctx: Context, args: Args) -> list[Action]:
     if ctx.by_group:  # a proposal that passed: the group trusts them, no vouches needed
         member = await _one(ctx, roster, args["member"])
         await ctx.uow.members.set_status(member.id, "trusted", ctx.now)
-        await ctx.uow.audit.add(group.id, None, "trust.trusted",
-                                {"member": member.person_id, "by": "proposal"}, ctx.now)
-        return [Post(group.id, ctx.group_tr(group)._("{name} is now a trusted member of "
-                                                     "{group}.", name=member.name,
-                                                     group=group.name))]
+        await ctx.uow.audit.add(
+            group.id, None, "trust.trusted", {"member": member.person_id, "by": "proposal"}, ctx.now
+        )
+        return [
+            Post(
+                group.id,
+                ctx.group_tr(group)._(
+                    "{name} is now a trusted member of {group}.", name=member.name, group=group.name
+                ),
+            )
+        ]
     voucher = next((m for m in roster if m.person_id == ctx.person.id), None)
     if voucher is None or voucher.status != "trusted":
         return [Reply(tr._("Only trusted members can vouch for someone."))]
@@ -68,31 +82,64 @@ async def trust(ctx: Context, args: Args) -> list[Action]:
         return [Reply(tr._("{name} is already trusted.", name=member.name))]
     removal = await removal_of(ctx, voucher.person_id)
     if removal is not None:  # no new trusted friends to outvote it
-        return [Reply(tr._("While P{number}, the proposal to remove you, is open, you cannot "
-                           "vouch for anyone.", number=removal.id))]
+        return [
+            Reply(
+                tr._(
+                    "While P{number}, the proposal to remove you, is open, you cannot "
+                    "vouch for anyone.",
+                    number=removal.id,
+                )
+            )
+        ]
     if not await ctx.uow.members.vouch(voucher.id, member.id, ctx.now):
         return [Reply(tr._("You already vouched for {name}.", name=member.name))]
-    await ctx.uow.audit.add(group.id, ctx.person.id, "trust.vouch",
-                            {"member": member.person_id}, ctx.now)
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "trust.vouch", {"member": member.person_id}, ctx.now
+    )
     vouchers = await ctx.uow.members.vouchers(member.id)
     needed = vouches_needed(group, sum(m.status == "trusted" for m in roster), ctx.defaults)
     if len(vouchers) < needed:
-        return [Reply(tr.ngettext("{voucher} vouched for {name}: {count} of {n} vouch needed.",
-                                  "{voucher} vouched for {name}: {count} of {n} vouches needed.",
-                                  needed, voucher=voucher.name, name=member.name,
-                                  count=len(vouchers)))]
+        return [
+            Reply(
+                tr.ngettext(
+                    "{voucher} vouched for {name}: {count} of {n} vouch needed.",
+                    "{voucher} vouched for {name}: {count} of {n} vouches needed.",
+                    needed,
+                    voucher=voucher.name,
+                    name=member.name,
+                    count=len(vouchers),
+                )
+            )
+        ]
     await ctx.uow.members.set_status(member.id, "trusted", ctx.now)
-    await ctx.uow.audit.add(group.id, None, "trust.trusted",
-                            {"member": member.person_id, "vouchers": [v.person_id for v in
-                                                                      vouchers]}, ctx.now)
+    await ctx.uow.audit.add(
+        group.id,
+        None,
+        "trust.trusted",
+        {"member": member.person_id, "vouchers": [v.person_id for v in vouchers]},
+        ctx.now,
+    )
     gtr = ctx.group_tr(group)
     mtr = ctx.tr_for(await ctx.uow.people.get(member.person_id))
-    return [Post(group.id, gtr._("{name} is now a trusted member of {group}, vouched for by "
-                                 "{vouchers}.", name=member.name, group=group.name,
-                                 vouchers=", ".join(v.name for v in vouchers))),
-            PrivateMessage(member.person_id, mtr._(
+    return [
+        Post(
+            group.id,
+            gtr._(
+                "{name} is now a trusted member of {group}, vouched for by {vouchers}.",
+                name=member.name,
+                group=group.name,
+                vouchers=", ".join(v.name for v in vouchers),
+            ),
+        ),
+        PrivateMessage(
+            member.person_id,
+            mtr._(
                 "You are now a trusted member of {group}. You can vouch for newcomers with "
-                "/trust and link other chats with /link.", group=group.name))]
+                "/trust and link other chats with /link.",
+                group=group.name,
+            ),
+        ),
+    ]
 
 
 async def untrust(ctx: Context, args: Args) -> list[Action]:
@@ -104,19 +151,29 @@ async def untrust(ctx: Context, args: Args) -> list[Action]:
     member = await _one(ctx, roster, args["member"])
     if voucher is None or not await ctx.uow.members.unvouch(voucher.id, member.id):
         return [Reply(tr._("You have not vouched for {name}.", name=member.name))]
-    await ctx.uow.audit.add(group.id, ctx.person.id, "trust.unvouch",
-                            {"member": member.person_id}, ctx.now)
+    await ctx.uow.audit.add(
+        group.id, ctx.person.id, "trust.unvouch", {"member": member.person_id}, ctx.now
+    )
     left = await ctx.uow.members.vouchers(member.id)
     needed = vouches_needed(group, sum(m.status == "trusted" for m in roster), ctx.defaults)
     founding = member.joined_at < group.founding_until
     if member.status != "trusted" or founding or len(left) >= needed:
         return [Reply(tr._("You took back your vouch for {name}.", name=member.name))]
     await ctx.uow.members.set_status(member.id, "newcomer", ctx.now)
-    await ctx.uow.audit.add(group.id, None, "trust.withdrawn", {"member": member.person_id},
-                            ctx.now)
-    return [Post(group.id, ctx.group_tr(group)._(
-        "{name} is a newcomer again: fewer than {needed} trusted members vouch for them now.",
-        name=member.name, needed=needed))]
+    await ctx.uow.audit.add(
+        group.id, None, "trust.withdrawn", {"member": member.person_id}, ctx.now
+    )
+    return [
+        Post(
+            group.id,
+            ctx.group_tr(group)._(
+                "{name} is a newcomer again: "
+                "fewer than {needed} trusted members vouch for them now.",
+                name=member.name,
+                needed=needed,
+            ),
+        )
+    ]
 
 
 async def trusts(ctx: Context, args: Args) -> list[Action]:
@@ -141,12 +198,28 @@ async def remove(ctx: Context, args: Args) -> list[Action]:
     member = await _one(ctx, await ctx.uow.members.roster(ctx.group.id), args["member"])
     if member.status == "trusted" and not ctx.by_group:
         handle = f"@{member.handle}" if member.handle else member.name
-        return [Reply(ctx.tr._("{name} is a trusted member: only the group removes a trusted "
-                               "member, by a binding proposal: /propose Remove {name} do "
-                               "remove {handle}", name=member.name, handle=handle))]
+        return [
+            Reply(
+                ctx.tr._(
+                    "{name} is a trusted member: only the group removes a trusted "
+                    "member, by a binding proposal: /propose Remove {name} do "
+                    "remove {handle}",
+                    name=member.name,
+                    handle=handle,
+                )
+            )
+        ]
     await ctx.uow.members.set_status(member.id, "left", ctx.now)
-    await ctx.uow.audit.add(ctx.group.id, ctx.actor_id,
-                            "member.remove", {"member": member.person_id}, ctx.now)
-    return [Post(ctx.group.id, ctx.group_tr(ctx.group)._(
-        "{name} is no longer on the roster of {group}.", name=member.name,
-        group=ctx.group.name))]
+    await ctx.uow.audit.add(
+        ctx.group.id, ctx.actor_id, "member.remove", {"member": member.person_id}, ctx.now
+    )
+    return [
+        Post(
+            ctx.group.id,
+            ctx.group_tr(ctx.group)._(
+                "{name} is no longer on the roster of {group}.",
+                name=member.name,
+                group=ctx.group.name,
+            ),
+        )
+    ]

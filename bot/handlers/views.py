@@ -20,8 +20,9 @@ async def _scope(ctx: Context) -> list[Group]:
     return [ctx.group] if ctx.group else await ctx.uow.groups.of_person(ctx.person.id)
 
 
-def _filter(raw: str | None, groups: Sequence[Group], ctx: Context
-            ) -> tuple[str | None, str | None, int]:
+def _filter(
+    raw: str | None, groups: Sequence[Group], ctx: Context
+) -> tuple[str | None, str | None, int]:
     """'food 2' → category food, page 2; 'eastside' → area Eastside, page 1."""
     words = (raw or "").split()
     page = 1
@@ -39,10 +40,17 @@ def _page(ctx: Context, title: str, lines: list[str], page: int, command: str) -
         return Reply(tr._("Nothing open right now."))
     pages = -(-len(lines) // PAGE)
     page = min(max(page, 1), pages)
-    shown = [title, *lines[(page - 1) * PAGE: page * PAGE]]
+    shown = [title, *lines[(page - 1) * PAGE : page * PAGE]]
     if page < pages:
-        shown.append(tr._("Page {page} of {pages}: /{command} {next} for more.", page=page,
-                          pages=pages, command=command, next=page + 1))
+        shown.append(
+            tr._(
+                "Page {page} of {pages}: /{command} {next} for more.",
+                page=page,
+                pages=pages,
+                command=command,
+                next=page + 1,
+            )
+        )
     return Reply("\n".join(shown))
 
 
@@ -52,8 +60,15 @@ async def requests(ctx: Context, args: Args) -> list[Action]:
     zones = {g.id: ctx.zone(g) for g in groups}
     found = await ctx.uow.requests.listed(list(zones), ["open"], category, area)
     lines = [request_line(ctx.tr, r, zones[r.group_id], None) for r in found]
-    return [_page(ctx, ctx.tr.ngettext("{n} open request:", "{n} open requests:", len(found)),
-                  lines, page, "requests")]
+    return [
+        _page(
+            ctx,
+            ctx.tr.ngettext("{n} open request:", "{n} open requests:", len(found)),
+            lines,
+            page,
+            "requests",
+        )
+    ]
 
 
 async def offers(ctx: Context, args: Args) -> list[Action]:
@@ -62,8 +77,15 @@ async def offers(ctx: Context, args: Args) -> list[Action]:
     zones = {g.id: ctx.zone(g) for g in groups}
     found = await ctx.uow.offers.listed(list(zones), category, area)
     lines = [offer_line(ctx.tr, o, zones[o.group_id], None) for o in found]
-    return [_page(ctx, ctx.tr.ngettext("{n} open offer:", "{n} open offers:", len(found)),
-                  lines, page, "offers")]
+    return [
+        _page(
+            ctx,
+            ctx.tr.ngettext("{n} open offer:", "{n} open offers:", len(found)),
+            lines,
+            page,
+            "offers",
+        )
+    ]
 
 
 async def mine(ctx: Context, args: Args) -> list[Action]:
@@ -74,15 +96,22 @@ async def mine(ctx: Context, args: Args) -> list[Action]:
     helping = [r for r in mine_ if r.claimer_id == ctx.person.id][:PAGE]
     offered = (await ctx.uow.offers.of_person(ctx.person.id))[:PAGE]
     if not (asked or helping or offered):
-        return [Reply(tr._("You have no requests, claims or offers yet. /request asks for "
-                           "help; /offer offers something."))]
+        return [
+            Reply(
+                tr._(
+                    "You have no requests, claims or offers yet. /request asks for "
+                    "help; /offer offers something."
+                )
+            )
+        ]
     lines: list[str] = []
-    for title, items in ((tr._("Your requests:"), asked), (tr._("You are helping with:"),
-                                                             helping)):
+    for title, items in ((tr._("Your requests:"), asked), (tr._("You are helping with:"), helping)):
         if items:
             lines.append(title)
-            lines += [request_line(tr, r, zones[r.group_id], None)
-                      + f" ({tr._(STATE_WORDS[r.state])})" for r in items]
+            lines += [
+                request_line(tr, r, zones[r.group_id], None) + f" ({tr._(STATE_WORDS[r.state])})"
+                for r in items
+            ]
     if offered:
         lines.append(tr._("Your offers:"))
         lines += [offer_line(tr, o, zones[o.group_id], None) for o in offered]

@@ -43,9 +43,10 @@ async def api(tmp_path: Path) -> AsyncIterator[BotApi]:
     """minga running with only Telegram enabled, talking to the stand-in."""
     stand_in = BotApi()
     base_url = await stand_in.start()
-    config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
-                    telegram=TelegramConfig(enabled=True, token=stand_in.token,
-                                            base_url=base_url))
+    config = Config(
+        storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
+        telegram=TelegramConfig(enabled=True, token=stand_in.token, base_url=base_url),
+    )
     running = asyncio.create_task(bootstrap.run_platforms(config))
     await stand_in.until(lambda: len(stand_in.commands) == 4 or running.done())
     assert not running.done(), running.exception()

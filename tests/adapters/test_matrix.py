@@ -40,23 +40,39 @@ class Minga:
 
 
 @contextlib.asynccontextmanager
-async def running_minga(homeserver: Homeserver, new_account: Callable[..., Account],
-                        tmp_path: Path, exempt: bool = True,
-                        telegram: TelegramConfig | None = None, by_token: bool = False,
-                        through: str | None = None) -> AsyncIterator[Minga]:
+async def running_minga(
+    homeserver: Homeserver,
+    new_account: Callable[..., Account],
+    tmp_path: Path,
+    exempt: bool = True,
+    telegram: TelegramConfig | None = None,
+    by_token: bool = False,
+    through: str | None = None,
+) -> AsyncIterator[Minga]:
     """minga on the test homeserver (`through` another address to it, such as a proxy)."""
     bot = new_account("minga", exempt=exempt)
     login = {"access_token": bot.access_token} if by_token else {"password": bot.password}
-    config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
-                    telegram=telegram or TelegramConfig(),
-                    matrix=MatrixConfig(enabled=True, homeserver=through or homeserver.url,
-                                        user_id=bot.user_id, **login,
-                                        store_path=str(tmp_path / "minga-store")))
+    config = Config(
+        storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
+        telegram=telegram or TelegramConfig(),
+        matrix=MatrixConfig(
+            enabled=True,
+            homeserver=through or homeserver.url,
+            user_id=bot.user_id,
+            **login,
+            store_path=str(tmp_path / "minga-store"),
+        ),
+    )
     people: list[MatrixPerson] = []
 
     async def person(name: str) -> MatrixPerson:
-        played = MatrixPerson(homeserver, new_account(name.lower(), exempt=True),
-                              tmp_path / name, name, bot=bot.user_id)
+        played = MatrixPerson(
+            homeserver,
+            new_account(name.lower(), exempt=True),
+            tmp_path / name,
+            name,
+            bot=bot.user_id,
+        )
         await played.start()
         people.append(played)
         return played
@@ -66,7 +82,8 @@ async def running_minga(homeserver: Homeserver, new_account: Callable[..., Accou
     try:
         yield minga
         assert minga.running is not None and not minga.running.done(), (
-            minga.running and minga.running.exception())
+            minga.running and minga.running.exception()
+        )
     finally:
         if minga.running:
             await minga.stop()
@@ -75,17 +92,20 @@ async def running_minga(homeserver: Homeserver, new_account: Callable[..., Accou
 
 
 @pytest.fixture
-async def minga(homeserver: Homeserver, new_account: Callable[..., Account],
-                tmp_path: Path) -> AsyncIterator[Minga]:
+async def minga(
+    homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path
+) -> AsyncIterator[Minga]:
     async with running_minga(homeserver, new_account, tmp_path) as started:
         yield started
 
 
-async def group_room(minga: Minga, founder: MatrixPerson, *others: MatrixPerson,
-                     encrypted: bool = False) -> str:
+async def group_room(
+    minga: Minga, founder: MatrixPerson, *others: MatrixPerson, encrypted: bool = False
+) -> str:
     """A room with minga in it, set up as a group everyone here is on the roster of."""
-    room = await founder.room("Free Food", (minga.bot, *(o.user_id for o in others)),
-                              encrypted=encrypted)
+    room = await founder.room(
+        "Free Food", (minga.bot, *(o.user_id for o in others)), encrypted=encrypted
+    )
     await founder.sees("Hello! I'm minga. Type !setup", room)
     await founder.say(room, "!setup Free Food")
     welcome = await founder.sees("Welcome to minga, Free Food!", room)
@@ -119,8 +139,11 @@ async def test_someone_who_joins_the_room_is_offered_the_roster(minga: Minga) ->
 
 
 async def test_intake_in_a_direct_room_claim_by_reaction_and_relay(minga: Minga) -> None:
-    ana, ben, eli = (await minga.person("Ana"), await minga.person("Ben"),
-                     await minga.person("eli"))
+    ana, ben, eli = (
+        await minga.person("Ana"),
+        await minga.person("Ben"),
+        await minga.person("eli"),
+    )
     room = await group_room(minga, ana, ben, eli)
     direct = await eli.room("", (minga.bot,), encrypted=True, direct=True)
     await eli.until(lambda: eli.has_joined(direct, minga.bot))  # as Element shows it
@@ -141,15 +164,18 @@ async def test_intake_in_a_direct_room_claim_by_reaction_and_relay(minga: Minga)
     await ben.say(bens, "I can come at 5", reply_to=told.event_id)  # a reply is relayed
     await eli.sees("About R1, Ben writes:\nI can come at 5", direct)
     await eli.say(direct, "!msg R1 Thank you, the door code is 42")
-    await ben.sees("About R1, the person who asked writes:\nThank you, the door code is 42",
-                   bens)
+    await ben.sees("About R1, the person who asked writes:\nThank you, the door code is 42", bens)
     assert not any("door code" in t for t in ana.texts(room))  # never in the group room
 
 
 async def test_taking_back_a_reaction_undoes_a_claim_but_a_moderator_removing_it_does_not(
-        minga: Minga) -> None:
-    ana, ben, eli = (await minga.person("Ana"), await minga.person("Ben"),
-                     await minga.person("Eli"))
+    minga: Minga,
+) -> None:
+    ana, ben, eli = (
+        await minga.person("Ana"),
+        await minga.person("Ben"),
+        await minga.person("Eli"),
+    )
     room = await group_room(minga, ana, ben, eli)
     direct = await eli.room("", (minga.bot,), direct=True)
     await eli.until(lambda: eli.has_joined(direct, minga.bot))
@@ -192,8 +218,11 @@ async def test_a_shift_place_given_away_is_taken_by_reaction(minga: Minga) -> No
 
 
 async def test_a_proposal_blocked_in_an_encrypted_room(minga: Minga) -> None:
-    ana, ben, eli = (await minga.person("Ana"), await minga.person("Ben"),
-                     await minga.person("Eli"))
+    ana, ben, eli = (
+        await minga.person("Ana"),
+        await minga.person("Ben"),
+        await minga.person("Eli"),
+    )
     room = await group_room(minga, ana, ben, eli, encrypted=True)
     await ana.say(room, "!propose Buy a second fridge")
     poll = await eli.sees("P1 ·", room)
@@ -214,10 +243,12 @@ async def test_a_proposal_blocked_in_an_encrypted_room(minga: Minga) -> None:
     assert "It is blocked." in closed.body
 
 
-async def test_a_group_that_chose_native_polls_votes_in_matrixs_own_poll(
-        minga: Minga) -> None:
-    ana, ben, eli = (await minga.person("Ana"), await minga.person("Ben"),
-                     await minga.person("Eli"))
+async def test_a_group_that_chose_native_polls_votes_in_matrixs_own_poll(minga: Minga) -> None:
+    ana, ben, eli = (
+        await minga.person("Ana"),
+        await minga.person("Ben"),
+        await minga.person("Eli"),
+    )
     room = await group_room(minga, ana, ben, eli)
     await ana.say(room, "!set native_polls on")
     await ana.sees("Ana set native_polls to on.", room)
@@ -247,7 +278,8 @@ async def test_a_reminder_is_delivered_by_the_scheduler(minga: Minga) -> None:
 
 
 async def test_a_restart_handles_what_happened_meanwhile_once_and_nothing_from_before(
-        minga: Minga) -> None:
+    minga: Minga,
+) -> None:
     ana, ben = await minga.person("Ana"), await minga.person("Ben")
     room = await ana.room("Free Food", (ben.user_id,))
     await ana.say(room, "!help")  # before minga is in the room: never answered
@@ -274,8 +306,8 @@ async def test_a_restart_handles_what_happened_meanwhile_once_and_nothing_from_b
 
 
 async def test_a_burst_of_200_commands_is_answered_once_each_gaps_included(
-        minga: Minga, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-        ) -> None:
+    minga: Minga, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     # Synapse's own default: ten events a room per sync; the rest must be read as a gap.
     monkeypatch.setattr(adapter, "TIMELINE", 10)
     people = [await minga.person(name) for name in ("Ana", "Ben", "Eli", "Mia")]
@@ -295,8 +327,9 @@ async def test_a_burst_of_200_commands_is_answered_once_each_gaps_included(
         await asyncio.gather(*(burst(p, 50 * i) for i, p in enumerate(people) if i >= 2))
         await minga.start()
         wanted = {f"I don't know !ping{n}" for n in range(200)}
-        await people[0].until(lambda: wanted <= {t.split(".")[0]
-                                                 for t in people[0].texts(room)}, within=90)
+        await people[0].until(
+            lambda: wanted <= {t.split(".")[0] for t in people[0].texts(room)}, within=90
+        )
         await asyncio.sleep(2)
     answers = [t.split(".")[0] for t in people[0].texts(room) if t.startswith("I don't know")]
     assert len(answers) == 200 and set(answers) == wanted
@@ -304,10 +337,12 @@ async def test_a_burst_of_200_commands_is_answered_once_each_gaps_included(
 
 
 async def test_under_synapses_default_rate_limit_a_wave_of_30_arrives_in_order(
-        homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path) -> None:
+    homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path
+) -> None:
     """The bot's account is not exempt: after a burst of ten, one message every five seconds."""
-    async with running_minga(homeserver, new_account, tmp_path, exempt=False,
-                             by_token=True) as minga:
+    async with running_minga(
+        homeserver, new_account, tmp_path, exempt=False, by_token=True
+    ) as minga:
         ana = await minga.person("Ana")
         rooms = [await ana.room(name, (minga.bot,)) for name in ("Kitchen", "Rides")]
         for room in rooms:
@@ -324,19 +359,25 @@ async def test_under_synapses_default_rate_limit_a_wave_of_30_arrives_in_order(
 
 
 async def test_one_group_across_a_telegram_group_and_a_matrix_room(
-        homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path) -> None:
+    homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path
+) -> None:
     telegram = BotApi()
     base_url = await telegram.start()
     ana, ben, eli = Person(1, "Ana", "ana"), Person(2, "Ben", "ben"), Person(3, "Eli", "eli")
     try:
-        async with running_minga(homeserver, new_account, tmp_path, telegram=TelegramConfig(
-                enabled=True, token=telegram.token, base_url=base_url)) as minga:
+        async with running_minga(
+            homeserver,
+            new_account,
+            tmp_path,
+            telegram=TelegramConfig(enabled=True, token=telegram.token, base_url=base_url),
+        ) as minga:
             group = telegram.group(-100123, "Free Food")
 
             def said(start: str) -> dict[str, Any]:
                 """The Telegram group's message that starts so, as it reads now ({} if none)."""
-                return next((m for m in telegram.in_chat(-100123)
-                             if m["text"].startswith(start)), {})
+                return next(
+                    (m for m in telegram.in_chat(-100123) if m["text"].startswith(start)), {}
+                )
 
             telegram.says(ana, group, "/setup Free Food")
             await telegram.until(lambda: telegram.in_chat(-100123))
@@ -363,8 +404,12 @@ async def test_one_group_across_a_telegram_group_and_a_matrix_room(
             await mia.react(post, "✋")
             await telegram.until(lambda: "✋ Mia is helping." in said("R1 ·").get("text", ""))
             await mia.until(lambda: "✋ Mia is helping." in post.body)
-            await telegram.until(lambda: any(m["text"].startswith("Good news: Mia will help")
-                                             for m in telegram.in_chat(eli.id)))
+            await telegram.until(
+                lambda: any(
+                    m["text"].startswith("Good news: Mia will help")
+                    for m in telegram.in_chat(eli.id)
+                )
+            )
 
             # A vote from each side counts once, and both chats show the same tally.
             telegram.says(ana, group, "/propose Buy a second fridge")

@@ -33,13 +33,16 @@ class FlakyProxy(Proxy):
         if roll < self.rate / 2:
             return self._fail()
         headers = self.headers(request)
-        async with self.session.request(request.method, self.upstream + request.path_qs,
-                                        data=await request.read(), headers=headers) as answer:
+        async with self.session.request(
+            request.method,
+            self.upstream + request.path_qs,
+            data=await request.read(),
+            headers=headers,
+        ) as answer:
             body = await answer.read()
             if roll < self.rate:
                 return self._fail()
-            return web.Response(status=answer.status, body=body,
-                                content_type=answer.content_type)
+            return web.Response(status=answer.status, body=body, content_type=answer.content_type)
 
     def _fail(self) -> web.Response:
         self.failed += 1
@@ -55,8 +58,11 @@ async def flaky(homeserver: Homeserver) -> AsyncIterator[tuple[FlakyProxy, str]]
 
 
 async def test_with_one_send_or_sync_in_five_failing_nothing_is_lost_or_doubled(
-        homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path,
-        flaky: tuple[FlakyProxy, str]) -> None:
+    homeserver: Homeserver,
+    new_account: Callable[..., Account],
+    tmp_path: Path,
+    flaky: tuple[FlakyProxy, str],
+) -> None:
     proxy, url = flaky
     async with running_minga(homeserver, new_account, tmp_path, through=url) as minga:
         ana = await minga.person("Ana")

@@ -32,8 +32,9 @@ DELAY = 6.0  # seconds every send to the slow room is held by the proxy
 
 
 @pytest.fixture
-async def minga(homeserver: Homeserver, new_account: Callable[..., Account],
-                tmp_path: Path) -> AsyncIterator[Minga]:
+async def minga(
+    homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path
+) -> AsyncIterator[Minga]:
     async with running_minga(homeserver, new_account, tmp_path) as started:
         yield started
 
@@ -56,16 +57,20 @@ class Unanswering(Reader):
     (they never look there); group rooms they join as anyone does."""
 
     async def _invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
-        if (event.state_key == self.user_id and event.membership == "invite"
-                and event.content.get("is_direct")):
+        if (
+            event.state_key == self.user_id
+            and event.membership == "invite"
+            and event.content.get("is_direct")
+        ):
             self.invited_by[room.room_id] = event.sender  # shown, never accepted
             return
         await super()._invite(room, event)
 
 
 @contextlib.asynccontextmanager
-async def played(kind: type[Reader], homeserver: Homeserver, account: Account, store: Path,
-                 name: str, bot: str) -> AsyncIterator[Reader]:
+async def played(
+    kind: type[Reader], homeserver: Homeserver, account: Account, store: Path, name: str, bot: str
+) -> AsyncIterator[Reader]:
     """A person of another kind than `minga.person` makes, stopped after the test."""
     person = kind(homeserver, account, store / name, name, bot=bot)
     await person.start()
@@ -90,8 +95,10 @@ def _bot_token(minga: Minga) -> str:
 async def direct_rooms(homeserver: Homeserver, minga: Minga) -> dict[str, list[str]]:
     """The bot account's m.direct as the homeserver keeps it ({} before there is one)."""
     headers = {"Authorization": f"Bearer {_bot_token(minga)}"}
-    async with aiohttp.ClientSession() as http, http.get(
-            _direct_url(homeserver, minga), headers=headers) as answer:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(_direct_url(homeserver, minga), headers=headers) as answer,
+    ):
         if answer.status == 404:
             return {}
         assert answer.status == 200, await answer.text()
@@ -99,11 +106,14 @@ async def direct_rooms(homeserver: Homeserver, minga: Minga) -> dict[str, list[s
         return rooms
 
 
-async def put_direct_rooms(homeserver: Homeserver, minga: Minga,
-                           rooms: dict[str, list[str]]) -> None:
+async def put_direct_rooms(
+    homeserver: Homeserver, minga: Minga, rooms: dict[str, list[str]]
+) -> None:
     headers = {"Authorization": f"Bearer {_bot_token(minga)}"}
-    async with aiohttp.ClientSession() as http, http.put(
-            _direct_url(homeserver, minga), json=rooms, headers=headers) as answer:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.put(_direct_url(homeserver, minga), json=rooms, headers=headers) as answer,
+    ):
         assert answer.status == 200, await answer.text()
 
 
@@ -116,8 +126,9 @@ async def eventually(check: Callable[[], Awaitable[Any]], within: float = 20) ->
     return result
 
 
-async def has_room(homeserver: Homeserver, minga: Minga, user: str, *rooms: str
-                   ) -> dict[str, list[str]] | None:
+async def has_room(
+    homeserver: Homeserver, minga: Minga, user: str, *rooms: str
+) -> dict[str, list[str]] | None:
     """The bot's m.direct once it lists these rooms as the user's, else None."""
     direct = await direct_rooms(homeserver, minga)
     return direct if set(rooms) <= set(direct.get(user, [])) else None
@@ -128,10 +139,14 @@ async def talk_privately(person: MatrixPerson, bot: str, room: str) -> None:
     ("Talk to me privately", the one reaction minga puts on its answer)."""
     before = len(person.texts(room))
     await person.say(room, "!start")
-    await person.until(lambda: [t for t in person.texts(room)[before:]
-                                if t.startswith("Please send !start to me")])
-    message = next(s for s in person.seen[::-1] if s.room_id == room
-                   and s.body.startswith("Please send !start to me"))
+    await person.until(
+        lambda: [t for t in person.texts(room)[before:] if t.startswith("Please send !start to me")]
+    )
+    message = next(
+        s
+        for s in person.seen[::-1]
+        if s.room_id == room and s.body.startswith("Please send !start to me")
+    )
     await person.until(lambda: any(who == bot for who, _ in message.reactions))
     await person.react(message, next(key for who, key in message.reactions if who == bot))
 
@@ -142,7 +157,8 @@ def answers(person: MatrixPerson, room: str) -> list[str]:
 
 
 async def test_with_two_direct_rooms_an_answer_comes_in_the_room_it_was_asked_in(
-        minga: Minga, homeserver: Homeserver) -> None:
+    minga: Minga, homeserver: Homeserver
+) -> None:
     ana = await minga.person("Ana")
     first = await ana.room("", (minga.bot,), encrypted=True, direct=True)
     await ana.until(lambda: ana.has_joined(first, minga.bot))
@@ -170,14 +186,15 @@ async def test_with_two_direct_rooms_an_answer_comes_in_the_room_it_was_asked_in
 
 
 async def test_someone_who_never_accepts_the_direct_room_holds_back_only_what_is_for_them(
-        minga: Minga, homeserver: Homeserver, new_account: Callable[..., Account],
-        tmp_path: Path) -> None:
+    minga: Minga, homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path
+) -> None:
     ana, ben = await minga.person("Ana"), await minga.person("Ben")
     room = await group_room(minga, ana, ben)
     bens = await ben.room("", (minga.bot,), direct=True)
     await ben.until(lambda: ben.has_joined(bens, minga.bot))
-    async with played(Unanswering, homeserver, new_account("ivy", exempt=True), tmp_path,
-                      "Ivy", minga.bot) as ivy:
+    async with played(
+        Unanswering, homeserver, new_account("ivy", exempt=True), tmp_path, "Ivy", minga.bot
+    ) as ivy:
         await ana.invite(room, ivy.user_id)
         offer = await ivy.sees("Welcome, Ivy! This chat belongs to Free Food", room)
         # "Talk to me privately": minga opens an encrypted direct room with her, and what
@@ -214,7 +231,8 @@ async def test_someone_who_never_accepts_the_direct_room_holds_back_only_what_is
 
 
 async def test_opening_a_direct_room_adds_it_to_m_direct_and_keeps_entries_minga_never_knew(
-        minga: Minga, homeserver: Homeserver) -> None:
+    minga: Minga, homeserver: Homeserver
+) -> None:
     ana = await minga.person("Ana")
     room = await ana.room("Kitchen", (minga.bot,))
     await ana.sees("Hello! I'm minga.", room)
@@ -228,8 +246,10 @@ async def test_opening_a_direct_room_adds_it_to_m_direct_and_keeps_entries_minga
     assert hers is not None
     # minga notes the room in m.direct right after opening it.
     noted = await eventually(lambda: has_room(homeserver, minga, ana.user_id, hers))
-    assert noted == {"@carol:localhost": ["!elsewhere:localhost"],
-                     ana.user_id: ["!older:localhost", hers]}
+    assert noted == {
+        "@carol:localhost": ["!elsewhere:localhost"],
+        ana.user_id: ["!older:localhost", hers],
+    }
     await ana.until(lambda: ana.has_joined(hers, ana.user_id))  # and it is in use
 
 
@@ -241,8 +261,13 @@ class SlowProxy(Proxy):
     (as Synapse does when the invitation goes over federation); with `sync_late`, each
     sync's answer reaches minga that many seconds after the homeserver gave it."""
 
-    def __init__(self, upstream: str, slow_room: str | None = None,
-                 invite_late: float = 0.0, sync_late: float = 0.0) -> None:
+    def __init__(
+        self,
+        upstream: str,
+        slow_room: str | None = None,
+        invite_late: float = 0.0,
+        sync_late: float = 0.0,
+    ) -> None:
         super().__init__(upstream)
         self.delay = DELAY
         self.slow_room = slow_room
@@ -255,8 +280,11 @@ class SlowProxy(Proxy):
         path = urllib.parse.unquote(request.path)
         body = await request.read()
         headers = self.headers(request)
-        if self.slow_room and request.method == "PUT" and (
-                f"/rooms/{self.slow_room}/send/" in path):
+        if (
+            self.slow_room
+            and request.method == "PUT"
+            and (f"/rooms/{self.slow_room}/send/" in path)
+        ):
             self.holding += 1
             try:
                 await asyncio.sleep(self.delay)
@@ -268,8 +296,9 @@ class SlowProxy(Proxy):
             invited = asked.pop("invite", [])
             body = json.dumps(asked).encode()
         try:
-            async with self.session.request(request.method, self.upstream + request.path_qs,
-                                            data=body, headers=headers) as answer:
+            async with self.session.request(
+                request.method, self.upstream + request.path_qs, data=body, headers=headers
+            ) as answer:
                 status, answered, kind = answer.status, await answer.read(), answer.content_type
         except aiohttp.ClientConnectionError:  # stopping: a sync was still on its way
             return web.Response(status=502)
@@ -285,8 +314,10 @@ class SlowProxy(Proxy):
         room = urllib.parse.quote(room_id, safe="")
         for user in users:
             async with self.session.post(
-                    f"{self.upstream}/_matrix/client/v3/rooms/{room}/invite",
-                    json={"user_id": user}, headers=headers) as answer:
+                f"{self.upstream}/_matrix/client/v3/rooms/{room}/invite",
+                json={"user_id": user},
+                headers=headers,
+            ) as answer:
                 assert answer.status == 200, await answer.text()
 
 
@@ -299,8 +330,11 @@ async def proxy(homeserver: Homeserver) -> AsyncIterator[tuple[SlowProxy, str]]:
 
 
 async def test_a_slow_room_holds_back_only_itself_and_still_gets_its_answers_in_order(
-        homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path,
-        proxy: tuple[SlowProxy, str]) -> None:
+    homeserver: Homeserver,
+    new_account: Callable[..., Account],
+    tmp_path: Path,
+    proxy: tuple[SlowProxy, str],
+) -> None:
     slow, url = proxy
     async with running_minga(homeserver, new_account, tmp_path, through=url) as minga:
         ana, ben = await minga.person("Ana"), await minga.person("Ben")
@@ -330,8 +364,11 @@ async def test_a_slow_room_holds_back_only_itself_and_still_gets_its_answers_in_
 
 
 async def test_the_first_message_in_a_direct_room_minga_opens_is_readable_by_the_person(
-        homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path,
-        proxy: tuple[SlowProxy, str]) -> None:
+    homeserver: Homeserver,
+    new_account: Callable[..., Account],
+    tmp_path: Path,
+    proxy: tuple[SlowProxy, str],
+) -> None:
     """Even when the new room reaches minga's sync before the invitation does (one that
     goes over federation takes seconds): minga's first message there waits for the person
     to be a member, since what is sent before is encrypted for the members minga knows,

@@ -27,8 +27,12 @@ from bot.model import Reaction
 
 ANA = sender_of("@ana:example.org", "Ana")
 ROOM = chat_of("!room:example.org", None, "Free Food")
-VOTES = (Button("agree", "vote P1 1"), Button("abstain", "vote P1 2"),
-         Button("disagree", "vote P1 3"), Button("block", "vote P1 4"))
+VOTES = (
+    Button("agree", "vote P1 1"),
+    Button("abstain", "vote P1 2"),
+    Button("disagree", "vote P1 3"),
+    Button("block", "vote P1 4"),
+)
 
 
 def event(content: dict, kind: str = "m.room.message") -> dict:  # type: ignore[type-arg]
@@ -37,9 +41,11 @@ def event(content: dict, kind: str = "m.room.message") -> dict:  # type: ignore[
 
 def test_commands_are_written_with_the_rooms_prefix_and_nothing_else_is() -> None:
     assert with_prefix("Type /setup, or /link CODE (/cancel stops).", "!") == (
-        "Type !setup, or !link CODE (!cancel stops).")
+        "Type !setup, or !link CODE (!cancel stops)."
+    )
     assert with_prefix("see https://x.org/a/b on 27/11, and/or /2", "!") == (
-        "see https://x.org/a/b on 27/11, and/or /2")
+        "see https://x.org/a/b on 27/11, and/or /2"
+    )
 
 
 def test_a_message_is_a_notice_in_html_with_what_people_typed_escaped_and_a_legend() -> None:
@@ -62,16 +68,17 @@ def test_choices_are_numbered_and_always_get_the_same_reactions() -> None:
 
 
 def reacting(key: str) -> dict:  # type: ignore[type-arg]
-    return event({"m.relates_to": {"rel_type": "m.annotation", "event_id": "$poll",
-                                   "key": key}}, "m.reaction")
+    return event(
+        {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$poll", "key": key}},
+        "m.reaction",
+    )
 
 
 def test_a_reaction_counts_only_for_the_button_it_stands_for() -> None:
     button = pressed(reacting("4️⃣"), VOTES)
     assert button is not None
     vote = press(reacting("4️⃣"), ROOM, ANA, "$poll", button, "!")
-    assert isinstance(vote, ButtonPress) and (vote.message_id, vote.data) == ("$poll",
-                                                                              "vote P1 4")
+    assert isinstance(vote, ButtonPress) and (vote.message_id, vote.data) == ("$poll", "vote P1 4")
     assert vote.toast_id == "@ana:example.org"  # short answers go to her direct room
     assert pressed(reacting("🎉"), VOTES) is None
     assert pressed(reacting("1️⃣"), ()) is None  # a message without buttons
@@ -89,22 +96,35 @@ def test_only_the_person_who_reacted_takes_a_press_back() -> None:
     claimed = Reaction(ROOM.chat_id, "@ana:example.org", "$post", "unclaim 3")
     undone = unpress(event({"redacts": "$r"}, "m.room.redaction"), ROOM, ANA, claimed)
     assert undone is not None and (undone.message_id, undone.data, undone.taken_back) == (
-        "$post", "unclaim 3", True)
+        "$post",
+        "unclaim 3",
+        True,
+    )
     moderator = sender_of("@mod:example.org", "Mod")
-    assert unpress(event({"redacts": "$r"}, "m.room.redaction"), ROOM, moderator,
-                   claimed) is None
+    assert unpress(event({"redacts": "$r"}, "m.room.redaction"), ROOM, moderator, claimed) is None
 
 
 def test_what_is_read_as_a_message() -> None:
     said = message(event({"msgtype": "m.text", "body": "!roster"}), ROOM, ANA, "!")
     assert said is not None and said.text == "!roster" and said.prefixes == ("!",)
-    reply = message(event({"msgtype": "m.text",
-                           "body": "> <@minga:example.org> About R1\n\nsee you at 5",
-                           "m.relates_to": {"m.in_reply_to": {"event_id": "$relay"}}}),
-                    ROOM, ANA, "!")
+    reply = message(
+        event(
+            {
+                "msgtype": "m.text",
+                "body": "> <@minga:example.org> About R1\n\nsee you at 5",
+                "m.relates_to": {"m.in_reply_to": {"event_id": "$relay"}},
+            }
+        ),
+        ROOM,
+        ANA,
+        "!",
+    )
     assert reply is not None and (reply.text, reply.reply_to) == ("see you at 5", "$relay")
-    edited = {"msgtype": "m.text", "body": "* !roster",
-              "m.relates_to": {"rel_type": "m.replace", "event_id": "$e0"}}
+    edited = {
+        "msgtype": "m.text",
+        "body": "* !roster",
+        "m.relates_to": {"rel_type": "m.replace", "event_id": "$e0"},
+    }
     assert message(event(edited), ROOM, ANA, "!") is None
     assert message(event({"msgtype": "m.notice", "body": "!help"}), ROOM, ANA, "!") is None
 
@@ -127,20 +147,33 @@ def test_a_poll_the_group_wants_native_is_a_matrix_poll_and_responses_choose_ans
     assert [a["id"] for a in poll["answers"]] == ["1", "2", "3", "4"]  # type: ignore[index]
 
     def response(content: dict) -> dict:  # type: ignore[type-arg]
-        return event({"m.relates_to": {"rel_type": "m.reference", "event_id": "$poll"},
-                      **content}, "org.matrix.msc3381.poll.response")
+        return event(
+            {"m.relates_to": {"rel_type": "m.reference", "event_id": "$poll"}, **content},
+            "org.matrix.msc3381.poll.response",
+        )
 
-    chosen = answered(response({"org.matrix.msc3381.poll.response": {"answers": ["4"]}}),
-                      answers)
+    chosen = answered(response({"org.matrix.msc3381.poll.response": {"answers": ["4"]}}), answers)
     assert chosen is not None and chosen.data == "vote P1 4"
     stable = answered(response({"m.selections": ["2"]}), answers)
     assert stable is not None and stable.data == "vote P1 2"
-    for wrong in (["9"], ["x"], [], [4], ["²"], ["١"], ["1" * 5000], [" 1"], ["-1"],
-                  ["0" * 5000 + "1"], "1", None, {"1": 1}):
+    for wrong in (
+        ["9"],
+        ["x"],
+        [],
+        [4],
+        ["²"],
+        ["١"],
+        ["1" * 5000],
+        [" 1"],
+        ["-1"],
+        ["0" * 5000 + "1"],
+        "1",
+        None,
+        {"1": 1},
+    ):
         assert answered(response({"m.selections": wrong}), answers) is None
     for forged in (5, "answers", [1], {"answers": "1"}, {"answers": ["¹"]}):
-        assert answered(response({"org.matrix.msc3381.poll.response": forged}),
-                        answers) is None
+        assert answered(response({"org.matrix.msc3381.poll.response": forged}), answers) is None
     assert answered(response({"m.selections": ["1"]}), VOTES) is None  # not a native poll
 
 

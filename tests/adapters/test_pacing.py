@@ -12,17 +12,26 @@ from bot.model import Priority
 
 async def test_when_the_budget_has_room_again_the_most_urgent_waiter_goes_first() -> None:
     room = {"left": 0}
-    turns = Turns(lambda priority: 0.0 if room["left"] else 60.0,
-                  lambda: room.__setitem__("left", room["left"] - 1))
+    turns = Turns(
+        lambda priority: 0.0 if room["left"] else 60.0,
+        lambda: room.__setitem__("left", room["left"] - 1),
+    )
     went: list[str] = []
 
     async def send(name: str, priority: Priority) -> None:
         await turns.take(priority)
         went.append(name)
 
-    waiting = [asyncio.create_task(send(name, priority)) for name, priority in (
-        ("reminder 1", Priority.BULK), ("tally", Priority.BULK), ("post", Priority.POST),
-        ("answer", Priority.ANSWER), ("reminder 2", Priority.BULK))]
+    waiting = [
+        asyncio.create_task(send(name, priority))
+        for name, priority in (
+            ("reminder 1", Priority.BULK),
+            ("tally", Priority.BULK),
+            ("post", Priority.POST),
+            ("answer", Priority.ANSWER),
+            ("reminder 2", Priority.BULK),
+        )
+    ]
     await asyncio.sleep(0.05)
     assert went == []  # no room: everyone waits
     for _ in range(5):
@@ -35,8 +44,10 @@ async def test_when_the_budget_has_room_again_the_most_urgent_waiter_goes_first(
 
 async def test_a_waiter_that_gives_up_lets_the_next_one_go() -> None:
     room = {"left": 0}
-    turns = Turns(lambda priority: 0.0 if room["left"] else 60.0,
-                  lambda: room.__setitem__("left", room["left"] - 1))
+    turns = Turns(
+        lambda priority: 0.0 if room["left"] else 60.0,
+        lambda: room.__setitem__("left", room["left"] - 1),
+    )
     first = asyncio.create_task(turns.take(Priority.ANSWER))
     second = asyncio.create_task(turns.take(Priority.BULK))
     await asyncio.sleep(0.01)
@@ -48,7 +59,8 @@ async def test_a_waiter_that_gives_up_lets_the_next_one_go() -> None:
 
 
 async def test_thirty_a_second_overall_and_one_a_second_in_a_private_chat(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     clock = {"now": 1000.0}
     monkeypatch.setattr(pacing.time, "monotonic", lambda: clock["now"])
     pacer = Pacer()
@@ -63,7 +75,8 @@ async def test_thirty_a_second_overall_and_one_a_second_in_a_private_chat(
 
 
 async def test_bulk_work_is_spread_over_the_second_and_an_answer_finds_room_at_once(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     clock = {"now": 1000.0}
     monkeypatch.setattr(pacing.time, "monotonic", lambda: clock["now"])
     pacer = Pacer()

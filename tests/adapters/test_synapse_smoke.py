@@ -23,8 +23,9 @@ TEXT = "m.room.message"
 @asynccontextmanager
 async def client(homeserver: Homeserver, account: Account) -> AsyncIterator[AsyncClient]:
     # A 429 comes back as a RoomSendError instead of being slept on and retried.
-    nio = AsyncClient(homeserver.url, account.user_id,
-                      config=AsyncClientConfig(max_limit_exceeded=0))
+    nio = AsyncClient(
+        homeserver.url, account.user_id, config=AsyncClientConfig(max_limit_exceeded=0)
+    )
     nio.access_token, nio.device_id = account.access_token, account.device_id
     try:
         yield nio
@@ -62,14 +63,17 @@ async def received(nio: AsyncClient, room_id: str, body: str, seconds: float = 1
         assert isinstance(sync, SyncResponse), sync
         since = sync.next_batch
         room = sync.rooms.join.get(room_id)
-        if room and any(isinstance(event, RoomMessageText) and event.body == body
-                        for event in room.timeline.events):
+        if room and any(
+            isinstance(event, RoomMessageText) and event.body == body
+            for event in room.timeline.events
+        ):
             return True
     return False
 
 
 async def test_an_invited_user_joins_and_receives_a_message(
-        homeserver: Homeserver, new_account: Callable[..., Account]) -> None:
+    homeserver: Homeserver, new_account: Callable[..., Account]
+) -> None:
     alice, bob = new_account("alice"), new_account("bob")
     async with client(homeserver, alice) as a, client(homeserver, bob) as b:
         room_id = await own_room(a, invite=(bob.user_id,))
@@ -79,7 +83,8 @@ async def test_an_invited_user_joins_and_receives_a_message(
 
 
 async def test_the_default_message_rate_limit_holds_except_for_exempt_users(
-        homeserver: Homeserver, new_account: Callable[..., Account]) -> None:
+    homeserver: Homeserver, new_account: Callable[..., Account]
+) -> None:
     limited, exempt = new_account("limited"), new_account("exempt", exempt=True)
     async with client(homeserver, limited) as slow, client(homeserver, exempt) as free:
         # Synapse's default allows a burst of 10 actions (creating the room is one), then

@@ -17,8 +17,7 @@ from tests.botapi import BotApi, Person
 from tests.days import tomorrow
 
 GROUP = -100123
-ANA, BEN, ELI = (Person(1, "Ana", "ana"), Person(2, "Ben", "ben"),
-                 Person(3, "Eli", "eli", "es"))
+ANA, BEN, ELI = (Person(1, "Ana", "ana"), Person(2, "Ben", "ben"), Person(3, "Eli", "eli", "es"))
 
 
 def texts(api: BotApi, chat_id: int) -> list[str]:
@@ -26,16 +25,22 @@ def texts(api: BotApi, chat_id: int) -> list[str]:
 
 
 def buttons(message: dict) -> list[dict]:  # type: ignore[type-arg]
-    return [b for row in message.get("reply_markup", {}).get("inline_keyboard", [])
-            for b in row]
+    return [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
 
 
 async def test_the_command_menu_in_each_language_and_scope(api: BotApi) -> None:
     scopes = {(c["scope"]["type"], c.get("language_code")) for c in api.commands}
-    assert scopes == {("all_private_chats", None), ("all_private_chats", "es"),
-                      ("all_group_chats", None), ("all_group_chats", "es")}
-    private_es = next(c for c in api.commands if c["scope"]["type"] == "all_private_chats"
-                      and c.get("language_code") == "es")
+    assert scopes == {
+        ("all_private_chats", None),
+        ("all_private_chats", "es"),
+        ("all_group_chats", None),
+        ("all_group_chats", "es"),
+    }
+    private_es = next(
+        c
+        for c in api.commands
+        if c["scope"]["type"] == "all_private_chats" and c.get("language_code") == "es"
+    )
     request = next(c for c in private_es["commands"] if c["command"] == "request")
     assert request["description"] == "pedir ayuda, en privado"
 
@@ -55,8 +60,9 @@ async def test_a_request_from_intake_to_claim(api: BotApi) -> None:
     # Every press gets its spinner stopped; the second answer may follow the edit.
     await api.until(lambda: len(api.answered) >= 2)
     assert len(api.answered) == 2
-    api.says(ELI, api.private(ELI),
-             "/request food Eastside by friday: 2 boxes <for> a family & kids")
+    api.says(
+        ELI, api.private(ELI), "/request food Eastside by friday: 2 boxes <for> a family & kids"
+    )
     await api.until(lambda: any(t.startswith("R1 ·") for t in texts(api, GROUP)))
     post = next(m for m in api.in_chat(GROUP) if m["text"].startswith("R1 ·"))
     assert "2 boxes <for> a family & kids" in post["text"]  # escaped on the way, shown as typed
@@ -65,8 +71,11 @@ async def test_a_request_from_intake_to_claim(api: BotApi) -> None:
     await api.until(lambda: "✋ Ben is helping." in post["text"])
     assert buttons(post) == []
     # Eli's Telegram speaks Spanish, so minga does too.
-    await api.until(lambda: any(t.startswith("Buenas noticias: Ben va a ayudar con R1.")
-                                for t in texts(api, ELI.id)))
+    await api.until(
+        lambda: any(
+            t.startswith("Buenas noticias: Ben va a ayudar con R1.") for t in texts(api, ELI.id)
+        )
+    )
     # Ben never opened a private chat: the group hears only that there is something.
     await api.until(lambda: any("I have a message for you" in t for t in texts(api, GROUP)))
     note = api.last(GROUP)
@@ -99,12 +108,13 @@ async def test_an_anonymous_admin_gets_a_polite_note(api: BotApi) -> None:
     anonymous = Person(1087968824, "Group")
     api.says(anonymous, group, "/setup Free Food")
     await api.until(lambda: texts(api, GROUP))
-    assert texts(api, GROUP) == ["I can't tell who you are when you write as the group or as "
-                                 "a channel. Please write as yourself."]
+    assert texts(api, GROUP) == [
+        "I can't tell who you are when you write as the group or as "
+        "a channel. Please write as yourself."
+    ]
 
 
-async def test_an_invitation_link_opens_the_private_chat_and_joins_the_roster(
-        api: BotApi) -> None:
+async def test_an_invitation_link_opens_the_private_chat_and_joins_the_roster(api: BotApi) -> None:
     group = api.group(GROUP, "Free Food")
     api.says(ANA, group, "/setup Free Food")
     api.says(ANA, group, "/invite")
@@ -117,12 +127,15 @@ async def test_an_invitation_link_opens_the_private_chat_and_joins_the_roster(
     assert asked["text"] == "Te invitaron a la lista de Free Food. Pulsa Unirme para estar en ella."
     api.presses(ELI, ELI.id, asked["message_id"], buttons(asked)[0]["callback_data"])
     await api.until(lambda: len(texts(api, ELI.id)) == 2)
-    assert texts(api, ELI.id)[1] == ("¡Te damos la bienvenida, Eli! Ya estás en la lista de "
-                                     "Free Food como miembro fundador de confianza.")
+    assert texts(api, ELI.id)[1] == (
+        "¡Te damos la bienvenida, Eli! Ya estás en la lista de "
+        "Free Food como miembro fundador de confianza."
+    )
 
 
 async def test_a_modified_client_pressing_any_data_changes_nothing_and_its_spinner_stops(
-        api: BotApi) -> None:
+    api: BotApi,
+) -> None:
     group = api.group(GROUP, "Free Food")
     api.says(ANA, group, "/setup Free Food")
     await api.until(lambda: any("Welcome to minga" in t for t in texts(api, GROUP)))
@@ -135,7 +148,8 @@ async def test_a_modified_client_pressing_any_data_changes_nothing_and_its_spinn
         api.presses(BEN, GROUP, welcome["message_id"], forged)
     await api.until(lambda: len(api.answered) == 4)
     assert [a.get("text") for a in api.answered[1:]] == [
-        "That button is not on that message (any more), so I did nothing."] * 3
+        "That button is not on that message (any more), so I did nothing."
+    ] * 3
     api.says(ANA, group, "/shifts")
     api.says(ANA, group, "/settings")
     await api.until(lambda: any(t.startswith("Settings of") for t in texts(api, GROUP)))
@@ -144,8 +158,7 @@ async def test_a_modified_client_pressing_any_data_changes_nothing_and_its_spinn
     assert "vouches_needed = auto" in texts(api, GROUP)[-1]
 
 
-async def test_a_deep_link_posted_anywhere_cancels_nothing_for_whoever_taps_it(
-        api: BotApi) -> None:
+async def test_a_deep_link_posted_anywhere_cancels_nothing_for_whoever_taps_it(api: BotApi) -> None:
     group = api.group(GROUP, "Free Food")
     api.says(ANA, group, "/setup Free Food")
     api.says(ANA, api.private(ANA), "/request food Eastside by friday: bread")
@@ -159,7 +172,8 @@ async def test_a_deep_link_posted_anywhere_cancels_nothing_for_whoever_taps_it(
 
 
 async def test_a_hundred_vote_by_button_and_the_tally_is_edited_at_most_once_per_interval(
-        api: BotApi) -> None:
+    api: BotApi,
+) -> None:
     group = api.group(GROUP, "Free Food")
     api.says(ANA, group, "/setup Free Food")
     await api.until(lambda: texts(api, GROUP))
@@ -178,16 +192,21 @@ async def test_a_hundred_vote_by_button_and_the_tally_is_edited_at_most_once_per
     await api.until(lambda: "Voted: 100 of 101" in poll["text"], within=60)
     assert "agree    ███░░░░░░░ 34 (34%)" in poll["text"]
     assert "disagree ███░░░░░░░ 33 (33%)" in poll["text"]
-    edits = [at for (method, params), at in zip(api.calls, api.called_at, strict=True)
-             if method == "editMessageText" and int(params["message_id"]) == poll["message_id"]]
+    edits = [
+        at
+        for (method, params), at in zip(api.calls, api.called_at, strict=True)
+        if method == "editMessageText" and int(params["message_id"]) == poll["message_id"]
+    ]
     gaps = [later - earlier for earlier, later in itertools.pairwise(edits)]
     # No storm, whatever the timing of the votes: one edit per interval at the most.
     assert gaps and min(gaps) >= EDIT_EVERY["group"] - 0.5, gaps
     await api.until(lambda: len(api.answered) >= 200)  # every press answered, with a toast
     await asyncio.sleep(1)
     assert len(api.answered) == 200  # and only once
-    assert sum(a.get("text", "").startswith("Your vote on P1 is counted.")
-               for a in api.answered) == 100
+    assert (
+        sum(a.get("text", "").startswith("Your vote on P1 is counted.") for a in api.answered)
+        == 100
+    )
     assert not any(t.startswith("Your vote") for t in texts(api, GROUP))  # no noise
 
 
@@ -203,11 +222,19 @@ async def webhook(tmp_path: Path) -> AsyncIterator[tuple[BotApi, str]]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/telegram"
-    config = Config(storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
-                    telegram=TelegramConfig(
-                        enabled=True, token=stand_in.token, base_url=base_url, mode="webhook",
-                        webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port,
-                        webhook_secret=SECRET))
+    config = Config(
+        storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
+        telegram=TelegramConfig(
+            enabled=True,
+            token=stand_in.token,
+            base_url=base_url,
+            mode="webhook",
+            webhook_url=url,
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+            webhook_secret=SECRET,
+        ),
+    )
     running = asyncio.create_task(bootstrap.run_platforms(config))
     try:
         await stand_in.until(lambda: stand_in.webhook is not None or running.done())
@@ -220,30 +247,48 @@ async def webhook(tmp_path: Path) -> AsyncIterator[tuple[BotApi, str]]:
         await stand_in.stop()
 
 
-async def test_webhook_mode_takes_only_updates_with_the_secret(
-        webhook: tuple[BotApi, str]) -> None:
+async def test_webhook_mode_takes_only_updates_with_the_secret(webhook: tuple[BotApi, str]) -> None:
     stand_in, url = webhook
     group = stand_in.group(GROUP, "Free Food")
     stand_in.says(ANA, group, "/setup Free Food")
     await stand_in.until(lambda: texts(stand_in, GROUP))
     assert texts(stand_in, GROUP)[0].startswith("Welcome to minga, Free Food!")
-    async with aiohttp.ClientSession() as session, session.post(
-            url, json={"update_id": 999},
-            headers={"X-Telegram-Bot-Api-Secret-Token": "a-guess"}) as forged:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            url, json={"update_id": 999}, headers={"X-Telegram-Bot-Api-Secret-Token": "a-guess"}
+        ) as forged,
+    ):
         assert forged.status == 403
     assert stand_in.webhook_answers == [200]
 
 
-@pytest.mark.parametrize("body", ["[1, 2]", "[]", '"an update"', "42", "null", "{not json",
-                                  "{}", '{"update_id": 1, "message": 5}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[1, 2]",
+        "[]",
+        '"an update"',
+        "42",
+        "null",
+        "{not json",
+        "{}",
+        '{"update_id": 1, "message": 5}',
+    ],
+)
 async def test_a_webhook_post_that_is_no_update_gets_a_polite_400_and_minga_goes_on(
-        webhook: tuple[BotApi, str], body: str, caplog: pytest.LogCaptureFixture) -> None:
+    webhook: tuple[BotApi, str], body: str, caplog: pytest.LogCaptureFixture
+) -> None:
     stand_in, url = webhook
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
-    async with aiohttp.ClientSession() as session, session.post(
-            url, data=body, headers=headers) as answer:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as answer,
+    ):
         assert (answer.status, await answer.text()) == (
-            400, "Expected a Telegram update: a JSON object.\n")
+            400,
+            "Expected a Telegram update: a JSON object.\n",
+        )
     assert "telegram=webhook-refused" in caplog.text
     stand_in.says(ANA, stand_in.group(GROUP, "Free Food"), "/setup Free Food")
     await stand_in.until(lambda: texts(stand_in, GROUP))
@@ -262,12 +307,10 @@ async def test_intake_through_the_deep_link_from_the_group(api: BotApi) -> None:
     question = api.last(ANA.id)
     assert question["text"].startswith("What kind of help?")
     api.presses(ANA, ANA.id, question["message_id"], ">food")
-    for n, answer in enumerate(("bread for 3", "Eastside", "tomorrow", "normal", "relay",
-                                "no"), 2):
+    for n, answer in enumerate(("bread for 3", "Eastside", "tomorrow", "normal", "relay", "no"), 2):
         await api.until(lambda n=n: len(texts(api, ANA.id)) >= n)  # the next question
         api.says(ANA, chat, answer)
-    await api.until(lambda: any(t.startswith("R1 · food · Eastside")
-                                for t in texts(api, GROUP)))
+    await api.until(lambda: any(t.startswith("R1 · food · Eastside") for t in texts(api, GROUP)))
 
 
 async def test_a_shift_place_given_away_is_taken_by_button(api: BotApi) -> None:
@@ -285,8 +328,11 @@ async def test_a_shift_place_given_away_is_taken_by_button(api: BotApi) -> None:
     api.presses(BEN, GROUP, offer["message_id"], "take S1")
     shift = next(m for m in api.in_chat(GROUP) if m["text"].startswith("S1 · Soup"))
     await api.until(lambda: "volunteer 1/1: Ben" in shift["text"])
-    await api.until(lambda: any(a.get("text", "").startswith("You took the volunteer place")
-                                for a in api.answered))
+    await api.until(
+        lambda: any(
+            a.get("text", "").startswith("You took the volunteer place") for a in api.answered
+        )
+    )
 
 
 async def test_a_reminder_is_delivered_by_the_scheduler(api: BotApi) -> None:
@@ -296,5 +342,6 @@ async def test_a_reminder_is_delivered_by_the_scheduler(api: BotApi) -> None:
     api.says(BEN, group, "/join")
     api.says(ANA, group, "/propose Buy a second fridge; closes in 24 hours 2 seconds")
     # The reminder a day before the close is already due: the scheduler sends it at once.
-    await api.until(lambda: any("closes in a day and you have not voted yet" in t
-                                for t in texts(api, BEN.id)))
+    await api.until(
+        lambda: any("closes in a day and you have not voted yet" in t for t in texts(api, BEN.id))
+    )

@@ -17,17 +17,26 @@ PEOPLE = [Person(300 + n, f"Person{n}", f"person{n}") for n in range(40)]
 
 async def minga(config: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
 
 
 async def test_killed_mid_burst_and_restarted(tmp_path: Path) -> None:
     api = BotApi()
     base_url = await api.start()
     config = tmp_path / "minga.toml"
-    config.write_text(f'[storage]\nurl = "sqlite:///{tmp_path}/minga.db"\n'
-                      f'[telegram]\nenabled = true\ntoken = "{api.token}"\n'
-                      f'base_url = "{base_url}"\n')
+    config.write_text(
+        f'[storage]\nurl = "sqlite:///{tmp_path}/minga.db"\n'
+        f'[telegram]\nenabled = true\ntoken = "{api.token}"\n'
+        f'base_url = "{base_url}"\n'
+    )
     for person in PEOPLE:
         api.says(person, api.private(person), "/start")
 
@@ -55,8 +64,10 @@ async def test_killed_mid_burst_and_restarted(tmp_path: Path) -> None:
         rows = Counter((await conn.execute(select(OutboxRow.chat_id))).scalars())
         handled = (await conn.execute(select(func.count()).select_from(InboxRow))).scalar()
     await engine.dispose()
-    print(f"\nkilled after {at_the_kill} of {len(PEOPLE)} greetings; copies per person: "
-          f"{dict(copies)}")
+    print(
+        f"\nkilled after {at_the_kill} of {len(PEOPLE)} greetings; copies per person: "
+        f"{dict(copies)}"
+    )
     assert at_the_kill < len(PEOPLE)  # the kill really fell in the middle
     assert handled == len(PEOPLE)  # every update handled once
     assert set(rows.values()) == {1}  # one greeting each was ever queued

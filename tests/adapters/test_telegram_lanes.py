@@ -39,8 +39,9 @@ def first_message_after(api: BotApi, chat_id: int, since: float) -> float | None
     return None
 
 
-def press(api: BotApi, person: Person, chat_id: int, message_id: int,
-          data: str) -> tuple[str, float]:
+def press(
+    api: BotApi, person: Person, chat_id: int, message_id: int, data: str
+) -> tuple[str, float]:
     """A press; its callback query's id and when the person pressed."""
     update_id = api.presses(person, chat_id, message_id, data)
     query = next(u["callback_query"] for u in api.updates if u["update_id"] == update_id)
@@ -61,7 +62,8 @@ async def a_request_post(api: BotApi) -> dict:  # type: ignore[type-arg]
 
 
 async def test_a_press_after_21_people_typed_in_the_group_is_answered_within_a_second(
-        api: BotApi) -> None:
+    api: BotApi,
+) -> None:
     post = await a_request_post(api)
     group = api.chats[GROUP]
     for person in ROSTER_TYPERS:
@@ -74,8 +76,13 @@ async def test_a_press_after_21_people_typed_in_the_group_is_answered_within_a_s
     await api.until(lambda: answered_after(api, query_id, pressed) is not None)
     assert answered_after(api, query_id, pressed) < 1.0  # well inside Telegram's window
     # Both private notes the claim caused go now, not after the group's minute.
-    await api.until(lambda: any("You are helping with R1" in t for t in texts(api, BEN.id))
-                    and len(texts(api, ELI.id)) > told, within=5)
+    await api.until(
+        lambda: (
+            any("You are helping with R1" in t for t in texts(api, BEN.id))
+            and len(texts(api, ELI.id)) > told
+        ),
+        within=5,
+    )
     roster_answers = sum(t.startswith("Roster of") for t in texts(api, GROUP))
     assert roster_answers < len(ROSTER_TYPERS)  # the group's own queue is still waiting
     assert api.too_many == 0
@@ -107,8 +114,9 @@ async def sender(tmp_path: Path) -> AsyncIterator[tuple[BotApi, Core, TelegramAd
     base_url = await stand_in.start()
     engine = await sqlite_engine_at(tmp_path)
     core = Core(units_of_work(engine), FakeClock(), CATALOGS, GroupDefaults(), {})
-    adapter = TelegramAdapter(core, TelegramConfig(enabled=True, token=stand_in.token,
-                                                   base_url=base_url))
+    adapter = TelegramAdapter(
+        core, TelegramConfig(enabled=True, token=stand_in.token, base_url=base_url)
+    )
     await adapter.start()
     try:
         yield stand_in, core, adapter
@@ -118,15 +126,22 @@ async def sender(tmp_path: Path) -> AsyncIterator[tuple[BotApi, Core, TelegramAd
         await engine.dispose()
 
 
-async def queue(core: Core, chat_id: int, text: str, key: str | None = None,
-                priority: Priority = Priority.POST, edit: bool = False) -> None:
+async def queue(
+    core: Core,
+    chat_id: int,
+    text: str,
+    key: str | None = None,
+    priority: Priority = Priority.POST,
+    edit: bool = False,
+) -> None:
     async with core.uow() as uow:
         if edit:
             assert key is not None
             await uow.outbox.edit("telegram", str(chat_id), key, text, (), core.clock.now())
         else:
-            await uow.outbox.send("telegram", str(chat_id), text, (), key, core.clock.now(),
-                                  priority=priority)
+            await uow.outbox.send(
+                "telegram", str(chat_id), text, (), key, core.clock.now(), priority=priority
+            )
         await uow.commit()
 
 
@@ -140,8 +155,9 @@ async def test_a_post_in_parts_is_edited_part_by_part(tmp_path: Path) -> None:
         await adapter.courier.drain()
         sent = api.in_chat(GROUP)
         assert len(sent) == 3 and sent[0]["text"].startswith("0000")
-        await queue(core, GROUP, "\n".join(line.replace("x", "y") for line in lines),
-                    key="list", edit=True)
+        await queue(
+            core, GROUP, "\n".join(line.replace("x", "y") for line in lines), key="list", edit=True
+        )
         await adapter.courier.drain()
         assert len(api.in_chat(GROUP)) == 3  # edited in place, nothing new posted
         shown = [m["text"] for m in api.in_chat(GROUP)]
@@ -179,8 +195,12 @@ async def test_a_wave_of_private_reminders_and_tallies_earns_no_429(tmp_path: Pa
             for n in range(3):
                 await queue(core, -300 - g, f"Tally {n}", key=f"poll:{g}:{n}")
         for person in people:
-            await queue(core, person.id, "Reminder: S1 · Box distribution · Sat 10:00.",
-                        priority=Priority.BULK)
+            await queue(
+                core,
+                person.id,
+                "Reminder: S1 · Box distribution · Sat 10:00.",
+                priority=Priority.BULK,
+            )
         wake = asyncio.Event()
         running = asyncio.create_task(adapter.courier.run(wake))
         try:

@@ -44,8 +44,15 @@ def test_deep_links_carry_a_command_when_it_fits() -> None:
 
 
 def test_private_buttons_become_links_and_rows_hold_three() -> None:
-    markup = keyboard((Button("a", "claim 1"), Button("b", "x"), Button("c", "y"),
-                       Button("Privately", "request", private=True)), "mingabot")
+    markup = keyboard(
+        (
+            Button("a", "claim 1"),
+            Button("b", "x"),
+            Button("c", "y"),
+            Button("Privately", "request", private=True),
+        ),
+        "mingabot",
+    )
     assert markup is not None
     rows = markup.inline_keyboard
     assert [len(r) for r in rows] == [3, 1]

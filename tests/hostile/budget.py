@@ -25,9 +25,16 @@ def cases(n: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             RAN[test.__name__] = RAN.get(test.__name__, 0) + 1
             return test(*args, **kwargs)
 
-        return settings(max_examples=max(1, round(n * SCALE)), deadline=None,
-                        print_blob=True, suppress_health_check=[
-                            HealthCheck.too_slow, HealthCheck.data_too_large,
-                            HealthCheck.filter_too_much, HealthCheck.large_base_example])(counted)
+        return settings(
+            max_examples=max(1, round(n * SCALE)),
+            deadline=None,
+            print_blob=True,
+            suppress_health_check=[
+                HealthCheck.too_slow,
+                HealthCheck.data_too_large,
+                HealthCheck.filter_too_much,
+                HealthCheck.large_base_example,
+            ],
+        )(counted)
 
     return decorate

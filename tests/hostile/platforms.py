@@ -47,8 +47,9 @@ class _Recorder:
         self._note("sendMessage", text=text, reply_markup=reply_markup)
         return SimpleNamespace(message_id=len(self.calls))
 
-    async def edit_message_text(self, text: str, chat_id: int, message_id: int,
-                                reply_markup: Any = None) -> Any:
+    async def edit_message_text(
+        self, text: str, chat_id: int, message_id: int, reply_markup: Any = None
+    ) -> Any:
         self._note("editMessageText", text=text, reply_markup=reply_markup)
         return True
 
@@ -98,15 +99,27 @@ class _NoPacing:
 
 async def telegram_calls(row: OutboxMessage) -> list[tuple[str, dict[str, Any]]]:
     """The Bot API calls the Telegram adapter makes to deliver `row`."""
-    adapter = TelegramAdapter(core=_NoStorage(), config=None,  # type: ignore[arg-type]
-                              pacer=_NoPacing())  # type: ignore[arg-type]
+    adapter = TelegramAdapter(
+        core=_NoStorage(),
+        config=None,  # type: ignore[arg-type]
+        pacer=_NoPacing(),
+    )  # type: ignore[arg-type]
     recorder = _Recorder()
     adapter.app = SimpleNamespace(bot=recorder)  # type: ignore[assignment]
     adapter.me = SimpleNamespace(username="mingabot")  # type: ignore[assignment]
-    telegram_row = OutboxMessage(row.id, "telegram", "-100123" if row.chat_id.startswith(
-        "group") else "42", row.kind, row.key or "query", row.text, row.buttons, row.attempts,
-        row.message_id or ("7" if row.kind == "edit" else None), row.attachment,
-        parts=row.parts)
+    telegram_row = OutboxMessage(
+        row.id,
+        "telegram",
+        "-100123" if row.chat_id.startswith("group") else "42",
+        row.kind,
+        row.key or "query",
+        row.text,
+        row.buttons,
+        row.attempts,
+        row.message_id or ("7" if row.kind == "edit" else None),
+        row.attachment,
+        parts=row.parts,
+    )
     await adapter._send(telegram_row)
     return recorder.calls
 
@@ -126,20 +139,26 @@ async def check_telegram(row: OutboxMessage) -> list[str]:
         try:
             shown.append(BotApi._check_text(params))
         except ApiError as error:
-            raise Refused(f"Telegram answers {error.code} {error.description} to "
-                          f"{method} {params!r:.300}") from None
+            raise Refused(
+                f"Telegram answers {error.code} {error.description} to {method} {params!r:.300}"
+            ) from None
         for line in (params.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in line:
                 if not button["text"].strip():
                     raise Refused(f"a button without a label: {button!r}")
-    if (row.kind == "send" and not row.attachment
-            and squeezed("".join(shown)) != squeezed(row.text)):
+    if row.kind == "send" and not row.attachment and squeezed("".join(shown)) != squeezed(row.text):
         raise Refused("Telegram shows something else than was written")
     # An edit has the parts the message was sent in: more text ends the last one with "…".
-    if (row.kind == "edit" and not row.attachment and shown
-            and not squeezed(row.text).startswith(squeezed(shown[0]).removesuffix(MORE))):
-        raise Refused("the edited text Telegram shows is not the start of what was "
-                      f"written: {shown[0][-40:]!r}")
+    if (
+        row.kind == "edit"
+        and not row.attachment
+        and shown
+        and not squeezed(row.text).startswith(squeezed(shown[0]).removesuffix(MORE))
+    ):
+        raise Refused(
+            "the edited text Telegram shows is not the start of what was "
+            f"written: {shown[0][-40:]!r}"
+        )
     return shown
 
 

@@ -21,25 +21,63 @@ from tests.hostile.world import (
     run,
 )
 
-STARTS = st.sampled_from((
-    ("Eli", "private", "/request"), ("Rosa", "private", "/request"),
-    ("Ana", "private", "/offer"), ("Eli", "private", "/offer"), ("Zed", "private", "/request"),
-    ("Rosa", "private", "/pickup"), ("Zed", "private", "/pickup"),
-    ("Ana", "food", "/propose"), ("Eli", "food", "/propose"), ("Zed", "food", "/propose"),
-    ("Ana", "food", "/poll"), ("Eli", "food", "/poll"), ("Olga", "food", "/poll"),
-    ("Eli", "private", "/forget"), ("Zed", "private", "/forget"),
-    ("Ana", "private", "/request food"), ("Eli", "private", "/language"),
-))
-TYPED = st.one_of(slot("food", "Eastside", "asap", "friday 18:00", "tomorrow", "none", "urgent",
-                       "normal", "relay", "share", "yes", "no", "1", "2", "3", "9", "0",
-                       "/cancel", "/help", "choice", "Lunch: soup | salad", "consent",
-                       "\u00b2", "\u2460", "1" * 30),
-                  any_text())
+STARTS = st.sampled_from(
+    (
+        ("Eli", "private", "/request"),
+        ("Rosa", "private", "/request"),
+        ("Ana", "private", "/offer"),
+        ("Eli", "private", "/offer"),
+        ("Zed", "private", "/request"),
+        ("Rosa", "private", "/pickup"),
+        ("Zed", "private", "/pickup"),
+        ("Ana", "food", "/propose"),
+        ("Eli", "food", "/propose"),
+        ("Zed", "food", "/propose"),
+        ("Ana", "food", "/poll"),
+        ("Eli", "food", "/poll"),
+        ("Olga", "food", "/poll"),
+        ("Eli", "private", "/forget"),
+        ("Zed", "private", "/forget"),
+        ("Ana", "private", "/request food"),
+        ("Eli", "private", "/language"),
+    )
+)
+TYPED = st.one_of(
+    slot(
+        "food",
+        "Eastside",
+        "asap",
+        "friday 18:00",
+        "tomorrow",
+        "none",
+        "urgent",
+        "normal",
+        "relay",
+        "share",
+        "yes",
+        "no",
+        "1",
+        "2",
+        "3",
+        "9",
+        "0",
+        "/cancel",
+        "/help",
+        "choice",
+        "Lunch: soup | salad",
+        "consent",
+        "\u00b2",
+        "\u2460",
+        "1" * 30,
+    ),
+    any_text(),
+)
 STEP = st.one_of(
     TYPED.map(lambda t: ("type", t)),
     st.integers(0, 30).map(lambda n: ("press", n)),
     st.one_of(slot("food", "1", "yes", "asap", "relay", "no"), any_text()).map(
-        lambda t: ("forge", ANSWER + t)),
+        lambda t: ("forge", ANSWER + t)
+    ),
 )
 
 
@@ -57,8 +95,13 @@ def test_a_dialog_answered_with_anything(start: tuple[str, str, str], steps: lis
             if kind == "type":
                 await world.say(who, value, group=group)
                 continue
-            offered = [(s.message_id, d) for s in world.seen if s.chat_id == chat.chat_id
-                       for d in s.buttons if d.startswith(ANSWER)]
+            offered = [
+                (s.message_id, d)
+                for s in world.seen
+                if s.chat_id == chat.chat_id
+                for d in s.buttons
+                if d.startswith(ANSWER)
+            ]
             if kind == "press":
                 if offered:
                     message_id, data = offered[-1 - value % min(len(offered), 6)]
@@ -67,13 +110,16 @@ def test_a_dialog_answered_with_anything(start: tuple[str, str, str], steps: lis
             if value in {d for _, d in offered}:
                 continue
             before = await everything(world)
-            await world.deliver(press_event(who, value, chat,
-                                            offered[-1][0] if offered else None))
-            world.problems += [f"a forged answer {value!r:.60} changed {name}"
-                               for name, rows in (await everything(world)).items()
-                               if before[name] != rows]
-        world.problems += [f"{who} ({ROLES[who]}) in a dialog: {problem}"
-                           for problem in changed(kept, await allowed(world, who))]
+            await world.deliver(press_event(who, value, chat, offered[-1][0] if offered else None))
+            world.problems += [
+                f"a forged answer {value!r:.60} changed {name}"
+                for name, rows in (await everything(world)).items()
+                if before[name] != rows
+            ]
+        world.problems += [
+            f"{who} ({ROLES[who]}) in a dialog: {problem}"
+            for problem in changed(kept, await allowed(world, who))
+        ]
         world.problems += await leaks(world, world.new)
 
     run(case)

@@ -34,7 +34,8 @@ def only_refusals(parse, raw):  # type: ignore[no-untyped-def]
 @given(any_text(), PREFIXES, st.sampled_from((None, "mingabot", "MingaBot", "")))
 @cases(1700)
 def test_any_text_is_a_command_or_not_and_never_breaks_the_parser(
-        text: str, prefixes: tuple[str, ...], bot_name: str | None) -> None:
+    text: str, prefixes: tuple[str, ...], bot_name: str | None
+) -> None:
     line = parse_command(text, prefixes, bot_name)
     if not any(text.strip().startswith(p) for p in prefixes):
         assert line is None
@@ -72,7 +73,8 @@ def test_words_are_split_among_a_commands_parameters(name: str, raw: str) -> Non
 @given(st.sampled_from(PARAMS), st.one_of(any_text(), word()))
 @cases(2000)
 def test_every_typed_argument_is_a_value_or_a_polite_refusal(
-        param: tuple[str, params.Param], raw: str) -> None:
+    param: tuple[str, params.Param], raw: str
+) -> None:
     only_refusals(param[1].parse, raw)
 
 
@@ -100,20 +102,33 @@ def test_every_setting_value_is_read_or_refused(key: str, raw: str) -> None:
 def test_the_pieces_of_the_plan_forms_read_or_refuse(raw: str) -> None:
     """Days, clock times, ranges, roles, flags and counts inside /shift, /pickups, /poll,
     /offer, /signup and /reminders."""
-    for parse in (times.weekday, times.clock, times.time_range, offers.quantity_of,
-                  shifts.role_and_weeks, shifts.split_flags, polls.split_poll_line,
-                  reminders._hours, pickups.parse_line, requests.parse_request_line,
-                  offers.parse_offer_line):
+    for parse in (
+        times.weekday,
+        times.clock,
+        times.time_range,
+        offers.quantity_of,
+        shifts.role_and_weeks,
+        shifts.split_flags,
+        polls.split_poll_line,
+        reminders._hours,
+        pickups.parse_line,
+        requests.parse_request_line,
+        offers.parse_offer_line,
+    ):
         only_refusals(parse, raw)
     only_refusals(shifts.parse_roles, raw.split())
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-@given(st.one_of(hostile(5), st.sampled_from(("friday 18:00", "mañana", "asap", "none"))),
-       st.sampled_from(("UTC", "America/Caracas", "Pacific/Kiritimati")))
+@given(
+    st.one_of(hostile(5), st.sampled_from(("friday 18:00", "mañana", "asap", "none"))),
+    st.sampled_from(("UTC", "America/Caracas", "Pacific/Kiritimati")),
+)
 @cases(100)
 def test_dates_typed_in_any_words_read_or_refuse(language: str, raw: str, zone: str) -> None:
     assume(len(raw) < 200)  # the dialog's own limit (params.text(100)) comes first
-    for moment in (only_refusals(lambda r: parse_when(r, NOW, zone, language), raw),
-                   only_refusals(lambda r: parse_when(r, NOW, zone, language, NO_END), raw)):
+    for moment in (
+        only_refusals(lambda r: parse_when(r, NOW, zone, language), raw),
+        only_refusals(lambda r: parse_when(r, NOW, zone, language, NO_END), raw),
+    ):
         assert moment is None or moment > NOW

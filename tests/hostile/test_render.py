@@ -21,50 +21,88 @@ def _paired(text: str) -> str:
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
-TEXTS = st.one_of(any_text(), huge(), st.lists(
-    st.sampled_from([t for t in TRICKY if "<" in t or "&" in t or "*" in t]), max_size=3000
-).map("".join)).map(_paired).filter(lambda t: t.strip() != "")
-LABELS = hostile(4).map(_paired).map(lambda t: t.strip() or "press").filter(
-    lambda t: len(t) <= 40)
-DATA = st.one_of(st.sampled_from(("claim 3", "join", "signup 1 driver", "vote P1 2", "take 4",
-                                  "pickup", "start", "swapyes 1 2", "swapno 1")),
-                 hostile(3).map(lambda t: ANSWER + t)).map(_paired).filter(
-    lambda d: 0 < len(d.encode()) <= 64)
+TEXTS = (
+    st.one_of(
+        any_text(),
+        huge(),
+        st.lists(
+            st.sampled_from([t for t in TRICKY if "<" in t or "&" in t or "*" in t]), max_size=3000
+        ).map("".join),
+    )
+    .map(_paired)
+    .filter(lambda t: t.strip() != "")
+)
+LABELS = hostile(4).map(_paired).map(lambda t: t.strip() or "press").filter(lambda t: len(t) <= 40)
+DATA = (
+    st.one_of(
+        st.sampled_from(
+            (
+                "claim 3",
+                "join",
+                "signup 1 driver",
+                "vote P1 2",
+                "take 4",
+                "pickup",
+                "start",
+                "swapyes 1 2",
+                "swapno 1",
+            )
+        ),
+        hostile(3).map(lambda t: ANSWER + t),
+    )
+    .map(_paired)
+    .filter(lambda d: 0 < len(d.encode()) <= 64)
+)
 BUTTONS = st.lists(st.builds(Button, LABELS, DATA, st.booleans()), max_size=12).map(tuple)
 
 
-def row(kind: str, text: str, buttons: tuple[Button, ...] = (),
-        attachment: Attachment | None = None) -> OutboxMessage:
-    return OutboxMessage(1, "test", "group:food", kind, None, text, buttons, 0,
-                         "5" if kind == "edit" else None, attachment)
+def row(
+    kind: str, text: str, buttons: tuple[Button, ...] = (), attachment: Attachment | None = None
+) -> OutboxMessage:
+    return OutboxMessage(
+        1,
+        "test",
+        "group:food",
+        kind,
+        None,
+        text,
+        buttons,
+        0,
+        "5" if kind == "edit" else None,
+        attachment,
+    )
 
 
 @given(TEXTS, BUTTONS)
 @cases(600)
 def test_any_text_is_sent_to_telegram_in_parts_it_accepts_and_nothing_is_lost(
-        text: str, buttons: tuple[Button, ...]) -> None:
+    text: str, buttons: tuple[Button, ...]
+) -> None:
     asyncio.run(check_telegram(row("send", text, buttons)))
 
 
 @given(TEXTS, BUTTONS)
 @cases(300)
 def test_an_edit_shows_on_telegram_as_the_start_of_what_was_written(
-        text: str, buttons: tuple[Button, ...]) -> None:
+    text: str, buttons: tuple[Button, ...]
+) -> None:
     asyncio.run(check_telegram(row("edit", text, buttons)))
 
 
 @given(TEXTS)
 @cases(150)
 def test_a_file_caption_and_a_press_answer_fit_telegram(text: str) -> None:
-    asyncio.run(check_telegram(row("send", text, attachment=Attachment("a.ics", "text/calendar",
-                                                                        b"x"))))
+    asyncio.run(
+        check_telegram(row("send", text, attachment=Attachment("a.ics", "text/calendar", b"x")))
+    )
     asyncio.run(check_telegram(row("toast", text[:200])))
 
 
 @given(TEXTS, BUTTONS, st.sampled_from(("send", "edit", "toast")))
 @cases(600)
 def test_any_text_is_well_formed_matrix_html_that_says_what_the_body_says(
-        text: str, buttons: tuple[Button, ...], kind: str) -> None:
+    text: str, buttons: tuple[Button, ...], kind: str
+) -> None:
     if kind == "toast":  # the core answers a press in at most 200 characters (TOAST_LIMIT)
         check_matrix(row(kind, text[:200]))
     else:
@@ -79,5 +117,6 @@ def test_only_command_words_get_the_rooms_prefix(text: str, prefix: str) -> None
     shown = with_prefix(text, prefix)
     assert with_prefix(text, "/") == text
     assert shown.count("/") <= text.count("/")
-    assert shown.replace(prefix, "\x00") .count("\x00") - text.replace(
-        prefix, "\x00").count("\x00") == text.count("/") - shown.count("/")
+    assert shown.replace(prefix, "\x00").count("\x00") - text.replace(prefix, "\x00").count(
+        "\x00"
+    ) == text.count("/") - shown.count("/")

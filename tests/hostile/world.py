@@ -109,8 +109,10 @@ class _Failures(logging.Handler):
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             frame = traceback.extract_tb(record.exc_info[2])[-1]
-            self.sink.append(f"internal failure {type(error).__name__}: {error} "
-                             f"at {frame.filename}:{frame.lineno}")
+            self.sink.append(
+                f"internal failure {type(error).__name__}: {error} "
+                f"at {frame.filename}:{frame.lineno}"
+            )
 
 
 @dataclass
@@ -128,8 +130,9 @@ class World(Harness):
         try:
             row.text.encode("utf-8")
         except UnicodeEncodeError:
-            self.problems.append(f"a lone surrogate in a message to {row.chat_id}: "
-                                 f"{row.text!r:.200}")
+            self.problems.append(
+                f"a lone surrogate in a message to {row.chat_id}: {row.text!r:.200}"
+            )
         else:
             try:
                 await check_both(row)
@@ -139,18 +142,25 @@ class World(Harness):
 
     @property
     def new(self) -> list[Seen]:
-        return self.seen[self.start:]
+        return self.seen[self.start :]
 
     def buttons_in(self, chat_id: str) -> set[str]:
         """Every button data minga ever put on a message in this chat."""
         return {data for s in self.seen if s.chat_id == chat_id for data in s.buttons}
 
     def messages_in(self, chat_id: str) -> list[str]:
-        return list(dict.fromkeys(s.message_id for s in self.seen
-                                  if s.chat_id == chat_id and not s.toast))
+        return list(
+            dict.fromkeys(s.message_id for s in self.seen if s.chat_id == chat_id and not s.toast)
+        )
 
-    async def press_as(self, who: str, data: str, chat: Chat, message_id: str | None = None,
-                       event_id: str | None = None) -> list[Seen]:
+    async def press_as(
+        self,
+        who: str,
+        data: str,
+        chat: Chat,
+        message_id: str | None = None,
+        event_id: str | None = None,
+    ) -> list[Seen]:
         return await self.deliver(press_event(who, data, chat, message_id, event_id))
 
     async def person_id(self, who: str) -> int | None:
@@ -158,8 +168,9 @@ class World(Harness):
         if who in self.ids:
             return self.ids[who]
         async with self.engine.connect() as conn:
-            found = await conn.execute(sql("SELECT person_id FROM identities WHERE user_id = :u"),
-                                       {"u": who.casefold()})
+            found = await conn.execute(
+                sql("SELECT person_id FROM identities WHERE user_id = :u"), {"u": who.casefold()}
+            )
             row = found.first()
         if row:
             self.ids[who] = row[0]
@@ -167,8 +178,9 @@ class World(Harness):
 
     async def table(self, query: str, **values: Any) -> list[tuple[Any, ...]]:
         if self.reader is not None:
-            return sorted((tuple(r) for r in await self.reader.execute(sql(query), values)),
-                          key=repr)
+            return sorted(
+                (tuple(r) for r in await self.reader.execute(sql(query), values)), key=repr
+            )
         async with self.reading():
             return await self.table(query, **values)
 
@@ -192,12 +204,19 @@ def chat_of(where: str, who: str) -> Chat:
     return Harness.group_chat(where.removeprefix("group:"))
 
 
-def press_event(who: str, data: str, chat: Chat, message_id: str | None = None,
-                event_id: str | None = None) -> ButtonPress:
+def press_event(
+    who: str, data: str, chat: Chat, message_id: str | None = None, event_id: str | None = None
+) -> ButtonPress:
     """A press as a platform reports it, on a message (none: one minga never sent),
     answerable to the presser alone (a toast)."""
-    return ButtonPress(event_id or uuid.uuid4().hex, chat, Harness.sender(who),
-                       message_id or "", data, uuid.uuid4().hex)
+    return ButtonPress(
+        event_id or uuid.uuid4().hex,
+        chat,
+        Harness.sender(who),
+        message_id or "",
+        data,
+        uuid.uuid4().hex,
+    )
 
 
 def run(case: Any) -> None:
@@ -235,11 +254,33 @@ async def fresh() -> AsyncIterator[World]:
 
 # --- what a speaker may change ------------------------------------------------------------
 
-ALL_STATE = ("settings", "groups", "members", "vouches", "dialogs", "link_codes", "requests",
-             "offers", "offer_takes", "matches", "activities", "shifts", "shift_roles",
-             "signups", "swaps", "reminder_prefs", "pickup_slots", "bookings",
-             "pickup_waitlist", "polls", "votes", "voted", "ballot_counts", "reactions",
-             "identities")
+ALL_STATE = (
+    "settings",
+    "groups",
+    "members",
+    "vouches",
+    "dialogs",
+    "link_codes",
+    "requests",
+    "offers",
+    "offer_takes",
+    "matches",
+    "activities",
+    "shifts",
+    "shift_roles",
+    "signups",
+    "swaps",
+    "reminder_prefs",
+    "pickup_slots",
+    "bookings",
+    "pickup_waitlist",
+    "polls",
+    "votes",
+    "voted",
+    "ballot_counts",
+    "reactions",
+    "identities",
+)
 
 
 async def everything(world: World) -> dict[str, list[tuple[Any, ...]]]:
@@ -256,12 +297,18 @@ async def personal(world: World, me: int, who: str) -> dict[str, list[tuple[Any,
         "people": await world.table(
             "SELECT id, name, language FROM people WHERE id != :me AND id NOT IN "
             "(SELECT person_id FROM identities WHERE user_id = :handle)",
-            me=me, handle=who.casefold()),
+            me=me,
+            handle=who.casefold(),
+        ),
         "identities": await world.table(
             "SELECT person_id, platform, user_id, handle FROM identities "
-            "WHERE person_id != :me AND user_id != :handle", me=me, handle=who.casefold()),
+            "WHERE person_id != :me AND user_id != :handle",
+            me=me,
+            handle=who.casefold(),
+        ),
         "reminder_prefs": await world.table(
-            "SELECT * FROM reminder_prefs WHERE person_id != :me", me=me),
+            "SELECT * FROM reminder_prefs WHERE person_id != :me", me=me
+        ),
         "votes": await world.table("SELECT * FROM votes WHERE person_id != :me", me=me),
     }
 
@@ -274,44 +321,63 @@ async def group_rules(world: World, me: int) -> dict[str, list[tuple[Any, ...]]]
         "groups": await world.table("SELECT id, name, founding_until FROM groups"),
         "members": await world.table("SELECT * FROM members WHERE person_id != :me", me=me),
         "my trust": await world.table(
-            "SELECT count(*) FROM members WHERE person_id = :me AND status = 'trusted'", me=me),
+            "SELECT count(*) FROM members WHERE person_id = :me AND status = 'trusted'", me=me
+        ),
         "vouches": await world.table("SELECT voucher_id, member_id FROM vouches"),
         "activities": await world.table("SELECT * FROM activities"),
         "shifts": await world.table("SELECT id, group_id, starts_at, ends_at, state FROM shifts"),
         "shift_roles": await world.table("SELECT shift_id, role, places FROM shift_roles"),
         "pickup_slots": await world.table(
-            "SELECT id, group_id, place, starts_at, ends_at, boxes FROM pickup_slots"),
+            "SELECT id, group_id, place, starts_at, ends_at, boxes FROM pickup_slots"
+        ),
         "others' polls": await world.table(
             "SELECT id, kind, title, max_choices, points, quorum, trusted_only, secret, "
             "hidden, closes_at, state, result, action, action_done FROM polls "
-            "WHERE author_id IS NOT :me", me=me),
+            "WHERE author_id IS NOT :me",
+            me=me,
+        ),
         "others' places": await world.table(
             "SELECT id, shift_id, person_id, role FROM signups "
-            "WHERE person_id != :me AND NOT giving_away", me=me),
+            "WHERE person_id != :me AND NOT giving_away",
+            me=me,
+        ),
         "others' offers": await world.table(
-            "SELECT id, offerer_id, category, what, area FROM offers WHERE offerer_id != :me",
-            me=me),
+            "SELECT id, offerer_id, category, what, area FROM offers WHERE offerer_id != :me", me=me
+        ),
         "requests not mine": await world.table(
             "SELECT id, requester_id, description, show_name, thanks FROM requests "
-            "WHERE requester_id IS NOT :me", me=me),
+            "WHERE requester_id IS NOT :me",
+            me=me,
+        ),
     }
 
 
 async def outsider_rules(world: World, me: int) -> dict[str, list[tuple[Any, ...]]]:
     """Someone on no roster of the group: nothing of it changes, requests included."""
     return {
-        "requests": await world.table("SELECT * FROM requests WHERE requester_id IS NOT :me",
-                                      me=me),
+        "requests": await world.table(
+            "SELECT * FROM requests WHERE requester_id IS NOT :me", me=me
+        ),
         "bookings": await world.table("SELECT * FROM bookings WHERE person_id != :me", me=me),
         "others' places, all": await world.table(
-            "SELECT * FROM signups WHERE person_id != :me", me=me),
+            "SELECT * FROM signups WHERE person_id != :me", me=me
+        ),
         "others' offers, all": await world.table(
-            "SELECT id, remaining, state FROM offers WHERE offerer_id != :me", me=me),
+            "SELECT id, remaining, state FROM offers WHERE offerer_id != :me", me=me
+        ),
     }
 
 
-ROLES = {"Ana": "trusted", "Ben": "trusted", "Chioma": "trusted", "Dev": "trusted",
-         "Eli": "newcomer", "Rosa": "newcomer", "Zed": "outsider", "Olga": "outsider"}
+ROLES = {
+    "Ana": "trusted",
+    "Ben": "trusted",
+    "Chioma": "trusted",
+    "Dev": "trusted",
+    "Eli": "newcomer",
+    "Rosa": "newcomer",
+    "Zed": "outsider",
+    "Olga": "outsider",
+}
 
 
 async def allowed(world: World, who: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -339,25 +405,40 @@ async def _seizable(world: World, me: int | None) -> dict[str, list[tuple[Any, .
         "settings": await world.table("SELECT * FROM settings"),
         "members": await world.table("SELECT * FROM members WHERE person_id != :me", me=me),
         "my trust": await world.table(
-            "SELECT count(*) FROM members WHERE person_id = :me AND status = 'trusted'", me=me),
+            "SELECT count(*) FROM members WHERE person_id = :me AND status = 'trusted'", me=me
+        ),
         "vouches": await world.table("SELECT voucher_id, member_id FROM vouches"),
-        "planned shifts": await world.table("SELECT id, starts_at, state FROM shifts "
-                                            "WHERE id <= 4"),
-        "link codes": await world.table("SELECT kind, group_id FROM link_codes "
-                                        "WHERE kind != 'identity'"),
+        "planned shifts": await world.table(
+            "SELECT id, starts_at, state FROM shifts WHERE id <= 4"
+        ),
+        "link codes": await world.table(
+            "SELECT kind, group_id FROM link_codes WHERE kind != 'identity'"
+        ),
     }
 
 
 def changed(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
-    return [f"{name} changed: {sorted(set(before[name]) ^ set(after[name]), key=repr)[:4]!r:.600}"
-            for name in before if before[name] != after[name]]
+    return [
+        f"{name} changed: {sorted(set(before[name]) ^ set(after[name]), key=repr)[:4]!r:.600}"
+        for name in before
+        if before[name] != after[name]
+    ]
 
 
 async def leaks(world: World, seen: list[Seen]) -> list[str]:
     """Group messages that tie the anonymous requester to one of her requests."""
     rosa = await world.person_id(REQUESTER)
-    hers = [n for (n,) in await world.table(
-        "SELECT id FROM requests WHERE requester_id = :r AND NOT show_name", r=rosa)]
-    return [f"{REQUESTER} named with R{n} in {s.chat_id}: {s.text!r:.300}" for s in seen
-            for n in hers if s.chat_id.startswith("group:")
-            and REQUESTER.casefold() in s.text.casefold() and re.search(rf"\bR{n}\b", s.text)]
+    hers = [
+        n
+        for (n,) in await world.table(
+            "SELECT id FROM requests WHERE requester_id = :r AND NOT show_name", r=rosa
+        )
+    ]
+    return [
+        f"{REQUESTER} named with R{n} in {s.chat_id}: {s.text!r:.300}"
+        for s in seen
+        for n in hers
+        if s.chat_id.startswith("group:")
+        and REQUESTER.casefold() in s.text.casefold()
+        and re.search(rf"\bR{n}\b", s.text)
+    ]

@@ -45,7 +45,8 @@ async def drain(bot: Harness, platform: Platform) -> int:
 
 
 async def test_a_refused_message_is_given_up_with_its_reason_and_the_rest_goes_on(
-        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     await queue(bot.engine, bot.clock.now(), ("a", "a1"), ("a", "a2"), ("b", "b1"))
     platform = Platform({"a1": "refuse"})
     assert await drain(bot, platform) == 2

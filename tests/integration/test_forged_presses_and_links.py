@@ -25,9 +25,12 @@ async def food(engine: AsyncEngine) -> Harness:
 
 
 async def state(bot: Harness) -> tuple[str, str, str, str]:
-    return (text(await bot.say("Ana", "/settings")), text(await bot.say("Ana", "/roster")),
-            text(await bot.say("Ana", "/shifts")), text(await bot.say("Eli", "/mine",
-                                                                      group=None)))
+    return (
+        text(await bot.say("Ana", "/settings")),
+        text(await bot.say("Ana", "/roster")),
+        text(await bot.say("Ana", "/shifts")),
+        text(await bot.say("Eli", "/mine", group=None)),
+    )
 
 
 async def voters(bot: Harness) -> set[int]:
@@ -37,10 +40,21 @@ async def voters(bot: Harness) -> set[int]:
         return await uow.polls.voters(poll)
 
 
-@pytest.mark.parametrize("forged", ["shift cancel S1 all", "set vouches_needed 1", "leave",
-                                    "remove @ben", "trust @eli", "cancel R1", "claim 9"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "shift cancel S1 all",
+        "set vouches_needed 1",
+        "leave",
+        "remove @ben",
+        "trust @eli",
+        "cancel R1",
+        "claim 9",
+    ],
+)
 async def test_a_forged_press_on_a_real_post_changes_nothing_and_is_answered(
-        food: Harness, forged: str) -> None:
+    food: Harness, forged: str
+) -> None:
     post = food.showing("group:food", "claim 1")  # the request's post, with its one button
     before = await state(food)
     seen = await food.press("Ben", forged, message_id=post, toast=True)
@@ -49,7 +63,8 @@ async def test_a_forged_press_on_a_real_post_changes_nothing_and_is_answered(
 
 
 async def test_a_strangers_forged_press_is_answered_and_keeps_nothing_of_them(
-        food: Harness) -> None:
+    food: Harness,
+) -> None:
     post = food.showing("group:food", "claim 1")
     seen = await food.press("Mallory", "set vouches_needed 1", message_id=post, toast=True)
     assert [(s.toast, s.text) for s in seen] == [(True, NOT_OFFERED)]
@@ -65,14 +80,14 @@ async def test_a_button_of_one_chat_pressed_in_another_does_nothing(food: Harnes
     assert "(open)" in text(await food.say("Eli", "/mine", group=None))
 
 
-async def test_a_button_someone_else_was_sent_privately_does_nothing_for_me(
-        food: Harness) -> None:
+async def test_a_button_someone_else_was_sent_privately_does_nothing_for_me(food: Harness) -> None:
     """Ben's private message has Ben's buttons; Eli sending the same data in her chat, or
     pointing at Ben's message, is refused."""
     asked = await food.say("Ben", "/forget", group=None)
     yes = next(s for s in asked if ">yes" in s.buttons)
     assert text(await food.press("Eli", ">yes", group=None, message_id=yes.message_id)) == (
-        NOT_OFFERED)
+        NOT_OFFERED
+    )
     assert "Name: Eli" in text(await food.say("Eli", "/mydata", group=None))
 
 
@@ -80,26 +95,47 @@ async def test_a_button_taken_off_its_post_is_refused_as_out_of_date(food: Harne
     post = food.showing("group:food", "claim 1")
     await food.press("Ben", "claim 1")
     stale = await food.press("Chioma", "claim 1", message_id=post)
-    assert text(stale) == ("That button is out of date: the message has changed since, so I "
-                           "did nothing. Please look at it again.")
+    assert text(stale) == (
+        "That button is out of date: the message has changed since, so I "
+        "did nothing. Please look at it again."
+    )
     assert "(being helped)" in text(await food.say("Eli", "/mine", group=None))
 
 
 async def test_a_taken_back_press_undoes_only_what_its_button_undoes(food: Harness) -> None:
     """Matrix: removing a reaction presses the button's undo, nothing else."""
     post = food.showing("group:food", "signup 1 packer")
-    forged = ButtonPress("taken-back", food.group_chat(), food.sender("Ben"), post,
-                         "shift cancel S1 all", taken_back=True)
+    forged = ButtonPress(
+        "taken-back",
+        food.group_chat(),
+        food.sender("Ben"),
+        post,
+        "shift cancel S1 all",
+        taken_back=True,
+    )
     seen = await food.deliver(forged)
     assert text(seen) == NOT_OFFERED
     assert "S1 · Box distribution" in text(await food.say("Ana", "/shifts"))
 
 
-@pytest.mark.parametrize("payload", ["cancel R1", "cancel_R1", "vote P1 block a linked click",
-                                     "leave", "claim 1", "request food Eastside: x",
-                                     "forget yes", "join", "vote P1 1", "vote P1x"])
-async def test_a_link_does_nothing_but_greet_unless_minga_made_it(food: Harness,
-                                                                  payload: str) -> None:
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "cancel R1",
+        "cancel_R1",
+        "vote P1 block a linked click",
+        "leave",
+        "claim 1",
+        "request food Eastside: x",
+        "forget yes",
+        "join",
+        "vote P1 1",
+        "vote P1x",
+    ],
+)
+async def test_a_link_does_nothing_but_greet_unless_minga_made_it(
+    food: Harness, payload: str
+) -> None:
     await food.say("Ana", "/propose Buy a second fridge")
     before = await state(food)
     seen = await food.say("Ben", f"/start {payload}", group=None)
@@ -121,8 +157,7 @@ async def test_a_link_to_ask_for_help_asks_and_posts_nothing(food: Harness) -> N
     assert not in_chat(seen, "group:food")
 
 
-async def test_an_invitation_link_asks_before_putting_anyone_on_the_roster(
-        food: Harness) -> None:
+async def test_an_invitation_link_asks_before_putting_anyone_on_the_roster(food: Harness) -> None:
     invitation = await food.say("Ana", "/invite")
     code = next(s for s in invitation if s.buttons).buttons[0].split()[1]
     linked = await food.say("Mia", f"/start join {code}", group=None)

@@ -27,14 +27,18 @@ WINDOWS = '/pickups open sat 13:00-14:00 every 15 boxes 2 at "Community hall"'
 
 async def says(bot: Harness, line: str, group: str | None = None) -> list[Seen]:
     chat = bot.group_chat(group) if group else PRIVATE
-    return await bot.deliver(Message(f"u{uuid.uuid4().int % 10**9}", chat, ELQ, line,
-                                     bot_name="mingabot"))
+    return await bot.deliver(
+        Message(f"u{uuid.uuid4().int % 10**9}", chat, ELQ, line, bot_name="mingabot")
+    )
 
 
 async def presses(bot: Harness, data: str, group: str | None = None) -> list[Seen]:
     chat = bot.group_chat(group) if group else PRIVATE
-    return await bot.deliver(ButtonPress(f"u{uuid.uuid4().int % 10**9}", chat, ELQ,
-                                         bot.showing(chat.chat_id, data), data))
+    return await bot.deliver(
+        ButtonPress(
+            f"u{uuid.uuid4().int % 10**9}", chat, ELQ, bot.showing(chat.chat_id, data), data
+        )
+    )
 
 
 async def dump(engine: AsyncEngine) -> list[tuple[str, str, str]]:
@@ -93,8 +97,12 @@ async def lived(engine: AsyncEngine) -> Harness:
     await says(bot, "/vote P1 1", group="food")
     await says(bot, "/mydata")
     async with bot.core.uow() as uow:  # what the Matrix adapter keeps of a reaction
-        await uow.reactions.add(PLATFORM, "$reaction", Reaction("group:food", USER_ID, "$post",
-                                                                 "claim 2"), bot.clock.now())
+        await uow.reactions.add(
+            PLATFORM,
+            "$reaction",
+            Reaction("group:food", USER_ID, "$post", "claim 2"),
+            bot.clock.now(),
+        )
         await uow.commit()
     return bot
 
@@ -118,10 +126,12 @@ async def test_after_forget_the_others_keep_what_they_need(lived: Harness) -> No
     assert "R1 was cancelled by the person who asked." in in_chat(seen, "dm:ben")
     assert "The volunteer can't help with R2 after all" in in_chat(seen, "dm:chioma")
     assert [s.text for s in seen if s.edit and s.text.startswith("S1")] == [
-        "S1 · Soup · Sat 7 Mar 10:00–13:00\ncook 0/1\nserver 0/1"]
+        "S1 · Soup · Sat 7 Mar 10:00–13:00\ncook 0/1\nserver 0/1"
+    ]
     roster = in_chat(await lived.say("Ana", "/roster"), "group:food")
     assert "Eli" in roster and NAME not in roster
-    assert "R1 (helping, cancelled)" in in_chat(await lived.say("Ben", "/mydata", group=None),
-                                                "dm:ben")
+    assert "R1 (helping, cancelled)" in in_chat(
+        await lived.say("Ben", "/mydata", group=None), "dm:ben"
+    )
     chats = {row[2] for row in await dump(lived.engine) if row[:2] == ("chats", "chat_id")}
     assert {"group:food", "dm:ana", "dm:ben"} <= chats

@@ -44,16 +44,17 @@ def core_on(engine: AsyncEngine, clock: FakeClock) -> Core:
     return Core(units_of_work(engine), clock, CATALOGS, GroupDefaults(), {})
 
 
-async def queue(core: Core, chat: str, text: str, priority: Priority = Priority.POST,
-                key: str | None = None) -> None:
+async def queue(
+    core: Core, chat: str, text: str, priority: Priority = Priority.POST, key: str | None = None
+) -> None:
     async with core.uow() as uow:
-        await uow.outbox.send(PLATFORM, chat, text, (), key, core.clock.now(),
-                              priority=priority)
+        await uow.outbox.send(PLATFORM, chat, text, (), key, core.clock.now(), priority=priority)
         await uow.commit()
 
 
 async def test_two_senders_never_write_to_one_chat_at_once_and_keep_its_order(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     clock = FakeClock()
     core = core_on(engine, clock)
     for n in range(8):
@@ -85,12 +86,12 @@ async def test_two_senders_answer_each_press_once(engine: AsyncEngine) -> None:
     one = Courier(core, platform.outlet("one"), owner="one")
     two = Courier(core_on(engine, clock), platform.outlet("two"), owner="two")
     await asyncio.gather(one.drain(), two.drain())
-    assert sorted(text for _, _, text in platform.got) == sorted(f"Counted {n}"
-                                                                  for n in range(20))
+    assert sorted(text for _, _, text in platform.got) == sorted(f"Counted {n}" for n in range(20))
 
 
 async def test_a_stopped_senders_chats_are_free_at_once_a_crashed_ones_after_a_while(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     clock = FakeClock()
     core = core_on(engine, clock)
     for n in range(3):
@@ -98,8 +99,9 @@ async def test_a_stopped_senders_chats_are_free_at_once_a_crashed_ones_after_a_w
     platform = Platform(pause=0.05)
     crashed = Courier(core, platform.outlet("crashed"), owner="crashed")
     async with core.uow() as uow:  # it held the lane when it died
-        assert await uow.lanes.claim(PLATFORM, "a", "crashed", clock.now(),
-                                     clock.now() + timedelta(seconds=HOLD))
+        assert await uow.lanes.claim(
+            PLATFORM, "a", "crashed", clock.now(), clock.now() + timedelta(seconds=HOLD)
+        )
         await uow.commit()
     other = Courier(core, platform.outlet("other"), owner="other")
     assert await other.drain() == 0  # the chat may still be written to by the other
@@ -132,7 +134,8 @@ async def test_answers_go_before_bulk_work(engine: AsyncEngine) -> None:
 
 
 async def test_a_message_to_retry_holds_back_its_chat_but_an_edit_holds_back_nothing(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     clock = FakeClock()
     core = core_on(engine, clock)
     await queue(core, "a", "tally 0", key="poll")
@@ -157,8 +160,7 @@ def _busy_for_edits(outlet: Outlet):  # type: ignore[no-untyped-def]
     return deliver
 
 
-async def test_a_post_shown_live_is_edited_at_most_once_per_interval(
-        engine: AsyncEngine) -> None:
+async def test_a_post_shown_live_is_edited_at_most_once_per_interval(engine: AsyncEngine) -> None:
     clock = FakeClock()
     core = core_on(engine, clock)
     await queue(core, "group", "0 votes", key="poll")

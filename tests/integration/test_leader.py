@@ -81,14 +81,20 @@ async def until(check, within: float = 10.0) -> None:  # type: ignore[no-untyped
 
 async def lock_holder(engine: AsyncEngine) -> int | None:
     async with engine.connect() as conn:
-        return (await conn.execute(text(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND classid = :high AND objid = :low"),
-            {"high": SCHEDULER_LOCK >> 32, "low": SCHEDULER_LOCK & 0xFFFFFFFF})).scalar()
+        return (
+            await conn.execute(
+                text(
+                    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND classid = :high AND objid = :low"
+                ),
+                {"high": SCHEDULER_LOCK >> 32, "low": SCHEDULER_LOCK & 0xFFFFFFFF},
+            )
+        ).scalar()
 
 
 async def test_one_leads_and_the_other_takes_over_when_its_session_ends(
-        engines: list[AsyncEngine], fired: list[str]) -> None:
+    engines: list[AsyncEngine], fired: list[str]
+) -> None:
     one, two = process(engines[0]), process(engines[1])
     await one.start()
     await until(lambda: one.leading)
@@ -118,7 +124,8 @@ async def test_one_leads_and_the_other_takes_over_when_its_session_ends(
 
 
 async def test_a_follower_fires_nothing_even_of_its_own_commits(
-        engines: list[AsyncEngine], fired: list[str]) -> None:
+    engines: list[AsyncEngine], fired: list[str]
+) -> None:
     one, two = process(engines[0]), process(engines[1])
     await one.start()
     await until(lambda: one.leading)
@@ -134,8 +141,7 @@ async def test_a_follower_fires_nothing_even_of_its_own_commits(
     await two.stop()
 
 
-async def test_the_lock_is_one_sessions_and_goes_when_released(
-        engines: list[AsyncEngine]) -> None:
+async def test_the_lock_is_one_sessions_and_goes_when_released(engines: list[AsyncEngine]) -> None:
     first, second = AdvisoryLock(engines[0]), AdvisoryLock(engines[1])
     assert await first.acquire() and await first.acquire()  # held, not taken twice
     assert not await second.acquire()

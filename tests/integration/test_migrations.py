@@ -56,7 +56,8 @@ async def test_migrations_build_exactly_the_schema_of_the_models(empty_url: str)
 
 
 async def test_is_current_only_after_upgrade_and_upgrading_again_is_harmless(
-        empty_url: str) -> None:
+    empty_url: str,
+) -> None:
     async with opened(empty_url) as engine:
         assert await is_current(engine) is False
         await upgrade(engine)
@@ -73,16 +74,26 @@ def test_the_newest_migration_is_the_one_alembic_finds() -> None:
 
 def test_a_start_on_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/minga.db"
-    program = ("import asyncio, sys\n"
-               "from storage.engine import create_engine\n"
-               "from storage.migrate import upgrade\n"
-               "async def start():\n"
-               f"    engine = create_engine({url!r})\n"
-               "    await upgrade(engine)\n"
-               "    await engine.dispose()\n"
-               "asyncio.run(start())\n"
-               "print('alembic' in sys.modules)\n")
-    loaded = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                             check=True, timeout=60, cwd=Path(__file__).parents[2]
-                             ).stdout.strip() for _ in range(2)]
+    program = (
+        "import asyncio, sys\n"
+        "from storage.engine import create_engine\n"
+        "from storage.migrate import upgrade\n"
+        "async def start():\n"
+        f"    engine = create_engine({url!r})\n"
+        "    await upgrade(engine)\n"
+        "    await engine.dispose()\n"
+        "asyncio.run(start())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    loaded = [
+        subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+            cwd=Path(__file__).parents[2],
+        ).stdout.strip()
+        for _ in range(2)
+    ]
     assert loaded == ["True", "False"]  # the first start migrates; the next has nothing to

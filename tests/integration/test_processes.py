@@ -75,8 +75,14 @@ def database(request: pytest.FixtureRequest) -> Iterator[str]:
 
 async def sql(database: str, statement: str, *args: object) -> list[asyncpg.Record]:
     url = make_url(postgres_url_of(database))
-    conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username,
-                                 password=url.password, database=url.database, timeout=5)
+    conn = await asyncpg.connect(
+        host=url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+        timeout=5,
+    )
     try:
         return await conn.fetch(statement, *args)
     finally:
@@ -103,11 +109,13 @@ async def mingas(database: str, api: BotApi, tmp_path: Path) -> AsyncIterator[St
     systemd starts minga@8441 and minga@8442, behind the stand-in's proxy; each is ready
     (listening) when they are returned. All are stopped at the end."""
     config = tmp_path / "minga.toml"
-    config.write_text(f'[storage]\nurl = "{postgres_url_of(database)}"\n'
-                      f'[telegram]\nenabled = true\ntoken = "{api.token}"\n'
-                      f'base_url = "{api.base_url}"\nmode = "webhook"\n'
-                      f'webhook_url = "{PUBLIC}"\nwebhook_secret = "{SECRET}"\n'
-                      '[logging]\nlevel = "INFO"\n')
+    config.write_text(
+        f'[storage]\nurl = "{postgres_url_of(database)}"\n'
+        f'[telegram]\nenabled = true\ntoken = "{api.token}"\n'
+        f'base_url = "{api.base_url}"\nmode = "webhook"\n'
+        f'webhook_url = "{PUBLIC}"\nwebhook_secret = "{SECRET}"\n'
+        '[logging]\nlevel = "INFO"\n'
+    )
     started: list[Minga] = []
 
     async def start(count: int) -> list[Minga]:
@@ -119,12 +127,21 @@ async def mingas(database: str, api: BotApi, tmp_path: Path) -> AsyncIterator[St
                 # One configuration for all; the port is the instance's, as in the README's
                 # minga@.service. The lanes' holder defaults to the host name and the port.
                 process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT,
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "run",
+                    "--config",
+                    str(config),
+                    cwd=ROOT,
                     env=os.environ | {"MINGA_TELEGRAM_WEBHOOK_PORT": str(port)},
-                    stdout=asyncio.subprocess.DEVNULL, stderr=out)
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=out,
+                )
             started.append(Minga(f"minga{n}", port, log, process))
-        await api.until(lambda: all(m.said("telegram=webhook") or not m.running
-                                    for m in started), within=40)
+        await api.until(
+            lambda: all(m.said("telegram=webhook") or not m.running for m in started), within=40
+        )
         for m in started:
             assert m.running, m.log.read_text()
         return started
@@ -177,9 +194,14 @@ async def founding_jobs(database: str, seconds: list[float]) -> list[int]:
     assert len(groups) == len(seconds)
     ids = []
     for group, after in zip(groups, seconds, strict=True):
-        [row] = await sql(database, "INSERT INTO jobs (kind, ref_id, due_at) VALUES "
-                          "('founding_closed', $1, now() + $2 * interval '1 second') "
-                          "RETURNING id", group, after)
+        [row] = await sql(
+            database,
+            "INSERT INTO jobs (kind, ref_id, due_at) VALUES "
+            "('founding_closed', $1, now() + $2 * interval '1 second') "
+            "RETURNING id",
+            group,
+            after,
+        )
         ids.append(row["id"])
     return ids
 
@@ -189,8 +211,8 @@ def posted_once(api: BotApi, chats: list[int]) -> dict[int, int]:
 
 
 async def test_two_processes_behind_one_address_handle_every_update_once(
-        api: BotApi, mingas: Start,
-        database: str) -> None:
+    api: BotApi, mingas: Start, database: str
+) -> None:
     both = await mingas(2)  # started at once on an empty database: one migrates it
     leader = await one_leader(api, both)
     [group] = await setup_groups(api, 1)
@@ -206,14 +228,24 @@ async def test_two_processes_behind_one_address_handle_every_update_once(
     late = Person(799, "Late", "late")
     chat = api.private(late)
     api.started.add(late.id)
-    update = {"update_id": 9999, "message": {
-        "message_id": 9999, "date": int(time.time()), "chat": chat,  # noqa: TID251
-        "from": late.user(), "text": "/start",
-        "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+    update = {
+        "update_id": 9999,
+        "message": {
+            "message_id": 9999,
+            "date": int(time.time()),  # noqa: TID251
+            "chat": chat,
+            "from": late.user(),
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
     async with aiohttp.ClientSession() as session:
-        answers = await asyncio.gather(*(
-            session.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
-            for url in api.backends))
+        answers = await asyncio.gather(
+            *(
+                session.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+                for url in api.backends
+            )
+        )
     assert [a.status for a in answers] == [200, 200]
     await api.until(lambda: texts(api, late.id), within=10)
     await asyncio.sleep(2)  # time for a second answer, were one coming
@@ -232,8 +264,9 @@ async def test_two_processes_behind_one_address_handle_every_update_once(
     leader.process.send_signal(SIGINT)
     assert await leader.stopped(30) == 130
     await api.until(lambda: other.said("scheduler=leading"), within=5)
-    [lanes] = await sql(database, "SELECT count(*) AS n FROM lanes WHERE owner LIKE $1",
-                        f"%:{leader.port}")
+    [lanes] = await sql(
+        database, "SELECT count(*) AS n FROM lanes WHERE owner LIKE $1", f"%:{leader.port}"
+    )
     assert lanes["n"] == 0  # and its lanes are free
     # Each process paces Telegram's 30 a second on its own: together they may earn a 429
     # in a burst, which is waited out (README, "Several processes").
@@ -241,8 +274,8 @@ async def test_two_processes_behind_one_address_handle_every_update_once(
 
 
 async def test_killing_the_leader_hands_the_scheduler_over_within_30_s(
-        api: BotApi, mingas: Start,
-        database: str) -> None:
+    api: BotApi, mingas: Start, database: str
+) -> None:
     both = await mingas(2)
     leader = await one_leader(api, both)
     [other] = [m for m in both if m is not leader]
@@ -261,8 +294,10 @@ async def test_killing_the_leader_hands_the_scheduler_over_within_30_s(
     last = time.monotonic()
     await asyncio.sleep(2)  # time for a second copy, were one coming
 
-    print(f"\ntaken over {took_over:.1f} s after the kill; the last reminder "
-          f"{last - written - due[-1]:+.1f} s from its time")
+    print(
+        f"\ntaken over {took_over:.1f} s after the kill; the last reminder "
+        f"{last - written - due[-1]:+.1f} s from its time"
+    )
     assert took_over < 30
     assert posted_once(api, chats) == {chat: 1 for chat in chats}  # none lost, none twice
     rows = await sql(database, "SELECT id, outcome FROM jobs WHERE id = ANY($1::int[])", jobs)
@@ -270,16 +305,16 @@ async def test_killing_the_leader_hands_the_scheduler_over_within_30_s(
     assert last - written - due[-1] < 30
 
 
-async def test_a_database_restart_loses_nothing(
-        api: BotApi, mingas: Start,
-        database: str) -> None:
+async def test_a_database_restart_loses_nothing(api: BotApi, mingas: Start, database: str) -> None:
     both = await mingas(2)
     await one_leader(api, both)
     chats = await setup_groups(api, 2)
     await founding_jobs(database, [2.0, 8.0])  # one due while the database is away
     await postgres_admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
-    await postgres_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
+    await postgres_admin(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+    )
     away = PEOPLE[:10]
     for person in away:  # people write while it is away
         api.says(person, api.private(person), "/start")
@@ -302,18 +337,23 @@ async def test_a_database_restart_loses_nothing(
 
 
 async def test_in_polling_mode_too_a_database_restart_loses_nothing(
-        api: BotApi, database: str, tmp_path: Path) -> None:
+    api: BotApi, database: str, tmp_path: Path
+) -> None:
     """One process reading updates with getUpdates: while the database is away it confirms
     nothing, and reads the same updates again once it is back."""
-    config = Config(storage=StorageConfig(postgres_url_of(database)), telegram=TelegramConfig(
-        enabled=True, token=api.token, base_url=api.base_url))
+    config = Config(
+        storage=StorageConfig(postgres_url_of(database)),
+        telegram=TelegramConfig(enabled=True, token=api.token, base_url=api.base_url),
+    )
     running = asyncio.create_task(bootstrap.run_platforms(config))
     try:
         await api.until(lambda: len(api.commands) == 4 or running.done(), within=20)
         [group] = await setup_groups(api, 1)
         await postgres_admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
-        await postgres_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
+        await postgres_admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
         away = PEOPLE[:6]
         for person in away:
             api.says(person, api.private(person), "/start")

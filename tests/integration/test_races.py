@@ -14,8 +14,9 @@ VOLUNTEERS = [f"Vol{n:02}" for n in range(20)]
 
 async def everyone_presses(bot: Harness, people: list[str], data: str) -> None:
     post = bot.showing(bot.group_chat().chat_id, data)
-    presses = [ButtonPress(f"press-{who}", bot.group_chat(), bot.sender(who), post, data)
-               for who in people]
+    presses = [
+        ButtonPress(f"press-{who}", bot.group_chat(), bot.sender(who), post, data) for who in people
+    ]
     await asyncio.gather(*(handle(bot.core, press) for press in presses))
     await bot.flush()
 
@@ -45,8 +46,7 @@ async def test_ten_people_take_the_last_loaf_at_once(engine: AsyncEngine) -> Non
     await bot.setup_group(founders=("Ana", *takers))
     await bot.say("Ana", "/offer food Eastside: 1 loaf of bread", group=None)
     await everyone_presses(bot, takers, "take 1")
-    assert sum(s.chat_id == "dm:ana" and "would like one of O1" in s.text
-               for s in bot.seen) == 1
+    assert sum(s.chat_id == "dm:ana" and "would like one of O1" in s.text for s in bot.seen) == 1
     assert sum(s.text == "Sorry, O1 has all been taken or has ended." for s in bot.seen) == 9
     async with bot.core.uow() as uow:
         offer = await uow.offers.get(1)
@@ -77,8 +77,10 @@ async def test_ten_people_book_the_last_box_at_once(engine: AsyncEngine) -> None
     for who in people:
         await bot.say(who, "/pickup", group=None)
     chats = [bot.private_chat(who.casefold()) for who in people]
-    presses = [ButtonPress(f"book-{who}", chat, bot.sender(who), bot.showing(chat.chat_id, ">1"),
-                           ">1") for who, chat in zip(people, chats, strict=True)]
+    presses = [
+        ButtonPress(f"book-{who}", chat, bot.sender(who), bot.showing(chat.chat_id, ">1"), ">1")
+        for who, chat in zip(people, chats, strict=True)
+    ]
     await asyncio.gather(*(handle(bot.core, press) for press in presses))
     await bot.flush()
     assert sum(s.text.startswith("B1: your box is booked") for s in bot.seen) == 1
@@ -88,8 +90,7 @@ async def test_ten_people_book_the_last_box_at_once(engine: AsyncEngine) -> None
     assert slot is not None and slot.booked == 1
 
 
-async def test_two_swaps_for_the_same_place_at_once_only_one_completes(
-        engine: AsyncEngine) -> None:
+async def test_two_swaps_for_the_same_place_at_once_only_one_completes(engine: AsyncEngine) -> None:
     bot = Harness(engine)
     await bot.setup_group(founders=("Ana", "Ben", "Chioma"))
     await bot.say("Ana", '/shift add "Soup" sat 10:00-13:00 weekly places 1')
@@ -99,11 +100,20 @@ async def test_two_swaps_for_the_same_place_at_once_only_one_completes(
     # Ana and Chioma both ask Ben for his place on S2; he accepts both at once.
     for who, shift in (("Ana", 1), ("Chioma", 3)):
         await bot.say(who, f"/swap S{shift} S2", group=None)
-    accepts = [(s.message_id, s.buttons[0]) for s in bot.seen
-               if s.chat_id == "dm:ben" and s.buttons]
-    await asyncio.gather(*(handle(bot.core, ButtonPress(
-        f"accept-{n}", bot.private_chat("ben"), bot.sender("Ben"), message_id, data))
-        for n, (message_id, data) in enumerate(accepts)))
+    accepts = [
+        (s.message_id, s.buttons[0]) for s in bot.seen if s.chat_id == "dm:ben" and s.buttons
+    ]
+    await asyncio.gather(
+        *(
+            handle(
+                bot.core,
+                ButtonPress(
+                    f"accept-{n}", bot.private_chat("ben"), bot.sender("Ben"), message_id, data
+                ),
+            )
+            for n, (message_id, data) in enumerate(accepts)
+        )
+    )
     seen = await bot.flush()
     assert sum(s.text.startswith("Traded:") for s in seen) == 1
     assert sum("That trade is off" in s.text or "no longer open" in s.text for s in seen) == 1
@@ -113,15 +123,18 @@ async def test_two_swaps_for_the_same_place_at_once_only_one_completes(
 
 
 async def test_two_hundred_vote_at_once_and_the_post_is_edited_a_handful_of_times(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     bot = Harness(engine)
     voters = [f"Voter{n:03}" for n in range(200)]
     await bot.setup_group(founders=("Ana", *voters))
     await bot.say("Ana", "/poll choice Lunch: soup | salad | stew")
     before = len(bot.seen)
     post = bot.showing(bot.group_chat().chat_id, "vote P1 1")
-    presses = [ButtonPress(f"vote-{who}", bot.group_chat(), bot.sender(who), post,
-                           f"vote P1 {n % 3 + 1}") for n, who in enumerate(voters)]
+    presses = [
+        ButtonPress(f"vote-{who}", bot.group_chat(), bot.sender(who), post, f"vote P1 {n % 3 + 1}")
+        for n, who in enumerate(voters)
+    ]
     await asyncio.gather(*(handle(bot.core, press) for press in presses))
     seen = await bot.later(seconds=3)  # the scheduler redraws the tally after the burst
     edits = [s for s in bot.seen[before:] if s.edit]
@@ -137,8 +150,7 @@ async def test_two_hundred_vote_at_once_and_the_post_is_edited_a_handful_of_time
     assert "Voted: 200 of 201" in edits[-1].text
 
 
-async def test_when_the_last_of_everyone_votes_at_once_the_poll_closes(
-        engine: AsyncEngine) -> None:
+async def test_when_the_last_of_everyone_votes_at_once_the_poll_closes(engine: AsyncEngine) -> None:
     """Eight at a time, every vote's "has everyone voted?" must see the votes committed
     beside it: else each misses the others' and nobody closes the poll."""
     bot = Harness(engine)
@@ -147,10 +159,12 @@ async def test_when_the_last_of_everyone_votes_at_once_the_poll_closes(
     await bot.say("Ana", "/poll choice Lunch: soup | salad | stew")
     await bot.press("Ana", "vote P1 1")
     post = bot.showing(bot.group_chat().chat_id, "vote P1 1")
-    presses = [ButtonPress(f"vote-{who}", bot.group_chat(), bot.sender(who), post,
-                           f"vote P1 {n % 3 + 1}") for n, who in enumerate(voters)]
+    presses = [
+        ButtonPress(f"vote-{who}", bot.group_chat(), bot.sender(who), post, f"vote P1 {n % 3 + 1}")
+        for n, who in enumerate(voters)
+    ]
     for start in range(0, len(presses), 8):
-        await asyncio.gather(*(handle(bot.core, press) for press in presses[start:start + 8]))
+        await asyncio.gather(*(handle(bot.core, press) for press in presses[start : start + 8]))
     seen = await bot.flush()
     async with bot.core.uow() as uow:
         poll = await uow.polls.get(1)
@@ -159,15 +173,18 @@ async def test_when_the_last_of_everyone_votes_at_once_the_poll_closes(
     assert len(closing) == 1, "closed once, announced once"
 
 
-async def test_the_vouches_that_make_someone_trusted_can_come_at_once(
-        engine: AsyncEngine) -> None:
+async def test_the_vouches_that_make_someone_trusted_can_come_at_once(engine: AsyncEngine) -> None:
     """Each vouch counts the vouches beside it: two at once, each seeing only its own,
     would leave a newcomer with enough vouches untrusted."""
     bot = Harness(engine)
     await bot.setup_group(founders=("Ana", "Ben", "Chioma", "Dev", "Eve", "Fay"))
     await bot.say("Zoe", "/join")
-    vouches = [Message(f"vouch-{who}", bot.group_chat(), bot.sender(who), "/trust @zoe",
-                       bot_name="mingabot") for who in ("Ana", "Ben", "Chioma")]
+    vouches = [
+        Message(
+            f"vouch-{who}", bot.group_chat(), bot.sender(who), "/trust @zoe", bot_name="mingabot"
+        )
+        for who in ("Ana", "Ben", "Chioma")
+    ]
     await asyncio.gather(*(handle(bot.core, vouch) for vouch in vouches))
     seen = await bot.flush()
     assert sum("Zoe is now a trusted member" in s.text for s in seen) == 1
@@ -179,30 +196,39 @@ async def test_the_vouches_that_make_someone_trusted_can_come_at_once(
 
 
 async def test_a_shift_post_shows_every_place_taken_at_once_in_its_roles(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     """Places in different roles are different rows: the post each signup redraws must
     still count the signups beside it, or the last edit shown hides someone."""
     bot = Harness(engine)
     roles = ("cook", "driver", "packer", "table")
     people = VOLUNTEERS[:8]
     await bot.setup_group(founders=("Ana", *people))
-    await bot.say("Ana", '/shift add "Soup" sat 10:00-13:00 places 8 roles '
-                  + ",".join(f"{role}:2" for role in roles))
+    await bot.say(
+        "Ana",
+        '/shift add "Soup" sat 10:00-13:00 places 8 roles '
+        + ",".join(f"{role}:2" for role in roles),
+    )
     post = bot.showing(bot.group_chat().chat_id, "signup 1 cook")
-    presses = [ButtonPress(f"signup-{who}", bot.group_chat(), bot.sender(who), post,
-                           f"signup 1 {roles[n % 4]}") for n, who in enumerate(people)]
+    presses = [
+        ButtonPress(
+            f"signup-{who}", bot.group_chat(), bot.sender(who), post, f"signup 1 {roles[n % 4]}"
+        )
+        for n, who in enumerate(people)
+    ]
     await asyncio.gather(*(handle(bot.core, press) for press in presses))
     await bot.flush()
     shown = [s for s in bot.seen if s.message_id == post][-1].text
     assert all(f"{role} 2/2" in shown for role in roles), shown
 
 
-async def test_the_roster_count_stays_right_when_people_join_at_once(
-        engine: AsyncEngine) -> None:
+async def test_the_roster_count_stays_right_when_people_join_at_once(engine: AsyncEngine) -> None:
     bot = Harness(engine)
     await bot.setup_group()
-    joins = [Message(f"join-{who}", bot.group_chat(), bot.sender(who), "/join",
-                     bot_name="mingabot") for who in VOLUNTEERS[:8]]
+    joins = [
+        Message(f"join-{who}", bot.group_chat(), bot.sender(who), "/join", bot_name="mingabot")
+        for who in VOLUNTEERS[:8]
+    ]
     await asyncio.gather(*(handle(bot.core, join) for join in joins))
     seen = await bot.flush()
     welcome = [s for s in seen if s.edit and "On the roster" in s.text]
@@ -210,7 +236,8 @@ async def test_the_roster_count_stays_right_when_people_join_at_once(
 
 
 async def test_forty_people_writing_at_once_are_all_answered(
-        engine: AsyncEngine, caplog: pytest.LogCaptureFixture) -> None:
+    engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
     """As Telegram's webhook delivers them: handled side by side. SQLite has one writer;
     each waits for its turn, in order, and none is turned away as "database is locked"."""
     bot = Harness(engine)
@@ -218,11 +245,18 @@ async def test_forty_people_writing_at_once_are_all_answered(
     await bot.setup_group(founders=("Ana", *people[:10]))
     await bot.say("Ana", '/shift add "Soup" sat 10:00-13:00 places 20')
     post = bot.showing(bot.group_chat().chat_id, "signup 1 volunteer")
-    events = [ButtonPress(f"at-once-{who}", bot.group_chat(), bot.sender(who), post,
-                          "signup 1 volunteer") if n < 10 else
-              Message(f"at-once-{who}", bot.private_chat(who), bot.sender(who),
-                      "/help" if n % 2 else "/join", bot_name="mingabot")
-              for n, who in enumerate(people)]
+    events = [
+        ButtonPress(f"at-once-{who}", bot.group_chat(), bot.sender(who), post, "signup 1 volunteer")
+        if n < 10
+        else Message(
+            f"at-once-{who}",
+            bot.private_chat(who),
+            bot.sender(who),
+            "/help" if n % 2 else "/join",
+            bot_name="mingabot",
+        )
+        for n, who in enumerate(people)
+    ]
     await asyncio.gather(*(handle(bot.core, event) for event in events))
     seen = await bot.flush()
     assert "event=failed" not in caplog.text

@@ -14,8 +14,10 @@ from tests.harness import Harness
 FOUNDERS = ("Ana", "Ben", "Chioma", "Dev", "Eve", "Fay")
 ORDER = ("Dev", "Ben", "Eve", "Chioma")  # the two who differ vote between the others
 # Two polls, two worlds: Ben and Chioma swap their choices, everyone else votes the same.
-WORLDS = {1: {"Ben": "agree", "Chioma": "disagree", "Dev": "abstain", "Eve": "agree"},
-          2: {"Ben": "disagree", "Chioma": "agree", "Dev": "abstain", "Eve": "agree"}}
+WORLDS = {
+    1: {"Ben": "agree", "Chioma": "disagree", "Dev": "abstain", "Eve": "agree"},
+    2: {"Ben": "disagree", "Chioma": "agree", "Dev": "abstain", "Eve": "agree"},
+}
 TALLY_LINE = re.compile(r"^(agree|abstain|disagree|block) +[█░]+ (\d+) \(", re.MULTILINE)
 Row = dict[str, Any]
 
@@ -25,12 +27,30 @@ async def dump(engine: AsyncEngine) -> dict[str, list[Row]]:
     transaction that wrote each row (xmin)."""
     postgres = engine.dialect.name == "postgresql"
     async with engine.connect() as conn:
-        names = [r[0] for r in await conn.execute(sql(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
-            if postgres else "SELECT name FROM sqlite_master WHERE type = 'table'"))]
-        return {name: [dict(r._mapping) for r in await conn.execute(sql(
-            f'SELECT xmin::text AS xmin, ctid::text AS ctid, * FROM "{name}" ORDER BY ctid'
-            if postgres else f'SELECT * FROM "{name}"'))] for name in names}
+        names = [
+            r[0]
+            for r in await conn.execute(
+                sql(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                    if postgres
+                    else "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            )
+        ]
+        return {
+            name: [
+                dict(r._mapping)
+                for r in await conn.execute(
+                    sql(
+                        f"SELECT xmin::text AS xmin, ctid::text AS ctid, * "
+                        f'FROM "{name}" ORDER BY ctid'
+                        if postgres
+                        else f'SELECT * FROM "{name}"'
+                    )
+                )
+            ]
+            for name in names
+        }
 
 
 def outbox_attack(outbox: list[Row], chat_of: dict[str, str]) -> dict[str, str]:
@@ -70,20 +90,28 @@ def _in_order(rows: list[Row]) -> list[Row]:
 def world(tables: dict[str, list[Row]], number: int) -> list[tuple[str, list[Row]]]:
     """Everything stored about one poll, in order, with its own number taken out, and each
     xmin named by the voter whose `voted` row carries it."""
-    mine = {"polls": lambda r: r["id"] == number,
-            "ballot_counts": lambda r: r["poll_id"] == number,
-            "voted": lambda r: r["poll_id"] == number,
-            "jobs": lambda r: r["ref_id"] == number and r["kind"].startswith("poll_"),
-            "outbox": lambda r: r["key"] == f"poll:{number}" or f"P{number}" in r["text"],
-            "audit": lambda r: f'"poll": {number}' in str(r["detail"]).replace("'", '"')}
-    by_xmin = {r["xmin"]: r["person_id"] for r in tables["voted"]
-               if r["poll_id"] == number and "xmin" in r}
+    mine = {
+        "polls": lambda r: r["id"] == number,
+        "ballot_counts": lambda r: r["poll_id"] == number,
+        "voted": lambda r: r["poll_id"] == number,
+        "jobs": lambda r: r["ref_id"] == number and r["kind"].startswith("poll_"),
+        "outbox": lambda r: r["key"] == f"poll:{number}" or f"P{number}" in r["text"],
+        "audit": lambda r: f'"poll": {number}' in str(r["detail"]).replace("'", '"'),
+    }
+    by_xmin = {
+        r["xmin"]: r["person_id"] for r in tables["voted"] if r["poll_id"] == number and "xmin" in r
+    }
     seen = []
     for name, belongs in mine.items():
-        rows = [{k: by_xmin.get(v, "another") if k == "xmin" else _without(number, v)
-                 for k, v in r.items()
-                 if k not in ("id", "poll_id", "ref_id", "ctid", "message_id")}
-                for r in _in_order(tables.get(name, [])) if belongs(r)]
+        rows = [
+            {
+                k: by_xmin.get(v, "another") if k == "xmin" else _without(number, v)
+                for k, v in r.items()
+                if k not in ("id", "poll_id", "ref_id", "ctid", "message_id")
+            }
+            for r in _in_order(tables.get(name, []))
+            if belongs(r)
+        ]
         seen.append((name, rows))
     return seen
 
@@ -99,7 +127,8 @@ async def test_the_database_cannot_tie_a_secret_vote_to_its_voter(engine: AsyncE
         for number, ballots in WORLDS.items():
             confirmed = await bot.say(who, f"/vote P{number} {ballots[who]}", group=None)
             assert [s.text for s in confirmed if s.chat_id == f"dm:{who.casefold()}"] == [
-                f"Your secret vote on P{number} is counted."]
+                f"Your secret vote on P{number} is counted."
+            ]
             live = [s.text for s in await bot.later(seconds=3) if s.chat_id == "group:food"]
             assert live and not TALLY_LINE.search(live[-1])  # only how many voted
     bot.clock.advance(days=8)
@@ -117,10 +146,14 @@ async def test_the_database_cannot_tie_a_secret_vote_to_its_voter(engine: AsyncE
         for row in rows:
             values = " ".join(str(v) for v in row.values())
             if "agree" in values:
-                named = {ids.get(row.get(c)) for c in ("person_id", "actor_id", "author_id",
-                                                       "subject_id")} - {None, "Ana"}
+                named = {
+                    ids.get(row.get(c))
+                    for c in ("person_id", "actor_id", "author_id", "subject_id")
+                } - {None, "Ana"}
                 assert not named and not any(chats[w] in values for w in ("Ben", "Chioma")), (
-                    name, row)
+                    name,
+                    row,
+                )
 
     counts = [r for r in tables["ballot_counts"] if r["poll_id"] == 1]
     assert [r["digest"] for r in counts] == sorted(r["digest"] for r in counts)

@@ -60,8 +60,7 @@ async def group(engine: AsyncEngine, name: str = "Free Food") -> Group:
         return await uow.groups.create(name, T0, T0 + timedelta(days=2))
 
 
-async def member(engine: AsyncEngine, group_id: int, person_id: int,
-                 at: datetime = T0) -> Member:
+async def member(engine: AsyncEngine, group_id: int, person_id: int, at: datetime = T0) -> Member:
     async with unit(engine) as uow:
         return await uow.members.join(group_id, person_id, "trusted", at)
 
@@ -71,8 +70,13 @@ async def record(engine: AsyncEngine, event_id: str, platform: str = PLATFORM) -
         return await uow.inbox.record(platform, event_id, T0)
 
 
-async def send(engine: AsyncEngine, chat_id: str, text: str, key: str | None = None,
-               buttons: tuple[Button, ...] = ()) -> None:
+async def send(
+    engine: AsyncEngine,
+    chat_id: str,
+    text: str,
+    key: str | None = None,
+    buttons: tuple[Button, ...] = (),
+) -> None:
     async with unit(engine) as uow:
         await uow.outbox.send(PLATFORM, chat_id, text, buttons, key, T0)
 
@@ -86,13 +90,11 @@ async def pending(engine: AsyncEngine, now: datetime = T0) -> list[OutboxMessage
     """What a sender could send now, every chat's in order, ordered by row."""
     async with unit(engine) as uow:
         lanes = await uow.outbox.lanes_due(PLATFORM, now, "sender", 100)
-        rows = [row for chat, _ in lanes for row in await uow.outbox.lane(PLATFORM, chat, now,
-                                                                           100)]
+        rows = [row for chat, _ in lanes for row in await uow.outbox.lane(PLATFORM, chat, now, 100)]
     return sorted(rows, key=lambda r: r.id)
 
 
-async def mark_sent(engine: AsyncEngine, message: OutboxMessage,
-                    platform_message_id: str) -> None:
+async def mark_sent(engine: AsyncEngine, message: OutboxMessage, platform_message_id: str) -> None:
     async with unit(engine) as uow:
         await uow.outbox.mark_sent(message, (platform_message_id,), T0)
 
@@ -138,7 +140,8 @@ async def test_the_same_event_id_on_two_platforms_does_not_clash(engine: AsyncEn
 
 
 async def test_an_event_whose_handling_was_rolled_back_can_be_handled_again(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     async with SqlUnitOfWork(engine) as uow:
         assert await uow.inbox.record(PLATFORM, "1001", T0) is True
         # the handler fails or stops here: no commit
@@ -146,8 +149,7 @@ async def test_an_event_whose_handling_was_rolled_back_can_be_handled_again(
     assert await record(engine, "1001") is True
 
 
-async def test_an_event_delivered_twenty_times_at_once_is_handled_once(
-        engine: AsyncEngine) -> None:
+async def test_an_event_delivered_twenty_times_at_once_is_handled_once(engine: AsyncEngine) -> None:
     results = await at_once(20, lambda: record(engine, "1001"))
     assert results.count(True) == 1
     assert await count(engine, InboxRow) == 1
@@ -167,7 +169,8 @@ async def test_pending_messages_come_in_the_order_they_were_queued(engine: Async
 
 
 async def test_an_edit_of_an_unsent_message_changes_it_instead_of_queueing(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     await send(engine, "chat-a", "0 votes", key="tally")
     await edit(engine, "chat-a", "tally", "1 vote")
     [row] = await pending(engine)
@@ -176,7 +179,8 @@ async def test_an_edit_of_an_unsent_message_changes_it_instead_of_queueing(
 
 
 async def test_an_edit_of_a_sent_message_targets_the_platforms_message_id(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     await send(engine, "chat-a", "0 votes", key="tally")
     [original] = await pending(engine)
     await mark_sent(engine, original, "tg-77")
@@ -186,7 +190,8 @@ async def test_an_edit_of_a_sent_message_targets_the_platforms_message_id(
 
 
 async def test_an_edit_made_while_the_message_was_on_its_way_follows_it(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     await send(engine, "chat-a", "0 votes", key="tally")
     [on_its_way] = await pending(engine)
     await edit(engine, "chat-a", "tally", "1 vote")
@@ -196,7 +201,8 @@ async def test_an_edit_made_while_the_message_was_on_its_way_follows_it(
 
 
 async def test_a_burst_of_edits_collapses_into_one_with_the_latest_text(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     await send(engine, "chat-a", "0 votes", key="tally")
     [original] = await pending(engine)
     await mark_sent(engine, original, "tg-77")
@@ -207,8 +213,7 @@ async def test_a_burst_of_edits_collapses_into_one_with_the_latest_text(
     assert await count(engine, OutboxRow) == 2
 
 
-async def test_a_message_to_retry_waits_and_holds_back_its_chat_only(
-        engine: AsyncEngine) -> None:
+async def test_a_message_to_retry_waits_and_holds_back_its_chat_only(engine: AsyncEngine) -> None:
     await send(engine, "chat-a", "a1")
     await send(engine, "chat-a", "a2")
     await send(engine, "chat-b", "b1")
@@ -222,8 +227,7 @@ async def test_a_message_to_retry_waits_and_holds_back_its_chat_only(
     assert again[0].attempts == 1
 
 
-async def test_a_message_given_up_never_comes_back_nor_blocks_its_chat(
-        engine: AsyncEngine) -> None:
+async def test_a_message_given_up_never_comes_back_nor_blocks_its_chat(engine: AsyncEngine) -> None:
     await send(engine, "chat-a", "a1")
     await send(engine, "chat-a", "a2")
     first = (await pending(engine))[0]
@@ -250,8 +254,7 @@ async def test_a_job_is_finished_by_one_caller_only(engine: AsyncEngine) -> None
     assert (done.done_at, done.outcome) == (T0, "sent")
 
 
-async def test_ten_schedulers_finishing_one_job_at_once_finish_it_once(
-        engine: AsyncEngine) -> None:
+async def test_ten_schedulers_finishing_one_job_at_once_finish_it_once(engine: AsyncEngine) -> None:
     job = await add_job(engine, T0)
     results = await at_once(10, lambda: finish(engine, job.id))
     assert results.count(True) == 1
@@ -269,8 +272,9 @@ async def test_pending_jobs_are_unfinished_ones_soonest_first(engine: AsyncEngin
         assert [j.id for j in await uow.jobs.pending(soon.due_at)] == [soon.id]
 
 
-@pytest.mark.parametrize("zone", [UTC, timezone(timedelta(hours=5, minutes=30))],
-                         ids=["utc", "kolkata"])
+@pytest.mark.parametrize(
+    "zone", [UTC, timezone(timedelta(hours=5, minutes=30))], ids=["utc", "kolkata"]
+)
 async def test_times_come_back_aware_utc_and_equal(engine: AsyncEngine, zone: timezone) -> None:
     due = datetime(2026, 3, 2, 21, 45, 12, 345678, tzinfo=zone)
     job = await add_job(engine, due)
@@ -329,11 +333,14 @@ async def test_a_registered_person_is_found_by_their_identity_only(engine: Async
         assert await uow.people.by_identity(PLATFORM, "telegram:ben") is None
 
 
-@pytest.mark.parametrize(("name", "handle"), [("Ana María", "ana"), ("Ana", "ana_m"),
-                                              ("Ana", None)],
-                         ids=["new-name", "new-handle", "handle-removed"])
-async def test_a_changed_name_or_handle_is_refreshed(engine: AsyncEngine, name: str,
-                                                     handle: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "handle"),
+    [("Ana María", "ana"), ("Ana", "ana_m"), ("Ana", None)],
+    ids=["new-name", "new-handle", "handle-removed"],
+)
+async def test_a_changed_name_or_handle_is_refreshed(
+    engine: AsyncEngine, name: str, handle: str | None
+) -> None:
     ana = await person(engine, "Ana")
     async with unit(engine) as uow:
         await uow.people.refresh_identity(Sender(PLATFORM, "telegram:ana", name, handle))
@@ -361,8 +368,7 @@ async def test_merging_moves_everything_to_the_kept_person(engine: AsyncEngine) 
     assert await count(engine, MemberRow) == 2
 
 
-async def test_merging_keeps_the_stronger_membership_and_its_vouches(
-        engine: AsyncEngine) -> None:
+async def test_merging_keeps_the_stronger_membership_and_its_vouches(engine: AsyncEngine) -> None:
     kept, gone = await person(engine, "Ana"), await person(engine, "Ana", "matrix")
     ben, cy = await person(engine, "Ben"), await person(engine, "Cy")
     food = await group(engine, "Food")
@@ -405,7 +411,9 @@ async def test_settings_are_set_overwritten_and_kept_per_group(engine: AsyncEngi
         await uow.groups.set_setting(food.id, "language", "es")
     async with unit(engine) as uow:
         assert {g.name: dict(g.settings) for g in await uow.groups.all()} == {
-            "Food": {"quorum": "4", "language": "es"}, "Rides": {"quorum": "5"}}
+            "Food": {"quorum": "4", "language": "es"},
+            "Rides": {"quorum": "5"},
+        }
 
 
 # --- members -------------------------------------------------------------------------------
@@ -432,15 +440,21 @@ async def test_the_roster_is_alphabetical_and_leaves_out_who_left(engine: AsyncE
                 await uow.members.set_status(joined.id, "left", T0)
     async with unit(engine) as uow:
         roster = await uow.members.roster(food.id)
-    assert [(m.name, m.handle) for m in roster] == [("ana", "ana"), ("Ben", "ben"),
-                                                    ("carla", "carla")]
+    assert [(m.name, m.handle) for m in roster] == [
+        ("ana", "ana"),
+        ("Ben", "ben"),
+        ("carla", "carla"),
+    ]
 
 
 async def test_one_vouch_per_pair_and_vouchers_listed_by_when_they_vouched(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     food = await group(engine)
-    ana, ben, chioma, dev = [await member(engine, food.id, (await person(engine, n)).id)
-                             for n in ("Ana", "Ben", "Chioma", "Dev")]
+    ana, ben, chioma, dev = [
+        await member(engine, food.id, (await person(engine, n)).id)
+        for n in ("Ana", "Ben", "Chioma", "Dev")
+    ]
 
     async def vouch(voucher: Member, minutes: int) -> bool:
         async with unit(engine) as uow:
@@ -456,7 +470,8 @@ async def test_one_vouch_per_pair_and_vouchers_listed_by_when_they_vouched(
 
 
 async def test_a_reaction_is_remembered_once_taken_back_once_and_forgotten_after_a_month(
-        engine: AsyncEngine) -> None:
+    engine: AsyncEngine,
+) -> None:
     now = datetime(2026, 3, 1, 12, tzinfo=UTC)
     pressed = Reaction("!room", "@ben:example.org", "$post", "unclaim 3")
     async with unit(engine) as uow:
@@ -470,8 +485,7 @@ async def test_a_reaction_is_remembered_once_taken_back_once_and_forgotten_after
         assert await uow.reactions.take("matrix", "$old") is None
 
 
-async def test_a_sent_message_keeps_its_buttons_with_what_undoes_them(
-        engine: AsyncEngine) -> None:
+async def test_a_sent_message_keeps_its_buttons_with_what_undoes_them(engine: AsyncEngine) -> None:
     claim = Button("I can help", "claim 3", undo="unclaim 3")
     place = Button("Vote", "vote P1", private=True)
     async with unit(engine) as uow:

@@ -10,11 +10,18 @@ import pytest
 def minga(tmp_path: Path, lines: str, *args: str, demo: bool = False) -> str:
     """Run `python -m bot` in tmp_path with its own database and the given input lines."""
     config = tmp_path / "minga.toml"
-    config.write_text(f'[storage]\nurl = "sqlite:///{tmp_path}/minga.db"\n'
-                      f"[console]\ndemo = {str(demo).lower()}\n")
-    done = subprocess.run([sys.executable, "-m", "bot", *(args or ("run",)), "--config",
-                           str(config)], input=lines, capture_output=True, text=True,
-                          cwd=tmp_path, timeout=60, check=False)
+    config.write_text(
+        f'[storage]\nurl = "sqlite:///{tmp_path}/minga.db"\n[console]\ndemo = {str(demo).lower()}\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *(args or ("run",)), "--config", str(config)],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     return done.stdout
@@ -44,11 +51,28 @@ def test_a_dialog_goes_on_in_a_new_process(tmp_path: Path) -> None:
 
 
 def test_buttons_people_and_the_clock(tmp_path: Path) -> None:
-    out = minga(tmp_path, "\n".join([
-        ":press 1", ":group Food", "/setup Food", ":as Ben", ":press 1", ":press 9",
-        ":press ²", ":press 99999999999999999999",
-        ":advance soon", ":advance 25h", ":dm", "/start", ":quit", "/never-read",
-    ]) + "\n")
+    out = minga(
+        tmp_path,
+        "\n".join(
+            [
+                ":press 1",
+                ":group Food",
+                "/setup Food",
+                ":as Ben",
+                ":press 1",
+                ":press 9",
+                ":press ²",
+                ":press 99999999999999999999",
+                ":advance soon",
+                ":advance 25h",
+                ":dm",
+                "/start",
+                ":quit",
+                "/never-read",
+            ]
+        )
+        + "\n",
+    )
     assert "No message with buttons yet." in out
     assert "[Food] minga edits its post:" in out
     assert "Welcome, Ben! You are on the roster of Food as a founding trusted member." in out
@@ -60,10 +84,21 @@ def test_buttons_people_and_the_clock(tmp_path: Path) -> None:
 
 
 def test_a_clock_jump_runs_each_reminder_at_its_time_never_late(tmp_path: Path) -> None:
-    out = minga(tmp_path, "\n".join([
-        ":dm", "/start", ":group Food", "/setup Food",
-        '/shift add "Soup" sat 10:00-13:00 places 2', "/signup S1", ":advance 8d",
-    ]) + "\n")
+    out = minga(
+        tmp_path,
+        "\n".join(
+            [
+                ":dm",
+                "/start",
+                ":group Food",
+                "/setup Food",
+                '/shift add "Soup" sat 10:00-13:00 places 2',
+                "/signup S1",
+                ":advance 8d",
+            ]
+        )
+        + "\n",
+    )
     assert out.count("Reminder: S1 · Soup") == 2  # a day before, and two hours before
     assert "Sent late" not in out  # minga was running all along: nothing was late
 

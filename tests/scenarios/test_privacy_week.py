@@ -16,17 +16,29 @@ async def test_a_week_of_requests_never_names_those_who_asked(bot: Harness) -> N
     week_starts = len(bot.seen)
 
     # Monday: four requests, one of them by someone who shows her name.
-    await bot.say("Rosa", "/request food Eastside by friday: 2 boxes for a family of 4",
-                  group=None)
-    await bot.say("Omar", "/request ride Westside by tomorrow 9:00: a lift to court",
-                  group=None)
+    await bot.say("Rosa", "/request food Eastside by friday: 2 boxes for a family of 4", group=None)
+    await bot.say("Omar", "/request ride Westside by tomorrow 9:00: a lift to court", group=None)
     await bot.say("Kofi", "/request", group=None)
-    for answer in ("legal", "someone to come to my hearing", "Centre", "thursday 10:00",
-                   "urgent", "share", "no"):
+    for answer in (
+        "legal",
+        "someone to come to my hearing",
+        "Centre",
+        "thursday 10:00",
+        "urgent",
+        "share",
+        "no",
+    ):
         await bot.say("Kofi", answer, group=None)
     await bot.say(SHOWN, "/request", group=None)
-    for answer in ("childcare", "2 hours on Wednesday", "Eastside", "wednesday 15:00",
-                   "normal", "relay", "yes"):
+    for answer in (
+        "childcare",
+        "2 hours on Wednesday",
+        "Eastside",
+        "wednesday 15:00",
+        "normal",
+        "relay",
+        "yes",
+    ):
         question = bot.seen[-1]
         if ">" + answer in question.buttons:  # pressed where a button offers it, else typed
             await bot.press(SHOWN, ">" + answer, group=None)

@@ -41,8 +41,10 @@ SCRIPT = """:clock 2026-03-02 09:00
 def test_a_block_then_a_revised_proposal_that_moves_the_series(tmp_path: Path) -> None:
     out = minga(tmp_path, SCRIPT)
     first, _, second = out.partition("/propose Move the distribution to Sunday, at the church")
-    assert "P1 is closed: Move the distribution to Sunday\n  It is blocked.\n" \
-           "  block: “the hall is rented out on Sundays until April”" in first
+    assert (
+        "P1 is closed: Move the distribution to Sunday\n  It is blocked.\n"
+        "  block: “the hall is rented out on Sundays until April”" in first
+    )
     assert "Carrying out" not in first
     assert "P2 is closed: Move the distribution to Sunday, at the church\n  It passed." in second
     assert "Carrying out P2: /shift move S1 sun 10:00 all" in second

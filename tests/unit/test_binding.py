@@ -14,6 +14,7 @@ async def bot(engine: AsyncEngine) -> Harness:
     """These attacks are replayed on SQLite and on a real PostgreSQL."""
     return Harness(engine)
 
+
 MADRID = "Madrid time do set timezone Europe/Madrid"
 
 
@@ -27,9 +28,11 @@ async def settings(bot: Harness) -> str:
 
 async def test_a_newcomer_cannot_make_themselves_trusted(group: Harness) -> None:
     refused = text(await group.say("Eli", "/propose Make me trusted do trust @eli"))
-    assert refused == ("Only trusted members make binding proposals (with 'do'). Propose it "
-                       "without 'do' for the group to talk it over; a trusted member can make "
-                       "it binding.")
+    assert refused == (
+        "Only trusted members make binding proposals (with 'do'). Propose it "
+        "without 'do' for the group to talk it over; a trusted member can make "
+        "it binding."
+    )
     assert text(await group.say("Eli", "/vote P1 agree")) == "There is no poll P1."
     assert "There is no poll P1." in text(await group.say("Eli", "/close P1"))
     assert "· Eli" in await roster(group)
@@ -37,16 +40,18 @@ async def test_a_newcomer_cannot_make_themselves_trusted(group: Harness) -> None
 
 async def test_a_newcomer_cannot_remove_a_trusted_member(group: Harness) -> None:
     assert "Only trusted members make binding proposals" in text(
-        await group.say("Eli", "/propose Remove Ana do remove @ana"))
+        await group.say("Eli", "/propose Remove Ana do remove @ana")
+    )
     assert "Only trusted members can change this directly." in text(
-        await group.say("Eli", "/remove @ana"))
+        await group.say("Eli", "/remove @ana")
+    )
     assert "★ Ana" in await roster(group)
 
 
-async def test_a_newcomer_cannot_make_the_group_decide_only_by_proposals(
-        group: Harness) -> None:
+async def test_a_newcomer_cannot_make_the_group_decide_only_by_proposals(group: Harness) -> None:
     assert "Only trusted members make binding proposals" in text(
-        await group.say("Eli", "/propose Proposals do set direct_changes proposals"))
+        await group.say("Eli", "/propose Proposals do set direct_changes proposals")
+    )
     assert "direct_changes = trusted" in await settings(group)
 
 
@@ -56,11 +61,15 @@ async def test_a_newcomer_can_still_propose_for_discussion(group: Harness) -> No
 
 
 async def test_someone_off_the_roster_cannot_open_polls(group: Harness) -> None:
-    for typed in ("/propose Buy a fridge", "/poll choice Lunch: soup | salad",
-                  "/propose Trust me do trust @zed"):
+    for typed in (
+        "/propose Buy a fridge",
+        "/poll choice Lunch: soup | salad",
+        "/propose Trust me do trust @zed",
+    ):
         assert text(await group.say("Zed", typed)) == (
             "Only people on the roster of Free Food open polls here: press Join (or type "
-            "/join) first.")
+            "/join) first."
+        )
     assert text(await group.say("Ana", "/polls")) == "No open polls."
 
 
@@ -70,9 +79,11 @@ async def test_a_binding_proposal_cannot_be_closed_early_by_its_author(group: Ha
         await group.press(who, "vote P1 1")
     assert text(await group.say("Ana", "/close P1")) == (
         "P1 is binding: it stays open until Wed 11 Mar 09:00, unless everyone who may vote "
-        "has voted before (2 of 4 so far).")
+        "has voted before (2 of 4 so far)."
+    )
     assert text(await group.say("Ben", "/close P1")) == (
-        "Only the author of P1 can close it early.")
+        "Only the author of P1 can close it early."
+    )
     assert "timezone = UTC" in await settings(group)
     group.clock.advance(days=7)
     closed = in_chat(await group.fire_due(), "group:food")  # at its time it counts
@@ -85,28 +96,39 @@ async def test_it_closes_before_its_time_once_everyone_who_may_vote_has(group: H
 
 
 async def test_a_blocked_binding_proposal_can_be_closed_by_its_author_to_revise_it(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     await group.say("Ana", f"/propose {MADRID}")
     await group.say("Ben", "/vote P1 block we meet people from Lisbon too")
     closed = text(await group.say("Ana", "/close P1"))
     assert "It is blocked." in closed and "Carrying out" not in closed
 
 
-@pytest.mark.parametrize(("flags", "answer"), [
-    ("days 1", "A binding proposal stays open at least 48 hours (the group's "
-               "binding_min_hours): it can close Fri 6 Mar 09:00 at the earliest."),
-    ("closes tomorrow 10:00", "stays open at least 48 hours"),
-    ("quorum 10%", "A binding proposal needs a quorum of at least 50% (the group's "
-                   "binding_quorum)."),
-])
+@pytest.mark.parametrize(
+    ("flags", "answer"),
+    [
+        (
+            "days 1",
+            "A binding proposal stays open at least 48 hours (the group's "
+            "binding_min_hours): it can close Fri 6 Mar 09:00 at the earliest.",
+        ),
+        ("closes tomorrow 10:00", "stays open at least 48 hours"),
+        (
+            "quorum 10%",
+            "A binding proposal needs a quorum of at least 50% (the group's binding_quorum).",
+        ),
+    ],
+)
 async def test_a_binding_proposal_cannot_be_made_easier_than_the_group_allows(
-        group: Harness, flags: str, answer: str) -> None:
+    group: Harness, flags: str, answer: str
+) -> None:
     assert answer in text(await group.say("Ana", f"/propose {MADRID}; {flags}"))
     assert text(await group.say("Ana", "/polls")) == "No open polls."
 
 
 async def test_a_binding_proposal_may_ask_a_higher_quorum_and_shows_its_rules(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     post = (await group.say("Ana", f"/propose {MADRID}; quorum 75%"))[0].text
     assert "Binding: the members trusted when it opened vote, and at least 2 must agree." in post
     assert "quorum 75%" in post
@@ -126,42 +148,53 @@ async def test_one_voter_never_passes_a_binding_proposal_alone(bot: Harness) -> 
     assert "timezone = UTC" in await settings(bot)
 
 
-@pytest.mark.parametrize(("counts", "voted", "eligible", "quorum", "removal", "result"), [
-    ({"agree": 1}, 1, 1, 100, False, "no quorum"),  # one voter alone, even all of them
-    ({"agree": 1, "abstain": 1}, 2, 4, 50, False, "rejected"),  # fewer than two agree
-    ({"agree": 2}, 2, 5, 50, False, "no quorum"),  # 2 of 5 is under half
-    ({"agree": 3}, 3, 5, 50, False, "passed"),
-    ({"agree": 3, "block": 1}, 4, 5, 50, False, "blocked"),
-    ({"agree": 3, "block": 1}, 4, 5, 50, True, "passed"),  # on a removal, a disagree
-    ({"agree": 2, "block": 2}, 4, 5, 50, True, "tie"),
-])
-def test_the_binding_rule(counts: dict[str, int], voted: int, eligible: int, quorum: int,
-                          removal: bool, result: str) -> None:
+@pytest.mark.parametrize(
+    ("counts", "voted", "eligible", "quorum", "removal", "result"),
+    [
+        ({"agree": 1}, 1, 1, 100, False, "no quorum"),  # one voter alone, even all of them
+        ({"agree": 1, "abstain": 1}, 2, 4, 50, False, "rejected"),  # fewer than two agree
+        ({"agree": 2}, 2, 5, 50, False, "no quorum"),  # 2 of 5 is under half
+        ({"agree": 3}, 3, 5, 50, False, "passed"),
+        ({"agree": 3, "block": 1}, 4, 5, 50, False, "blocked"),
+        ({"agree": 3, "block": 1}, 4, 5, 50, True, "passed"),  # on a removal, a disagree
+        ({"agree": 2, "block": 2}, 4, 5, 50, True, "tie"),
+    ],
+)
+def test_the_binding_rule(
+    counts: dict[str, int], voted: int, eligible: int, quorum: int, removal: bool, result: str
+) -> None:
     assert decisions.binding(counts, voted, eligible, quorum, removal) == result
 
 
-@pytest.mark.parametrize(("action", "answer"), [
-    ("set timezone Mars/Base", "I don't know the time zone 'Mars/Base'."),
-    ("set colour blue", "There is no setting 'colour'. /settings lists them."),
-    ("set timezone", "The action is not complete, or has too much. It is written: "
-                     "/set <setting> <value…>"),
-    ("set binding_quorum 5", "Please give a number from 10 to 100."),
-    ("trust @zed", "No one called @zed is on the roster of Free Food."),
-    ("trust @ben", "Ben is already trusted."),
-    ("remove @zed", "No one called @zed is on the roster of Free Food."),
-    ("shift move S9 sun 10:00", "There is no shift S9."),
-    ("shift dance S1", "Use /shift add …"),
-    ("link ABCD-EFGH", "A proposal links a chat with 'do link' alone"),
-    ("dance", "A proposal can make me do one of: /set, /trust, /remove, /shift, /link"),
-])
-async def test_a_binding_action_is_checked_when_it_is_proposed(group: Harness, action: str,
-                                                               answer: str) -> None:
+@pytest.mark.parametrize(
+    ("action", "answer"),
+    [
+        ("set timezone Mars/Base", "I don't know the time zone 'Mars/Base'."),
+        ("set colour blue", "There is no setting 'colour'. /settings lists them."),
+        (
+            "set timezone",
+            "The action is not complete, or has too much. It is written: /set <setting> <value…>",
+        ),
+        ("set binding_quorum 5", "Please give a number from 10 to 100."),
+        ("trust @zed", "No one called @zed is on the roster of Free Food."),
+        ("trust @ben", "Ben is already trusted."),
+        ("remove @zed", "No one called @zed is on the roster of Free Food."),
+        ("shift move S9 sun 10:00", "There is no shift S9."),
+        ("shift dance S1", "Use /shift add …"),
+        ("link ABCD-EFGH", "A proposal links a chat with 'do link' alone"),
+        ("dance", "A proposal can make me do one of: /set, /trust, /remove, /shift, /link"),
+    ],
+)
+async def test_a_binding_action_is_checked_when_it_is_proposed(
+    group: Harness, action: str, answer: str
+) -> None:
     assert answer in text(await group.say("Ana", f"/propose Something do {action}"))
     assert text(await group.say("Ana", "/polls")) == "No open polls."
 
 
 async def test_minga_carries_it_out_for_the_group_and_logs_author_and_outcome(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     closed = in_chat(await decided(group, MADRID, author="Ben"), "group:food")
     assert "The group set timezone to Europe/Madrid." in closed and "Ben set" not in closed
     async with group.core.uow() as uow:
@@ -170,13 +203,20 @@ async def test_minga_carries_it_out_for_the_group_and_logs_author_and_outcome(
     assert ben is not None
     carried = [e for e in log if e.action == "poll.action"]
     assert [(e.actor_id, dict(e.detail)) for e in carried] == [
-        (None, {"poll": 1, "action": "set timezone Europe/Madrid", "author": ben.id,
-                "outcome": "carried out"})]
+        (
+            None,
+            {
+                "poll": 1,
+                "action": "set timezone Europe/Madrid",
+                "author": ben.id,
+                "outcome": "carried out",
+            },
+        )
+    ]
     assert [e.actor_id for e in log if e.action == "setting.set"] == [None]
 
 
-async def test_a_binding_action_that_became_impossible_is_logged_as_such(
-        group: Harness) -> None:
+async def test_a_binding_action_that_became_impossible_is_logged_as_such(group: Harness) -> None:
     await group.say("Ana", "/propose Trust Eli do trust @eli")
     for who in ("Ana", "Ben", "Chioma"):
         await group.press(who, "vote P1 1")
@@ -186,15 +226,22 @@ async def test_a_binding_action_that_became_impossible_is_logged_as_such(
     assert "P1 passed, but I cannot carry it out: No one called @eli is on the roster" in closed
 
 
-@pytest.mark.parametrize("key", ["direct_changes", "vouches_needed", "binding_quorum",
-                                 "binding_min_hours"])
+@pytest.mark.parametrize(
+    "key", ["direct_changes", "vouches_needed", "binding_quorum", "binding_min_hours"]
+)
 async def test_the_rules_of_deciding_change_only_by_a_binding_proposal(
-        group: Harness, key: str) -> None:
-    value = {"direct_changes": "proposals", "vouches_needed": "1", "binding_quorum": "75",
-             "binding_min_hours": "72"}[key]
+    group: Harness, key: str
+) -> None:
+    value = {
+        "direct_changes": "proposals",
+        "vouches_needed": "1",
+        "binding_quorum": "75",
+        "binding_min_hours": "72",
+    }[key]
     assert text(await group.say("Ana", f"/set {key} {value}")) == (
         f"{key} is one of the rules of how Free Food decides: it changes only by a binding "
-        f"proposal, like: /propose <title> do set {key} <value>")
+        f"proposal, like: /propose <title> do set {key} <value>"
+    )
     assert f"{key} = {value}" not in await settings(group)
     await decided(group, f"New rule do set {key} {value}")
     assert f"{key} = {value}" in await settings(group)
@@ -203,11 +250,13 @@ async def test_the_rules_of_deciding_change_only_by_a_binding_proposal(
 async def test_a_trusted_member_is_removed_only_by_a_binding_proposal(group: Harness) -> None:
     assert text(await group.say("Ana", "/remove @ben")) == (
         "Ben is a trusted member: only the group removes a trusted member, by a binding "
-        "proposal: /propose Remove Ben do remove @ben")
+        "proposal: /propose Remove Ben do remove @ben"
+    )
     assert "★ Ben" in await roster(group)
     assert "Eli is no longer on the roster" in text(await group.say("Ana", "/remove @eli"))
-    closed = text(await decided(group, "Remove Ben do remove @ben",
-                                voters=("Ana", "Chioma", "Dev")))
+    closed = text(
+        await decided(group, "Remove Ben do remove @ben", voters=("Ana", "Chioma", "Dev"))
+    )
     assert "Ben is no longer on the roster of Free Food." in closed
     assert "Ben" not in await roster(group)
 
@@ -220,11 +269,13 @@ async def test_sock_puppets_trusted_after_a_removal_opened_cannot_save_it(bot: H
     for puppet in ("Sock", "Puppet"):
         await bot.say(puppet, "/join")
     assert text(await bot.say("Mal", "/trust @sock")) == (
-        "While P1, the proposal to remove you, is open, you cannot vouch for anyone.")
+        "While P1, the proposal to remove you, is open, you cannot vouch for anyone."
+    )
     await bot.say("Dev", "/trust @sock")
     assert "Sock is now a trusted member" in text(await bot.say("Chioma", "/trust @sock"))
     assert text(await bot.press("Sock", "vote P1 3")) == (
-        "Only the members who were trusted when P1 opened vote on it.")
+        "Only the members who were trusted when P1 opened vote on it."
+    )
     assert text(await bot.press("Mal", "vote P1 3")) == "P1 is about you: the others decide it."
     await bot.say("Dev", "/vote P1 block Mal is my friend")
     for who in ("Ana", "Ben"):

@@ -522,8 +522,13 @@ def test_processes_behind_one_proxy_hold_their_lanes_under_names_of_their_own():
     def named(env: dict[str, str]) -> str:
         config, problems = load_config(None, {"MINGA_TELEGRAM_TOKEN": "1:x", **env})
         assert problems == []
-        webhook = dataclasses.replace(config.telegram, enabled=True, mode="webhook",
-                                      webhook_url="https://x.org/t", webhook_secret="s")
+        webhook = dataclasses.replace(
+            config.telegram,
+            enabled=True,
+            mode="webhook",
+            webhook_url="https://x.org/t",
+            webhook_secret="s",
+        )
         return sending_as(dataclasses.replace(config, telegram=webhook)).sender
 
     first, second = (named({"MINGA_TELEGRAM_WEBHOOK_PORT": p}) for p in ("8441", "8442"))

@@ -5,27 +5,34 @@ import pytest
 from bot.decisions import bar, best_time, borda, consent, instant_runoff, proposal
 
 
-@pytest.mark.parametrize(("counts", "voted", "eligible", "quorum", "result"), [
-    ({"agree": 5, "disagree": 2}, 7, 10, 0.5, "passed"),
-    ({"agree": 3, "disagree": 3, "abstain": 1}, 7, 10, 0.5, "tie"),
-    ({"agree": 2, "disagree": 3}, 5, 10, 0.5, "rejected"),
-    ({"agree": 9, "block": 1}, 10, 10, 0.5, "blocked"),
-    ({"agree": 5}, 5, 10, 0.5, "passed"),  # quorum just met: 5 of 10 at 50 %
-    ({"agree": 4}, 4, 10, 0.5, "no quorum"),  # just missed
-    ({"agree": 3}, 3, 7, 0.5, "no quorum"),  # 50 % of 7 needs 4
-    ({"abstain": 6}, 6, 10, 0.5, "tie"),  # everyone abstained: back to discussion
-    ({}, 0, 10, 0.0, "no quorum"),  # nobody voted
-])
-def test_proposal_rules(counts: dict[str, int], voted: int, eligible: int, quorum: float,
-                        result: str) -> None:
+@pytest.mark.parametrize(
+    ("counts", "voted", "eligible", "quorum", "result"),
+    [
+        ({"agree": 5, "disagree": 2}, 7, 10, 0.5, "passed"),
+        ({"agree": 3, "disagree": 3, "abstain": 1}, 7, 10, 0.5, "tie"),
+        ({"agree": 2, "disagree": 3}, 5, 10, 0.5, "rejected"),
+        ({"agree": 9, "block": 1}, 10, 10, 0.5, "blocked"),
+        ({"agree": 5}, 5, 10, 0.5, "passed"),  # quorum just met: 5 of 10 at 50 %
+        ({"agree": 4}, 4, 10, 0.5, "no quorum"),  # just missed
+        ({"agree": 3}, 3, 7, 0.5, "no quorum"),  # 50 % of 7 needs 4
+        ({"abstain": 6}, 6, 10, 0.5, "tie"),  # everyone abstained: back to discussion
+        ({}, 0, 10, 0.0, "no quorum"),  # nobody voted
+    ],
+)
+def test_proposal_rules(
+    counts: dict[str, int], voted: int, eligible: int, quorum: float, result: str
+) -> None:
     assert proposal(counts, voted, eligible, quorum) == result
 
 
-@pytest.mark.parametrize(("counts", "voted", "result"), [
-    ({"no objection": 8}, 8, "passed"),
-    ({"no objection": 7, "objection": 1}, 8, "blocked"),
-    ({"no objection": 2}, 2, "no quorum"),
-])
+@pytest.mark.parametrize(
+    ("counts", "voted", "result"),
+    [
+        ({"no objection": 8}, 8, "passed"),
+        ({"no objection": 7, "objection": 1}, 8, "blocked"),
+        ({"no objection": 2}, 2, "no quorum"),
+    ],
+)
 def test_consent_rules(counts: dict[str, int], voted: int, result: str) -> None:
     assert consent(counts, voted, 10, 0.3) == result
 
@@ -37,7 +44,7 @@ def test_borda_by_hand() -> None:
 
 def test_instant_runoff_by_hand() -> None:
     # 9 ballots: a 4, b 3, c 2 first; c goes, its ballots go to b, b wins 5 to 4.
-    ballots = ([["a", "b", "c"]] * 4 + [["b", "a", "c"]] * 3 + [["c", "b", "a"]] * 2)
+    ballots = [["a", "b", "c"]] * 4 + [["b", "a", "c"]] * 3 + [["c", "b", "a"]] * 2
     runoff = instant_runoff(ballots, ["a", "b", "c"])
     assert runoff.rounds == ({"a": 4, "b": 3, "c": 2}, {"a": 4, "b": 5})
     assert runoff.eliminated == ("c",)
@@ -67,8 +74,11 @@ def test_a_full_tie_is_broken_by_the_order_of_the_options() -> None:
 
 
 def test_the_best_time_is_the_one_most_can_make() -> None:
-    answers = {"sat": {"yes": 3, "no": 2}, "sun": {"yes": 3, "if need be": 2},
-               "mon": {"yes": 1, "if need be": 4}}
+    answers = {
+        "sat": {"yes": 3, "no": 2},
+        "sun": {"yes": 3, "if need be": 2},
+        "mon": {"yes": 1, "if need be": 4},
+    }
     assert best_time(answers, ["sat", "sun", "mon"]) == "sun"
 
 

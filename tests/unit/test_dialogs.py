@@ -28,8 +28,10 @@ async def test_a_dialog_belongs_to_one_person_in_one_chat(bot: Harness) -> None:
 async def test_a_bad_answer_is_asked_again(bot: Harness) -> None:
     await bot.say("Ana", "/setup")
     again = await bot.say("Ana", "x" * 101)
-    assert text(again) == ("That is too long: at most 100 characters, please.\n"
-                           "Ana: What is the group called?\n(Type /cancel to stop.)")
+    assert text(again) == (
+        "That is too long: at most 100 characters, please.\n"
+        "Ana: What is the group called?\n(Type /cancel to stop.)"
+    )
     assert "Welcome to minga, Food!" in text(await bot.say("Ana", "Food"))
 
 

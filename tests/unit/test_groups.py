@@ -126,8 +126,7 @@ async def test_every_change_is_in_the_audit_log(bot: Harness) -> None:
         group = await uow.groups.by_name("Free Food")
         assert group is not None
         actions = [entry.action for entry in await uow.audit.of_group(group.id)]
-    assert actions == ["group.setup", "member.join", "member.join", "member.join",
-                       "setting.set"]
+    assert actions == ["group.setup", "member.join", "member.join", "member.join", "setting.set"]
 
 
 async def test_an_invitation_brings_people_onto_the_roster_privately(bot: Harness) -> None:
@@ -141,39 +140,44 @@ async def test_an_invitation_brings_people_onto_the_roster_privately(bot: Harnes
         assert f"Welcome, {who}! You are on the roster of Free Food." in text(joined)
         assert not any(s.chat_id == "group:food" and who in s.text for s in joined)
     assert "invitation code a group gave you" in text(await bot.say("Sam", "/join", group=None))
-    assert "That code is an invitation" in text(await bot.say("Ana", f"/link {code}",
-                                                              group="other"))
+    assert "That code is an invitation" in text(
+        await bot.say("Ana", f"/link {code}", group="other")
+    )
     bot.clock.advance(days=8)
-    assert "does not work (any more)" in text(await bot.say("Sam", f"/join {code}",
-                                                            group=None))
+    assert "does not work (any more)" in text(await bot.say("Sam", f"/join {code}", group=None))
     assert "Rosa" in text(await bot.say("Ana", "/roster"))
 
 
 async def test_where_a_platform_can_answer_a_press_privately_it_does_exactly_once(
-        bot: Harness) -> None:
+    bot: Harness,
+) -> None:
     await bot.say("Ana", "/setup Free Food")
     joined = await bot.press("Ben", "join", toast=True)
     assert [(s.toast, s.text.split("!")[0]) for s in joined if not s.edit] == [
-        (True, "Welcome, Ben")]
+        (True, "Welcome, Ben")
+    ]
     again = await bot.press("Ben", "join", toast=True)
     assert [(s.toast, s.text) for s in again] == [
-        (True, "Ben, you are already on the roster of Free Food.")]
+        (True, "Ben, you are already on the roster of Free Food.")
+    ]
     forged = await bot.press("Ben", "help", toast=True, message_id=joined[0].message_id)
     assert [(s.toast, s.text) for s in forged] == [
-        (True, "That button is not on that message (any more), so I did nothing.")]
+        (True, "That button is not on that message (any more), so I did nothing.")
+    ]
 
 
 async def test_someone_who_comes_into_a_groups_chat_is_offered_the_roster_once_on_it_not(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     async def arrives(who: str) -> list[Seen]:
-        await handle(group.core, Arrived(f"arrived-{who}", group.group_chat(),
-                                         group.sender(who)))
+        await handle(group.core, Arrived(f"arrived-{who}", group.group_chat(), group.sender(who)))
         return await group.flush()
 
     seen = await arrives("Mia")
     assert seen[0].text.startswith("Welcome, Mia! This chat belongs to Free Food")
     assert seen[0].buttons == ("join",)
     assert await arrives("Ben") == []  # already on the roster
-    await handle(group.core, Arrived("arrived-elsewhere", group.group_chat("other"),
-                                     group.sender("Leo")))
+    await handle(
+        group.core, Arrived("arrived-elsewhere", group.group_chat("other"), group.sender("Leo"))
+    )
     assert await group.flush() == []  # a chat that is no group's

@@ -12,8 +12,10 @@ async def test_help_fits_one_screen_and_depends_on_the_chat(bot: Harness) -> Non
     in_group = text(await bot.say("Ana", "/help"))
     in_private = text(await bot.say("Ana", "/help", group=None))
     assert len(in_group.splitlines()) <= 10 and len(in_private.splitlines()) <= 10
-    assert ("Group: /join /invite /leave /roster /trust /untrust /trusts /remove /link "
-            "/settings /set" in in_group)
+    assert (
+        "Group: /join /invite /leave /roster /trust /untrust /trusts /remove /link "
+        "/settings /set" in in_group
+    )
     assert "/roster" not in in_private and "/start" in in_private
     assert "/setup" not in in_group  # this chat is a group already
     assert "Requests: /request /requests" in in_group  # asking moves to a private chat
@@ -21,13 +23,16 @@ async def test_help_fits_one_screen_and_depends_on_the_chat(bot: Harness) -> Non
 
 async def test_help_for_one_command_says_where_it_works(bot: Harness) -> None:
     assert text(await bot.say("Ana", "/help /trust", group=None)) == (
-        "/trust <member>\nvouch for a newcomer\n/trust works in a group chat.")
+        "/trust <member>\nvouch for a newcomer\n/trust works in a group chat."
+    )
     assert text(await bot.say("Ana", "/help nothing", group=None)) == (
-        "I don't know /nothing. /help lists what I can do.")
+        "I don't know /nothing. /help lists what I can do."
+    )
 
 
 async def test_logs_time_every_event_and_keep_people_out(
-        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     await bot.say("Zelda", "/setup Secret Garden Collective")
     await bot.say("Yusuf", "/join", handle="yusuf_k")

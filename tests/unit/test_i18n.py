@@ -78,17 +78,21 @@ def test_the_spanish_translator_formats_and_counts() -> None:
     assert es.ngettext(one, many, 0) == "En la lista: 0 personas."
     assert es.ngettext(one, many, 2) == "En la lista: 2 personas."
     assert es._("Welcome to minga, {group}!", group="Olla Común") == (
-        "¡Bienvenidos a minga, Olla Común!")
+        "¡Bienvenidos a minga, Olla Común!"
+    )
     assert es._("From now on I'll speak English with you.") == (
-        "A partir de ahora te hablaré en español.")
+        "A partir de ahora te hablaré en español."
+    )
 
 
 def test_english_falls_back_to_the_code() -> None:
     en = translator(load_catalogs(), "en")
     assert en.ngettext("On the roster: {n} person.", "On the roster: {n} people.", 1) == (
-        "On the roster: 1 person.")
+        "On the roster: 1 person."
+    )
     assert en.ngettext("On the roster: {n} person.", "On the roster: {n} people.", 3) == (
-        "On the roster: 3 people.")
+        "On the roster: 3 people."
+    )
 
 
 def test_pick_language() -> None:

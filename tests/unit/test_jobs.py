@@ -8,13 +8,16 @@ from bot.jobs import JOB_KINDS, JobKind, outcome
 from tests.harness import Harness
 
 
-@pytest.mark.parametrize(("late", "useful_for", "expected"), [
-    (timedelta(seconds=20), timedelta(hours=1), "sent"),
-    (timedelta(seconds=40), timedelta(hours=1), "late"),  # seconds, not a minute
-    (timedelta(minutes=30), timedelta(hours=1), "late"),
-    (timedelta(hours=2), timedelta(hours=1), "missed"),
-    (timedelta(days=30), None, "late"),
-])
+@pytest.mark.parametrize(
+    ("late", "useful_for", "expected"),
+    [
+        (timedelta(seconds=20), timedelta(hours=1), "sent"),
+        (timedelta(seconds=40), timedelta(hours=1), "late"),  # seconds, not a minute
+        (timedelta(minutes=30), timedelta(hours=1), "late"),
+        (timedelta(hours=2), timedelta(hours=1), "missed"),
+        (timedelta(days=30), None, "late"),
+    ],
+)
 def test_misfire_policy(late: timedelta, useful_for: timedelta | None, expected: str) -> None:
     kind = JobKind(JOB_KINDS["founding_closed"].run, useful_for)
     assert outcome(kind, late) == expected

@@ -20,7 +20,8 @@ async def test_switching_language_back_and_forth(bot: Harness) -> None:
     await bot.say("Ana", "/language es", group=None)
     assert "Esto puedes hacer aquí" in text(await bot.say("Ana", "/help", group=None))
     assert text(await bot.say("Ana", "/language English", group=None)) == (
-        "From now on I'll speak English with you.")
+        "From now on I'll speak English with you."
+    )
 
 
 async def test_numbers_are_written_the_way_the_reader_writes_them(bot: Harness) -> None:

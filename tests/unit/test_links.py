@@ -76,7 +76,8 @@ async def test_a_chat_code_in_a_private_chat_is_explained(bot: Harness) -> None:
     await bot.setup_group()
     code = await chat_code(bot)
     assert text(await bot.say("Ana", f"/link {code}", group=None)) == (
-        "This code adds a chat to a group: type it in that group chat.")
+        "This code adds a chat to a group: type it in that group chat."
+    )
 
 
 async def test_one_person_on_two_platforms(bot: Harness) -> None:
@@ -85,8 +86,7 @@ async def test_one_person_on_two_platforms(bot: Harness) -> None:
     in_group = await bot.say("Ana", f"/link {code}", platform=OTHER_PLATFORM)
     assert text(in_group) == "This code links your accounts: send it to me in a private chat."
     linked = await bot.say("Ana", f"/link {code}", group=None, platform=OTHER_PLATFORM)
-    assert text(linked) == ("Linked: this account and your other one are now the same person, "
-                            "Ana.")
+    assert text(linked) == ("Linked: this account and your other one are now the same person, Ana.")
     start = await bot.say("Ana", "/start", group=None, platform=OTHER_PLATFORM)
     assert "You are on the roster of: Free Food." in text(start)
     again = await bot.say("Ana", f"/link {code}", group=None, platform=OTHER_PLATFORM)

@@ -7,7 +7,6 @@ from tests.harness import Harness, in_chat, text
 BREAD = "/offer food Eastside until saturday: 3 loaves of bread"
 
 
-
 @pytest.fixture(autouse=True)
 async def dev_can_be_told(group: Harness) -> None:
     await group.say("Dev", "/start", group=None)
@@ -16,8 +15,9 @@ async def dev_can_be_told(group: Harness) -> None:
 async def test_an_offer_is_posted_and_counted(group: Harness) -> None:
     seen = await group.say("Dev", BREAD, group=None)
     post = next(s for s in seen if s.chat_id == "group:food")
-    assert post.text == ("O1 · food · Eastside · until Sat 7 Mar 18:00 · 3 loaves of bread · "
-                         "offered by Dev · 3 left")
+    assert post.text == (
+        "O1 · food · Eastside · until Sat 7 Mar 18:00 · 3 loaves of bread · offered by Dev · 3 left"
+    )
     assert post.buttons == ("take 1",)
     assert "I count 3" in in_chat(seen, "dm:dev")
 
@@ -33,9 +33,11 @@ async def test_taking_counts_down_to_all_taken(group: Harness) -> None:
     assert post.text.endswith("0 left\nAll taken.") and post.buttons == ()
     assert text(await group.press("Ana", "take 1", message_id=post.message_id)) == (
         "That button is out of date: the message has changed since, so I did nothing. "
-        "Please look at it again.")
+        "Please look at it again."
+    )
     assert text(await group.say("Ana", "/take O1")) == (
-        "Sorry, O1 has all been taken or has ended.")
+        "Sorry, O1 has all been taken or has ended."
+    )
 
 
 async def test_a_skill_is_not_counted(group: Harness) -> None:
@@ -58,25 +60,28 @@ async def test_the_offerer_confirms_each_hand_over_once(group: Harness) -> None:
     note = next(s for s in taken if s.chat_id == "dm:dev")
     handed = note.buttons[0]
     assert text(await group.press("Eli", handed, group=None, message_id=note.message_id)) == (
-        "That button is not on that message (any more), so I did nothing.")
+        "That button is not on that message (any more), so I did nothing."
+    )
     assert text(await group.say("Eli", f"/{handed}", group=None)) == (
-        "Only the person who made the offer can confirm a hand-over.")
+        "Only the person who made the offer can confirm a hand-over."
+    )
     assert text(await group.press("Dev", handed, group=None)) == "Noted: handed over. Thank you!"
     assert text(await group.press("Dev", handed, group=None)) == (
-        "That hand-over was already noted.")
+        "That hand-over was already noted."
+    )
 
 
 async def test_an_offer_ends_by_hand_or_by_time(group: Harness) -> None:
     await group.say("Dev", BREAD, group=None)
     await group.say("Dev", "/offer food Eastside until sunday: 2 jars of soup", group=None)
-    assert "Only the person who made O1" in text(await group.say("Eli", "/close O1",
-                                                                 group=None))
+    assert "Only the person who made O1" in text(await group.say("Eli", "/close O1", group=None))
     ended = await group.say("Dev", "/close O1", group=None)
     assert any(s.edit and s.text.endswith("This offer has ended.") for s in ended)
     group.clock.advance(days=5)
     expired = await group.fire_due()
-    assert any(s.edit and s.text.startswith("O2") and "This offer has ended." in s.text
-               for s in expired)
+    assert any(
+        s.edit and s.text.startswith("O2") and "This offer has ended." in s.text for s in expired
+    )
     assert text(await group.say("Eli", "/offers")) == "Nothing open right now."
 
 
@@ -131,4 +136,5 @@ async def test_an_ended_offer_cannot_end_again_nor_be_taken(group: Harness) -> N
     await group.say("Dev", "/close O1", group=None)
     assert text(await group.say("Dev", "/close O1", group=None)) == "O1 has already ended."
     assert text(await group.say("Eli", "/take O1")) == (
-        "Sorry, O1 has all been taken or has ended.")
+        "Sorry, O1 has all been taken or has ended."
+    )

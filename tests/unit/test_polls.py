@@ -21,33 +21,44 @@ async def test_a_proposal_is_posted_with_four_buttons(group: Harness) -> None:
     assert seen[0].buttons == ("vote P1 1", "vote P1 2", "vote P1 3", "vote P1 4")
 
 
-@pytest.mark.parametrize(("typed", "answer"), [
-    ("/poll choice Lunch: soup", "A poll needs 2 to 20 options"),
-    ("/poll choice Lunch: " + " | ".join(f"o{n}" for n in range(30)), "2 to 20 options"),
-    ("/poll time Meeting: yesterday 10:00 | sat 10:00", "has already passed"),
-    ("/poll choice Lunch: soup | salad; closes yesterday", "has already passed"),
-    ("/poll choice Lunch: soup | salad; loudly", "I don't understand 'loudly'"),
-    ("/poll vote Lunch: a | b", "Please choose one of: consent, choice, time, dot, ranked."),
-    ("/propose Fridge: a | b", "A proposal has fixed answers"),
-    ("/propose Sundays do dance", "A proposal can make me do one of"),
-    ("/poll choice Lunch: a | A | a", "'A' is there twice: give each option once."),
-    ("/poll ranked a | a | b", "Put a colon between the title and the options, like: "
-                               "/poll choice Lunch: soup | salad"),
-    ("/poll ranked Project: a | a | b", "'a' is there twice"),
-    ("/poll choice Lunch: soup || salad", "One of the options is empty"),
-    ("/poll choice Lunch: soup | " + "s" * 101, "An option can be at most 100 characters."),
-    ("/poll time Meeting: sat 10:00 | saturday 10:00", "Two of the candidate times are the "
-                                                        "same time."),
-    ("/propose Fridge; days 99999999999", "days must be a number from 1 to 60."),
-    ("/propose Fridge; days 0", "days must be a number from 1 to 60."),
-    ("/propose Fridge; quorum 999%", "quorum must be a number from 0 to 100."),
-    ("/poll choice Lunch: a | b; max 0", "max must be a number from 1 to 2."),
-    ("/poll dot Lunch: a | b; points " + "1" + "0" * 30, "points must be a number from 1 to "
-                                                        "100."),
-    ("/poll dot Lunch: a | b; points 10^30", "I don't understand 'points 10^30'"),
-    ("/poll choice Lunch: a | b do set timezone UTC", "Only a proposal can make me do "
-                                                      "something"),
-])
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("/poll choice Lunch: soup", "A poll needs 2 to 20 options"),
+        ("/poll choice Lunch: " + " | ".join(f"o{n}" for n in range(30)), "2 to 20 options"),
+        ("/poll time Meeting: yesterday 10:00 | sat 10:00", "has already passed"),
+        ("/poll choice Lunch: soup | salad; closes yesterday", "has already passed"),
+        ("/poll choice Lunch: soup | salad; loudly", "I don't understand 'loudly'"),
+        ("/poll vote Lunch: a | b", "Please choose one of: consent, choice, time, dot, ranked."),
+        ("/propose Fridge: a | b", "A proposal has fixed answers"),
+        ("/propose Sundays do dance", "A proposal can make me do one of"),
+        ("/poll choice Lunch: a | A | a", "'A' is there twice: give each option once."),
+        (
+            "/poll ranked a | a | b",
+            "Put a colon between the title and the options, like: /poll choice Lunch: soup | salad",
+        ),
+        ("/poll ranked Project: a | a | b", "'a' is there twice"),
+        ("/poll choice Lunch: soup || salad", "One of the options is empty"),
+        ("/poll choice Lunch: soup | " + "s" * 101, "An option can be at most 100 characters."),
+        (
+            "/poll time Meeting: sat 10:00 | saturday 10:00",
+            "Two of the candidate times are the same time.",
+        ),
+        ("/propose Fridge; days 99999999999", "days must be a number from 1 to 60."),
+        ("/propose Fridge; days 0", "days must be a number from 1 to 60."),
+        ("/propose Fridge; quorum 999%", "quorum must be a number from 0 to 100."),
+        ("/poll choice Lunch: a | b; max 0", "max must be a number from 1 to 2."),
+        (
+            "/poll dot Lunch: a | b; points " + "1" + "0" * 30,
+            "points must be a number from 1 to 100.",
+        ),
+        ("/poll dot Lunch: a | b; points 10^30", "I don't understand 'points 10^30'"),
+        (
+            "/poll choice Lunch: a | b do set timezone UTC",
+            "Only a proposal can make me do something",
+        ),
+    ],
+)
 async def test_bad_polls_are_refused(group: Harness, typed: str, answer: str) -> None:
     assert answer in text(await group.say("Ana", typed))
     assert text(await group.say("Ana", "/polls")) == "No open polls."
@@ -64,8 +75,7 @@ async def test_votes_change_until_close_and_the_tally_is_edited(group: Harness) 
     assert "disagree ██████████ 1 (100%)" in post(await group.later(seconds=3), 1)
 
 
-async def test_a_burst_of_votes_redraws_the_tally_once_a_few_seconds_later(
-        group: Harness) -> None:
+async def test_a_burst_of_votes_redraws_the_tally_once_a_few_seconds_later(group: Harness) -> None:
     await group.say("Ana", "/propose Buy a second fridge")
     votes = [await group.press(who, "vote P1 1") for who in ("Ben", "Chioma", "Eli")]
     assert not [s for seen in votes for s in seen if s.edit]  # not one redraw per vote
@@ -73,16 +83,18 @@ async def test_a_burst_of_votes_redraws_the_tally_once_a_few_seconds_later(
     assert "Voted: 3 of 5" in post(await group.later(seconds=1), 1)
 
 
-@pytest.mark.parametrize(("who", "typed", "answer"), [
-    ("Ben", "/vote P1 block", "Say why, it is needed for block: /vote P1 block <why>"),
-    ("Ben", "/vote P1 maybe", "Answer with one of: agree, abstain, disagree, block."),
-    ("Zed", "/vote P1 agree", "Only the roster of Free Food votes on P1."),
-    ("Ben", "/vote P9 agree", "There is no poll P9."),
-    ("Ben", "/vote P1 ²", "Answer with one of: agree, abstain, disagree, block."),
-    ("Ben", "/vote P1 99999999999999999999", "Answer with one of"),
-])
-async def test_bad_votes_change_nothing(group: Harness, who: str, typed: str,
-                                        answer: str) -> None:
+@pytest.mark.parametrize(
+    ("who", "typed", "answer"),
+    [
+        ("Ben", "/vote P1 block", "Say why, it is needed for block: /vote P1 block <why>"),
+        ("Ben", "/vote P1 maybe", "Answer with one of: agree, abstain, disagree, block."),
+        ("Zed", "/vote P1 agree", "Only the roster of Free Food votes on P1."),
+        ("Ben", "/vote P9 agree", "There is no poll P9."),
+        ("Ben", "/vote P1 ²", "Answer with one of: agree, abstain, disagree, block."),
+        ("Ben", "/vote P1 99999999999999999999", "Answer with one of"),
+    ],
+)
+async def test_bad_votes_change_nothing(group: Harness, who: str, typed: str, answer: str) -> None:
     await group.say("Ana", "/propose Buy a second fridge")
     assert answer in text(await group.say(who, typed))
     async with group.core.uow() as uow:
@@ -99,7 +111,8 @@ async def test_a_vote_after_the_deadline_is_refused(group: Harness) -> None:
     [tally] = [s for s in closed if s.edit]
     assert text(await group.press("Ben", "vote P1 1", message_id=tally.message_id)) == (
         "That button is out of date: the message has changed since, so I did nothing. "
-        "Please look at it again.")
+        "Please look at it again."
+    )
 
 
 async def test_a_block_stops_a_proposal_and_its_reason_is_shown(group: Harness) -> None:
@@ -107,24 +120,29 @@ async def test_a_block_stops_a_proposal_and_its_reason_is_shown(group: Harness) 
     await group.press("Ben", "vote P1 1")
     await group.say("Chioma", "/vote P1 block the hall is closed on Sundays")
     closed = await group.say("Ana", "/close P1")
-    assert "P1 is closed: Move to Sundays\nIt is blocked.\nblock: “the hall is closed on " \
-           "Sundays”" in text(closed)
+    assert (
+        "P1 is closed: Move to Sundays\nIt is blocked.\nblock: “the hall is closed on "
+        "Sundays”" in text(closed)
+    )
 
 
 async def test_only_the_author_closes_early(group: Harness) -> None:
     await group.say("Ana", "/propose Buy a second fridge")
     assert text(await group.say("Ben", "/close P1")) == (
-        "Only the author of P1 can close it early.")
+        "Only the author of P1 can close it early."
+    )
 
 
 async def test_when_everyone_has_voted_it_closes_and_a_binding_action_runs_once(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     await group.say("Ana", SOUP)
     await group.say("Ana", "/propose Soup on Sundays do shift move S1 sun 10:00 all")
     for who in ("Ana", "Ben", "Chioma"):
         await group.press(who, "vote P1 1")
     assert text(await group.say("Eli", "/vote P1 abstain")) == (  # a newcomer
-        "Only the members who were trusted when P1 opened vote on it.")
+        "Only the members who were trusted when P1 opened vote on it."
+    )
     seen = await group.press("Dev", "vote P1 1")
     said = in_chat(seen, "group:food")
     assert "P1 is closed: Soup on Sundays\nIt passed." in said
@@ -136,7 +154,8 @@ async def test_when_everyone_has_voted_it_closes_and_a_binding_action_runs_once(
 
 
 async def test_a_second_binding_proposal_is_checked_against_things_at_its_close(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     await group.say("Ana", SOUP)
     await group.say("Ana", "/propose Stop the soup do shift cancel S1 all")
     await group.say("Ana", "/propose Soup on Sundays do shift move S1 sun 10:00 all")
@@ -148,11 +167,11 @@ async def test_a_second_binding_proposal_is_checked_against_things_at_its_close(
     assert "Carrying out P2" not in text(second)
 
 
-async def test_group_changes_only_through_proposals_when_the_group_says_so(
-        group: Harness) -> None:
+async def test_group_changes_only_through_proposals_when_the_group_says_so(group: Harness) -> None:
     await decided(group, "Proposals only do set direct_changes proposals")
     assert "such changes go through proposals" in text(
-        await group.say("Ben", "/set timezone Europe/Madrid"))
+        await group.say("Ben", "/set timezone Europe/Madrid")
+    )
     await decided(group, "Madrid time do set timezone Europe/Madrid", author="Ben")
     assert "timezone = Europe/Madrid" in text(await group.say("Ana", "/settings"))
 
@@ -167,11 +186,11 @@ async def test_a_spammer_is_removed_by_proposal(group: Harness) -> None:
 async def test_consent_passes_without_objection(group: Harness) -> None:
     await group.say("Ana", "/poll consent Try the new van")
     await group.press("Ben", "vote P1 1")
-    assert "Say why, it is needed for objection" in text(await group.say("Chioma",
-                                                                          "/vote P1 2"))
+    assert "Say why, it is needed for objection" in text(await group.say("Chioma", "/vote P1 2"))
     await group.say("Chioma", "/vote P1 objection it has no insurance yet")
     assert "It is blocked.\nobjection: “it has no insurance yet”" in text(
-        await group.say("Ana", "/close P1"))
+        await group.say("Ana", "/close P1")
+    )
 
 
 async def test_choice_with_several_answers_and_a_write_in(group: Harness) -> None:
@@ -186,8 +205,7 @@ async def test_choice_with_several_answers_and_a_write_in(group: Harness) -> Non
 
 async def test_a_write_in_that_is_already_there_is_a_vote_for_it(group: Harness) -> None:
     await group.say("Ana", "/poll choice Lunch: soup | salad; write-in")
-    assert "Write your option after the +" in text(await group.say("Ben", "/vote P1 +",
-                                                                   group=None))
+    assert "Write your option after the +" in text(await group.say("Ben", "/vote P1 +", group=None))
     await group.say("Ben", "/vote P1 +  SOUP ", group=None)
     result = text(await group.say("Ana", "/close P1"))
     assert "soup  ██████████ 1 (100%)" in result and "SOUP" not in result
@@ -195,8 +213,10 @@ async def test_a_write_in_that_is_already_there_is_a_vote_for_it(group: Harness)
 
 async def test_a_refused_secret_ballot_says_nothing_of_what_was_tried(group: Harness) -> None:
     await group.say("Ana", "/propose New treasurer; secret")
-    answers = {text(await group.say("Ben", typed, group=None))
-               for typed in ("/vote P1 block", "/vote P1 objection", "/vote P1 7")}
+    answers = {
+        text(await group.say("Ben", typed, group=None))
+        for typed in ("/vote P1 block", "/vote P1 objection", "/vote P1 7")
+    }
     assert len(answers) == 1 and answers.pop().startswith("I could not count that ballot.\nP1")
     await group.say("Ben", "/vote P1 disagree it costs too much", group=None)
     async with group.engine.connect() as conn:
@@ -207,7 +227,8 @@ async def test_a_refused_secret_ballot_says_nothing_of_what_was_tried(group: Har
 async def test_a_meeting_time(group: Harness) -> None:
     await group.say("Ana", "/poll time Meeting: sat 10:00 | sun 11:00")
     assert "yes, maybe or no for each of the 2" in text(
-        await group.say("Ben", "/vote P1 yes", group=None))
+        await group.say("Ben", "/vote P1 yes", group=None)
+    )
     await group.say("Ben", "/vote P1 yes no", group=None)
     await group.say("Chioma", "/vote P1 maybe yes", group=None)
     await group.say("Dev", "/vote P1 no yes", group=None)
@@ -226,8 +247,9 @@ async def test_dot_votes_cannot_spend_more_than_their_points(group: Harness) -> 
 async def test_ranked_ballots_need_every_option_once(group: Harness) -> None:
     await group.say("Ana", "/poll ranked Project: garden | kitchen | library")
     for ballot in ("1 1 2", "1 2", "1 2 4"):
-        assert "Rank every option once" in text(await group.say("Ben", f"/vote P1 {ballot}",
-                                                                group=None))
+        assert "Rank every option once" in text(
+            await group.say("Ben", f"/vote P1 {ballot}", group=None)
+        )
     for who, ballot in (("Ben", "1 2 3"), ("Chioma", "2 1 3"), ("Dev", "3 2 1")):
         await group.say(who, f"/vote P1 {ballot}", group=None)
     result = text(await group.say("Ana", "/close P1"))
@@ -236,24 +258,30 @@ async def test_ranked_ballots_need_every_option_once(group: Harness) -> None:
     assert "Chosen: kitchen." in result
 
 
-async def test_a_secret_ballot_is_cast_privately_once_and_cannot_be_linked(
-        group: Harness) -> None:
+async def test_a_secret_ballot_is_cast_privately_once_and_cannot_be_linked(group: Harness) -> None:
     await group.say("Ana", "/propose New treasurer; secret")
     in_group = await group.say("Ben", "/vote P1 1")
     assert text(in_group) == "P1 is voted in a private chat with me."
     assert in_group[0].buttons == ("vote P1",)
     for who, ballot in (("Ben", "agree"), ("Chioma", "disagree"), ("Dev", "agree")):
         assert "Your secret vote on P1 is counted." in text(
-            await group.say(who, f"/vote P1 {ballot}", group=None))
+            await group.say(who, f"/vote P1 {ballot}", group=None)
+        )
     assert "a secret vote cannot be changed" in text(
-        await group.say("Ben", "/vote P1 disagree", group=None))
+        await group.say("Ben", "/vote P1 disagree", group=None)
+    )
     async with group.engine.connect() as conn:
-        voted_columns = {c["name"] for c in await conn.run_sync(
-            lambda sync: inspect(sync).get_columns("voted"))}
-        count_columns = {c["name"] for c in await conn.run_sync(
-            lambda sync: inspect(sync).get_columns("ballot_counts"))}
-        counts = sorted((r.ballot["choices"], r.count) for r in await conn.execute(
-            select(BallotCountRow.ballot, BallotCountRow.count)))
+        voted_columns = {
+            c["name"] for c in await conn.run_sync(lambda sync: inspect(sync).get_columns("voted"))
+        }
+        count_columns = {
+            c["name"]
+            for c in await conn.run_sync(lambda sync: inspect(sync).get_columns("ballot_counts"))
+        }
+        counts = sorted(
+            (r.ballot["choices"], r.count)
+            for r in await conn.execute(select(BallotCountRow.ballot, BallotCountRow.count))
+        )
         voters = list(await conn.execute(select(VotedRow.person_id)))
     assert voted_columns == {"poll_id", "person_id"}  # who voted: no time, no choice
     # the choices, counted: no row per vote, no person, no time
@@ -298,4 +326,5 @@ async def test_a_poll_asked_step_by_step(group: Harness) -> None:
     assert seen[0].text.startswith("P1 · choice · Lunch")
     assert "What do you propose?" in text(await group.say("Ben", "/propose"))
     assert text(await group.say("Ben", "A second fridge")).startswith(
-        "P2 · proposal · A second fridge")
+        "P2 · proposal · A second fridge"
+    )

@@ -27,9 +27,14 @@ async def busy(group: Harness) -> Harness:
 
 async def test_mydata_shows_everything_kept(busy: Harness) -> None:
     data = text(await busy.say("Eli", "/mydata", group=None))
-    for kept in ("Name: Eli", "Account: test @eli", "On the roster of Free Food since",
-                 "R1 (asked, open): food · Eastside · bread for the kids",
-                 "R2 (helping, being helped)", "O1: food · Eastside · 4 jars of jam"):
+    for kept in (
+        "Name: Eli",
+        "Account: test @eli",
+        "On the roster of Free Food since",
+        "R1 (asked, open): food · Eastside · bread for the kids",
+        "R2 (helping, being helped)",
+        "O1: food · Eastside · 4 jars of jam",
+    ):
         assert kept in data
     assert text(await busy.say("Eli", "/mydata")).startswith("Please send /mydata")
 
@@ -44,8 +49,9 @@ async def test_forget_asks_first(busy: Harness) -> None:
 async def test_forget_closes_what_is_open_tells_the_others_and_erases(busy: Harness) -> None:
     await busy.say("Eli", "/forget", group=None)
     seen = await busy.press("Eli", ">yes", group=None)
-    assert in_chat(seen, "dm:eli") == ("Done: I have forgotten you. What you did stays in the "
-                                       "groups' history without your name.")
+    assert in_chat(seen, "dm:eli") == (
+        "Done: I have forgotten you. What you did stays in the groups' history without your name."
+    )
     assert "The volunteer can't help with R2 after all" in in_chat(seen, "dm:ben")
     edits = [s.text for s in seen if s.edit]
     assert any(t.startswith("R1") and "Cancelled" in t for t in edits)
@@ -79,7 +85,8 @@ async def pending_prunes(bot: Harness) -> list[Job]:
 
 
 async def test_private_texts_are_gone_after_a_week_and_open_posts_still_work(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     bot = group
     await bot.say("Ana", "/set request_grace_hours 720")  # R1 stays open all along
     await bot.say("Eli", "/request food Eastside by friday: bread for the kids", group=None)
@@ -99,16 +106,21 @@ async def test_private_texts_are_gone_after_a_week_and_open_posts_still_work(
     assert edit.message_id == post.message_id and "Ben is helping" in edit.text
 
 
-async def test_a_reply_to_a_relayed_message_is_routed_only_while_it_is_kept(
-        group: Harness) -> None:
+async def test_a_reply_to_a_relayed_message_is_routed_only_while_it_is_kept(group: Harness) -> None:
     bot = group
     await bot.say("Ana", "/set request_grace_hours 720")
     await bot.say("Ben", "/request ride Eastside by friday: a lift", group=None)
     await bot.press("Chioma", "claim 1")
-    relayed = next(s for s in await bot.say("Chioma", "/msg R1 blue door", group=None)
-                   if s.chat_id == "dm:ben")
-    answer = Message("reply-1", bot.private_chat("Ben"), bot.sender("Ben"), "thanks!",
-                     reply_to=relayed.message_id)
+    relayed = next(
+        s for s in await bot.say("Chioma", "/msg R1 blue door", group=None) if s.chat_id == "dm:ben"
+    )
+    answer = Message(
+        "reply-1",
+        bot.private_chat("Ben"),
+        bot.sender("Ben"),
+        "thanks!",
+        reply_to=relayed.message_id,
+    )
     assert "thanks!" in in_chat(await bot.deliver(answer), "dm:chioma")
     bot.clock.advance(days=8)
     await bot.fire_due()
@@ -130,7 +142,9 @@ async def test_answers_to_a_press_and_replaced_edits_are_not_kept(group: Harness
     await group.press("Chioma", "claim 1", toast=True)
     rows = [r for r in await outbox(group) if r.key == "request:1"]
     assert [(r.kind, r.text == "", bool(r.message_id)) for r in rows] == [
-        ("send", True, True), ("edit", False, True)]  # the original keeps only its id
+        ("send", True, True),
+        ("edit", False, True),
+    ]  # the original keeps only its id
     assert "Chioma is helping" in rows[-1].text
     assert not [r for r in await outbox(group) if r.kind == "toast"]
 
@@ -154,8 +168,7 @@ async def test_the_scheduler_plans_pruning_for_a_database_without_it(bot: Harnes
     assert len(await pending_prunes(bot)) == 1
 
 
-async def test_done_jobs_are_forgotten_after_a_week_and_pending_ones_stay(
-        bot: Harness) -> None:
+async def test_done_jobs_are_forgotten_after_a_week_and_pending_ones_stay(bot: Harness) -> None:
     await bot.setup_group()  # its founding days closed by a job, two days in
     founding = next(j for j in bot.jobs if j.kind == "founding_closed")
     bot.clock.advance(days=8)

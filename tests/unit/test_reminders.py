@@ -31,14 +31,14 @@ async def test_by_default_a_day_and_two_hours_before(group: Harness) -> None:
     assert await reminder_times(group) == [utc(6, 10), utc(7, 8)]
     group.clock.advance(days=2, hours=1)
     assert "Reminder: S1 · Soup · Sat 7 Mar 10:00–13:00. You are on it as cook." in in_chat(
-        await group.fire_due(), "dm:ben")
+        await group.fire_due(), "dm:ben"
+    )
     group.clock.advance(hours=22)
     assert "Reminder: S1" in in_chat(await group.fire_due(), "dm:ben")
     assert await group.fire_due() == []
 
 
-async def test_after_a_restart_late_reminders_are_sent_once_and_marked_late(
-        group: Harness) -> None:
+async def test_after_a_restart_late_reminders_are_sent_once_and_marked_late(group: Harness) -> None:
     await group.say("Ana", SOUP)
     await group.say("Ben", "/signup S1 cook")
     group.clock.advance(days=3)  # Sat 09:00: minga was down through both reminders' times
@@ -54,12 +54,14 @@ async def test_a_reminder_found_due_40_seconds_late_says_it_is_late(group: Harne
     await group.say("Ana", SOUP)
     await group.say("Ben", "/signup S1 cook")
     group.clock.advance(days=2, hours=1, seconds=40)
-    assert "(Sent late: I was offline when it was due.)" in in_chat(await group.fire_due(),
-                                                                    "dm:ben")
+    assert "(Sent late: I was offline when it was due.)" in in_chat(
+        await group.fire_due(), "dm:ben"
+    )
 
 
 async def test_a_reminder_found_due_on_time_is_not_late_however_long_it_waited_after(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     await group.say("Ana", SOUP)
     await group.say("Ben", "/signup S1 cook")
     [first, _] = await reminder_times(group)
@@ -86,8 +88,9 @@ async def test_each_person_chooses_or_mutes_their_reminders(group: Harness) -> N
     assert await reminder_times(group) == [utc(7, 7)]
     await group.say("Ben", "/reminders off", group=None)
     assert await reminder_times(group) == []
-    assert "Say how many hours before" in text(await group.say("Ben", "/reminders soon",
-                                                               group=None))
+    assert "Say how many hours before" in text(
+        await group.say("Ben", "/reminders soon", group=None)
+    )
 
 
 async def test_quiet_hours_bring_a_reminder_forward(group: Harness) -> None:
@@ -95,20 +98,23 @@ async def test_quiet_hours_bring_a_reminder_forward(group: Harness) -> None:
     await group.say("Ben", "/quiet 22-8", group=None)
     await group.say("Ben", "/signup S1")
     assert await reminder_times(group) == [utc(5, 22), utc(6, 22)]  # not at 07:00 nor 05:00
-    assert "Say the quiet hours like 22-8" in text(await group.say("Ben", "/quiet late",
-                                                                   group=None))
+    assert "Say the quiet hours like 22-8" in text(
+        await group.say("Ben", "/quiet late", group=None)
+    )
 
 
 async def test_a_donor_pickup_is_reminded_the_evening_before(group: Harness) -> None:
     await group.say("Ana", "/set timezone Europe/Madrid")
-    await group.say("Ana", '/shift add "Bread at the bakery" fri 08:00-08:30 weekly places 1 '
-                           "collection")
+    await group.say(
+        "Ana", '/shift add "Bread at the bakery" fri 08:00-08:30 weekly places 1 collection'
+    )
     await group.say("Ben", "/signup S1")
     assert (await reminder_times(group))[0] == utc(5, 19)  # Thursday 20:00 in Madrid
 
 
 async def test_a_weekly_shift_keeps_its_wall_time_across_the_madrid_clock_change(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     await group.say("Ana", "/set timezone Europe/Madrid")
     await group.say("Ana", '/shift add "Sunday soup" sun 10:00-12:00 weekly places 2')
     async with group.core.uow() as uow:
@@ -126,14 +132,26 @@ async def test_a_weekly_shift_across_the_new_york_clock_change(group: Harness) -
     assert starts[:2] == [utc(7, 15), utc(14, 14)]  # 10:00 EST, then 10:00 EDT
 
 
-@pytest.mark.parametrize(("zone", "clock_to", "spec", "answer"), [
-    ("Europe/Madrid", 19, "sun 02:30-04:00", "02:30 does not exist on Sun 29 Mar in "
-                                             "Europe/Madrid: the clocks jump forward"),
-    ("America/New_York", 0, "sun 02:30-04:00", "02:30 does not exist on Sun 8 Mar in "
-                                               "America/New_York"),
-])
-async def test_a_time_that_does_not_exist_is_refused(group: Harness, zone: str, clock_to: int,
-                                                     spec: str, answer: str) -> None:
+@pytest.mark.parametrize(
+    ("zone", "clock_to", "spec", "answer"),
+    [
+        (
+            "Europe/Madrid",
+            19,
+            "sun 02:30-04:00",
+            "02:30 does not exist on Sun 29 Mar in Europe/Madrid: the clocks jump forward",
+        ),
+        (
+            "America/New_York",
+            0,
+            "sun 02:30-04:00",
+            "02:30 does not exist on Sun 8 Mar in America/New_York",
+        ),
+    ],
+)
+async def test_a_time_that_does_not_exist_is_refused(
+    group: Harness, zone: str, clock_to: int, spec: str, answer: str
+) -> None:
     await group.say("Ana", f"/set timezone {zone}")
     group.clock.advance(days=clock_to)
     assert answer in text(await group.say("Ana", f'/shift add "Night" {spec} places 1'))

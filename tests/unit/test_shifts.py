@@ -7,8 +7,9 @@ import pytest
 
 from tests.harness import Harness, in_chat, text
 
-BOXES = ('/shift add "Box distribution" sat 10:00-13:00 weekly places 12 '
-         'roles packer:4,table:6,driver:2')
+BOXES = (
+    '/shift add "Box distribution" sat 10:00-13:00 weekly places 12 roles packer:4,table:6,driver:2'
+)
 SMALL = '/shift add "Soup" sat 10:00-13:00 places 2 roles cook:1,server:1'
 
 
@@ -26,33 +27,42 @@ async def shift_line(bot: Harness, number: int) -> str:
 
 async def test_a_weekly_activity_opens_four_weeks_and_posts_the_first(group: Harness) -> None:
     seen = await group.say("Ana", BOXES)
-    assert seen[0].text == ("Box distribution: 4 shifts open for sign-up, the first S1 · Box "
-                            "distribution · Sat 7 Mar 10:00–13:00.")
+    assert seen[0].text == (
+        "Box distribution: 4 shifts open for sign-up, the first S1 · Box "
+        "distribution · Sat 7 Mar 10:00–13:00."
+    )
     post = next(s for s in seen if s.chat_id == "group:food" and s.buttons)
-    assert post.text.splitlines() == ["S1 · Box distribution · Sat 7 Mar 10:00–13:00",
-                                      "packer 0/4", "table 0/6", "driver 0/2"]
+    assert post.text.splitlines() == [
+        "S1 · Box distribution · Sat 7 Mar 10:00–13:00",
+        "packer 0/4",
+        "table 0/6",
+        "driver 0/2",
+    ]
     assert post.buttons == ("signup 1 packer", "signup 1 table", "signup 1 driver")
     assert "S2 ·" not in text(await group.say("Ana", "/shifts"))  # only the coming week
 
 
-@pytest.mark.parametrize(("spec", "answer"), [
-    ('"Soup" sat 13:00-10:00 places 2', "The end (10:00) must come after the start (13:00)."),
-    ('"Soup" sat 10:00-13:00 places 3 roles cook:1,server:1', "The roles add up to 2 places"),
-    ('"Soup" sat 10:00-13:00 roles cook:0', "Every role needs at least 1 place"),
-    ('"Soup" someday 10:00-13:00 places 2', "'someday' is not a day of the week"),
-    ('"Soup" sat 10-13 places 2', "Write the time like 10:00-13:00."),
-    ('"Soup" sat', "Write it like: /shift add"),
-    ('"" sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
-    ('"   " sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
-    (f'"{"x" * 101}" sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
-    ('"Soup" sat 10:00-13:00 places 100000000', "at most 10 roles, 500 places in all"),
-    ('"Soup" sat 10:00-13:00 roles cook:400,server:200', "at most 10 roles, 500 places in all"),
-    ('"Soup" sat 10:00-13:00 places 99999999999999999999999', "places as a number"),
-    ('"Soup" sat 10:00-13:00 places ²', "places as a number"),
-    ('"Soup" sat 10:00-13:00 roles cook:1:2', "places as a number"),
-    ('"Soup" sat 10:00-13:00 roles :3', "Every role needs at least 1 place and a name"),
-    (f'"Soup" sat 10:00-13:00 roles {"c" * 31}:1', "role names of at most 30 characters"),
-])
+@pytest.mark.parametrize(
+    ("spec", "answer"),
+    [
+        ('"Soup" sat 13:00-10:00 places 2', "The end (10:00) must come after the start (13:00)."),
+        ('"Soup" sat 10:00-13:00 places 3 roles cook:1,server:1', "The roles add up to 2 places"),
+        ('"Soup" sat 10:00-13:00 roles cook:0', "Every role needs at least 1 place"),
+        ('"Soup" someday 10:00-13:00 places 2', "'someday' is not a day of the week"),
+        ('"Soup" sat 10-13 places 2', "Write the time like 10:00-13:00."),
+        ('"Soup" sat', "Write it like: /shift add"),
+        ('"" sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
+        ('"   " sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
+        (f'"{"x" * 101}" sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
+        ('"Soup" sat 10:00-13:00 places 100000000', "at most 10 roles, 500 places in all"),
+        ('"Soup" sat 10:00-13:00 roles cook:400,server:200', "at most 10 roles, 500 places in all"),
+        ('"Soup" sat 10:00-13:00 places 99999999999999999999999', "places as a number"),
+        ('"Soup" sat 10:00-13:00 places ²', "places as a number"),
+        ('"Soup" sat 10:00-13:00 roles cook:1:2', "places as a number"),
+        ('"Soup" sat 10:00-13:00 roles :3', "Every role needs at least 1 place and a name"),
+        (f'"Soup" sat 10:00-13:00 roles {"c" * 31}:1', "role names of at most 30 characters"),
+    ],
+)
 async def test_a_bad_plan_changes_nothing(group: Harness, spec: str, answer: str) -> None:
     assert answer in text(await group.say("Ana", f"/shift add {spec}"))
     assert text(await group.say("Ana", "/shifts")) == "No shifts in the coming week."
@@ -66,35 +76,44 @@ async def test_signing_up_until_full_then_the_waitlist(planned: Harness) -> None
     await planned.say("Ana", "/signup S1 driver")
     seen = await planned.press("Ben", "signup 1 driver")
     assert "You are on S1 · Box distribution · Sat 7 Mar 10:00–13:00 as driver." in text(seen)
-    assert any(s.edit and "driver 2/2: Ana, Ben" in s.text and
-               s.buttons[2] == "signup 1 driver" for s in seen)
+    assert any(
+        s.edit and "driver 2/2: Ana, Ben" in s.text and s.buttons[2] == "signup 1 driver"
+        for s in seen
+    )
     full = await planned.press("Chioma", "signup 1 driver")
     assert "driver on S1 is full: you are on its waitlist" in text(full)
     assert any(s.edit and "Waiting: Chioma (driver)" in s.text for s in full)
     assert "You are already on the waitlist of S1." in text(
-        await planned.press("Chioma", "signup 1 driver"))
+        await planned.press("Chioma", "signup 1 driver")
+    )
     assert text(await planned.press("Ben", "signup 1 driver")) == (
-        "You are already on S1 as driver.")
+        "You are already on S1 as driver."
+    )
 
 
 async def test_a_place_that_frees_goes_to_the_first_waiting(planned: Harness) -> None:
     for who in ("Ana", "Ben", "Chioma", "Dev"):
         await planned.say(who, "/signup S1 driver")
     seen = await planned.say("Ben", "/withdraw S1")
-    assert "A place freed up: you are now on S1 (Box distribution, Sat 7 Mar 10:00) as " \
-           "driver." in in_chat(seen, "dm:chioma")
+    assert (
+        "A place freed up: you are now on S1 (Box distribution, Sat 7 Mar 10:00) as "
+        "driver." in in_chat(seen, "dm:chioma")
+    )
     post = next(s.text for s in seen if s.edit)
     assert "driver 2/2: Ana, Chioma" in post and "Waiting: Dev (driver)" in post
 
 
-@pytest.mark.parametrize(("who", "typed", "answer"), [
-    ("Ana", "/signup S1", "Which role? S1 has: packer, table, driver. Like: /signup S1 packer"),
-    ("Ana", "/signup S1 cook", "Which role? S1 has"),
-    ("Zed", "/signup S1 packer", "Only people on the roster of Free Food can sign up"),
-    ("Ana", "/signup S9 packer", "There is no shift S9."),
-    ("Ana", "/withdraw S1", "You are not on S1."),
-    ("Ana", "/giveaway S1", "You have no place on S1."),
-])
+@pytest.mark.parametrize(
+    ("who", "typed", "answer"),
+    [
+        ("Ana", "/signup S1", "Which role? S1 has: packer, table, driver. Like: /signup S1 packer"),
+        ("Ana", "/signup S1 cook", "Which role? S1 has"),
+        ("Zed", "/signup S1 packer", "Only people on the roster of Free Food can sign up"),
+        ("Ana", "/signup S9 packer", "There is no shift S9."),
+        ("Ana", "/withdraw S1", "You are not on S1."),
+        ("Ana", "/giveaway S1", "You have no place on S1."),
+    ],
+)
 async def test_sign_up_refusals(planned: Harness, who: str, typed: str, answer: str) -> None:
     assert answer in text(await planned.say(who, typed))
     assert "packer 0/4, table 0/6, driver 0/2" in await shift_line(planned, 1)
@@ -104,7 +123,8 @@ async def test_no_two_shifts_at_once(planned: Harness) -> None:
     await planned.say("Ana", '/shift add "Soup" sat 12:00-14:00 places 1')
     await planned.say("Ben", "/signup S1 packer")
     assert "That overlaps your shift S1 · Box distribution" in text(
-        await planned.say("Ben", "/signup S5"))
+        await planned.say("Ben", "/signup S5")
+    )
 
 
 async def test_a_started_or_cancelled_shift_takes_no_one(planned: Harness) -> None:
@@ -114,14 +134,14 @@ async def test_a_started_or_cancelled_shift_takes_no_one(planned: Harness) -> No
     assert text(await planned.say("Ben", "/signup S2 packer")) == "S2 was cancelled."
 
 
-async def test_a_giveaway_the_waitlist_hears_first_and_one_person_takes(
-        group: Harness) -> None:
+async def test_a_giveaway_the_waitlist_hears_first_and_one_person_takes(group: Harness) -> None:
     await group.say("Ana", SMALL)
     await group.say("Ben", "/signup S1 cook")
     await group.say("Chioma", "/signup S1 cook")  # waiting
     seen = await group.say("Ben", "/giveaway S1")
     assert "You are on the waitlist of S1: a cook place is up for grabs" in in_chat(
-        seen, "dm:chioma")
+        seen, "dm:chioma"
+    )
     offer = next(s for s in seen if s.chat_id == "group:food" and s.buttons == ("take S1",))
     assert offer.text == "A cook place on S1 · Soup · Sat 7 Mar 10:00–13:00 is up for grabs."
     taken = await group.press("Chioma", "take S1", group=None)
@@ -130,8 +150,7 @@ async def test_a_giveaway_the_waitlist_hears_first_and_one_person_takes(
     assert "Someone was quicker" in text(await group.press("Dev", "take S1"))
     mine = text(await group.say("Chioma", "/myshifts", group=None))
     assert "S1 · Soup" in mine and "cook" in mine
-    assert "You are on no coming shift" in text(await group.say("Ben", "/myshifts",
-                                                                group=None))
+    assert "You are on no coming shift" in text(await group.say("Ben", "/myshifts", group=None))
 
 
 async def test_a_giver_nobody_replaced_is_reminded_they_are_still_on(group: Harness) -> None:
@@ -156,7 +175,8 @@ async def test_a_swap_asked_of_a_shift(planned: Harness) -> None:
     ben = text(await planned.say("Ben", "/myshifts", group=None))
     assert "S2 ·" in ben and "table" in ben and "S1 ·" not in ben
     assert "That trade is no longer open." in text(
-        await planned.press("Chioma", request.buttons[0], group=None))
+        await planned.press("Chioma", request.buttons[0], group=None)
+    )
 
 
 async def test_a_swap_asked_of_a_person_who_picks_and_is_confirmed(planned: Harness) -> None:
@@ -170,7 +190,8 @@ async def test_a_swap_asked_of_a_person_who_picks_and_is_confirmed(planned: Harn
     confirm = next(s for s in picked if s.chat_id == "dm:ben")
     assert "Chioma offers their driver place on S3" in confirm.text
     assert "That trade is no longer open." in text(  # Ben confirms, not her
-        await planned.say("Chioma", f"/{confirm.buttons[0]}", group=None))
+        await planned.say("Chioma", f"/{confirm.buttons[0]}", group=None)
+    )
     done = await planned.press("Ben", confirm.buttons[0], group=None)
     assert "Traded: S1 for S3." in text(done)
 
@@ -181,28 +202,33 @@ async def test_either_side_declines_and_an_unanswered_swap_expires(planned: Harn
     asked = await planned.say("Ben", "/swap S1 S2", group=None)
     no = next(s for s in asked if s.chat_id == "dm:chioma").buttons[1]
     declined = await planned.press("Chioma", no, group=None)
-    assert "Chioma declined your trade of S1. You keep your place." in in_chat(declined,
-                                                                            "dm:ben")
+    assert "Chioma declined your trade of S1. You keep your place." in in_chat(declined, "dm:ben")
     await planned.say("Ben", "/swap S1 S2", group=None)
     planned.clock.advance(days=3, hours=1)  # S1 starts
     expired = await planned.fire_due()
     assert "Nobody took up your trade of S1 in time. You keep your place." in in_chat(
-        expired, "dm:ben")
+        expired, "dm:ben"
+    )
 
 
 async def test_moving_a_shift_moves_its_reminders_and_tells_everyone(planned: Harness) -> None:
     await planned.say("Ben", "/signup S1 packer")
     moved = await planned.say("Ana", "/shift move S1 sun 11:00")
     assert "S1 (Box distribution) moved: it is now Sun 8 Mar 11:00–14:00." in in_chat(
-        moved, "dm:ben")
+        moved, "dm:ben"
+    )
     planned.clock.advance(days=2)  # Fri 09:00: the old 24 h reminder's time has passed
     assert in_chat(await planned.fire_due(), "dm:ben") == ""
     planned.clock.advance(days=1, hours=2)  # Sat 11:00: one day before the new time
     assert "Reminder: S1 · Box distribution · Sun 8 Mar 11:00–14:00" in in_chat(
-        await planned.fire_due(), "dm:ben")
+        await planned.fire_due(), "dm:ben"
+    )
     async with planned.core.uow() as uow:
-        stale = [j for j in await uow.jobs.pending() if j.kind == "shift_reminder"
-                 and j.due_at < datetime(2026, 3, 8, 9, tzinfo=UTC)]
+        stale = [
+            j
+            for j in await uow.jobs.pending()
+            if j.kind == "shift_reminder" and j.due_at < datetime(2026, 3, 8, 9, tzinfo=UTC)
+        ]
     assert stale == []
 
 
@@ -213,8 +239,7 @@ async def test_moving_and_cancelling_the_whole_series(planned: Harness) -> None:
     await planned.say("Ben", "/signup S2 packer")
     cancelled = await planned.say("Ana", "/shift cancel S2 all")
     assert "3 shifts cancelled" in text(cancelled)
-    assert "S2 (Box distribution, Sun 15 Mar 10:00) is cancelled." in in_chat(cancelled,
-                                                                             "dm:ben")
+    assert "S2 (Box distribution, Sun 15 Mar 10:00) is cancelled." in in_chat(cancelled, "dm:ben")
     planned.clock.advance(days=14)
     await planned.fire_due()
     assert "S5" not in text(await planned.say("Ana", "/shifts"))  # no new week is opened
@@ -232,8 +257,9 @@ async def test_the_group_hears_what_is_short_48_and_12_hours_before(group: Harne
 
 
 async def test_a_donor_pickup_claimed_for_a_run_of_weeks(group: Harness) -> None:
-    await group.say("Ana", '/shift add "Bread at the bakery" fri 08:00-08:30 weekly places 1 '
-                           "collection")
+    await group.say(
+        "Ana", '/shift add "Bread at the bakery" fri 08:00-08:30 weekly places 1 collection'
+    )
     seen = text(await group.say("Ben", "/signup S1 3 weeks", group=None))
     for number, day in ((1, "Fri 6 Mar"), (2, "Fri 13 Mar"), (3, "Fri 20 Mar")):
         assert f"You are on S{number} · Bread at the bakery · {day} 08:00–08:30" in seen
@@ -257,11 +283,13 @@ async def test_my_calendar_holds_my_shifts_and_pickups(planned: Harness) -> None
     assert [(str(e["summary"]), e.decoded("dtstart")) for e in events] == [
         ("Box distribution (packer) · S1", datetime(2026, 3, 7, 10, tzinfo=UTC)),
         ("Box distribution (table) · S2", datetime(2026, 3, 14, 10, tzinfo=UTC)),
-        ("Food box pickup B1", datetime(2026, 3, 7, 14, tzinfo=UTC))]
+        ("Food box pickup B1", datetime(2026, 3, 7, 14, tzinfo=UTC)),
+    ]
 
 
 async def test_who_loses_the_race_for_a_giveaway_keeps_their_place_in_the_queue(
-        group: Harness) -> None:
+    group: Harness,
+) -> None:
     await group.say("Ana", SMALL)
     await group.say("Ben", "/signup S1 cook")
     await group.say("Chioma", "/signup S1 cook")  # waiting, first

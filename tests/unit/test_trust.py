@@ -10,10 +10,12 @@ from tests.fakes import FakeClock
 from tests.harness import Harness, text
 
 
-@pytest.mark.parametrize(("trusted", "needed"), [(0, 1), (1, 1), (3, 1), (4, 2), (5, 2),
-                                                  (6, 3), (50, 3)])
-def test_default_threshold_is_half_the_trusted_between_one_and_three(trusted: int,
-                                                                     needed: int) -> None:
+@pytest.mark.parametrize(
+    ("trusted", "needed"), [(0, 1), (1, 1), (3, 1), (4, 2), (5, 2), (6, 3), (50, 3)]
+)
+def test_default_threshold_is_half_the_trusted_between_one_and_three(
+    trusted: int, needed: int
+) -> None:
     group = Group(1, "g", FakeClock().now(), FakeClock().now())
     assert vouches_needed(group, trusted, GroupDefaults()) == needed
 
@@ -29,7 +31,8 @@ async def test_a_newcomer_becomes_trusted_at_the_threshold(bot: Harness) -> None
 
 
 async def test_the_newly_trusted_hear_it_privately_if_they_ever_wrote_to_minga(
-        bot: Harness) -> None:
+    bot: Harness,
+) -> None:
     await bot.setup_group()
     await bot.say("Eli", "/join")
     await bot.say("Eli", "/language es", group=None)
@@ -37,8 +40,12 @@ async def test_the_newly_trusted_hear_it_privately_if_they_ever_wrote_to_minga(
     await bot.say("Ana", "/trust @eli")
     seen = await bot.say("Ben", "/trust @eli")
     assert [(s.chat_id, s.text) for s in seen if s.chat_id == "dm:eli"] == [
-        ("dm:eli", "Ahora eres miembro de confianza de Free Food. Puedes avalar a personas "
-                   "nuevas con /trust y enlazar otros chats con /link.")]
+        (
+            "dm:eli",
+            "Ahora eres miembro de confianza de Free Food. Puedes avalar a personas "
+            "nuevas con /trust y enlazar otros chats con /link.",
+        )
+    ]
     await bot.say("Ana", "/trust @fay")
     fay = await bot.say("Ben", "/trust @fay")  # Fay never wrote to minga privately
     assert [s.chat_id for s in fay] == ["group:food"]
@@ -53,12 +60,15 @@ async def test_the_group_can_set_its_own_threshold(bot: Harness) -> None:
     assert "now a trusted member" in text(await bot.say("Chioma", "/trust @eli"))
 
 
-@pytest.mark.parametrize(("who", "target", "answer"), [
-    ("Eli", "@fay", "Only trusted members can vouch for someone."),
-    ("Ana", "@ana", "You can't vouch for yourself."),
-    ("Ana", "@ben", "Ben is already trusted."),
-    ("Ana", "@zed", "No one called @zed is on the roster of Free Food. /roster shows who is."),
-])
+@pytest.mark.parametrize(
+    ("who", "target", "answer"),
+    [
+        ("Eli", "@fay", "Only trusted members can vouch for someone."),
+        ("Ana", "@ana", "You can't vouch for yourself."),
+        ("Ana", "@ben", "Ben is already trusted."),
+        ("Ana", "@zed", "No one called @zed is on the roster of Free Food. /roster shows who is."),
+    ],
+)
 async def test_refusals_change_nothing(bot: Harness, who: str, target: str, answer: str) -> None:
     await bot.setup_group()
     await bot.say("Eli", "/join")
@@ -83,8 +93,7 @@ async def test_two_people_with_one_name_need_a_handle(bot: Harness) -> None:
     assert "1 of 2" in text(await bot.say("Ana", "/trust @sam2"))
 
 
-async def test_withdrawn_trust_below_the_threshold_makes_a_newcomer_again(
-        bot: Harness) -> None:
+async def test_withdrawn_trust_below_the_threshold_makes_a_newcomer_again(bot: Harness) -> None:
     await bot.setup_group()
     await bot.say("Eli", "/join")
     await bot.say("Ana", "/trust @eli")
@@ -92,8 +101,9 @@ async def test_withdrawn_trust_below_the_threshold_makes_a_newcomer_again(
     assert "Eli ← Ana, Ben" in text(await bot.say("Dev", "/trusts"))
     assert text(await bot.say("Dev", "/untrust @eli")) == "You have not vouched for Eli."
     seen = await bot.say("Ben", "/untrust @eli")
-    assert text(seen) == ("Eli is a newcomer again: fewer than 2 trusted members vouch for "
-                          "them now.")
+    assert text(seen) == (
+        "Eli is a newcomer again: fewer than 2 trusted members vouch for them now."
+    )
     assert "· Eli" in text(await bot.say("Ana", "/roster"))
 
 
@@ -107,4 +117,5 @@ async def test_a_proposal_can_trust_someone_directly(bot: Harness) -> None:
     await bot.setup_group()
     await bot.say("Eli", "/join")
     assert "Eli is now a trusted member of Free Food." in text(
-        await decided(bot, "Trust Eli do trust @eli"))
+        await decided(bot, "Trust Eli do trust @eli")
+    )
