@@ -1,22 +1,21 @@
 """Minga's configuration: one TOML file plus a few environment variables for secrets.
 
-The dataclasses below are the schema. `load_config` walks them generically, so adding a
-setting means adding a field; per-key rules (ranges, allowed values, URL schemes) are
-check functions stored in the field's metadata. Every problem is collected and returned
-together, so an operator can fix the whole file in one pass.
+The dataclasses below are the schema (the [groups] section is bot/settings.py's table of
+group settings). `load_config` walks them generically, so adding a setting means adding a
+field; per-key rules (ranges, allowed values, URL schemes) are check functions stored in
+the field's metadata, with, where the value is kept in a form of its own, the function
+that reads it ("reads"). Every problem is collected and returned together, so an operator
+can fix the whole file in one pass.
 """
 
-import difflib
-import re
 import tomllib
-import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-# A check receives a value of the right type and returns a message fragment, or None if fine.
-Check = Callable[[Any], str | None]
+from bot.checks import Check, between, did_you_mean, matches, not_empty, one_of, starts_with
+from bot.settings import GroupDefaults
 
 
 @dataclass(frozen=True)
@@ -28,66 +27,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.key}: {self.message}" if self.key else self.message
-
-
-def _quoted(options: Iterable[str]) -> str:
-    items = [repr(option) for option in options]
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
-
-
-def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    # Compare case-insensitively so "debug" still finds "DEBUG".
-    by_lower = {candidate.lower(): candidate for candidate in candidates}
-    close = difflib.get_close_matches(word.lower(), by_lower, n=1)
-    return f"; did you mean {by_lower[close[0]]!r}?" if close else ""
-
-
-# --- checks ---------------------------------------------------------------------------------
-
-
-def between(low: int, high: int) -> Check:
-    def check(value: int) -> str | None:
-        return None if low <= value <= high else f"must be between {low} and {high}, got {value}"
-
-    return check
-
-
-def one_of(*allowed: str) -> Check:
-    def check(value: str) -> str | None:
-        if value in allowed:
-            return None
-        return f"must be one of {_quoted(allowed)}, got {value!r}" + _did_you_mean(value, allowed)
-
-    return check
-
-
-def starts_with(*schemes: str) -> Check:
-    # Empty means "not set"; whether it must be set is decided by not_empty or _requirements.
-    def check(value: str) -> str | None:
-        if not value or value.startswith(schemes):
-            return None
-        return f"must start with {_quoted(schemes)}"
-
-    return check
-
-
-def matches(pattern: str, message: str) -> Check:
-    def check(value: str) -> str | None:
-        return None if not value or re.fullmatch(pattern, value) else message
-
-    return check
-
-
-def not_empty(value: str) -> str | None:
-    return None if value else "must not be empty"
-
-
-def time_zone(value: str) -> str | None:
-    zones = zoneinfo.available_timezones()  # read lazily: it scans the disk
-    if value in zones:
-        return None
-    hint = _did_you_mean(value, zones) or "; use a name like 'Europe/Madrid' or 'UTC'"
-    return f"{value!r} is not a known time zone" + hint
 
 
 def _setting(
@@ -117,34 +56,6 @@ class StorageConfig:
         starts_with("sqlite://", "postgresql://", "postgres://"),
         env="MINGA_DATABASE_URL",
     )
-
-
-@dataclass(frozen=True)
-class GroupDefaults:
-    language: str = _setting("en", one_of("en", "es"))
-    timezone: str = _setting("UTC", time_zone)
-    founding_hours: int = _setting(24, between(1, 720))
-    link_code_minutes: int = _setting(15, between(1, 1440))
-    categories: str = _setting(
-        "food, ride, errand, housing, legal, medical, childcare, other",
-        matches(
-            r"\s*[^,\s]+(\s*,\s*[^,\s]+){1,19}\s*",
-            "must be 2 to 20 one-word categories separated by commas",
-        ),
-    )
-    bump_hours: int = _setting(24, between(1, 720))
-    nudge_hours: int = _setting(48, between(1, 720))
-    request_grace_hours: int = _setting(24, between(0, 720))
-    retention_days: int = _setting(90, between(1, 3650))
-    weeks_ahead: int = _setting(4, between(1, 12))
-    coverage_hours: int = _setting(48, between(13, 336))
-    pickup_grace_minutes: int = _setting(30, between(0, 720))
-    pickup_names: str = _setting("numbers", one_of("numbers", "names"))
-    poll_days: int = _setting(3, between(1, 60))
-    native_polls: str = _setting("off", one_of("on", "off"))
-    direct_changes: str = _setting("trusted", one_of("trusted", "proposals"))
-    binding_quorum: int = _setting(50, between(10, 100))
-    binding_min_hours: int = _setting(48, between(12, 720))
 
 
 @dataclass(frozen=True)
@@ -214,7 +125,7 @@ class LoggingConfig:
 @dataclass(frozen=True)
 class Config:
     storage: StorageConfig = StorageConfig()
-    groups: GroupDefaults = GroupDefaults()
+    groups: GroupDefaults = field(default_factory=GroupDefaults)
     privacy: PrivacyConfig = PrivacyConfig()
     telegram: TelegramConfig = TelegramConfig()
     matrix: MatrixConfig = MatrixConfig()
@@ -297,7 +208,7 @@ def _build(
             f.type, f.metadata.get("checks", ()), raw, secret=f.metadata.get("secret", False)
         )
         if error is None:
-            values[f.name] = raw
+            values[f.name] = f.metadata["reads"](raw) if "reads" in f.metadata else raw
         else:
             source = f" (from the environment variable {env_name})" if from_env else ""
             problems.append(Problem(key, error + source))
@@ -337,7 +248,7 @@ def _unknown(prefix: str, name: str, value: Any, known: Iterable[str]) -> Proble
         what = f"unknown section [{name}]"
     else:
         what = f"unknown setting {name!r} outside any section"
-    hint = _did_you_mean(name, known) or _home_of(name, prefix)
+    hint = did_you_mean(name, known) or _home_of(name, prefix)
     return Problem(f"{prefix}.{name}" if prefix else name, what + hint)
 
 

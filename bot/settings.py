@@ -1,17 +1,37 @@
-"""A group's own settings: what can be set, how it is read, what it defaults to."""
+"""The group settings, each declared once: one field of `GroupDefaults` is one setting.
+
+A field holds the setting's default (which the operator may change in the configuration
+file's [groups] section), the rule of the values it takes, the words `/settings` shows, in
+every language through the catalogs, and whether only a binding proposal changes it. The
+operator's file (bot/config.py) and `/set` read a value with the same rule, so they accept
+and refuse the same values; adding a setting is adding one field.
+"""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-from bot import params
-from bot.config import GroupDefaults
-from bot.i18n import N_
+from bot import checks, params
+from bot.checks import Check
+from bot.i18n import LANGUAGES, N_
 from bot.model import Group
 from bot.params import BadArgument, Parser
 
-# The lowest a group can decide for its binding rules (bot/config.py checks the same bounds).
-BINDING_QUORUM_LOW = 10
-BINDING_MIN_HOURS_LOW = 12
+
+@dataclass(frozen=True)
+class Rule:
+    """The values a setting takes."""
+
+    parse: Parser  # typed text → the value as stored, or a BadArgument in the person's words
+    refusal: Check  # what `parse` refuses, in the operator's words
+
+
+def whole(low: int, high: int) -> Rule:
+    return Rule(lambda raw: str(params.integer(low, high)(raw)), checks.between(low, high))
+
+
+def choice(*values: str) -> Rule:
+    return Rule(params.choice(*values), checks.one_of(*values))
 
 
 def _vouches(raw: str) -> str:
@@ -35,145 +55,162 @@ def _categories(raw: str) -> str:
     return ", ".join(dict.fromkeys(names))
 
 
-def _hours(low: int, high: int) -> Parser:
-    return lambda raw: str(params.integer(low, high)(raw))
+LANGUAGE = Rule(params.language, checks.one_of(*LANGUAGES))
+TIME_ZONE = Rule(params.timezone, checks.time_zone)
+VOUCHES = Rule(_vouches, lambda value: "must be 'auto' or a number from 1 to 20, in quotes")
+CATEGORIES = Rule(
+    _categories,
+    lambda value: (
+        "must be 2 to 20 one-word categories (at most 20 letters each) separated by commas"
+    ),
+)
+
+
+def _operator_check(rule: Rule) -> Check:
+    def check(value: int | str) -> str | None:
+        try:
+            rule.parse(str(value))
+        except BadArgument:
+            return rule.refusal(value) or f"cannot be {value!r}"
+        return None
+
+    return check
+
+
+def _read(rule: Rule) -> Callable[[Any], Any]:
+    """The operator's value as a group would store it (a number stays a number)."""
+    return lambda value: type(value)(rule.parse(str(value)))
+
+
+def _row(
+    default: int | str, rule: Rule, description: str | None = None, binding_only: bool = False
+) -> Any:
+    """One group setting. `description` (marked with N_) is None for a setting only the
+    operator sets, for every group alike; `binding_only`: changed only by a binding proposal
+    that passes, never directly, so that whoever holds trust today cannot lower the bar for
+    tomorrow."""
+    return field(
+        default=default,
+        metadata={
+            "checks": (_operator_check(rule),),
+            "reads": _read(rule),
+            "rule": rule,
+            "description": description,
+            "binding_only": binding_only,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class GroupDefaults:
+    """What new groups start with, as the operator set it; each group changes its own
+    with /set, except founding_hours and link_code_minutes."""
+
+    language: str = _row("en", LANGUAGE, N_("language of the group's posts"))
+    timezone: str = _row("UTC", TIME_ZONE, N_("time zone for dates and reminders"))
+    founding_hours: int = _row(24, whole(1, 720))
+    link_code_minutes: int = _row(15, whole(1, 1440))
+    vouches_needed: str = _row(
+        "auto",
+        VOUCHES,
+        N_(
+            "vouches a newcomer needs to become trusted; 'auto' is half the trusted "
+            "members, at least 1 and at most 3"
+        ),
+        binding_only=True,
+    )
+    categories: str = _row(
+        "food, ride, errand, housing, legal, medical, childcare, other",
+        CATEGORIES,
+        N_("the kinds of help people can ask for"),
+    )
+    bump_hours: int = _row(
+        24, whole(1, 720), N_("hours after which an unclaimed request is shown again")
+    )
+    nudge_hours: int = _row(
+        48,
+        whole(1, 720),
+        N_("hours without news after which the volunteer on a request is asked how it goes"),
+    )
+    request_grace_hours: int = _row(
+        24,
+        whole(0, 720),
+        N_("hours after its 'needed by' time that an unfinished request expires"),
+    )
+    weeks_ahead: int = _row(
+        4, whole(1, 12), N_("weeks of a recurring shift that are open for sign-up")
+    )
+    coverage_hours: int = _row(
+        48,
+        whole(13, 336),
+        N_("hours before a shift that the group is told which roles are still short"),
+    )
+    pickup_grace_minutes: int = _row(
+        30,
+        whole(0, 720),
+        N_("minutes after a pickup window that an uncollected box goes to someone waiting"),
+    )
+    pickup_names: str = _row(
+        "numbers",
+        choice("numbers", "names"),
+        N_("what the table sees of a pickup: 'numbers' (B7) or 'names'"),
+    )
+    poll_days: int = _row(3, whole(1, 60), N_("days a poll stays open unless it says otherwise"))
+    native_polls: str = _row(
+        "off",
+        choice("on", "off"),
+        N_(
+            "show one-choice polls as the chat app's own polls where it has them "
+            "(Matrix): 'on' or 'off'"
+        ),
+    )
+    direct_changes: str = _row(
+        "trusted",
+        choice("trusted", "proposals"),
+        N_(
+            "who changes the group itself: 'trusted' members directly, or only "
+            "'proposals' that pass"
+        ),
+        binding_only=True,
+    )
+    binding_quorum: int = _row(
+        50,
+        whole(10, 100),
+        N_("percent of the trusted members who must vote for a binding proposal to count"),
+        binding_only=True,
+    )
+    binding_min_hours: int = _row(
+        48,
+        whole(12, 720),
+        N_("hours a binding proposal stays open at least, unless everyone who may vote has voted"),
+        binding_only=True,
+    )
+    retention_days: int = _row(
+        90, whole(1, 3650), N_("days after which a closed request is anonymised")
+    )
 
 
 @dataclass(frozen=True)
 class Setting:
+    """A setting a group changes with /set, as /settings lists it."""
+
     key: str
     description: str  # marked with N_
     parse: Parser
-    default: Callable[[GroupDefaults], str]
-    # Rules about who decides: changed only by a binding proposal that passes, never
-    # directly, so that whoever holds trust today cannot lower the bar for tomorrow.
-    binding_only: bool = False
+    binding_only: bool
 
 
 SETTINGS = {
-    s.key: s
-    for s in (
-        Setting(
-            "language", N_("language of the group's posts"), params.language, lambda d: d.language
-        ),
-        Setting(
-            "timezone",
-            N_("time zone for dates and reminders"),
-            params.timezone,
-            lambda d: d.timezone,
-        ),
-        Setting(
-            "vouches_needed",
-            N_(
-                "vouches a newcomer needs to become trusted; 'auto' is half the trusted "
-                "members, at least 1 and at most 3"
-            ),
-            _vouches,
-            lambda d: "auto",
-            binding_only=True,
-        ),
-        Setting(
-            "categories",
-            N_("the kinds of help people can ask for"),
-            _categories,
-            lambda d: _categories(d.categories),
-        ),
-        Setting(
-            "bump_hours",
-            N_("hours after which an unclaimed request is shown again"),
-            _hours(1, 720),
-            lambda d: str(d.bump_hours),
-        ),
-        Setting(
-            "nudge_hours",
-            N_("hours without news after which the volunteer on a request is asked how it goes"),
-            _hours(1, 720),
-            lambda d: str(d.nudge_hours),
-        ),
-        Setting(
-            "request_grace_hours",
-            N_("hours after its 'needed by' time that an unfinished request expires"),
-            _hours(0, 720),
-            lambda d: str(d.request_grace_hours),
-        ),
-        Setting(
-            "weeks_ahead",
-            N_("weeks of a recurring shift that are open for sign-up"),
-            _hours(1, 12),
-            lambda d: str(d.weeks_ahead),
-        ),
-        Setting(
-            "coverage_hours",
-            N_("hours before a shift that the group is told which roles are still short"),
-            _hours(13, 336),
-            lambda d: str(d.coverage_hours),
-        ),
-        Setting(
-            "pickup_grace_minutes",
-            N_("minutes after a pickup window that an uncollected box goes to someone waiting"),
-            _hours(0, 720),
-            lambda d: str(d.pickup_grace_minutes),
-        ),
-        Setting(
-            "pickup_names",
-            N_("what the table sees of a pickup: 'numbers' (B7) or 'names'"),
-            params.choice("numbers", "names"),
-            lambda d: d.pickup_names,
-        ),
-        Setting(
-            "poll_days",
-            N_("days a poll stays open unless it says otherwise"),
-            _hours(1, 60),
-            lambda d: str(d.poll_days),
-        ),
-        Setting(
-            "native_polls",
-            N_(
-                "show one-choice polls as the chat app's own polls where it has them "
-                "(Matrix): 'on' or 'off'"
-            ),
-            params.choice("on", "off"),
-            lambda d: d.native_polls,
-        ),
-        Setting(
-            "direct_changes",
-            N_(
-                "who changes the group itself: 'trusted' members directly, or only "
-                "'proposals' that pass"
-            ),
-            params.choice("trusted", "proposals"),
-            lambda d: d.direct_changes,
-            binding_only=True,
-        ),
-        Setting(
-            "binding_quorum",
-            N_("percent of the trusted members who must vote for a binding proposal to count"),
-            _hours(BINDING_QUORUM_LOW, 100),
-            lambda d: str(d.binding_quorum),
-            binding_only=True,
-        ),
-        Setting(
-            "binding_min_hours",
-            N_(
-                "hours a binding proposal stays open at least, unless everyone who may vote "
-                "has voted"
-            ),
-            _hours(BINDING_MIN_HOURS_LOW, 720),
-            lambda d: str(d.binding_min_hours),
-            binding_only=True,
-        ),
-        Setting(
-            "retention_days",
-            N_("days after which a closed request is anonymised"),
-            _hours(1, 3650),
-            lambda d: str(d.retention_days),
-        ),
+    f.name: Setting(
+        f.name, f.metadata["description"], f.metadata["rule"].parse, f.metadata["binding_only"]
     )
+    for f in fields(GroupDefaults)
+    if f.metadata["description"] is not None
 }
 
 
 def setting(group: Group, key: str, defaults: GroupDefaults) -> str:
-    return group.settings.get(key) or SETTINGS[key].default(defaults)
+    return group.settings.get(key) or str(getattr(defaults, key))
 
 
 def number(group: Group, key: str, defaults: GroupDefaults) -> int:
