@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from bot.model import Electorate, Poll, Turnout
+from storage.base import Repository, insert_ignoring_duplicates
 from storage.models import BallotCountRow, MemberRow, PersonRow, PollRow, VotedRow, VoteRow
-from storage.repositories import Repository, insert_ignoring_duplicates
 
 
 def canonical(ballot: Mapping[str, Any]) -> str:
