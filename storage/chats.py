@@ -19,14 +19,7 @@ def _chat(row: Any) -> ChatRecord:
 
 class SqlChats(Remembering):
     async def get(self, platform: str, chat_id: str) -> ChatRecord | None:
-        row = (
-            await self.conn.execute(
-                select(ChatRow.__table__).where(
-                    ChatRow.platform == platform, ChatRow.chat_id == chat_id
-                )
-            )
-        ).one_or_none()
-        return None if row is None else _chat(row)
+        return await self._get(ChatRecord, ChatRow, platform=platform, chat_id=chat_id)
 
     async def ensure(self, chat: Chat, person_id: int | None) -> ChatRecord:
         self.known.forget()
@@ -61,9 +54,7 @@ class SqlChats(Remembering):
 
     async def attach(self, chat_record_id: int, group_id: int) -> None:
         self.known.forget()
-        await self.conn.execute(
-            update(ChatRow.__table__).where(ChatRow.id == chat_record_id).values(group_id=group_id)
-        )
+        await self._change(ChatRow, chat_record_id, group_id=group_id)
 
     async def of_group(self, group_id: int) -> list[ChatRecord]:
         if group_id not in self.known.group_chats:
@@ -94,18 +85,7 @@ class SqlChats(Remembering):
 
 class SqlDialogs(Repository):
     async def get(self, person_id: int, chat_id: int) -> Dialog | None:
-        row = (
-            await self.conn.execute(
-                select(DialogRow.__table__).where(
-                    DialogRow.person_id == person_id, DialogRow.chat_id == chat_id
-                )
-            )
-        ).one_or_none()
-        return (
-            None
-            if row is None
-            else Dialog(row.person_id, row.chat_id, row.command, dict(row.answers))
-        )
+        return await self._get(Dialog, DialogRow, person_id=person_id, chat_id=chat_id)
 
     async def save(self, dialog: Dialog, now: datetime) -> None:
         await self.clear(dialog.person_id, dialog.chat_id)

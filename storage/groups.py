@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, select
 
 from bot.model import Group, Member, MemberStatus
 from storage.base import Remembering, insert_ignoring_duplicates
@@ -32,18 +32,13 @@ class SqlGroups(Remembering):
         return groups
 
     async def create(self, name: str, now: datetime, founding_until: datetime) -> Group:
-        group_id = (
-            await self.conn.execute(
-                GroupRow.__table__.insert()
-                .values(
-                    name=name,
-                    name_key=name.casefold(),
-                    created_at=now,
-                    founding_until=founding_until,
-                )
-                .returning(GroupRow.id)
-            )
-        ).scalar_one()
+        group_id = await self._insert(
+            GroupRow,
+            name=name,
+            name_key=name.casefold(),
+            created_at=now,
+            founding_until=founding_until,
+        )
         return Group(group_id, name, now, founding_until, {})
 
     async def get(self, group_id: int) -> Group | None:
@@ -72,15 +67,7 @@ class SqlGroups(Remembering):
 
     async def set_setting(self, group_id: int, key: str, value: str) -> None:
         self.known.forget()
-        settings = SettingRow.__table__
-        if not await insert_ignoring_duplicates(
-            self.conn, settings, {"group_id": group_id, "key": key, "value": value}
-        ):
-            await self.conn.execute(
-                update(settings)
-                .where(settings.c.group_id == group_id, settings.c.key == key)
-                .values(value=value)
-            )
+        await self._put(SettingRow, {"group_id": group_id, "key": key}, value=value)
 
     async def take_turn(self, group_id: int) -> None:
         self.known.forget()
@@ -132,23 +119,13 @@ class SqlMembers(Remembering):
         self, group_id: int, person_id: int, status: MemberStatus, now: datetime
     ) -> Member:
         self.known.forget()
-        members = MemberRow.__table__
-        values = {
-            "status": status,
-            "joined_at": now,
-            "trusted_at": now if status == "trusted" else None,
-        }
-        if not await insert_ignoring_duplicates(
-            self.conn, members, {"group_id": group_id, "person_id": person_id, **values}
-        ):
-            await self.conn.execute(
-                update(members)
-                .where(
-                    members.c.group_id == group_id,
-                    members.c.person_id == person_id,
-                )
-                .values(**values)
-            )
+        await self._put(
+            MemberRow,
+            {"group_id": group_id, "person_id": person_id},
+            status=status,
+            joined_at=now,
+            trusted_at=now if status == "trusted" else None,
+        )
         found = await self.get(group_id, person_id)
         assert found is not None
         return found
@@ -162,11 +139,7 @@ class SqlMembers(Remembering):
             if status == "trusted"
             else None
         )
-        await self.conn.execute(
-            update(members)
-            .where(members.c.id == member_id)
-            .values(status=status, trusted_at=trusted_at)
-        )
+        await self._change(MemberRow, member_id, status=status, trusted_at=trusted_at)
 
     async def roster(self, group_id: int) -> list[Member]:
         rows = await self.conn.execute(

@@ -3,7 +3,7 @@ reactions that can undo a press."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from bot.model import Reaction
 from storage.base import Repository, insert_ignoring_duplicates
@@ -32,12 +32,7 @@ class SqlCursors(Repository):
         ).scalar_one_or_none()
 
     async def set(self, name: str, value: str) -> None:
-        if not await insert_ignoring_duplicates(
-            self.conn, CursorRow.__table__, {"name": name, "value": value}
-        ):
-            await self.conn.execute(
-                update(CursorRow.__table__).where(CursorRow.name == name).values(value=value)
-            )
+        await self._put(CursorRow, {"name": name}, value=value)
 
 
 REACTIONS_KEPT = timedelta(days=30)  # long enough to take one back; then it is history

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.model import LinkCode, LinkKind
 from storage.base import Repository
@@ -20,16 +20,7 @@ class SqlLinks(Repository):
         )
 
     async def get(self, code: str) -> LinkCode | None:
-        row = (
-            await self.conn.execute(select(LinkCodeRow.__table__).where(LinkCodeRow.code == code))
-        ).one_or_none()
-        return (
-            None
-            if row is None
-            else LinkCode(
-                row.code, row.kind, row.group_id, row.person_id, row.expires_at, row.used_at
-            )
-        )
+        return await self._get(LinkCode, LinkCodeRow, code=code)
 
     async def use(self, code: str, now: datetime) -> bool:
         result = await self.conn.execute(

@@ -1,11 +1,10 @@
 """Offers of help and what was taken from them; matches of requests to offers."""
 
 from collections.abc import Sequence
-from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 
 from bot.model import Offer, OfferState, Take
 from storage.base import Repository, insert_ignoring_duplicates, record
@@ -14,68 +13,36 @@ from storage.models import MatchRow, OfferRow, TakeRow
 
 class SqlOffers(Repository):
     async def add(self, offer: Offer) -> Offer:
-        values = {f.name: getattr(offer, f.name) for f in fields(offer) if f.name != "id"}
-        offer_id = (
-            await self.conn.execute(
-                OfferRow.__table__.insert().values(**values).returning(OfferRow.id)
-            )
-        ).scalar_one()
-        return replace(offer, id=offer_id)
+        return await self._add(OfferRow, offer)
 
     async def get(self, offer_id: int) -> Offer | None:
-        row = (
-            await self.conn.execute(select(OfferRow.__table__).where(OfferRow.id == offer_id))
-        ).one_or_none()
-        return None if row is None else record(Offer, row)
+        return await self._get(Offer, OfferRow, id=offer_id)
 
     async def take(self, offer_id: int, person_id: int, now: datetime) -> Take | None:
         offers = OfferRow.__table__
         # A skill is not counted; things are, and the last one goes to exactly one person.
-        taken = await self.conn.execute(
-            update(offers)
-            .where(
-                offers.c.id == offer_id,
-                offers.c.state == "open",
-                or_(offers.c.quantity.is_(None), offers.c.remaining > 0),
-            )
-            .values(remaining=offers.c.remaining - 1)
-        )
-        if taken.rowcount != 1:
+        if not await self._change(
+            OfferRow,
+            offer_id,
+            offers.c.state == "open",
+            or_(offers.c.quantity.is_(None), offers.c.remaining > 0),
+            remaining=offers.c.remaining - 1,
+        ):
             return None
-        take_id = (
-            await self.conn.execute(
-                TakeRow.__table__.insert()
-                .values(
-                    offer_id=offer_id,
-                    person_id=person_id,
-                    created_at=now,
-                )
-                .returning(TakeRow.id)
-            )
-        ).scalar_one()
+        take_id = await self._insert(
+            TakeRow, offer_id=offer_id, person_id=person_id, created_at=now
+        )
         return Take(take_id, offer_id, person_id, now, None)
 
     async def get_take(self, take_id: int) -> Take | None:
-        row = (
-            await self.conn.execute(select(TakeRow.__table__).where(TakeRow.id == take_id))
-        ).one_or_none()
-        return None if row is None else record(Take, row)
+        return await self._get(Take, TakeRow, id=take_id)
 
     async def hand_over(self, take_id: int, now: datetime) -> Take | None:
-        result = await self.conn.execute(
-            update(TakeRow.__table__)
-            .where(TakeRow.id == take_id, TakeRow.handed_at.is_(None))
-            .values(handed_at=now)
-        )
-        return await self.get_take(take_id) if result.rowcount == 1 else None
+        handed = await self._change(TakeRow, take_id, TakeRow.handed_at.is_(None), handed_at=now)
+        return await self.get_take(take_id) if handed else None
 
     async def change(self, offer_id: int, states: Sequence[OfferState], **values: Any) -> bool:
-        result = await self.conn.execute(
-            update(OfferRow.__table__)
-            .where(OfferRow.id == offer_id, OfferRow.state.in_(states))
-            .values(**values)
-        )
-        return result.rowcount == 1
+        return await self._change(OfferRow, offer_id, OfferRow.state.in_(states), **values)
 
     async def listed(
         self, group_ids: Sequence[int], category: str | None, area: str | None

@@ -47,13 +47,9 @@ class SqlPeople(Remembering):
 
     async def register(self, sender: Sender, language: str | None, now: datetime) -> Person:
         self.known.forget()
-        person_id = (
-            await self.conn.execute(
-                PersonRow.__table__.insert()
-                .values(name=sender.name, language=language, created_at=now)
-                .returning(PersonRow.id)
-            )
-        ).scalar_one()
+        person_id = await self._insert(
+            PersonRow, name=sender.name, language=language, created_at=now
+        )
         await self.conn.execute(
             IdentityRow.__table__.insert().values(
                 person_id=person_id,
@@ -83,9 +79,7 @@ class SqlPeople(Remembering):
 
     async def set_language(self, person_id: int, language: str) -> None:
         self.known.forget()
-        await self.conn.execute(
-            update(PersonRow.__table__).where(PersonRow.id == person_id).values(language=language)
-        )
+        await self._change(PersonRow, person_id, language=language)
 
     async def identities(self, person_id: int) -> list[Identity]:
         rows = await self.conn.execute(

@@ -1,10 +1,9 @@
 """Pickup windows, their bookings, and who waits for one."""
 
 from collections.abc import Sequence
-from dataclasses import fields, replace
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from bot.model import Booking, PickupSlot
 from storage.base import Repository, insert_ignoring_duplicates, record
@@ -13,21 +12,10 @@ from storage.models import BookingRow, PickupSlotRow, PickupWaitRow
 
 class SqlPickups(Repository):
     async def add_slot(self, slot: PickupSlot) -> PickupSlot:
-        values = {f.name: getattr(slot, f.name) for f in fields(slot) if f.name != "id"}
-        slot_id = (
-            await self.conn.execute(
-                PickupSlotRow.__table__.insert().values(**values).returning(PickupSlotRow.id)
-            )
-        ).scalar_one()
-        return replace(slot, id=slot_id)
+        return await self._add(PickupSlotRow, slot)
 
     async def get_slot(self, slot_id: int) -> PickupSlot | None:
-        row = (
-            await self.conn.execute(
-                select(PickupSlotRow.__table__).where(PickupSlotRow.id == slot_id)
-            )
-        ).one_or_none()
-        return None if row is None else record(PickupSlot, row)
+        return await self._get(PickupSlot, PickupSlotRow, id=slot_id)
 
     async def slots(
         self, group_ids: Sequence[int], start: datetime, end: datetime
@@ -45,35 +33,17 @@ class SqlPickups(Repository):
 
     async def book(self, slot_id: int, person_id: int, now: datetime) -> Booking | None:
         slots = PickupSlotRow.__table__
-        result = await self.conn.execute(
-            update(slots)
-            .where(
-                slots.c.id == slot_id,
-                slots.c.booked < slots.c.boxes,
-            )
-            .values(booked=slots.c.booked + 1)
-        )
-        if result.rowcount != 1:
+        if not await self._change(
+            PickupSlotRow, slot_id, slots.c.booked < slots.c.boxes, booked=slots.c.booked + 1
+        ):
             return None
-        booking_id = (
-            await self.conn.execute(
-                BookingRow.__table__.insert()
-                .values(
-                    slot_id=slot_id,
-                    person_id=person_id,
-                    state="booked",
-                    created_at=now,
-                )
-                .returning(BookingRow.id)
-            )
-        ).scalar_one()
+        booking_id = await self._insert(
+            BookingRow, slot_id=slot_id, person_id=person_id, state="booked", created_at=now
+        )
         return Booking(booking_id, slot_id, person_id, "booked", now)
 
     async def get(self, booking_id: int) -> Booking | None:
-        row = (
-            await self.conn.execute(select(BookingRow.__table__).where(BookingRow.id == booking_id))
-        ).one_or_none()
-        return None if row is None else record(Booking, row)
+        return await self._get(Booking, BookingRow, id=booking_id)
 
     async def of_person(self, person_id: int, after: datetime) -> list[Booking]:
         rows = await self.conn.execute(
@@ -98,18 +68,12 @@ class SqlPickups(Repository):
 
     async def change(self, booking_id: int, states: Sequence[str], state: str) -> bool:
         booking = await self.get(booking_id)
-        result = await self.conn.execute(
-            update(BookingRow.__table__)
-            .where(BookingRow.id == booking_id, BookingRow.state.in_(states))
-            .values(state=state)
-        )
-        if result.rowcount != 1:
+        if not await self._change(
+            BookingRow, booking_id, BookingRow.state.in_(states), state=state
+        ):
             return False
         if booking is not None and booking.state == "booked" and state != "collected":
-            slots = PickupSlotRow.__table__
-            await self.conn.execute(
-                update(slots).where(slots.c.id == booking.slot_id).values(booked=slots.c.booked - 1)
-            )
+            await self._change(PickupSlotRow, booking.slot_id, booked=PickupSlotRow.booked - 1)
         return True
 
     async def wait(self, group_id: int, person_id: int, now: datetime) -> bool:

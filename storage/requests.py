@@ -1,11 +1,10 @@
 """Requests for help."""
 
 from collections.abc import Sequence
-from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 
 from bot.model import HelpRequest, RequestState
 from storage.base import Repository, record
@@ -14,34 +13,17 @@ from storage.models import RequestRow
 
 class SqlRequests(Repository):
     async def add(self, request: HelpRequest) -> HelpRequest:
-        values = {f.name: getattr(request, f.name) for f in fields(request) if f.name != "id"}
-        request_id = (
-            await self.conn.execute(
-                RequestRow.__table__.insert()
-                .values(anonymised=False, **values)
-                .returning(RequestRow.id)
-            )
-        ).scalar_one()
-        return replace(request, id=request_id)
+        return await self._add(RequestRow, request, anonymised=False)
 
     async def get(self, request_id: int) -> HelpRequest | None:
-        row = (
-            await self.conn.execute(select(RequestRow.__table__).where(RequestRow.id == request_id))
-        ).one_or_none()
-        return None if row is None else record(HelpRequest, row)
+        return await self._get(HelpRequest, RequestRow, id=request_id)
 
     async def change(
         self, request_id: int, states: Sequence[RequestState], now: datetime, **values: Any
     ) -> bool:
-        result = await self.conn.execute(
-            update(RequestRow.__table__)
-            .where(
-                RequestRow.id == request_id,
-                RequestRow.state.in_(states),
-            )
-            .values(changed_at=now, **values)
+        return await self._change(
+            RequestRow, request_id, RequestRow.state.in_(states), changed_at=now, **values
         )
-        return result.rowcount == 1
 
     async def listed(
         self,
@@ -71,16 +53,14 @@ class SqlRequests(Repository):
         return [record(HelpRequest, r) for r in rows]
 
     async def anonymise(self, request_id: int) -> None:
-        await self.conn.execute(
-            update(RequestRow.__table__)
-            .where(RequestRow.id == request_id)
-            .values(
-                requester_id=None,
-                claimer_id=None,
-                description="",
-                area="",
-                thanks=None,
-                show_name=False,
-                anonymised=True,
-            )
+        await self._change(
+            RequestRow,
+            request_id,
+            requester_id=None,
+            claimer_id=None,
+            description="",
+            area="",
+            thanks=None,
+            show_name=False,
+            anonymised=True,
         )
