@@ -3,14 +3,13 @@
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import fields, replace
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from bot.model import Electorate, Poll, Turnout
+from storage.base import Repository, insert_ignoring_duplicates, record
 from storage.models import BallotCountRow, MemberRow, PersonRow, PollRow, VotedRow, VoteRow
-from storage.repositories import Repository, insert_ignoring_duplicates
 
 
 def canonical(ballot: Mapping[str, Any]) -> str:
@@ -19,26 +18,15 @@ def canonical(ballot: Mapping[str, Any]) -> str:
 
 
 def _poll(row: Any) -> Poll:
-    values = {f.name: row._mapping[f.name] for f in fields(Poll)}
-    return Poll(**{**values, "options": tuple(row.options)})
+    return record(Poll, row, options=tuple(row.options))
 
 
 class SqlPolls(Repository):
     async def add(self, poll: Poll) -> Poll:
-        values = {f.name: getattr(poll, f.name) for f in fields(poll) if f.name != "id"}
-        values["options"] = list(poll.options)
-        poll_id = (
-            await self.conn.execute(
-                PollRow.__table__.insert().values(**values).returning(PollRow.id)
-            )
-        ).scalar_one()
-        return replace(poll, id=poll_id)
+        return await self._add(PollRow, poll, options=list(poll.options))
 
     async def get(self, poll_id: int, lock: bool = False) -> Poll | None:
-        query = select(PollRow.__table__).where(PollRow.id == poll_id)
-        if lock:
-            query = query.with_for_update(key_share=True)
-        row = (await self.conn.execute(query)).one_or_none()
+        row = await self._row(PollRow, lock=lock, id=poll_id)
         return None if row is None else _poll(row)
 
     async def of_group(self, group_id: int, open_only: bool = False) -> list[Poll]:
@@ -51,37 +39,18 @@ class SqlPolls(Repository):
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
         if "options" in values:
             values["options"] = list(values["options"])
-        result = await self.conn.execute(
-            update(PollRow.__table__)
-            .where(PollRow.id == poll_id, PollRow.state.in_(states))
-            .values(**values)
-        )
-        return result.rowcount == 1
+        return await self._change(PollRow, poll_id, PollRow.state.in_(states), **values)
 
     async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
-        votes = VoteRow.__table__
-        if await insert_ignoring_duplicates(
-            self.conn, votes, {"poll_id": poll_id, "person_id": person_id, "ballot": dict(ballot)}
-        ):
-            return False
-        await self.conn.execute(
-            update(votes)
-            .where(
-                votes.c.poll_id == poll_id,
-                votes.c.person_id == person_id,
-            )
-            .values(ballot=dict(ballot))
-        )
-        return True
+        key = {"poll_id": poll_id, "person_id": person_id}
+        return not await self._put(VoteRow, key, ballot=dict(ballot))
 
     async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
         # One secret vote at a time per poll (SQLite writes one at a time anyway), so the
         # counts read below are the ones rewritten. It is an UPDATE, not a SELECT ... FOR
         # UPDATE, so that on PostgreSQL the poll row, too, carries the newest vote's xmin
         # and not that of the vote that last changed it (a write-in adds an option).
-        await self.conn.execute(
-            update(PollRow.__table__).where(PollRow.id == poll_id).values(id=PollRow.id)
-        )
+        await self._change(PollRow, poll_id, id=PollRow.id)
         if not await insert_ignoring_duplicates(
             self.conn, VotedRow.__table__, {"poll_id": poll_id, "person_id": person_id}
         ):
@@ -159,12 +128,9 @@ class SqlPolls(Repository):
         return set(rows.scalars())
 
     async def claim_action(self, poll_id: int) -> bool:
-        result = await self.conn.execute(
-            update(PollRow.__table__)
-            .where(PollRow.id == poll_id, PollRow.action_done.is_(False))
-            .values(action_done=True)
+        return await self._change(
+            PollRow, poll_id, PollRow.action_done.is_(False), action_done=True
         )
-        return result.rowcount == 1
 
 
 def _eligible(group_id: int, electorate: Electorate) -> list[Any]:

@@ -7,26 +7,20 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.model import Job
+from storage.audit import SqlAudit
+from storage.chats import SqlChats, SqlDialogs
+from storage.groups import SqlGroups, SqlMembers
+from storage.inbox import SqlCursors, SqlInbox, SqlReactions
+from storage.jobs import SqlJobs
+from storage.links import SqlLinks
+from storage.offers import SqlOffers
+from storage.outbox import SqlLanes, SqlOutbox
+from storage.people import SqlPeople
+from storage.pickups import SqlPickups
 from storage.polls import SqlPolls
-from storage.repositories import (
-    SqlAudit,
-    SqlChats,
-    SqlCursors,
-    SqlDialogs,
-    SqlGroups,
-    SqlInbox,
-    SqlJobs,
-    SqlLanes,
-    SqlLinks,
-    SqlMembers,
-    SqlOffers,
-    SqlOutbox,
-    SqlPeople,
-    SqlReactions,
-    SqlRequests,
-)
+from storage.requests import SqlRequests
 from storage.scene import Known, SqlScenes
-from storage.schedule import SqlPickups, SqlShifts
+from storage.shifts import SqlShifts
 
 
 def units_of_work(engine: AsyncEngine) -> Callable[..., "SqlUnitOfWork"]:

@@ -16,9 +16,9 @@ from bot.config import GroupDefaults
 from bot.dispatch import Core
 from bot.model import JobOutcome
 from storage.engine import create_engine
+from storage.jobs import SqlJobs
 from storage.leader import SCHEDULER_LOCK, AdvisoryLock, scheduler_lock
 from storage.models import Base
-from storage.repositories import SqlJobs
 from storage.uow import SqlUnitOfWork
 from tests.harness import CATALOGS
 

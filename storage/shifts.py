@@ -1,35 +1,22 @@
-"""Repositories for what happens at a time: shifts and their places, swaps, pickup windows."""
+"""Shifts: activities, their shifts and places, signups, swaps, and when a person wants to hear."""
 
 from collections.abc import Sequence
-from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
 
-from bot.model import (
-    Activity,
-    Booking,
-    PickupSlot,
-    Prefs,
-    RolePlaces,
-    Shift,
-    Signup,
-    Swap,
-)
+from bot.model import Activity, Prefs, RolePlaces, Shift, Signup, Swap
+from storage.base import Repository, record
 from storage.models import (
     ActivityRow,
-    BookingRow,
     PersonRow,
-    PickupSlotRow,
-    PickupWaitRow,
     PrefsRow,
     ShiftRoleRow,
     ShiftRow,
     SignupRow,
     SwapRow,
 )
-from storage.repositories import Repository, insert_ignoring_duplicates, record
 
 SIGNUP = select(
     SignupRow.id,
@@ -44,49 +31,30 @@ SIGNUP = select(
 
 
 def _activity(row: Any) -> Activity:
-    values = {f.name: row._mapping[f.name] for f in fields(Activity)}
-    return Activity(**{**values, "roles": tuple((r, n) for r, n in row.roles)})
+    return record(Activity, row, roles=tuple((r, n) for r, n in row.roles))
 
 
 class SqlShifts(Repository):
     async def add_activity(self, activity: Activity) -> Activity:
-        values = {f.name: getattr(activity, f.name) for f in fields(activity) if f.name != "id"}
-        values["roles"] = [list(r) for r in activity.roles]
-        activity_id = (
-            await self.conn.execute(
-                ActivityRow.__table__.insert().values(**values).returning(ActivityRow.id)
-            )
-        ).scalar_one()
-        return replace(activity, id=activity_id)
+        return await self._add(ActivityRow, activity, roles=[list(r) for r in activity.roles])
 
     async def get_activity(self, activity_id: int) -> Activity | None:
-        row = (
-            await self.conn.execute(
-                select(ActivityRow.__table__).where(ActivityRow.id == activity_id)
-            )
-        ).one_or_none()
+        row = await self._row(ActivityRow, id=activity_id)
         return None if row is None else _activity(row)
 
     async def set_activity(self, activity_id: int, **values: Any) -> None:
-        await self.conn.execute(
-            update(ActivityRow.__table__).where(ActivityRow.id == activity_id).values(**values)
-        )
+        await self._change(ActivityRow, activity_id, **values)
 
     async def add(self, activity: Activity, starts_at: datetime, ends_at: datetime) -> Shift:
-        shift_id = (
-            await self.conn.execute(
-                ShiftRow.__table__.insert()
-                .values(
-                    activity_id=activity.id,
-                    group_id=activity.group_id,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    state="scheduled",
-                    posted=False,
-                )
-                .returning(ShiftRow.id)
-            )
-        ).scalar_one()
+        shift_id = await self._insert(
+            ShiftRow,
+            activity_id=activity.id,
+            group_id=activity.group_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            state="scheduled",
+            posted=False,
+        )
         await self.conn.execute(
             ShiftRoleRow.__table__.insert(),
             [
@@ -179,17 +147,12 @@ class SqlShifts(Repository):
         )
 
     async def change(self, shift_id: int, **values: Any) -> None:
-        await self.conn.execute(
-            update(ShiftRow.__table__).where(ShiftRow.id == shift_id).values(**values)
-        )
+        await self._change(ShiftRow, shift_id, **values)
 
     async def cancel(self, shift_id: int) -> bool:
-        result = await self.conn.execute(
-            update(ShiftRow.__table__)
-            .where(ShiftRow.id == shift_id, ShiftRow.state == "scheduled")
-            .values(state="cancelled")
+        return await self._change(
+            ShiftRow, shift_id, ShiftRow.state == "scheduled", state="cancelled"
         )
-        return result.rowcount == 1
 
     async def _signups(self, condition: Any) -> list[Signup]:
         rows = await self.conn.execute(
@@ -213,20 +176,15 @@ class SqlShifts(Repository):
     async def _insert_signup(
         self, shift_id: int, role: str, person_id: int, state: str, now: datetime
     ) -> Signup:
-        signup_id = (
-            await self.conn.execute(
-                SignupRow.__table__.insert()
-                .values(
-                    shift_id=shift_id,
-                    role=role,
-                    person_id=person_id,
-                    state=state,
-                    giving_away=False,
-                    created_at=now,
-                )
-                .returning(SignupRow.id)
-            )
-        ).scalar_one()
+        signup_id = await self._insert(
+            SignupRow,
+            shift_id=shift_id,
+            role=role,
+            person_id=person_id,
+            state=state,
+            giving_away=False,
+            created_at=now,
+        )
         found = await self.get_signup(signup_id)
         assert found is not None
         return found
@@ -280,22 +238,17 @@ class SqlShifts(Repository):
                 .values(taken=roles.c.taken - 1)
             )
             return None
-        await self.conn.execute(
-            update(SignupRow.__table__).where(SignupRow.id == first).values(state="in")
-        )
+        await self._change(SignupRow, first, state="in")
         return await self.get_signup(first)
 
     async def give_away(self, signup_id: int, on: bool) -> bool:
-        result = await self.conn.execute(
-            update(SignupRow.__table__)
-            .where(
-                SignupRow.id == signup_id,
-                SignupRow.state == "in",
-                SignupRow.giving_away.is_(not on),
-            )
-            .values(giving_away=on)
+        return await self._change(
+            SignupRow,
+            signup_id,
+            SignupRow.state == "in",
+            SignupRow.giving_away.is_(not on),
+            giving_away=on,
         )
-        return result.rowcount == 1
 
     async def hand_over(self, signup_id: int, giver_id: int, taker_id: int) -> bool:
         signups = SignupRow.__table__
@@ -370,27 +323,13 @@ class SqlShifts(Repository):
         return overlapping[0] if overlapping else None
 
     async def add_swap(self, swap: Swap) -> Swap:
-        values = {f.name: getattr(swap, f.name) for f in fields(swap) if f.name != "id"}
-        swap_id = (
-            await self.conn.execute(
-                SwapRow.__table__.insert().values(**values).returning(SwapRow.id)
-            )
-        ).scalar_one()
-        return replace(swap, id=swap_id)
+        return await self._add(SwapRow, swap)
 
     async def get_swap(self, swap_id: int) -> Swap | None:
-        row = (
-            await self.conn.execute(select(SwapRow.__table__).where(SwapRow.id == swap_id))
-        ).one_or_none()
-        return None if row is None else record(Swap, row)
+        return await self._get(Swap, SwapRow, id=swap_id)
 
     async def change_swap(self, swap_id: int, states: Sequence[str], **values: Any) -> bool:
-        result = await self.conn.execute(
-            update(SwapRow.__table__)
-            .where(SwapRow.id == swap_id, SwapRow.state.in_(states))
-            .values(**values)
-        )
-        return result.rowcount == 1
+        return await self._change(SwapRow, swap_id, SwapRow.state.in_(states), **values)
 
     async def exchange(self, first: Signup, second: Signup) -> bool:
         signups = SignupRow.__table__
@@ -420,151 +359,17 @@ class SqlShifts(Repository):
         return True
 
     async def prefs(self, person_id: int) -> Prefs | None:
-        row = (
-            await self.conn.execute(
-                select(PrefsRow.__table__).where(PrefsRow.person_id == person_id)
-            )
-        ).one_or_none()
+        row = await self._row(PrefsRow, person_id=person_id)
         if row is None:
             return None
         hours = tuple(int(h) for h in row.hours.split(",") if h)
         return Prefs(row.person_id, hours, row.quiet_from, row.quiet_to)
 
     async def set_prefs(self, prefs: Prefs) -> None:
-        values = {
-            "hours": ",".join(str(h) for h in prefs.hours),
-            "quiet_from": prefs.quiet_from,
-            "quiet_to": prefs.quiet_to,
-        }
-        if not await insert_ignoring_duplicates(
-            self.conn, PrefsRow.__table__, {"person_id": prefs.person_id, **values}
-        ):
-            await self.conn.execute(
-                update(PrefsRow.__table__)
-                .where(PrefsRow.person_id == prefs.person_id)
-                .values(**values)
-            )
-
-
-class SqlPickups(Repository):
-    async def add_slot(self, slot: PickupSlot) -> PickupSlot:
-        values = {f.name: getattr(slot, f.name) for f in fields(slot) if f.name != "id"}
-        slot_id = (
-            await self.conn.execute(
-                PickupSlotRow.__table__.insert().values(**values).returning(PickupSlotRow.id)
-            )
-        ).scalar_one()
-        return replace(slot, id=slot_id)
-
-    async def get_slot(self, slot_id: int) -> PickupSlot | None:
-        row = (
-            await self.conn.execute(
-                select(PickupSlotRow.__table__).where(PickupSlotRow.id == slot_id)
-            )
-        ).one_or_none()
-        return None if row is None else record(PickupSlot, row)
-
-    async def slots(
-        self, group_ids: Sequence[int], start: datetime, end: datetime
-    ) -> list[PickupSlot]:
-        rows = await self.conn.execute(
-            select(PickupSlotRow.__table__)
-            .where(
-                PickupSlotRow.group_id.in_(group_ids),
-                PickupSlotRow.starts_at >= start,
-                PickupSlotRow.starts_at < end,
-            )
-            .order_by(PickupSlotRow.starts_at, PickupSlotRow.id)
-        )
-        return [record(PickupSlot, r) for r in rows]
-
-    async def book(self, slot_id: int, person_id: int, now: datetime) -> Booking | None:
-        slots = PickupSlotRow.__table__
-        result = await self.conn.execute(
-            update(slots)
-            .where(
-                slots.c.id == slot_id,
-                slots.c.booked < slots.c.boxes,
-            )
-            .values(booked=slots.c.booked + 1)
-        )
-        if result.rowcount != 1:
-            return None
-        booking_id = (
-            await self.conn.execute(
-                BookingRow.__table__.insert()
-                .values(
-                    slot_id=slot_id,
-                    person_id=person_id,
-                    state="booked",
-                    created_at=now,
-                )
-                .returning(BookingRow.id)
-            )
-        ).scalar_one()
-        return Booking(booking_id, slot_id, person_id, "booked", now)
-
-    async def get(self, booking_id: int) -> Booking | None:
-        row = (
-            await self.conn.execute(select(BookingRow.__table__).where(BookingRow.id == booking_id))
-        ).one_or_none()
-        return None if row is None else record(Booking, row)
-
-    async def of_person(self, person_id: int, after: datetime) -> list[Booking]:
-        rows = await self.conn.execute(
-            select(BookingRow.__table__)
-            .join(PickupSlotRow, PickupSlotRow.id == BookingRow.slot_id)
-            .where(
-                BookingRow.person_id == person_id,
-                BookingRow.state == "booked",
-                PickupSlotRow.ends_at > after,
-            )
-            .order_by(PickupSlotRow.starts_at)
-        )
-        return [record(Booking, r) for r in rows]
-
-    async def of_slot(self, slot_id: int) -> list[Booking]:
-        rows = await self.conn.execute(
-            select(BookingRow.__table__)
-            .where(BookingRow.slot_id == slot_id)
-            .order_by(BookingRow.id)
-        )
-        return [record(Booking, r) for r in rows]
-
-    async def change(self, booking_id: int, states: Sequence[str], state: str) -> bool:
-        booking = await self.get(booking_id)
-        result = await self.conn.execute(
-            update(BookingRow.__table__)
-            .where(BookingRow.id == booking_id, BookingRow.state.in_(states))
-            .values(state=state)
-        )
-        if result.rowcount != 1:
-            return False
-        if booking is not None and booking.state == "booked" and state != "collected":
-            slots = PickupSlotRow.__table__
-            await self.conn.execute(
-                update(slots).where(slots.c.id == booking.slot_id).values(booked=slots.c.booked - 1)
-            )
-        return True
-
-    async def wait(self, group_id: int, person_id: int, now: datetime) -> bool:
-        return await insert_ignoring_duplicates(
-            self.conn,
-            PickupWaitRow.__table__,
-            {"group_id": group_id, "person_id": person_id, "created_at": now},
-        )
-
-    async def waiting(self, group_id: int) -> list[int]:
-        rows = await self.conn.execute(
-            select(PickupWaitRow.person_id)
-            .where(PickupWaitRow.group_id == group_id)
-            .order_by(PickupWaitRow.created_at)
-        )
-        return list(rows.scalars())
-
-    async def unwait(self, group_id: int, person_id: int) -> None:
-        await self.conn.execute(
-            delete(PickupWaitRow.__table__).where(
-                PickupWaitRow.group_id == group_id, PickupWaitRow.person_id == person_id
-            )
+        await self._put(
+            PrefsRow,
+            {"person_id": prefs.person_id},
+            hours=",".join(str(h) for h in prefs.hours),
+            quiet_from=prefs.quiet_from,
+            quiet_to=prefs.quiet_to,
         )

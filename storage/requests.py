@@ -1,0 +1,66 @@
+"""Requests for help."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from bot.model import HelpRequest, RequestState
+from storage.base import Repository, record
+from storage.models import RequestRow
+
+
+class SqlRequests(Repository):
+    async def add(self, request: HelpRequest) -> HelpRequest:
+        return await self._add(RequestRow, request, anonymised=False)
+
+    async def get(self, request_id: int) -> HelpRequest | None:
+        return await self._get(HelpRequest, RequestRow, id=request_id)
+
+    async def change(
+        self, request_id: int, states: Sequence[RequestState], now: datetime, **values: Any
+    ) -> bool:
+        return await self._change(
+            RequestRow, request_id, RequestRow.state.in_(states), changed_at=now, **values
+        )
+
+    async def listed(
+        self,
+        group_ids: Sequence[int],
+        states: Sequence[RequestState],
+        category: str | None,
+        area: str | None,
+    ) -> list[HelpRequest]:
+        query = select(RequestRow.__table__).where(
+            RequestRow.group_id.in_(group_ids), RequestRow.state.in_(states)
+        )
+        if category:
+            query = query.where(RequestRow.category == category)
+        if area:
+            query = query.where(func.lower(RequestRow.area) == area.casefold())
+        rows = await self.conn.execute(query.order_by(RequestRow.urgent.desc(), RequestRow.id))
+        return [record(HelpRequest, r) for r in rows]
+
+    async def of_person(self, person_id: int) -> list[HelpRequest]:
+        rows = await self.conn.execute(
+            select(RequestRow.__table__)
+            .where(
+                or_(RequestRow.requester_id == person_id, RequestRow.claimer_id == person_id),
+            )
+            .order_by(RequestRow.id.desc())
+        )
+        return [record(HelpRequest, r) for r in rows]
+
+    async def anonymise(self, request_id: int) -> None:
+        await self._change(
+            RequestRow,
+            request_id,
+            requester_id=None,
+            claimer_id=None,
+            description="",
+            area="",
+            thanks=None,
+            show_name=False,
+            anonymised=True,
+        )
