@@ -111,8 +111,7 @@ class SqlJobs(Repository):
     async def fail(
         self, job_id: int, reason: str, retry_at: datetime | None, now: datetime
     ) -> None:
-        jobs = JobRow.__table__
-        values: dict[str, Any] = {"attempts": jobs.c.attempts + 1}
+        values: dict[str, Any] = {"attempts": JobRow.attempts + 1}
         values.update(
             {"next_attempt_at": retry_at}
             if retry_at
@@ -120,10 +119,10 @@ class SqlJobs(Repository):
         )
         row = (
             await self.conn.execute(
-                update(jobs)
-                .where(jobs.c.id == job_id, jobs.c.done_at.is_(None))
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.done_at.is_(None))
                 .values(values)
-                .returning(*jobs.c)
+                .returning(*JobRow.__table__.c)
             )
         ).one_or_none()
         if row is not None and retry_at is not None:
