@@ -1,12 +1,14 @@
 """The edges around the core: the outbox sender and the scheduler (real APScheduler)."""
 
 import asyncio
+import io
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.console import Console, ConsoleClock
 from adapters.delivery import Courier, GiveUp, Outlet, Retry
 from adapters.scheduler import Scheduler
 from bot import jobs
@@ -138,3 +140,28 @@ async def test_the_running_scheduler_tries_a_failed_job_again_at_its_retry_time(
         done = await uow.jobs.get(job.id)
     assert done is not None and done.outcome == "sent"
     assert len(tries) == 2
+
+
+async def test_the_consoles_clock_jump_runs_a_failed_jobs_retry_at_its_own_time(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kind = JobKind.FOUNDING_CLOSED
+    handler = jobs.JOB_HANDLERS[kind]
+    tries: list[datetime] = []
+
+    async def run(work: Work, job: Job) -> list[Action]:
+        tries.append(work.now)
+        if len(tries) == 1:
+            raise RuntimeError("not this time")
+        return await handler.run(work, job)
+
+    monkeypatch.setitem(jobs.JOB_HANDLERS, kind, replace(handler, run=run))
+    clock = ConsoleClock(bot.clock.now, bot.clock.monotonic)
+    core = replace(bot.core, clock=clock)
+    out = io.StringIO()
+    console = Console(core, clock, Scheduler(core), out)
+    for line in (":group Food", "/setup Food", ":advance 25h"):
+        await console.line(line)
+    assert out.getvalue().count("The founding days of Food are over") == 1
+    due = bot.clock.now() + timedelta(hours=24)
+    assert tries == [due, due + jobs.RETRY_AFTER[0]]
