@@ -8,22 +8,12 @@ from sqlalchemy import and_, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.model import Job, JobKind, JobOutcome
-from storage.base import Repository
+from storage.base import Repository, record
 from storage.models import JobRow
 
 
 def _job(r: Any) -> Job:
-    return Job(
-        id=r.id,
-        kind=JobKind(r.kind),
-        ref_id=r.ref_id,
-        due_at=r.due_at,
-        done_at=r.done_at,
-        outcome=r.outcome,
-        attempts=r.attempts,
-        next_attempt_at=r.next_attempt_at,
-        failed=r.failed,
-    )
+    return record(Job, r, kind=JobKind(r.kind))
 
 
 class SqlJobs(Repository):
