@@ -128,19 +128,19 @@ class Console:
     async def travel(self, to: datetime) -> None:
         """Move the clock to `to`, stopping at every job due on the way: each runs at its
         own time, as if minga had been running all along, so none of them is late."""
-        fired: set[int] = set()
+        fired: set[tuple[int, datetime]] = set()  # a job that failed runs again at its retry's
         for _ in range(STOPS):
             async with self.core.uow() as uow:
                 due = [
                     job
                     for job in await uow.jobs.pending()
-                    if job.due_at <= to and job.id not in fired
+                    if job.runs_at <= to and (job.id, job.runs_at) not in fired
                 ]
             if not due:
                 break
-            job = min(due, key=lambda j: (j.due_at, j.id))
-            self.clock.offset += max(job.due_at - self.clock.now(), timedelta())
-            fired.add(job.id)
+            job = min(due, key=lambda j: (j.runs_at, j.id))
+            self.clock.offset += max(job.runs_at - self.clock.now(), timedelta())
+            fired.add((job.id, job.runs_at))
             await self.scheduler.fire(job.id, self.clock.now())
             await self.courier.drain()
         self.clock.offset += max(to - self.clock.now(), timedelta())

@@ -31,7 +31,7 @@ log = logging.getLogger("minga.scheduler")
 
 LOOK_EVERY = 2.0  # seconds between a leader's looks at the table and a follower's tries
 AHEAD = timedelta(minutes=1)  # a look takes in the rows due this soon; later, a later look
-RETRY = 10.0  # seconds before a job that failed (the database away) is fired again, doubled
+RETRY = 10.0  # seconds before a job fired with the database away is fired again, doubled
 RETRY_AT_MOST = 600.0  # each time it fails again, up to this
 
 
@@ -77,8 +77,8 @@ class Scheduler:
         log.info("scheduler=started lock=%s", self.lock is not None)
 
     def add(self, job: Job) -> None:
-        """Fire `job` at its time; a follower leaves it to the leader's look."""
-        self._plan(job.id, job.due_at)
+        """Fire `job` at its time (or its retry's); a follower leaves it to the leader's look."""
+        self._plan(job.id, job.runs_at)
 
     def _plan(self, job_id: int, at: datetime) -> None:
         if not self.leading:
@@ -105,7 +105,8 @@ class Scheduler:
             if term != self._term or not self.leading:
                 continue  # queued before this process stopped leading
             if await handle(self.core, Due(job_id, fired_at)):
-                self._scheduled.discard(job_id)
+                if self._aps.get_job(str(job_id)) is None:  # unless it planned its next try
+                    self._scheduled.discard(job_id)
                 self._failures.pop(job_id, None)
                 if self.lock is not None:
                     self._ended[job_id] = asyncio.get_running_loop().time()
@@ -113,8 +114,8 @@ class Scheduler:
                 self._retry(job_id)
 
     def _retry(self, job_id: int) -> None:
-        """A job that failed (the database away, a fault) stays pending: it is fired again
-        later, each time later, instead of waiting for the next start."""
+        """A job whose failed try could not be recorded (the database away) stays pending:
+        it is fired again later, each time later, instead of waiting for the next start."""
         failed = self._failures[job_id] = self._failures.get(job_id, 0) + 1
         wait = min(RETRY * 2 ** (failed - 1), RETRY_AT_MOST)
         log.warning("job id=%d failed=%d again-in=%.0fs", job_id, failed, wait)
@@ -127,7 +128,7 @@ class Scheduler:
     async def fire_due(self) -> None:
         """Run every row already due by the core's clock (the console's clock can jump)."""
         async with self.core.uow() as uow:
-            due = [job for job in await uow.jobs.pending() if job.due_at <= self.core.clock.now()]
+            due = [job for job in await uow.jobs.pending() if job.runs_at <= self.core.clock.now()]
         for job in due:
             await self.fire(job.id)
 

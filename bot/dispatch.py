@@ -9,7 +9,7 @@ from babel.support import Translations
 from bot.config import GroupDefaults, PrivacyConfig
 from bot.context import Context, Work, waiting_for
 from bot.i18n import N_, Translator, pick_language, translator
-from bot.jobs import run_job
+from bot.jobs import job_failed, run_job
 from bot.messages import (
     ANSWER,
     Action,
@@ -65,7 +65,8 @@ class Core:
 
 
 async def handle(core: Core, event: Event) -> bool:
-    """Handle one event exactly once; a failure changes nothing and gets an apology.
+    """Handle one event exactly once; a failure changes nothing and gets an apology (a
+    job: its next try, see bot/jobs.py).
 
     False when nothing of it could be recorded, not even the apology (the database is
     away): the platform should deliver it again, and a job stays pending, to fire again."""
@@ -73,9 +74,11 @@ async def handle(core: Core, event: Event) -> bool:
     event = cleaned(event)  # the one place what people type is cleaned: see bot/text.py
     try:
         kind, actions, committed = await _in_transaction(core, event)
-    except Exception:
+    except Exception as error:
         log.exception("event=failed type=%s", type(event).__name__)
-        return not isinstance(event, Due) and await _apologise(core, event)
+        if isinstance(event, Due):
+            return await _retry_job(core, event, error)
+        return await _apologise(core, event)
     if committed is not None:
         core.after_commit(committed)
     log.info(
@@ -222,6 +225,20 @@ async def _sender_tr(uow: UnitOfWork, core: Core, sender: Sender) -> Translator:
         core.catalogs,
         pick_language(person.language if person else sender.language, core.defaults.language),
     )
+
+
+async def _retry_job(core: Core, event: Due, error: Exception) -> bool:
+    """Record the failed try, so a job cannot fail the same way forever; False when that
+    could not be recorded."""
+    try:
+        async with core.uow() as uow:
+            await job_failed(uow, event.job_id, error, core.clock.now())
+            await uow.commit()
+    except Exception:
+        log.exception("event=job-failure-unrecorded")
+        return False
+    core.after_commit(Committed(tuple(uow.new_jobs)))  # its next try
+    return True
 
 
 async def _apologise(

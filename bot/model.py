@@ -3,14 +3,36 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any, Literal
 
 from bot.messages import Attachment, Button, ChatKind
 
 MemberStatus = Literal["newcomer", "trusted", "left"]
 LinkKind = Literal["chat", "identity", "invite"]
-JobOutcome = Literal["sent", "late", "missed", "cancelled"]
+JobOutcome = Literal["sent", "late", "missed", "cancelled", "failed"]
+
+
+class JobKind(StrEnum):
+    """What a scheduled row does when it falls due (bot/jobs.py); the value is stored."""
+
+    FOUNDING_CLOSED = "founding_closed"
+    REQUEST_BUMP = "request_bump"
+    REQUEST_NUDGE = "request_nudge"
+    REQUEST_EXPIRE = "request_expire"
+    REQUEST_ANONYMISE = "request_anonymise"
+    OFFER_EXPIRE = "offer_expire"
+    SHIFT_POST = "shift_post"
+    SHIFT_COVERAGE = "shift_coverage"
+    SHIFT_EXTEND = "shift_extend"
+    SHIFT_REMINDER = "shift_reminder"
+    SWAP_EXPIRE = "swap_expire"
+    PICKUP_REMINDER = "pickup_reminder"
+    PICKUP_CLOSE = "pickup_close"
+    POLL_CLOSE = "poll_close"
+    POLL_TALLY = "poll_tally"
+    POLL_REMIND = "poll_remind"
+    PRUNE = "prune"
 
 
 @dataclass(frozen=True)
@@ -89,11 +111,19 @@ class Dialog:
 @dataclass(frozen=True)
 class Job:
     id: int
-    kind: str
+    kind: JobKind
     ref_id: int
     due_at: datetime
     done_at: datetime | None = None
     outcome: JobOutcome | None = None
+    attempts: int = 0  # tries that failed
+    next_attempt_at: datetime | None = None  # after a failed try: when it is tried again
+    failed: str | None = None  # why it was given up
+
+    @property
+    def runs_at(self) -> datetime:
+        """When it is run next: at its time, or after a failed try at the retry's."""
+        return self.next_attempt_at or self.due_at
 
 
 @dataclass(frozen=True)

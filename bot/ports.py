@@ -15,6 +15,7 @@ from bot.model import (
     HelpRequest,
     Identity,
     Job,
+    JobKind,
     JobOutcome,
     LinkCode,
     LinkKind,
@@ -256,18 +257,24 @@ class Audit(Protocol):
 
 
 class Jobs(Protocol):
-    async def add(self, kind: str, ref_id: int, due_at: datetime) -> Job: ...
+    async def add(self, kind: JobKind, ref_id: int, due_at: datetime) -> Job: ...
     async def get(self, job_id: int) -> Job | None: ...
     async def pending(self, until: datetime | None = None) -> list[Job]:
-        """Not done yet, oldest first; with `until`, only those due by then."""
+        """Not done yet, oldest first; with `until`, only those to run by then (`runs_at`)."""
 
     async def finish(self, job_id: int, outcome: JobOutcome, now: datetime) -> bool:
         """Compare-and-set: True only for the one caller that finished it."""
 
-    async def add_once(self, kind: str, ref_id: int, due_at: datetime) -> Job | None:
+    async def fail(
+        self, job_id: int, reason: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        """A try failed: try again at `retry_at`, or with None give up (outcome "failed",
+        `reason` kept). A retry is among the unit's new jobs, for the scheduler to plan."""
+
+    async def add_once(self, kind: JobKind, ref_id: int, due_at: datetime) -> Job | None:
         """Add it unless a job of this kind for this row is pending; None if one was."""
 
-    async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
+    async def cancel(self, kinds: Sequence[JobKind], ref_id: int, now: datetime) -> None:
         """Pending rows of these kinds for this row will not run (their time changed)."""
 
     async def prune(self, done_before: datetime) -> int:
@@ -455,7 +462,7 @@ class UnitOfWork(Protocol):
     polls: Polls
     cursors: Cursors
     reactions: Reactions
-    new_jobs: list[Job]  # added in this unit; the scheduler learns of them after commit
+    new_jobs: list[Job]  # added or retried in this unit: the scheduler plans them after commit
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -4,16 +4,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, literal, select, update
+from sqlalchemy import and_, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.model import Job, JobOutcome
-from storage.base import Repository
+from bot.model import Job, JobKind, JobOutcome
+from storage.base import Repository, record
 from storage.models import JobRow
 
 
 def _job(r: Any) -> Job:
-    return Job(r.id, r.kind, r.ref_id, r.due_at, r.done_at, r.outcome)
+    return record(Job, r, kind=JobKind(r.kind))
 
 
 class SqlJobs(Repository):
@@ -21,7 +21,7 @@ class SqlJobs(Repository):
         super().__init__(conn)
         self.added = added
 
-    async def add(self, kind: str, ref_id: int, due_at: datetime) -> Job:
+    async def add(self, kind: JobKind, ref_id: int, due_at: datetime) -> Job:
         job_id = (
             await self.conn.execute(
                 JobRow.__table__.insert()
@@ -42,11 +42,15 @@ class SqlJobs(Repository):
     async def pending(self, until: datetime | None = None) -> list[Job]:
         query = select(JobRow.__table__).where(JobRow.done_at.is_(None))
         if until is not None:
-            query = query.where(JobRow.due_at <= until)
+            # A retry is later than its time: both by then (and the index finds the time).
+            query = query.where(
+                JobRow.due_at <= until,
+                or_(JobRow.next_attempt_at.is_(None), JobRow.next_attempt_at <= until),
+            )
         rows = await self.conn.execute(query.order_by(JobRow.due_at, JobRow.id))
         return [_job(r) for r in rows]
 
-    async def add_once(self, kind: str, ref_id: int, due_at: datetime) -> Job | None:
+    async def add_once(self, kind: JobKind, ref_id: int, due_at: datetime) -> Job | None:
         jobs = JobRow.__table__
         pending = select(jobs.c.id).where(
             jobs.c.kind == kind, jobs.c.ref_id == ref_id, jobs.c.done_at.is_(None)
@@ -69,7 +73,7 @@ class SqlJobs(Repository):
         self.added.append(job)
         return job
 
-    async def cancel(self, kinds: Sequence[str], ref_id: int, now: datetime) -> None:
+    async def cancel(self, kinds: Sequence[JobKind], ref_id: int, now: datetime) -> None:
         await self.conn.execute(
             update(JobRow.__table__)
             .where(
@@ -93,3 +97,23 @@ class SqlJobs(Repository):
             .values(done_at=now, outcome=outcome)
         )
         return result.rowcount == 1
+
+    async def fail(
+        self, job_id: int, reason: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        values: dict[str, Any] = {"attempts": JobRow.attempts + 1}
+        values.update(
+            {"next_attempt_at": retry_at}
+            if retry_at
+            else {"done_at": now, "outcome": "failed", "failed": reason}
+        )
+        row = (
+            await self.conn.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.done_at.is_(None))
+                .values(values)
+                .returning(*JobRow.__table__.c)
+            )
+        ).one_or_none()
+        if row is not None and retry_at is not None:
+            self.added.append(_job(row))

@@ -233,6 +233,9 @@ class JobRow(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # tries failed
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed: Mapped[str | None] = mapped_column(Text)  # why it was given up; never run again
 
 
 class LinkCodeRow(Base):

@@ -8,7 +8,7 @@ from bot.handlers.links import new_code, shown
 from bot.handlers.retention import EVERY, keep_pruning
 from bot.i18n import N_
 from bot.messages import Action, Button, Edit, Post, Reply
-from bot.model import Group, Job
+from bot.model import Group, Job, JobKind
 from bot.params import BadArgument
 from bot.router import Args
 from bot.settings import SETTINGS, setting, vouches_needed
@@ -64,7 +64,7 @@ async def setup(ctx: Context, args: Args) -> list[Action]:
     await ctx.uow.groups.set_setting(created.id, "language", ctx.tr.language)
     await ctx.uow.chats.attach(ctx.chat.id, created.id)
     await ctx.uow.members.join(created.id, ctx.person.id, "trusted", ctx.now)
-    await ctx.uow.jobs.add("founding_closed", created.id, founding_until)
+    await ctx.uow.jobs.add(JobKind.FOUNDING_CLOSED, created.id, founding_until)
     await keep_pruning(ctx.uow, ctx.now + EVERY)
     await ctx.uow.audit.add(created.id, ctx.person.id, "group.setup", {"name": name}, ctx.now)
     group = await ctx.uow.groups.get(created.id)

@@ -8,7 +8,7 @@ from bot.handlers.common import active_member, chosen_group, handle_of, privatel
 from bot.handlers.requests import matching_requests
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
-from bot.model import Group, Job, Offer, Person
+from bot.model import Group, Job, JobKind, Offer, Person
 from bot.params import BadArgument
 from bot.router import Args
 from bot.settings import categories
@@ -105,7 +105,7 @@ async def offer_(ctx: Context, args: Args) -> list[Action]:
     )
     await ctx.uow.audit.add(group.id, ctx.person.id, "offer.open", {"offer": offer.id}, ctx.now)
     if until:
-        await ctx.uow.jobs.add("offer_expire", offer.id, until)
+        await ctx.uow.jobs.add(JobKind.OFFER_EXPIRE, offer.id, until)
     tr = ctx.tr
     counted = (
         tr.ngettext(

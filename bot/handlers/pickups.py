@@ -15,7 +15,7 @@ from bot.handlers.common import active_member, chosen_group
 from bot.handlers.reminders import out_of_quiet
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Post, PrivateMessage, Reply
-from bot.model import Booking, Group, Job, PickupSlot
+from bot.model import Booking, Group, Job, JobKind, PickupSlot
 from bot.params import MAX_REFERENCE_DIGITS, BadArgument
 from bot.router import Args
 from bot.settings import number, setting
@@ -78,7 +78,7 @@ async def open_windows(ctx: Context, spec: str) -> list[Action]:
     ]
     for slot in slots:
         await ctx.uow.jobs.add(
-            "pickup_close",
+            JobKind.PICKUP_CLOSE,
             slot.id,
             slot.ends_at + timedelta(minutes=number(group, "pickup_grace_minutes", ctx.defaults)),
         )
@@ -200,7 +200,7 @@ async def book(ctx: Context, args: Args) -> list[Action]:
     if prefs is None or prefs.hours:
         remind_at = out_of_quiet(prefs, slot.starts_at - REMIND_BEFORE, zone)
         if remind_at > ctx.now:
-            await ctx.uow.jobs.add("pickup_reminder", booking.id, remind_at)
+            await ctx.uow.jobs.add(JobKind.PICKUP_REMINDER, booking.id, remind_at)
     await ctx.uow.audit.add(
         group.id, ctx.person.id, "pickup.book", {"booking": booking.id}, ctx.now
     )

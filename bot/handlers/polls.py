@@ -22,7 +22,7 @@ from bot.handlers import groups, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, Reply, Sender
-from bot.model import Group, Job, Person, Poll, PollKind
+from bot.model import Group, Job, JobKind, Person, Poll, PollKind
 from bot.params import BadArgument, reference
 from bot.router import (
     Args,
@@ -337,9 +337,9 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
             subject,
         )
     )
-    await ctx.uow.jobs.add("poll_close", poll.id, closes_at)
+    await ctx.uow.jobs.add(JobKind.POLL_CLOSE, poll.id, closes_at)
     if closes_at - REMIND_BEFORE > ctx.now:
-        await ctx.uow.jobs.add("poll_remind", poll.id, closes_at - REMIND_BEFORE)
+        await ctx.uow.jobs.add(JobKind.POLL_REMIND, poll.id, closes_at - REMIND_BEFORE)
     await ctx.uow.audit.add(
         group.id,
         ctx.person.id,
@@ -742,7 +742,7 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
     # at once give a handful of edits, each counting every vote committed before it. A vote
     # in the seconds after a redraw waits for the next one (the platforms take an edit of a
     # post every few seconds anyway): 460 votes in a row were 230 redraws.
-    await ctx.uow.jobs.add_once("poll_tally", poll.id, ctx.now + TALLY_EVERY)
+    await ctx.uow.jobs.add_once(JobKind.POLL_TALLY, poll.id, ctx.now + TALLY_EVERY)
     return [Reply(answer, transient=poll.secret)]  # a secret vote's moment is not kept
 
 

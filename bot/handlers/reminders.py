@@ -7,7 +7,7 @@ from bot.context import Context, Work
 from bot.handlers.shift_text import title
 from bot.i18n import N_
 from bot.messages import Action, PrivateMessage, Reply
-from bot.model import Group, Job, Prefs, Shift, Signup
+from bot.model import Group, Job, JobKind, Prefs, Shift, Signup
 from bot.params import BadArgument
 from bot.router import Args
 from bot.times import at_local, local_hour
@@ -17,7 +17,7 @@ EVENING_BEFORE = time(20, 0)  # donor pickups: the evening before, at 20:00
 SAME = timedelta(minutes=1)  # a row this close to a planned time is that reminder
 HOURS = re.compile(r"^\d{1,3}(,\d{1,3}){0,4}$")
 QUIET = re.compile(r"^(\d{1,2})-(\d{1,2})$")
-KINDS = ("shift_reminder",)
+KINDS = (JobKind.SHIFT_REMINDER,)
 
 
 def in_quiet(prefs: Prefs, hour: int) -> bool:
@@ -50,7 +50,7 @@ async def due_times(work: Work, person_id: int, shift: Shift, group: Group) -> l
 async def schedule_reminders(work: Work, signup: Signup, shift: Shift, group: Group) -> None:
     for due in await due_times(work, signup.person_id, shift, group):
         if due > work.now:
-            await work.uow.jobs.add("shift_reminder", signup.id, due)
+            await work.uow.jobs.add(JobKind.SHIFT_REMINDER, signup.id, due)
 
 
 async def cancel_reminders(work: Work, signup_id: int) -> None:

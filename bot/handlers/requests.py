@@ -29,7 +29,7 @@ from bot.handlers.common import (
 )
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
-from bot.model import Group, HelpRequest, Job, Offer, Person, RequestState
+from bot.model import Group, HelpRequest, Job, JobKind, Offer, Person, RequestState
 from bot.params import BadArgument
 from bot.router import Args
 from bot.settings import categories, number
@@ -122,7 +122,9 @@ def deadline(request: HelpRequest) -> datetime:
 
 async def schedule_expiry(work: Work, request: HelpRequest, group: Group) -> None:
     grace = timedelta(hours=number(group, "request_grace_hours", work.defaults))
-    await work.uow.jobs.add("request_expire", request.id, max(deadline(request), work.now) + grace)
+    await work.uow.jobs.add(
+        JobKind.REQUEST_EXPIRE, request.id, max(deadline(request), work.now) + grace
+    )
 
 
 async def request_(ctx: Context, args: Args) -> list[Action]:
@@ -163,7 +165,7 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
         group.id, ctx.person.id, "request.open", {"request": request.id}, ctx.now
     )
     await ctx.uow.jobs.add(
-        "request_bump",
+        JobKind.REQUEST_BUMP,
         request.id,
         ctx.now + timedelta(hours=number(group, "bump_hours", ctx.defaults)),
     )
@@ -344,7 +346,7 @@ async def claim(ctx: Context, args: Args) -> list[Action]:
         group.id, ctx.person.id, "request.claim", {"request": request.id}, ctx.now
     )
     await ctx.uow.jobs.add(
-        "request_nudge",
+        JobKind.REQUEST_NUDGE,
         request.id,
         ctx.now + timedelta(hours=number(group, "nudge_hours", ctx.defaults)),
     )
@@ -450,7 +452,7 @@ async def _close(
         group.id, ctx.person.id, f"request.{state}", {"request": request.id}, ctx.now
     )
     await ctx.uow.jobs.add(
-        "request_anonymise",
+        JobKind.REQUEST_ANONYMISE,
         request.id,
         ctx.now + timedelta(days=number(group, "retention_days", ctx.defaults)),
     )
@@ -704,7 +706,7 @@ async def expire(work: Work, job: Job) -> list[Action]:
         return []
     await work.uow.audit.add(group.id, None, "request.expired", {"request": request.id}, work.now)
     await work.uow.jobs.add(
-        "request_anonymise",
+        JobKind.REQUEST_ANONYMISE,
         request.id,
         work.now + timedelta(days=number(group, "retention_days", work.defaults)),
     )

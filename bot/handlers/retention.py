@@ -5,12 +5,11 @@ from datetime import datetime, timedelta
 
 from bot.context import Work
 from bot.messages import Action
-from bot.model import Job
+from bot.model import Job, JobKind
 from bot.ports import UnitOfWork
 
 log = logging.getLogger("minga.retention")
 
-PRUNE = "prune"
 EVERY = timedelta(days=1)
 # Telegram keeps an update for 24 hours and redelivers the last batch after a crash;
 # matrix-nio replays at most the sync after its saved token. Past this, a key guards nothing.
@@ -22,7 +21,7 @@ JOB_KEPT = timedelta(days=7)  # a job done: its row says when and how, for a wee
 async def keep_pruning(uow: UnitOfWork, due_at: datetime) -> None:
     """Plan the daily pruning unless it is planned: for a fresh database at start, and
     when a group is set up."""
-    await uow.jobs.add_once(PRUNE, 0, due_at)
+    await uow.jobs.add_once(JobKind.PRUNE, 0, due_at)
 
 
 async def prune(work: Work, job: Job) -> list[Action]:
@@ -34,9 +33,9 @@ async def prune(work: Work, job: Job) -> list[Action]:
     jobs = await work.uow.jobs.prune(work.now - JOB_KEPT)
     log.info("pruned messages=%d inbox=%d lanes=%d jobs=%d", messages, events, lanes, jobs)
     # One chain of daily runs: a second one (two schedulers started at once) ends here.
-    await work.uow.jobs.cancel([PRUNE], 0, work.now)
+    await work.uow.jobs.cancel([JobKind.PRUNE], 0, work.now)
     due = job.due_at + EVERY
     while due <= work.now:  # after days down, the next run is tomorrow, not a backlog
         due += EVERY
-    await work.uow.jobs.add(PRUNE, 0, due)
+    await work.uow.jobs.add(JobKind.PRUNE, 0, due)
     return []

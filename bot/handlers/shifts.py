@@ -15,7 +15,7 @@ from bot.handlers.reminders import cancel_reminders, schedule_reminders
 from bot.handlers.shift_text import span, title
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, Reply
-from bot.model import Activity, Group, Job, Shift, Signup
+from bot.model import Activity, Group, Job, JobKind, Shift, Signup
 from bot.params import MAX_REFERENCE_DIGITS, BadArgument, reference
 from bot.router import Args
 from bot.settings import number
@@ -236,7 +236,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
     )
     made, notes = await generate(ctx, activity, group)
     if activity.weekly:
-        await ctx.uow.jobs.add("shift_extend", activity.id, ctx.now + WEEK)
+        await ctx.uow.jobs.add(JobKind.SHIFT_EXTEND, activity.id, ctx.now + WEEK)
     lines = [
         tr.ngettext(
             "{name}: {n} shift open for sign-up: {first}.",
@@ -295,10 +295,10 @@ async def generate(work: Work, activity: Activity, group: Group) -> tuple[list[S
 
 async def schedule_shift_jobs(work: Work, shift: Shift, group: Group) -> None:
     if shift.starts_at - POST_AHEAD > work.now:
-        await work.uow.jobs.add("shift_post", shift.id, shift.starts_at - POST_AHEAD)
+        await work.uow.jobs.add(JobKind.SHIFT_POST, shift.id, shift.starts_at - POST_AHEAD)
     for before in coverage_offsets(work, group):
         if shift.starts_at - before > work.now:
-            await work.uow.jobs.add("shift_coverage", shift.id, shift.starts_at - before)
+            await work.uow.jobs.add(JobKind.SHIFT_COVERAGE, shift.id, shift.starts_at - before)
 
 
 def coverage_offsets(work: Work, group: Group) -> tuple[timedelta, ...]:
@@ -312,7 +312,7 @@ async def extend(work: Work, job: Job) -> list[Action]:
         return []
     group = await work.load_group(activity.group_id)
     made, _ = await generate(work, activity, group)
-    await work.uow.jobs.add("shift_extend", activity.id, job.due_at + WEEK)
+    await work.uow.jobs.add(JobKind.SHIFT_EXTEND, activity.id, job.due_at + WEEK)
     return [
         a
         for shift in made
@@ -789,7 +789,7 @@ async def _cancel(ctx: Context, group: Group, shifts: list[Shift], series: bool)
     for shift in shifts:
         if not await ctx.uow.shifts.cancel(shift.id):
             continue
-        await ctx.uow.jobs.cancel(("shift_post", "shift_coverage"), shift.id, ctx.now)
+        await ctx.uow.jobs.cancel((JobKind.SHIFT_POST, JobKind.SHIFT_COVERAGE), shift.id, ctx.now)
         for signup_ in await ctx.uow.shifts.signups(shift.id):
             await cancel_reminders(ctx, signup_.id)
         actions += await _affected(
@@ -842,7 +842,7 @@ async def _move(
         )
         moved = await ctx.uow.shifts.get(shift.id)
         assert moved is not None
-        await ctx.uow.jobs.cancel(("shift_post", "shift_coverage"), shift.id, ctx.now)
+        await ctx.uow.jobs.cancel((JobKind.SHIFT_POST, JobKind.SHIFT_COVERAGE), shift.id, ctx.now)
         await schedule_shift_jobs(ctx, moved, group)
         for signup_ in await ctx.uow.shifts.signups(shift.id):
             await cancel_reminders(ctx, signup_.id)

@@ -9,7 +9,7 @@ from bot.handlers.shift_text import span, title
 from bot.handlers.shifts import my_place, open_shift, refresh
 from bot.i18n import N_
 from bot.messages import Action, Button, PrivateMessage, Reply
-from bot.model import Group, Job, Swap
+from bot.model import Group, Job, JobKind, Swap
 from bot.params import BadArgument, reference
 from bot.router import Args
 
@@ -85,7 +85,7 @@ async def swap(ctx: Context, args: Args) -> list[Action]:
 
 
 async def _expire_swap_at(ctx: Context, deal: Swap, starts_at: datetime) -> None:
-    await ctx.uow.jobs.add("swap_expire", deal.id, starts_at)
+    await ctx.uow.jobs.add(JobKind.SWAP_EXPIRE, deal.id, starts_at)
 
 
 async def _member_called(ctx: Context, group: Group, who: str) -> int:

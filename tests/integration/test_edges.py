@@ -1,15 +1,22 @@
 """The edges around the core: the outbox sender and the scheduler (real APScheduler)."""
 
 import asyncio
-from datetime import datetime
+import io
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.console import Console, ConsoleClock
 from adapters.delivery import Courier, GiveUp, Outlet, Retry
 from adapters.scheduler import Scheduler
-from bot.messages import Button
-from bot.model import OutboxMessage
+from bot import jobs
+from bot.bootstrap import SystemClock
+from bot.context import Work
+from bot.dispatch import Committed
+from bot.messages import Action, Button
+from bot.model import Job, JobKind, OutboxMessage
 from storage.uow import SqlUnitOfWork
 from tests.harness import Harness
 
@@ -98,3 +105,63 @@ async def test_a_job_added_after_start_fires_when_due(bot: Harness) -> None:
     await posts_from_the_scheduler(bot)
     await scheduler.stop()
     assert "founding days of Free Food are over" in bot.seen[-1].text
+
+
+async def test_the_running_scheduler_tries_a_failed_job_again_at_its_retry_time(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs, "RETRY_AFTER", (timedelta(seconds=0.2),))  # real time passes
+    kind = JobKind.FOUNDING_CLOSED  # of a group that is not there: it runs and sends nothing
+    handler = jobs.JOB_HANDLERS[kind]
+    tries: list[Job] = []
+
+    async def run(work: Work, job: Job) -> list[Action]:
+        tries.append(job)
+        if len(tries) == 1:
+            raise RuntimeError("not this time")
+        return await handler.run(work, job)
+
+    monkeypatch.setitem(jobs.JOB_HANDLERS, kind, replace(handler, run=run))
+
+    def committed(committed: Committed) -> None:  # as the bootstrap wires it
+        for job in committed.jobs:
+            scheduler.add(job)
+
+    scheduler = Scheduler(replace(bot.core, clock=SystemClock(), after_commit=committed))
+    async with SqlUnitOfWork(bot.engine) as uow:
+        job = await uow.jobs.add(kind, 999, SystemClock().now())
+        await uow.commit()
+    await scheduler.start()
+    async with asyncio.timeout(10):
+        while len(tries) < 2:  # noqa: ASYNC110 - APScheduler offers nothing to wait on
+            await asyncio.sleep(0.02)
+    await scheduler.stop()
+    async with SqlUnitOfWork(bot.engine) as uow:
+        done = await uow.jobs.get(job.id)
+    assert done is not None and done.outcome == "sent"
+    assert len(tries) == 2
+
+
+async def test_the_consoles_clock_jump_runs_a_failed_jobs_retry_at_its_own_time(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kind = JobKind.FOUNDING_CLOSED
+    handler = jobs.JOB_HANDLERS[kind]
+    tries: list[datetime] = []
+
+    async def run(work: Work, job: Job) -> list[Action]:
+        tries.append(work.now)
+        if len(tries) == 1:
+            raise RuntimeError("not this time")
+        return await handler.run(work, job)
+
+    monkeypatch.setitem(jobs.JOB_HANDLERS, kind, replace(handler, run=run))
+    clock = ConsoleClock(bot.clock.now, bot.clock.monotonic)
+    core = replace(bot.core, clock=clock)
+    out = io.StringIO()
+    console = Console(core, clock, Scheduler(core), out)
+    for line in (":group Food", "/setup Food", ":advance 25h"):
+        await console.line(line)
+    assert out.getvalue().count("The founding days of Food are over") == 1
+    due = bot.clock.now() + timedelta(hours=24)
+    assert tries == [due, due + jobs.RETRY_AFTER[0]]

@@ -4,19 +4,24 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import column, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.model import JobKind
 from storage.engine import create_engine
 from storage.migrate import alembic_config, head, is_current, upgrade
-from storage.models import Base
+from storage.models import Base, UTCDateTime
+from storage.uow import SqlUnitOfWork
 from tests.conftest import empty_postgres, postgres_url_of
 
 
@@ -65,6 +70,21 @@ async def test_is_current_only_after_upgrade_and_upgrading_again_is_harmless(
         await upgrade(engine)
         assert await is_current(engine) is True
         assert await schema_differences(engine) == []
+
+
+async def test_a_job_written_before_jobs_were_tried_again_is_pending_untried_after(
+    empty_url: str,
+) -> None:
+    due = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    jobs = table("jobs", column("kind"), column("ref_id"), column("due_at", UTCDateTime()))
+    async with opened(empty_url) as engine:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0012"))
+            await conn.execute(jobs.insert().values(kind="prune", ref_id=0, due_at=due))
+        await upgrade(engine)
+        async with SqlUnitOfWork(engine) as uow:
+            [job] = await uow.jobs.pending()
+    assert (job.kind, job.runs_at, job.attempts, job.failed) == (JobKind.PRUNE, due, 0, None)
 
 
 def test_the_newest_migration_is_the_one_alembic_finds() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.messages import Button, Chat, Sender
-from bot.model import Group, Job, Member, OutboxMessage, Person, Reaction
+from bot.model import Group, Job, JobKind, Member, OutboxMessage, Person, Reaction
 from storage.models import Base, InboxRow, MemberRow, OutboxRow, PersonRow
 from storage.uow import SqlUnitOfWork
 
@@ -106,7 +106,7 @@ async def mark_failed(engine: AsyncEngine, outbox_id: int, retry_at: datetime | 
 
 async def add_job(engine: AsyncEngine, due_at: datetime, ref_id: int = 1) -> Job:
     async with unit(engine) as uow:
-        return await uow.jobs.add("reminder", ref_id, due_at)
+        return await uow.jobs.add(JobKind.SHIFT_REMINDER, ref_id, due_at)
 
 
 async def get_job(engine: AsyncEngine, job_id: int) -> Job:
@@ -272,6 +272,28 @@ async def test_pending_jobs_are_unfinished_ones_soonest_first(engine: AsyncEngin
         assert [j.id for j in await uow.jobs.pending(soon.due_at)] == [soon.id]
 
 
+async def test_a_failed_try_puts_a_job_off_and_one_given_up_is_never_pending(
+    engine: AsyncEngine,
+) -> None:
+    retried, given_up, finished = [await add_job(engine, T0, ref_id=n) for n in (1, 2, 3)]
+    await finish(engine, finished.id)
+    retry_at = T0 + timedelta(minutes=1)
+    async with unit(engine) as uow:
+        await uow.jobs.fail(retried.id, "RuntimeError: no", retry_at, T0)
+        await uow.jobs.fail(given_up.id, "RuntimeError: no", None, T0)
+        await uow.jobs.fail(finished.id, "RuntimeError: too late", None, T0)  # changes nothing
+        assert [(j.id, j.runs_at) for j in uow.new_jobs] == [(retried.id, retry_at)]  # to plan
+    async with unit(engine) as uow:
+        assert [j.id for j in await uow.jobs.pending()] == [retried.id]
+        assert await uow.jobs.pending(T0) == []  # a look skips it until its retry is near
+        assert [j.id for j in await uow.jobs.pending(retry_at)] == [retried.id]
+    again, gone, done = [await get_job(engine, j.id) for j in (retried, given_up, finished)]
+    assert (again.due_at, again.runs_at, again.attempts, again.failed) == (T0, retry_at, 1, None)
+    assert (gone.done_at, gone.outcome, gone.attempts) == (T0, "failed", 1)
+    assert gone.failed == "RuntimeError: no"
+    assert (done.outcome, done.attempts, done.failed) == ("sent", 0, None)
+
+
 @pytest.mark.parametrize(
     "zone", [UTC, timezone(timedelta(hours=5, minutes=30))], ids=["utc", "kolkata"]
 )
@@ -287,7 +309,7 @@ async def test_times_come_back_aware_utc_and_equal(engine: AsyncEngine, zone: ti
 async def test_naive_times_are_refused(engine: AsyncEngine) -> None:
     with pytest.raises((ValueError, StatementError)) as refused:
         async with unit(engine) as uow:
-            await uow.jobs.add("reminder", 1, datetime(2026, 3, 2, 9, 0))
+            await uow.jobs.add(JobKind.SHIFT_REMINDER, 1, datetime(2026, 3, 2, 9, 0))
     error = refused.value
     assert isinstance(getattr(error, "orig", error), ValueError)
     async with unit(engine) as uow:
