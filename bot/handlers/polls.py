@@ -808,16 +808,12 @@ async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
     # The group acts: with by_group no check of the person's own rights is made, the audit
     # names nobody, and answers are in the group's language. The person is a stand-in with
     # no id, or the author where what is made belongs to someone (a link code).
-    ctx = Context(
-        work.uow,
-        work.now,
-        work.defaults,
-        work.catalogs,
-        work.commands,
-        Sender(chats[0].platform, "", group.name),
-        author or Person(0, group.name, None, work.now),
-        chats[0],
-        group,
+    ctx = Context.of(
+        work,
+        sender=Sender(chats[0].platform, "", group.name),
+        person=author or Person(id=0, name=group.name, language=None, created_at=work.now),
+        chat=chats[0],
+        group=group,
         by_group=True,
     )
     try:
