@@ -324,8 +324,10 @@ class Poll:
         """On a binding proposal: the members trusted when it opened and still on the
         roster, except the one it is about; accounts trusted since then do not count."""
         if self.action:
-            return Electorate(True, self.created_at, self.subject_id)
-        return Electorate(self.trusted_only)
+            return Electorate(
+                trusted_only=True, trusted_by=self.created_at, excluded=self.subject_id
+            )
+        return Electorate(trusted_only=self.trusted_only)
 
 
 @dataclass(frozen=True)
