@@ -13,7 +13,7 @@ LinkKind = Literal["chat", "identity", "invite"]
 JobOutcome = Literal["sent", "late", "missed", "cancelled"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Person:
     id: int
     name: str
@@ -21,7 +21,7 @@ class Person:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Identity:
     id: int
     person_id: int
@@ -31,7 +31,7 @@ class Identity:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChatRecord:
     id: int
     platform: str
@@ -42,7 +42,7 @@ class ChatRecord:
     person_id: int | None  # set for a private chat: whose chat with the bot it is
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Group:
     id: int
     name: str
@@ -51,7 +51,7 @@ class Group:
     settings: Mapping[str, str] = field(default_factory=dict)  # only the values set explicitly
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Member:
     id: int
     group_id: int
@@ -64,7 +64,7 @@ class Member:
     trusted_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scene:
     """Who speaks, where, as minga knows them: read in one go when an event arrives."""
 
@@ -76,7 +76,7 @@ class Scene:
     reachable: bool  # the private chat the sender's platform named is known to be theirs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dialog:
     """A command being filled in step by step; stored so a restart loses nothing."""
 
@@ -86,7 +86,7 @@ class Dialog:
     answers: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Job:
     id: int
     kind: str
@@ -96,7 +96,7 @@ class Job:
     outcome: JobOutcome | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LinkCode:
     code: str
     kind: LinkKind
@@ -114,7 +114,7 @@ class Priority(IntEnum):
     BULK = 2  # scheduled waves (reminders) and changes of posts already shown (tallies)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OutboxMessage:
     id: int
     platform: str
@@ -136,7 +136,7 @@ class OutboxMessage:
     transient: bool = False  # not kept once sent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AuditEntry:
     id: int
     at: datetime
@@ -150,7 +150,7 @@ RequestState = Literal["open", "claimed", "done", "cancelled", "expired"]
 OfferState = Literal["open", "closed", "expired"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HelpRequest:
     """Someone needs something. Shown by its number (R17), never by who asked unless they chose."""
 
@@ -171,7 +171,7 @@ class HelpRequest:
     thanks: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Offer:
     id: int
     group_id: int
@@ -186,7 +186,7 @@ class Offer:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Take:
     id: int
     offer_id: int
@@ -195,7 +195,7 @@ class Take:
     handed_at: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Activity:
     """What recurs: "Box distribution, Saturdays 10:00-13:00, 4 packers, 6 at the table"."""
 
@@ -212,14 +212,14 @@ class Activity:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RolePlaces:
     role: str
     places: int
     taken: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Shift:
     """One occurrence of an activity, shown as S45."""
 
@@ -235,7 +235,7 @@ class Shift:
     posted: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Signup:
     id: int
     shift_id: int
@@ -247,7 +247,7 @@ class Signup:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Swap:
     """A trade of places: `signup_id` for `other_signup_id` (chosen by the partner)."""
 
@@ -260,7 +260,7 @@ class Swap:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Prefs:
     person_id: int
     hours: tuple[int, ...]  # reminders this many hours before; empty: none
@@ -268,7 +268,7 @@ class Prefs:
     quiet_to: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PickupSlot:
     id: int
     group_id: int
@@ -279,7 +279,7 @@ class PickupSlot:
     booked: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Booking:
     """A recipient's box in a pickup window, shown as B7."""
 
@@ -293,7 +293,7 @@ class Booking:
 PollKind = Literal["proposal", "consent", "choice", "time", "dot", "ranked"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Poll:
     """A group decision, shown as P3."""
 
@@ -330,7 +330,7 @@ class Poll:
         return Electorate(trusted_only=self.trusted_only)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Electorate:
     """Who on a group's roster may vote on a poll. Storage counts it in SQL from these
     same fields (storage/polls.py, `_eligible`)."""
@@ -351,14 +351,14 @@ class Electorate:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Turnout:
     voted: int
     eligible: int
     missing: int  # of those who may vote, how many have not
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Reaction:
     """A reaction that pressed a button (Matrix)."""
 

@@ -13,7 +13,14 @@ from storage.models import JobRow
 
 
 def _job(r: Any) -> Job:
-    return Job(r.id, r.kind, r.ref_id, r.due_at, r.done_at, r.outcome)
+    return Job(
+        id=r.id,
+        kind=r.kind,
+        ref_id=r.ref_id,
+        due_at=r.due_at,
+        done_at=r.done_at,
+        outcome=r.outcome,
+    )
 
 
 class SqlJobs(Repository):
@@ -29,7 +36,7 @@ class SqlJobs(Repository):
                 .returning(JobRow.id)
             )
         ).scalar_one()
-        job = Job(job_id, kind, ref_id, due_at)
+        job = Job(id=job_id, kind=kind, ref_id=ref_id, due_at=due_at)
         self.added.append(job)
         return job
 
@@ -65,7 +72,7 @@ class SqlJobs(Repository):
         ).scalar_one_or_none()
         if job_id is None:
             return None
-        job = Job(job_id, kind, ref_id, due_at)
+        job = Job(id=job_id, kind=kind, ref_id=ref_id, due_at=due_at)
         self.added.append(job)
         return job
 
