@@ -1,7 +1,7 @@
 """What a handler gets: the unit of work, the time, who is speaking, where, and in which words."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ def waiting_for(person_id: int) -> tuple[str, str]:
     return "", f"person:{person_id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Work:
     """What any piece of work needs, a scheduled job included."""
 
@@ -32,8 +32,8 @@ class Work:
     defaults: GroupDefaults
     catalogs: Mapping[str, Translations]
     commands: Mapping[str, "Command"]
-    late: bool = field(default=False, kw_only=True)  # a job running after its time
-    privacy: PrivacyConfig = field(default_factory=PrivacyConfig, kw_only=True)
+    late: bool = False  # a job running after its time
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
 
     def group_tr(self, group: Group) -> Translator:
         return translator(self.catalogs, setting(group, "language", self.defaults))
@@ -70,7 +70,7 @@ class Work:
         return setting(group, "timezone", self.defaults)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Context(Work):
     """A person's message or button press in a chat."""
 
@@ -79,7 +79,25 @@ class Context(Work):
     chat: ChatRecord
     group: Group | None  # the group this chat belongs to, if any
     # A binding proposal that passed: the group itself acts, not the person in `person`.
-    by_group: bool = field(default=False, kw_only=True)
+    by_group: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        work: Work,
+        *,
+        sender: Sender,
+        person: Person,
+        chat: ChatRecord,
+        group: Group | None,
+        by_group: bool = False,
+    ) -> "Context":
+        """The one way a Context is made: who spoke where, within the work it is part of
+        (its unit of work, time and settings carried over whole)."""
+        carried = {f.name: getattr(work, f.name) for f in fields(Work)}
+        return cls(
+            **carried, sender=sender, person=person, chat=chat, group=group, by_group=by_group
+        )
 
     @property
     def actor_id(self) -> int | None:

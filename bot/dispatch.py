@@ -90,14 +90,7 @@ async def handle(core: Core, event: Event) -> bool:
 async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed | None]:
     async with core.uow() as uow:
         if isinstance(event, Due):
-            work = Work(
-                uow,
-                core.clock.now(),
-                core.defaults,
-                core.catalogs,
-                core.commands,
-                privacy=core.privacy,
-            )
+            work = _work(uow, core)
             kind, actions, origin = (
                 "due",
                 await run_job(work, event.job_id, event.fired_at or work.now),
@@ -388,12 +381,12 @@ async def _context(
 ) -> Context:
     """Who is speaking, where: a person is registered the first time they address minga.
     What the scene read is written only where it changed."""
-    now = core.clock.now()
+    work = _work(uow, core)
     sender = event.sender
     person = scene.person
     if person is None:
         spoken = pick_language(sender.language, "") or None
-        person = await uow.people.register(sender, spoken, now)
+        person = await uow.people.register(sender, spoken, work.now)
     elif scene.identity != (sender.handle, sender.name):
         await uow.people.refresh_identity(sender)
     owner = person.id if event.chat.kind == "private" else None
@@ -410,16 +403,17 @@ async def _context(
         if scene.group and scene.group.id == chat.group_id
         else (await uow.groups.get(chat.group_id) if chat.group_id else None)
     )
-    return Context(
-        uow,
-        now,
-        core.defaults,
-        core.catalogs,
-        core.commands,
-        sender,
-        person,
-        chat,
-        group,
+    return Context.of(work, sender=sender, person=person, chat=chat, group=group)
+
+
+def _work(uow: UnitOfWork, core: Core) -> Work:
+    """What an event or a job needs besides who is speaking: the core's settings, now."""
+    return Work(
+        uow=uow,
+        now=core.clock.now(),
+        defaults=core.defaults,
+        catalogs=core.catalogs,
+        commands=core.commands,
         privacy=core.privacy,
     )
 

@@ -35,7 +35,7 @@ class JobKind(StrEnum):
     PRUNE = "prune"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Person:
     id: int
     name: str
@@ -43,7 +43,7 @@ class Person:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Identity:
     id: int
     person_id: int
@@ -53,7 +53,7 @@ class Identity:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChatRecord:
     id: int
     platform: str
@@ -64,7 +64,7 @@ class ChatRecord:
     person_id: int | None  # set for a private chat: whose chat with the bot it is
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Group:
     id: int
     name: str
@@ -73,7 +73,7 @@ class Group:
     settings: Mapping[str, str] = field(default_factory=dict)  # only the values set explicitly
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Member:
     id: int
     group_id: int
@@ -86,7 +86,7 @@ class Member:
     trusted_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scene:
     """Who speaks, where, as minga knows them: read in one go when an event arrives."""
 
@@ -98,7 +98,7 @@ class Scene:
     reachable: bool  # the private chat the sender's platform named is known to be theirs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dialog:
     """A command being filled in step by step; stored so a restart loses nothing."""
 
@@ -108,7 +108,7 @@ class Dialog:
     answers: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Job:
     id: int
     kind: JobKind
@@ -126,7 +126,7 @@ class Job:
         return self.next_attempt_at or self.due_at
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LinkCode:
     code: str
     kind: LinkKind
@@ -144,7 +144,7 @@ class Priority(IntEnum):
     BULK = 2  # scheduled waves (reminders) and changes of posts already shown (tallies)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OutboxMessage:
     id: int
     platform: str
@@ -166,7 +166,7 @@ class OutboxMessage:
     transient: bool = False  # not kept once sent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AuditEntry:
     id: int
     at: datetime
@@ -180,7 +180,7 @@ RequestState = Literal["open", "claimed", "done", "cancelled", "expired"]
 OfferState = Literal["open", "closed", "expired"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HelpRequest:
     """Someone needs something. Shown by its number (R17), never by who asked unless they chose."""
 
@@ -201,7 +201,7 @@ class HelpRequest:
     thanks: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Offer:
     id: int
     group_id: int
@@ -216,7 +216,7 @@ class Offer:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Take:
     id: int
     offer_id: int
@@ -225,7 +225,7 @@ class Take:
     handed_at: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Activity:
     """What recurs: "Box distribution, Saturdays 10:00-13:00, 4 packers, 6 at the table"."""
 
@@ -242,14 +242,14 @@ class Activity:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RolePlaces:
     role: str
     places: int
     taken: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Shift:
     """One occurrence of an activity, shown as S45."""
 
@@ -265,7 +265,7 @@ class Shift:
     posted: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Signup:
     id: int
     shift_id: int
@@ -277,7 +277,7 @@ class Signup:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Swap:
     """A trade of places: `signup_id` for `other_signup_id` (chosen by the partner)."""
 
@@ -290,7 +290,7 @@ class Swap:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Prefs:
     person_id: int
     hours: tuple[int, ...]  # reminders this many hours before; empty: none
@@ -298,7 +298,7 @@ class Prefs:
     quiet_to: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PickupSlot:
     id: int
     group_id: int
@@ -309,7 +309,7 @@ class PickupSlot:
     booked: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Booking:
     """A recipient's box in a pickup window, shown as B7."""
 
@@ -323,7 +323,7 @@ class Booking:
 PollKind = Literal["proposal", "consent", "choice", "time", "dot", "ranked"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Poll:
     """A group decision, shown as P3."""
 
@@ -354,11 +354,13 @@ class Poll:
         """On a binding proposal: the members trusted when it opened and still on the
         roster, except the one it is about; accounts trusted since then do not count."""
         if self.action:
-            return Electorate(True, self.created_at, self.subject_id)
-        return Electorate(self.trusted_only)
+            return Electorate(
+                trusted_only=True, trusted_by=self.created_at, excluded=self.subject_id
+            )
+        return Electorate(trusted_only=self.trusted_only)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Electorate:
     """Who on a group's roster may vote on a poll. Storage counts it in SQL from these
     same fields (storage/polls.py, `_eligible`)."""
@@ -379,14 +381,14 @@ class Electorate:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Turnout:
     voted: int
     eligible: int
     missing: int  # of those who may vote, how many have not
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Reaction:
     """A reaction that pressed a button (Matrix)."""
 

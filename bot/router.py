@@ -226,7 +226,13 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
             if not command.dialog or again is None:
                 return [Reply(refuse(ctx, error))]
             await ctx.uow.dialogs.save(
-                Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now
+                Dialog(
+                    person_id=ctx.person.id,
+                    chat_id=ctx.chat.id,
+                    command=command.name,
+                    answers=answers,
+                ),
+                ctx.now,
             )
             return [await ask(ctx, again, answers, refuse(ctx, error))]
     if not command.dialog:
@@ -240,7 +246,10 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
                 )
             )
         ]
-    await ctx.uow.dialogs.save(Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now)
+    await ctx.uow.dialogs.save(
+        Dialog(person_id=ctx.person.id, chat_id=ctx.chat.id, command=command.name, answers=answers),
+        ctx.now,
+    )
     return [await ask(ctx, param, answers)]
 
 

@@ -31,5 +31,13 @@ class SqlAudit(Repository):
             select(AuditRow.__table__).where(AuditRow.group_id == group_id).order_by(AuditRow.id)
         )
         return [
-            AuditEntry(r.id, r.at, r.group_id, r.actor_id, r.action, dict(r.detail)) for r in rows
+            AuditEntry(
+                id=r.id,
+                at=r.at,
+                group_id=r.group_id,
+                actor_id=r.actor_id,
+                action=r.action,
+                detail=dict(r.detail),
+            )
+            for r in rows
         ]

@@ -13,7 +13,13 @@ from storage.models import ChatRow, DialogRow
 
 def _chat(row: Any) -> ChatRecord:
     return ChatRecord(
-        row.id, row.platform, row.chat_id, row.kind, row.title, row.group_id, row.person_id
+        id=row.id,
+        platform=row.platform,
+        chat_id=row.chat_id,
+        kind=row.kind,
+        title=row.title,
+        group_id=row.group_id,
+        person_id=row.person_id,
     )
 
 

@@ -25,7 +25,13 @@ class SqlGroups(Remembering):
             if r.key is not None:
                 settings[r.key] = r.value
         groups = [
-            Group(r.id, r.name, r.created_at, r.founding_until, settings)
+            Group(
+                id=r.id,
+                name=r.name,
+                created_at=r.created_at,
+                founding_until=r.founding_until,
+                settings=settings,
+            )
             for r, settings in found.values()
         ]
         self.known.groups.update((group.id, group) for group in groups)
@@ -39,7 +45,7 @@ class SqlGroups(Remembering):
             created_at=now,
             founding_until=founding_until,
         )
-        return Group(group_id, name, now, founding_until, {})
+        return Group(id=group_id, name=name, created_at=now, founding_until=founding_until)
 
     async def get(self, group_id: int) -> Group | None:
         if group_id not in self.known.groups:
@@ -98,7 +104,14 @@ def _member_query() -> Any:
 
 def _member(r: Any) -> Member:
     return Member(
-        r.id, r.group_id, r.person_id, r.name, r.handle, r.status, r.joined_at, r.trusted_at
+        id=r.id,
+        group_id=r.group_id,
+        person_id=r.person_id,
+        name=r.name,
+        handle=r.handle,
+        status=r.status,
+        joined_at=r.joined_at,
+        trusted_at=r.trusted_at,
     )
 
 

@@ -65,4 +65,10 @@ class SqlReactions(Repository):
                 .returning(table.c.chat_id, table.c.user_id, table.c.message_id, table.c.data)
             )
         ).one_or_none()
-        return None if row is None else Reaction(row.chat_id, row.user_id, row.message_id, row.data)
+        return (
+            None
+            if row is None
+            else Reaction(
+                chat_id=row.chat_id, user_id=row.user_id, message_id=row.message_id, data=row.data
+            )
+        )

@@ -29,7 +29,7 @@ class SqlJobs(Repository):
                 .returning(JobRow.id)
             )
         ).scalar_one()
-        job = Job(job_id, kind, ref_id, due_at)
+        job = Job(id=job_id, kind=kind, ref_id=ref_id, due_at=due_at)
         self.added.append(job)
         return job
 
@@ -69,7 +69,7 @@ class SqlJobs(Repository):
         ).scalar_one_or_none()
         if job_id is None:
             return None
-        job = Job(job_id, kind, ref_id, due_at)
+        job = Job(id=job_id, kind=kind, ref_id=ref_id, due_at=due_at)
         self.added.append(job)
         return job
 

@@ -32,7 +32,9 @@ class SqlOffers(Repository):
         take_id = await self._insert(
             TakeRow, offer_id=offer_id, person_id=person_id, created_at=now
         )
-        return Take(take_id, offer_id, person_id, now, None)
+        return Take(
+            id=take_id, offer_id=offer_id, person_id=person_id, created_at=now, handed_at=None
+        )
 
     async def get_take(self, take_id: int) -> Take | None:
         return await self._get(Take, TakeRow, id=take_id)

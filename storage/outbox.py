@@ -140,20 +140,20 @@ def _lane_query() -> Any:
 
 def _message(r: Any, target: str | None, parts: tuple[str, ...]) -> OutboxMessage:
     return OutboxMessage(
-        r.id,
-        r.platform,
-        r.chat_id,
-        r.kind,
-        r.key,
-        r.text,
-        _unbuttons(r.buttons),
-        r.attempts,
-        target,
-        Attachment(r.file_name, r.file_mime, r.file_data) if r.file_name else None,
-        Priority(r.priority),
-        parts,
-        r.address,
-        r.transient,
+        id=r.id,
+        platform=r.platform,
+        chat_id=r.chat_id,
+        kind=r.kind,
+        key=r.key,
+        text=r.text,
+        buttons=_unbuttons(r.buttons),
+        attempts=r.attempts,
+        message_id=target,
+        attachment=Attachment(r.file_name, r.file_mime, r.file_data) if r.file_name else None,
+        priority=Priority(r.priority),
+        parts=parts,
+        address=r.address,
+        transient=r.transient,
     )
 
 

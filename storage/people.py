@@ -32,7 +32,9 @@ class SqlPeople(Remembering):
                     select(PersonRow.__table__).where(PersonRow.id == person_id)
                 )
             ).one()
-            self.known.people[person_id] = Person(row.id, row.name, row.language, row.created_at)
+            self.known.people[person_id] = Person(
+                id=row.id, name=row.name, language=row.language, created_at=row.created_at
+            )
         return self.known.people[person_id]
 
     async def by_identity(self, platform: str, user_id: str) -> Person | None:
@@ -43,7 +45,11 @@ class SqlPeople(Remembering):
                 .where(IdentityRow.platform == platform, IdentityRow.user_id == user_id)
             )
         ).one_or_none()
-        return None if row is None else Person(row.id, row.name, row.language, row.created_at)
+        return (
+            None
+            if row is None
+            else Person(id=row.id, name=row.name, language=row.language, created_at=row.created_at)
+        )
 
     async def register(self, sender: Sender, language: str | None, now: datetime) -> Person:
         self.known.forget()
@@ -59,7 +65,7 @@ class SqlPeople(Remembering):
                 name=sender.name,
             )
         )
-        return Person(person_id, sender.name, language, now)
+        return Person(id=person_id, name=sender.name, language=language, created_at=now)
 
     async def refresh_identity(self, sender: Sender) -> None:
         self.known.forget()
@@ -87,7 +93,17 @@ class SqlPeople(Remembering):
             .where(IdentityRow.person_id == person_id)
             .order_by(IdentityRow.id)
         )
-        return [Identity(r.id, r.person_id, r.platform, r.user_id, r.handle, r.name) for r in rows]
+        return [
+            Identity(
+                id=r.id,
+                person_id=r.person_id,
+                platform=r.platform,
+                user_id=r.user_id,
+                handle=r.handle,
+                name=r.name,
+            )
+            for r in rows
+        ]
 
     async def merge(self, keep_id: int, gone_id: int) -> None:
         """Fold person `gone_id` into `keep_id`: identities, chats, memberships, codes."""

@@ -40,7 +40,9 @@ class SqlPickups(Repository):
         booking_id = await self._insert(
             BookingRow, slot_id=slot_id, person_id=person_id, state="booked", created_at=now
         )
-        return Booking(booking_id, slot_id, person_id, "booked", now)
+        return Booking(
+            id=booking_id, slot_id=slot_id, person_id=person_id, state="booked", created_at=now
+        )
 
     async def get(self, booking_id: int) -> Booking | None:
         return await self._get(Booking, BookingRow, id=booking_id)

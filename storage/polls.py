@@ -120,7 +120,7 @@ class SqlPolls(Repository):
                 )
             )
         ).one()
-        return Turnout(row.voted, row.eligible, row.missing)
+        return Turnout(voted=row.voted, eligible=row.eligible, missing=row.missing)
 
     async def voters(self, poll: Poll) -> set[int]:
         table = VotedRow if poll.secret else VoteRow

@@ -115,44 +115,49 @@ class SqlScenes:
         ).all()
         first = rows[0]
         person = (
-            Person(first.person, first.name, first.language, first.created_at)
+            Person(
+                id=first.person,
+                name=first.name,
+                language=first.language,
+                created_at=first.created_at,
+            )
             if first.person is not None
             else None
         )
         record = (
             ChatRecord(
-                first.chat_row,
-                chat.platform,
-                chat.chat_id,
-                first.kind,
-                first.title,
-                first.group_id,
-                first.chat_person,
+                id=first.chat_row,
+                platform=chat.platform,
+                chat_id=chat.chat_id,
+                kind=first.kind,
+                title=first.title,
+                group_id=first.group_id,
+                person_id=first.chat_person,
             )
             if first.chat_row is not None
             else None
         )
         group = (
             Group(
-                first.group_id,
-                first.group_name,
-                first.group_created,
-                first.founding_until,
-                {r.key: r.value for r in rows if r.key is not None},
+                id=first.group_id,
+                name=first.group_name,
+                created_at=first.group_created,
+                founding_until=first.founding_until,
+                settings={r.key: r.value for r in rows if r.key is not None},
             )
             if record is not None and first.group_id is not None
             else None
         )
         member = (
             Member(
-                first.member,
-                first.group_id,
-                first.person,
-                first.name,
-                first.member_handle,
-                first.status,
-                first.joined_at,
-                first.trusted_at,
+                id=first.member,
+                group_id=first.group_id,
+                person_id=first.person,
+                name=first.name,
+                handle=first.member_handle,
+                status=first.status,
+                joined_at=first.joined_at,
+                trusted_at=first.trusted_at,
             )
             if first.member is not None
             else None
@@ -164,10 +169,10 @@ class SqlScenes:
         if group is not None:
             self.known.groups[group.id] = group
         return Scene(
-            person,
-            (first.handle, first.identity_name) if person else None,
-            record,
-            group,
-            member,
-            person is not None and first.private_person == person.id,
+            person=person,
+            identity=(first.handle, first.identity_name) if person else None,
+            chat=record,
+            group=group,
+            member=member,
+            reachable=person is not None and first.private_person == person.id,
         )

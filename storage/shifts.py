@@ -89,20 +89,20 @@ class SqlShifts(Repository):
         for r in await self.conn.execute(query):
             _, places = found.setdefault(r.id, (r, {}))
             if r.role is not None:
-                places[r.role] = RolePlaces(r.role, r.places, r.taken)
+                places[r.role] = RolePlaces(role=r.role, places=r.places, taken=r.taken)
         # Roles in the order the activity named them.
         return [
             Shift(
-                r.id,
-                r.activity_id,
-                r.group_id,
-                r.name,
-                r.kind,
-                r.starts_at,
-                r.ends_at,
-                r.state,
-                tuple(places[role] for role, _ in r.roles if role in places),
-                r.posted,
+                id=r.id,
+                activity_id=r.activity_id,
+                group_id=r.group_id,
+                name=r.name,
+                kind=r.kind,
+                starts_at=r.starts_at,
+                ends_at=r.ends_at,
+                state=r.state,
+                roles=tuple(places[role] for role, _ in r.roles if role in places),
+                posted=r.posted,
             )
             for r, places in found.values()
         ]
@@ -363,7 +363,9 @@ class SqlShifts(Repository):
         if row is None:
             return None
         hours = tuple(int(h) for h in row.hours.split(",") if h)
-        return Prefs(row.person_id, hours, row.quiet_from, row.quiet_to)
+        return Prefs(
+            person_id=row.person_id, hours=hours, quiet_from=row.quiet_from, quiet_to=row.quiet_to
+        )
 
     async def set_prefs(self, prefs: Prefs) -> None:
         await self._put(

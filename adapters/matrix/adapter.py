@@ -408,7 +408,9 @@ class MatrixAdapter:
             await uow.reactions.add(
                 PLATFORM,
                 source["event_id"],
-                Reaction(chat.chat_id, sender.user_id, target, undo),
+                Reaction(
+                    chat_id=chat.chat_id, user_id=sender.user_id, message_id=target, data=undo
+                ),
                 self.core.clock.now(),
             )
             await uow.commit()

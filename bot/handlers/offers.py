@@ -90,17 +90,17 @@ async def offer_(ctx: Context, args: Args) -> list[Action]:
     quantity = quantity_of(args["what"])
     offer = await ctx.uow.offers.add(
         Offer(
-            0,
-            group.id,
-            ctx.person.id,
-            args["category"],
-            args["what"],
-            args["area"],
-            quantity,
-            quantity,
-            until,
-            "open",
-            ctx.now,
+            id=0,
+            group_id=group.id,
+            offerer_id=ctx.person.id,
+            category=args["category"],
+            what=args["what"],
+            area=args["area"],
+            quantity=quantity,
+            remaining=quantity,
+            until=until,
+            state="open",
+            created_at=ctx.now,
         )
     )
     await ctx.uow.audit.add(group.id, ctx.person.id, "offer.open", {"offer": offer.id}, ctx.now)

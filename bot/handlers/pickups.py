@@ -65,13 +65,13 @@ async def open_windows(ctx: Context, spec: str) -> list[Action]:
     slots = [
         await ctx.uow.pickups.add_slot(
             PickupSlot(
-                0,
-                group.id,
-                place,
-                begin + timedelta(minutes=m),
-                begin + timedelta(minutes=m + every),
-                boxes,
-                0,
+                id=0,
+                group_id=group.id,
+                place=place,
+                starts_at=begin + timedelta(minutes=m),
+                ends_at=begin + timedelta(minutes=m + every),
+                boxes=boxes,
+                booked=0,
             )
         )
         for m in range(0, minutes, every)

@@ -314,27 +314,27 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
         quorum, closes_at = binding_terms(ctx, group, flags, quorum, closes_at)
     poll = await ctx.uow.polls.add(
         Poll(
-            0,
-            group.id,
-            ctx.person.id,
-            kind,
-            title,
-            tuple(options),
-            _whole(flags, "max", 1, len(options), 1),
-            _whole(flags, "points", 1, 100, 8),
-            "write-in" in flags,
-            quorum,
-            "trusted" in flags or bool(action),
-            "secret" in flags or "secreta" in flags,
-            "hidden" in flags or "oculta" in flags,
-            closes_at,
-            "open",
-            None,
-            None,
-            action or None,
-            False,
-            ctx.now,
-            subject,
+            id=0,
+            group_id=group.id,
+            author_id=ctx.person.id,
+            kind=kind,
+            title=title,
+            options=tuple(options),
+            max_choices=_whole(flags, "max", 1, len(options), 1),
+            points=_whole(flags, "points", 1, 100, 8),
+            write_in="write-in" in flags,
+            quorum=quorum,
+            trusted_only="trusted" in flags or bool(action),
+            secret="secret" in flags or "secreta" in flags,
+            hidden="hidden" in flags or "oculta" in flags,
+            closes_at=closes_at,
+            state="open",
+            result=None,
+            outcome=None,
+            action=action or None,
+            action_done=False,
+            created_at=ctx.now,
+            subject_id=subject,
         )
     )
     await ctx.uow.jobs.add(JobKind.POLL_CLOSE, poll.id, closes_at)
@@ -808,16 +808,12 @@ async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
     # The group acts: with by_group no check of the person's own rights is made, the audit
     # names nobody, and answers are in the group's language. The person is a stand-in with
     # no id, or the author where what is made belongs to someone (a link code).
-    ctx = Context(
-        work.uow,
-        work.now,
-        work.defaults,
-        work.catalogs,
-        work.commands,
-        Sender(chats[0].platform, "", group.name),
-        author or Person(0, group.name, None, work.now),
-        chats[0],
-        group,
+    ctx = Context.of(
+        work,
+        sender=Sender(chats[0].platform, "", group.name),
+        person=author or Person(id=0, name=group.name, language=None, created_at=work.now),
+        chat=chats[0],
+        group=group,
         by_group=True,
     )
     try:

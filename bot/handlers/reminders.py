@@ -1,6 +1,7 @@
 """Reminders before shifts: when, how often, and never in someone's quiet hours."""
 
 import re
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.context import Context, Work
@@ -114,7 +115,7 @@ async def _save(ctx: Context, prefs: Prefs) -> None:
 
 async def current(ctx: Context) -> Prefs:
     return await ctx.uow.shifts.prefs(ctx.person.id) or Prefs(
-        ctx.person.id, DEFAULT_HOURS, None, None
+        person_id=ctx.person.id, hours=DEFAULT_HOURS, quiet_from=None, quiet_to=None
     )
 
 
@@ -144,7 +145,7 @@ async def reminders(ctx: Context, args: Args) -> list[Action]:
     if "choice" in args:
         choice = args["choice"].casefold()
         hours = () if choice == "off" else DEFAULT_HOURS if choice == "on" else _hours(choice)
-        prefs = Prefs(prefs.person_id, hours, prefs.quiet_from, prefs.quiet_to)
+        prefs = replace(prefs, hours=hours)
         await _save(ctx, prefs)
     return [
         Reply(
@@ -162,9 +163,9 @@ async def quiet(ctx: Context, args: Args) -> list[Action]:
     raw = args["hours"].casefold()
     found = QUIET.match(raw)
     if raw == "off":
-        prefs = Prefs(prefs.person_id, prefs.hours, None, None)
+        prefs = replace(prefs, quiet_from=None, quiet_to=None)
     elif found and all(int(h) < 24 for h in found.groups()) and len(set(found.groups())) == 2:
-        prefs = Prefs(prefs.person_id, prefs.hours, int(found.group(1)), int(found.group(2)))
+        prefs = replace(prefs, quiet_from=int(found.group(1)), quiet_to=int(found.group(2)))
     else:
         raise BadArgument(N_("Say the quiet hours like 22-8 (from 22:00 to 8:00), or off."))
     await _save(ctx, prefs)

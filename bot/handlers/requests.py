@@ -145,20 +145,20 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
         raise
     request = await ctx.uow.requests.add(
         HelpRequest(
-            0,
-            group.id,
-            ctx.person.id,
-            args["category"],
-            args["what"],
-            args["area"],
-            needed_by,
-            args["urgency"] == "urgent",
-            args["contact"],
-            args["show_name"] == "yes",
-            "open",
-            None,
-            ctx.now,
-            ctx.now,
+            id=0,
+            group_id=group.id,
+            requester_id=ctx.person.id,
+            category=args["category"],
+            description=args["what"],
+            area=args["area"],
+            needed_by=needed_by,
+            urgent=args["urgency"] == "urgent",
+            contact=args["contact"],
+            show_name=args["show_name"] == "yes",
+            state="open",
+            claimer_id=None,
+            created_at=ctx.now,
+            changed_at=ctx.now,
         )
     )
     await ctx.uow.audit.add(

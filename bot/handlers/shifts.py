@@ -214,17 +214,17 @@ async def add(ctx: Context, spec: str) -> list[Action]:
         return [Reply(refusal)]
     activity = await ctx.uow.shifts.add_activity(
         Activity(
-            0,
-            group.id,
-            name,
-            "collection" if "collection" in flags else "shift",
-            day,
-            start.strftime("%H:%M"),
-            minutes,
-            "weekly" in flags,
-            roles,
-            "active",
-            ctx.now,
+            id=0,
+            group_id=group.id,
+            name=name,
+            kind="collection" if "collection" in flags else "shift",
+            weekday=day,
+            start=start.strftime("%H:%M"),
+            minutes=minutes,
+            weekly="weekly" in flags,
+            roles=roles,
+            state="active",
+            created_at=ctx.now,
         )
     )
     await ctx.uow.audit.add(

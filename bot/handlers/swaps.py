@@ -29,7 +29,15 @@ async def swap(ctx: Context, args: Args) -> list[Action]:
         if wanted.id == shift.id or not partners:
             return [Reply(tr._("No one else is on S{number} to trade with.", number=wanted.id))]
         deal = await ctx.uow.shifts.add_swap(
-            Swap(0, mine.id, None, wanted.id, None, "asked", ctx.now)
+            Swap(
+                id=0,
+                signup_id=mine.id,
+                other_signup_id=None,
+                wanted_shift_id=wanted.id,
+                partner_id=None,
+                state="asked",
+                created_at=ctx.now,
+            )
         )
         await _expire_swap_at(ctx, deal, min(shift.starts_at, wanted.starts_at))
         asks = [
@@ -62,7 +70,17 @@ async def swap(ctx: Context, args: Args) -> list[Action]:
     ][:8]
     if not theirs:
         return [Reply(tr._("{who} has no coming shift to trade.", who=target))]
-    deal = await ctx.uow.shifts.add_swap(Swap(0, mine.id, None, None, partner, "asked", ctx.now))
+    deal = await ctx.uow.shifts.add_swap(
+        Swap(
+            id=0,
+            signup_id=mine.id,
+            other_signup_id=None,
+            wanted_shift_id=None,
+            partner_id=partner,
+            state="asked",
+            created_at=ctx.now,
+        )
+    )
     await _expire_swap_at(ctx, deal, shift.starts_at)
     ptr = ctx.tr_for(await ctx.uow.people.get(partner), group)
     text = ptr._(

@@ -93,7 +93,9 @@ def test_a_private_button_is_a_link_to_the_pressers_direct_chat() -> None:
 
 
 def test_only_the_person_who_reacted_takes_a_press_back() -> None:
-    claimed = Reaction(ROOM.chat_id, "@ana:example.org", "$post", "unclaim 3")
+    claimed = Reaction(
+        chat_id=ROOM.chat_id, user_id="@ana:example.org", message_id="$post", data="unclaim 3"
+    )
     undone = unpress(event({"redacts": "$r"}, "m.room.redaction"), ROOM, ANA, claimed)
     assert undone is not None and (undone.message_id, undone.data, undone.taken_back) == (
         "$post",

@@ -108,16 +108,16 @@ async def telegram_calls(row: OutboxMessage) -> list[tuple[str, dict[str, Any]]]
     adapter.app = SimpleNamespace(bot=recorder)  # type: ignore[assignment]
     adapter.me = SimpleNamespace(username="mingabot")  # type: ignore[assignment]
     telegram_row = OutboxMessage(
-        row.id,
-        "telegram",
-        "-100123" if row.chat_id.startswith("group") else "42",
-        row.kind,
-        row.key or "query",
-        row.text,
-        row.buttons,
-        row.attempts,
-        row.message_id or ("7" if row.kind == "edit" else None),
-        row.attachment,
+        id=row.id,
+        platform="telegram",
+        chat_id="-100123" if row.chat_id.startswith("group") else "42",
+        kind=row.kind,
+        key=row.key or "query",
+        text=row.text,
+        buttons=row.buttons,
+        attempts=row.attempts,
+        message_id=row.message_id or ("7" if row.kind == "edit" else None),
+        attachment=row.attachment,
         parts=row.parts,
     )
     await adapter._send(telegram_row)

@@ -60,16 +60,16 @@ def row(
     kind: str, text: str, buttons: tuple[Button, ...] = (), attachment: Attachment | None = None
 ) -> OutboxMessage:
     return OutboxMessage(
-        1,
-        "test",
-        "group:food",
-        kind,
-        None,
-        text,
-        buttons,
-        0,
-        "5" if kind == "edit" else None,
-        attachment,
+        id=1,
+        platform="test",
+        chat_id="group:food",
+        kind=kind,
+        key=None,
+        text=text,
+        buttons=buttons,
+        attempts=0,
+        message_id="5" if kind == "edit" else None,
+        attachment=attachment,
     )
 
 

@@ -100,7 +100,7 @@ async def lived(engine: AsyncEngine) -> Harness:
         await uow.reactions.add(
             PLATFORM,
             "$reaction",
-            Reaction("group:food", USER_ID, "$post", "claim 2"),
+            Reaction(chat_id="group:food", user_id=USER_ID, message_id="$post", data="claim 2"),
             bot.clock.now(),
         )
         await uow.commit()

@@ -495,7 +495,9 @@ async def test_a_reaction_is_remembered_once_taken_back_once_and_forgotten_after
     engine: AsyncEngine,
 ) -> None:
     now = datetime(2026, 3, 1, 12, tzinfo=UTC)
-    pressed = Reaction("!room", "@ben:example.org", "$post", "unclaim 3")
+    pressed = Reaction(
+        chat_id="!room", user_id="@ben:example.org", message_id="$post", data="unclaim 3"
+    )
     async with unit(engine) as uow:
         await uow.reactions.add("matrix", "$r1", pressed, now)
         await uow.reactions.add("matrix", "$r1", pressed, now)  # the same event, redelivered

@@ -16,7 +16,8 @@ from tests.harness import Harness, text
 def test_default_threshold_is_half_the_trusted_between_one_and_three(
     trusted: int, needed: int
 ) -> None:
-    group = Group(1, "g", FakeClock().now(), FakeClock().now())
+    now = FakeClock().now()
+    group = Group(id=1, name="g", created_at=now, founding_until=now)
     assert vouches_needed(group, trusted, GroupDefaults()) == needed
 
 
