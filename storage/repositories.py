@@ -4,13 +4,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.messages import Attachment, Button, Chat, Sender
+from bot.messages import Attachment, Button, Chat, Mark, Rich, Sender, Style, marks_of
 from bot.model import (
     AuditEntry,
     ChatRecord,
@@ -599,6 +599,16 @@ def _buttons(buttons: Sequence[Button]) -> list[list[str]]:
     ]
 
 
+def _marks(text: str) -> list[list[int | str]] | None:
+    return [[m.start, m.end, m.style] for m in marks_of(text)] or None
+
+
+def _marked(text: str, stored: list[list[Any]] | None) -> str:
+    """The text with its marks, but for any past the end of a text scrubbed since."""
+    marks = tuple(Mark(start, end, cast(Style, style)) for start, end, style in stored or ())
+    return Rich(text, tuple(m for m in marks if m.end <= len(text))) if marks else text
+
+
 def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:
     return tuple(
         Button(
@@ -717,7 +727,7 @@ def _message(r: Any, target: str | None, parts: tuple[str, ...]) -> OutboxMessag
         r.chat_id,
         r.kind,
         r.key,
-        r.text,
+        _marked(r.text, r.marks),
         _unbuttons(r.buttons),
         r.attempts,
         target,
@@ -768,6 +778,7 @@ class SqlOutbox(Repository):
                 "kind": kind,
                 "key": key,
                 "text": text,
+                "marks": _marks(text),
                 "buttons": _buttons(buttons),
                 "created_at": now,
                 "attempts": 0,
@@ -825,7 +836,7 @@ class SqlOutbox(Repository):
         # to one post (a live tally) costs the platform one call.
         for row in reversed(self._new):
             if (row["platform"], row["chat_id"], row["key"]) == (platform, chat_id, key):
-                row.update(text=text, buttons=_buttons(buttons))
+                row.update(text=text, marks=_marks(text), buttons=_buttons(buttons))
                 return
         outbox = OutboxRow.__table__
         # Not _execute: no new row has this key, so they can wait for the others.
@@ -844,7 +855,7 @@ class SqlOutbox(Repository):
                 )
                 .scalar_subquery(),
             )
-            .values(text=text, buttons=_buttons(buttons))
+            .values(text=text, marks=_marks(text), buttons=_buttons(buttons))
         )
         if waiting.rowcount == 0:
             self._add(platform, chat_id, "edit", key, text, buttons, now, Priority.BULK)
@@ -905,7 +916,7 @@ class SqlOutbox(Repository):
         stored = (
             (
                 await self._execute(
-                    select(outbox.c.text, outbox.c.buttons)
+                    select(outbox.c.text, outbox.c.buttons, outbox.c.marks)
                     .where(outbox.c.id == message.id)
                     .with_for_update()
                 )
@@ -921,6 +932,7 @@ class SqlOutbox(Repository):
                 message_id=platform_ids[-1] if platform_ids else None,
                 part_ids=list(platform_ids) if len(platform_ids) > 1 else None,
                 text=sent[0],
+                marks=_marks(message.text),
                 buttons=sent[1],
             )
         )
@@ -936,6 +948,7 @@ class SqlOutbox(Repository):
                     kind="edit",
                     key=message.key,
                     text=stored.text,
+                    marks=stored.marks,
                     buttons=stored.buttons,
                     created_at=now,
                     attempts=0,
@@ -955,7 +968,9 @@ class SqlOutbox(Repository):
             outbox.c.sent_at.is_not(None),
         )
         await self._execute(delete(outbox).where(earlier, outbox.c.kind == "edit"))
-        await self._execute(update(outbox).where(earlier, outbox.c.kind == "send").values(text=""))
+        await self._execute(
+            update(outbox).where(earlier, outbox.c.kind == "send").values(text="", marks=None)
+        )
 
     async def take(self, message_id: int, now: datetime, until: datetime) -> bool:
         """True for the one sender that sends this row now; it is nobody else's till then."""
@@ -1021,7 +1036,7 @@ class SqlOutbox(Repository):
         await self._execute(
             update(OutboxRow.__table__)
             .where(OutboxRow.key == key, OutboxRow.sent_at.is_not(None))
-            .values(text="")
+            .values(text="", marks=None)
         )
 
     async def readdress(

@@ -1,0 +1,25 @@
+"""marks in the outbox: which stretches of a message's text are bold or monospace
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-06 07:45:00.000000
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = '0013'
+down_revision = '0012'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('marks', sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_column('marks')
