@@ -30,7 +30,7 @@ from bot.model import OutboxMessage
 from tests.botapi import ApiError, BotApi
 
 MATRIX_EVENT_BYTES = 65_536  # the whole event, of which the content is most
-MATRIX_TAGS = {"br", "em"}
+MATRIX_TAGS = {"br", "em", "strong", "code"}
 
 
 class Refused(AssertionError):
