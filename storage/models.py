@@ -183,7 +183,7 @@ class OutboxRow(Base):
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[list[str]]] = mapped_column(JSON)
     # Stretches of the text shown bold or monospace: [start, end, style] in characters.
-    marks: Mapped[list[list[int | str]] | None] = mapped_column(JSON)
+    marks: Mapped[list[list[int | str]] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
