@@ -604,9 +604,9 @@ def _marks(text: str) -> list[list[int | str]] | None:
 
 
 def _marked(text: str, stored: list[list[Any]] | None) -> str:
-    """The text with its marks, but for any past the end of a text scrubbed since."""
-    marks = tuple(Mark(start, end, cast(Style, style)) for start, end, style in stored or ())
-    return Rich(text, tuple(m for m in marks if m.end <= len(text))) if marks else text
+    if not stored:
+        return text
+    return Rich(text, tuple(Mark(start, end, cast(Style, style)) for start, end, style in stored))
 
 
 def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:

@@ -75,7 +75,7 @@ def with_prefix(text: str, prefix: str) -> str:
     """The core writes commands as /help; in Matrix they are typed with the room's prefix.
     Only a word that starts with the slash is one: not a date, a path or a link. The text
     keeps its marks, each on the same words."""
-    shown, at = text[:0], 0
+    shown, at = "", 0
     for slash in COMMAND.finditer(text):
         shown += text[at : slash.start()] + prefix
         at = slash.end()
@@ -114,7 +114,7 @@ def formatted(text: str) -> str:
 def content(text: str, pairs: list[tuple[str, Button]], prefix: str) -> dict[str, str]:
     """An m.notice with a plain body and the same in HTML; the legend, if any, last."""
     lines = text[: len(text.rstrip("\n"))]
-    body = f"{lines}\n\n{legend(pairs, prefix)}" if pairs else str(lines)
+    body = f"{lines}\n\n{legend(pairs, prefix)}" if pairs else lines
     html = formatted(lines)
     if pairs:
         html += f"<br><br><em>{escaped(legend(pairs, prefix))}</em>"
