@@ -3,9 +3,10 @@
 Frozen dataclasses holding ids and text only, never a platform's client objects.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, SupportsIndex
 
 ChatKind = Literal["private", "group"]
 
@@ -135,6 +136,89 @@ class Attachment:
     name: str  # the file name the person sees, e.g. "minga.ics"
     mime: str
     data: bytes
+
+
+Style = Literal["strong", "code"]  # a title's words; a number such as R12, S4 or P3
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A stretch of a text shown in a style: characters `start` to `end` (not included)."""
+
+    start: int
+    end: int
+    style: Style
+
+
+class Rich(str):
+    """A text with stretches marked for the platforms that can show them (a post's title in
+    bold, its number in monospace). It is a str, its one plain form: what the console shows
+    and what is counted, compared and stored. `+`, `Rich.join` and a slice keep the marks of
+    their characters; anything else that makes a new str of it (an f-string, a str method)
+    keeps the plain text only, which is never wrong, only plainer. Its marks are in order
+    and never overlap. A mark never adds a character: the renderers, which escape, decide
+    how a style looks."""
+
+    marks: tuple[Mark, ...]
+
+    def __new__(cls, text: str = "", marks: tuple[Mark, ...] = ()) -> "Rich":
+        made = super().__new__(cls, text)
+        made.marks = marks
+        return made
+
+    def __add__(self, other: str) -> "Rich":
+        return Rich(str.__add__(self, other), self.marks + _moved(other, len(self)))
+
+    def __radd__(self, other: str) -> "Rich":
+        return Rich(other + str(self), _moved(self, len(other)))
+
+    def __getitem__(self, key: SupportsIndex | slice) -> str:
+        plain = str.__getitem__(self, key)
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            return plain
+        start, end, _ = key.indices(len(self))
+        return Rich(
+            plain,
+            tuple(
+                Mark(max(m.start, start) - start, min(m.end, end) - start, m.style)
+                for m in self.marks
+                if m.start < end and start < m.end
+            ),
+        )
+
+    def join(self, items: Iterable[str]) -> "Rich":
+        texts: list[str] = []
+        marks: list[Mark] = []
+        at = 0
+        for n, item in enumerate(items):
+            if n:
+                marks += _moved(self, at)
+                at += len(self)
+            marks += _moved(item, at)
+            texts.append(item)
+            at += len(item)
+        return Rich(str(self).join(texts), tuple(marks))
+
+
+def marks_of(text: str) -> tuple[Mark, ...]:
+    return text.marks if isinstance(text, Rich) else ()
+
+
+def _moved(text: str, by: int) -> tuple[Mark, ...]:
+    return tuple(Mark(m.start + by, m.end + by, m.style) for m in marks_of(text))
+
+
+def strong(text: str) -> Rich:
+    """A title, or the words of one that say what a post is about."""
+    return Rich(text, (Mark(0, len(text), "strong"),) if text else ())
+
+
+def code(text: str) -> Rich:
+    """A number people type back, such as R12: shown apart from the words around it."""
+    return Rich(text, (Mark(0, len(text), "code"),) if text else ())
+
+
+LINE = Rich("\n")  # LINE.join(lines): lines that keep their marks
 
 
 @dataclass(frozen=True)

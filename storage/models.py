@@ -182,6 +182,8 @@ class OutboxRow(Base):
     key: Mapped[str | None] = mapped_column(String(100), index=True)
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[list[str]]] = mapped_column(JSON)
+    # Stretches of the text shown bold or monospace: [start, end, style] in characters.
+    marks: Mapped[list[list[int | str]] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,12 +3,12 @@
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.messages import Attachment, Button
+from bot.messages import Attachment, Button, Mark, Rich, Style, marks_of
 from bot.model import OutboxMessage, Priority
 from storage.base import Repository, upsert
 from storage.models import ChatRow, LaneRow, OutboxRow, UTCDateTime
@@ -25,6 +25,16 @@ def _buttons(buttons: Sequence[Button]) -> list[list[str]]:
         ]
         for b in buttons
     ]
+
+
+def _marks(text: str) -> list[list[int | str]] | None:
+    return [[m.start, m.end, m.style] for m in marks_of(text)] or None
+
+
+def _marked(text: str, stored: list[list[Any]] | None) -> str:
+    if not stored:
+        return text
+    return Rich(text, tuple(Mark(start, end, cast(Style, style)) for start, end, style in stored))
 
 
 def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:
@@ -145,7 +155,7 @@ def _message(r: Any, target: str | None, parts: tuple[str, ...]) -> OutboxMessag
         chat_id=r.chat_id,
         kind=r.kind,
         key=r.key,
-        text=r.text,
+        text=_marked(r.text, r.marks),
         buttons=_unbuttons(r.buttons),
         attempts=r.attempts,
         message_id=target,
@@ -196,6 +206,7 @@ class SqlOutbox(Repository):
                 "kind": kind,
                 "key": key,
                 "text": text,
+                "marks": _marks(text),
                 "buttons": _buttons(buttons),
                 "created_at": now,
                 "attempts": 0,
@@ -253,7 +264,7 @@ class SqlOutbox(Repository):
         # to one post (a live tally) costs the platform one call.
         for row in reversed(self._new):
             if (row["platform"], row["chat_id"], row["key"]) == (platform, chat_id, key):
-                row.update(text=text, buttons=_buttons(buttons))
+                row.update(text=text, marks=_marks(text), buttons=_buttons(buttons))
                 return
         outbox = OutboxRow.__table__
         # Not _execute: no new row has this key, so they can wait for the others.
@@ -272,7 +283,7 @@ class SqlOutbox(Repository):
                 )
                 .scalar_subquery(),
             )
-            .values(text=text, buttons=_buttons(buttons))
+            .values(text=text, marks=_marks(text), buttons=_buttons(buttons))
         )
         if waiting.rowcount == 0:
             self._add(platform, chat_id, "edit", key, text, buttons, now, Priority.BULK)
@@ -333,7 +344,7 @@ class SqlOutbox(Repository):
         stored = (
             (
                 await self._execute(
-                    select(outbox.c.text, outbox.c.buttons)
+                    select(outbox.c.text, outbox.c.buttons, outbox.c.marks)
                     .where(outbox.c.id == message.id)
                     .with_for_update()
                 )
@@ -349,6 +360,7 @@ class SqlOutbox(Repository):
                 message_id=platform_ids[-1] if platform_ids else None,
                 part_ids=list(platform_ids) if len(platform_ids) > 1 else None,
                 text=sent[0],
+                marks=_marks(message.text),
                 buttons=sent[1],
             )
         )
@@ -364,6 +376,7 @@ class SqlOutbox(Repository):
                     kind="edit",
                     key=message.key,
                     text=stored.text,
+                    marks=stored.marks,
                     buttons=stored.buttons,
                     created_at=now,
                     attempts=0,
@@ -383,7 +396,9 @@ class SqlOutbox(Repository):
             outbox.c.sent_at.is_not(None),
         )
         await self._execute(delete(outbox).where(earlier, outbox.c.kind == "edit"))
-        await self._execute(update(outbox).where(earlier, outbox.c.kind == "send").values(text=""))
+        await self._execute(
+            update(outbox).where(earlier, outbox.c.kind == "send").values(text="", marks=None)
+        )
 
     async def take(self, message_id: int, now: datetime, until: datetime) -> bool:
         """True for the one sender that sends this row now; it is nobody else's till then."""
@@ -449,7 +464,7 @@ class SqlOutbox(Repository):
         await self._execute(
             update(OutboxRow.__table__)
             .where(OutboxRow.key == key, OutboxRow.sent_at.is_not(None))
-            .values(text="")
+            .values(text="", marks=None)
         )
 
     async def readdress(

@@ -51,6 +51,7 @@ HTML_TAGS = {
     "tg-emoji",
 }
 FAULTY = {"sendMessage", "editMessageText", "getUpdates"}
+ENTITIES = {"bold", "italic", "code", "pre", "text_link"}  # what a bot may mark in a text
 TAG = re.compile(r"<([A-Za-z][\w-]*)")
 TAG_OR_END = re.compile(r"</?[A-Za-z][\w-]*[^>]*>")
 
@@ -262,7 +263,14 @@ class BotApi:
             params = await request.json()
         else:
             params = dict(await request.post()) | dict(request.query)
-        for key in ("reply_markup", "allowed_updates", "commands", "scope", "link_preview_options"):
+        for key in (
+            "reply_markup",
+            "allowed_updates",
+            "commands",
+            "scope",
+            "link_preview_options",
+            "entities",
+        ):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         return params
@@ -318,8 +326,14 @@ class BotApi:
             text = html.unescape(TAG_OR_END.sub("", text))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text.encode("utf-16-le", "surrogatepass")) // 2 > 4096:  # as Telegram counts
+        units = len(text.encode("utf-16-le", "surrogatepass")) // 2  # as Telegram counts
+        if units > 4096:
             raise ApiError(400, "Bad Request: message is too long")
+        for entity in params.get("entities") or []:
+            if params.get("parse_mode") or entity["type"] not in ENTITIES:
+                raise ApiError(400, "Bad Request: can't parse entities")
+            if not 0 <= entity["offset"] < entity["offset"] + entity["length"] <= units:
+                raise ApiError(400, "Bad Request: entity beyond the end of the text")
         for row in (params.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in row:
                 if len(button.get("callback_data", "").encode()) > 64:
@@ -405,6 +419,8 @@ class BotApi:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        if params.get("entities"):
+            message["entities"] = params["entities"]
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
@@ -425,6 +441,9 @@ class BotApi:
         self._flood(chat_id)
         message.update(text=text, edit_date=_date())
         message.pop("reply_markup", None)
+        message.pop("entities", None)
+        if params.get("entities"):
+            message["entities"] = params["entities"]
         if markup:
             message["reply_markup"] = markup
         return message

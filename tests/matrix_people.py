@@ -41,6 +41,7 @@ class Seen:
     room_id: str
     body: str
     kind: str = "m.room.message"  # or a poll's start and end
+    html: str = ""  # its formatted_body, if it has one
     reactions: list[tuple[str, str]] = field(default_factory=list)  # (sender, key)
 
 
@@ -107,8 +108,15 @@ class MatrixPerson:
             target = self.by_id.get(related.get("event_id", ""))
             if target:
                 target.body = content["m.new_content"]["body"]
+                target.html = content["m.new_content"].get("formatted_body", "")
             return
-        seen = Seen(source["event_id"], room.room_id, content["body"], source["type"])
+        seen = Seen(
+            source["event_id"],
+            room.room_id,
+            content["body"],
+            source["type"],
+            html=content.get("formatted_body", ""),
+        )
         self.seen.append(seen)
         self.by_id[seen.event_id] = seen
 

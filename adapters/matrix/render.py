@@ -1,4 +1,5 @@
-"""minga's outgoing messages in Matrix's shape: m.notice with HTML, reactions for buttons.
+"""minga's outgoing messages in Matrix's shape: m.notice with HTML (its marks as <strong>
+and <code>), reactions for buttons.
 
 Matrix has no buttons. Each of a message's buttons becomes a reaction the bot puts on
 it, named in a one-line legend with the command that does the same, so a press is one
@@ -10,12 +11,16 @@ import re
 from functools import cache
 
 from adapters.text import escaped, split
-from bot.messages import ANSWER, Button
+from bot.messages import ANSWER, Button, Style, marks_of
 
 # A homeserver refuses an event over 64 KiB, counted in UTF-8 after JSON's escapes; each
 # character of a message is in it twice (the plain body and the HTML). Text takes at most
 # this much of it, which leaves room for the legend and the event's own fields.
 LIMIT = 44_000
+# A mark's tags are not counted in that: a message shows at most this many (2,000 bytes at
+# most, twice in an edit), and one with more is shown plain.
+MARKS = 100
+TAGS: dict[Style, str] = {"strong": "strong", "code": "code"}
 
 # A command that means the same everywhere gets its own picture; the rest are numbered.
 NAMED = {
@@ -63,10 +68,18 @@ def parts(text: str, share: int = 1) -> list[str]:
     return split(text, LIMIT // share, event_cost)
 
 
+COMMAND = re.compile(r"(?<![^\s(\"'“])/(?=[a-z]\w*\b)")
+
+
 def with_prefix(text: str, prefix: str) -> str:
     """The core writes commands as /help; in Matrix they are typed with the room's prefix.
-    Only a word that starts with the slash is one: not a date, a path or a link."""
-    return re.sub(r"(?<![^\s(\"'“])/(?=[a-z]\w*\b)", prefix, text)
+    Only a word that starts with the slash is one: not a date, a path or a link. The text
+    keeps its marks, each on the same words."""
+    shown, at = "", 0
+    for slash in COMMAND.finditer(text):
+        shown += text[at : slash.start()] + prefix
+        at = slash.end()
+    return shown + text[at:]
 
 
 def legend(pairs: list[tuple[str, Button]], prefix: str) -> str:
@@ -80,11 +93,29 @@ def legend(pairs: list[tuple[str, Button]], prefix: str) -> str:
     return " · ".join(shown)
 
 
+def _lines(text: str) -> str:
+    return escaped(text).replace("\n", "<br>")
+
+
+def formatted(text: str) -> str:
+    """The text in HTML: escaped, its line ends <br>, its marks (up to MARKS) in tags."""
+    marks = marks_of(text)
+    if len(marks) > MARKS:
+        return _lines(text)
+    shown, at = [], 0
+    for mark in marks:
+        tag = TAGS[mark.style]
+        shown.append(_lines(text[at : mark.start]))
+        shown.append(f"<{tag}>{_lines(text[mark.start : mark.end])}</{tag}>")
+        at = mark.end
+    return "".join(shown) + _lines(text[at:])
+
+
 def content(text: str, pairs: list[tuple[str, Button]], prefix: str) -> dict[str, str]:
     """An m.notice with a plain body and the same in HTML; the legend, if any, last."""
-    lines = text.rstrip("\n")
+    lines = text[: len(text.rstrip("\n"))]
     body = f"{lines}\n\n{legend(pairs, prefix)}" if pairs else lines
-    html = escaped(lines).replace("\n", "<br>")
+    html = formatted(lines)
     if pairs:
         html += f"<br><br><em>{escaped(legend(pairs, prefix))}</em>"
     return {

@@ -33,7 +33,7 @@ from telegram.ext import Application
 
 from adapters.delivery import Courier, GiveUp, Outlet, Retry, Unrecorded
 from adapters.telegram.pacing import Pacer, is_group
-from adapters.telegram.render import CAPTION_LIMIT, LIMIT, keyboard, length, parts
+from adapters.telegram.render import CAPTION_LIMIT, LIMIT, entities, keyboard, length, parts
 from adapters.telegram.translate import PLATFORM, translate
 from adapters.text import spread
 from bot.config import DeliveryConfig, TelegramConfig
@@ -210,11 +210,13 @@ class TelegramAdapter:
         if row.kind == "edit" and row.message_id:
             return await self._edit(row, chat_id, markup)
         if row.attachment:
+            caption = parts(row.text, CAPTION_LIMIT)[0]
             async with self.pacer.slot(chat_id, row.priority):
                 sent = await bot.send_document(
                     chat_id,
                     InputFile(row.attachment.data, filename=row.attachment.name),
-                    caption=parts(row.text, CAPTION_LIMIT)[0],
+                    caption=caption,
+                    caption_entities=entities(caption) or None,
                 )
             return (str(sent.message_id),)
         texts = parts(row.text)
@@ -223,7 +225,10 @@ class TelegramAdapter:
             for n, part in enumerate(texts, 1):
                 async with self.pacer.slot(chat_id, row.priority):
                     sent = await bot.send_message(
-                        chat_id, part, reply_markup=markup if n == len(texts) else None
+                        chat_id,
+                        part,
+                        entities=entities(part) or None,
+                        reply_markup=markup if n == len(texts) else None,
                     )
                 ids.append(str(sent.message_id))
             await self._posted(row, ids[-1])
@@ -244,6 +249,7 @@ class TelegramAdapter:
                             text,
                             chat_id=chat_id,
                             message_id=int(message_id),
+                            entities=entities(text) or None,
                             reply_markup=markup if n == len(ids) else None,
                         )
                 except BadRequest as error:

@@ -1,20 +1,22 @@
 """minga's outgoing messages in Telegram's shape: plain text, its length counted as Telegram
-counts it, inline keyboards, deep links.
+counts it, its marks as entities, inline keyboards, deep links.
 
-minga formats nothing, so it sends plain text: what people typed reaches Telegram as
-written, with no entity to escape or to cut in half.
+minga sends plain text with no parse mode, and says what is bold or monospace by entities
+(places counted in UTF-16 units): what people typed reaches Telegram as written, with
+nothing to escape and no tag to cut in half.
 """
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
 from telegram.constants import MessageLimit
 from telegram.helpers import create_deep_linked_url
 
 from adapters.text import split
-from bot.messages import Button
+from bot.messages import Button, Style, marks_of
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # a file's caption
 PER_ROW = 3
+ENTITIES: dict[Style, str] = {"strong": MessageEntity.BOLD, "code": MessageEntity.CODE}
 
 
 def length(text: str) -> int:
@@ -25,6 +27,14 @@ def length(text: str) -> int:
 def parts(text: str, limit: int = LIMIT) -> list[str]:
     """The messages a text is sent as, cut at line ends where possible."""
     return split(text, limit, length) or [text]
+
+
+def entities(text: str) -> list[MessageEntity]:
+    """A part's marks as Telegram's entities; Telegram shows the first 100 of them."""
+    return [
+        MessageEntity(ENTITIES[m.style], length(text[: m.start]), length(text[m.start : m.end]))
+        for m in marks_of(text)[: MessageLimit.MESSAGE_ENTITIES]
+    ]
 
 
 def link(bot_username: str, data: str) -> str | None:

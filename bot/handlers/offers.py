@@ -7,7 +7,7 @@ from bot.dates import NO_END, parse_when
 from bot.handlers.common import active_member, chosen_group, handle_of, privately, split_form
 from bot.handlers.requests import matching_requests
 from bot.i18n import N_, Translator
-from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
+from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply, Rich, code, strong
 from bot.model import Group, Job, JobKind, Offer, Person
 from bot.params import BadArgument
 from bot.router import Args
@@ -43,7 +43,8 @@ def quantity_of(what: str) -> int | None:
 
 
 def offer_line(tr: Translator, offer: Offer, zone: str, offerer: Person | None) -> str:
-    parts = [f"O{offer.id}", offer.category, offer.area]
+    """O5 · food · Eastside · …: the number monospace, what is offered bold."""
+    parts: list[str] = [code(f"O{offer.id}"), strong(offer.category), offer.area]
     if offer.until:
         parts.append(tr._("until {when}", when=tr.when(offer.until, zone)))
     parts.append(offer.what)
@@ -51,7 +52,7 @@ def offer_line(tr: Translator, offer: Offer, zone: str, offerer: Person | None) 
         parts.append(tr._("offered by {name}", name=offerer.name))
     if offer.remaining is not None:
         parts.append(tr.ngettext("{n} left", "{n} left", offer.remaining))
-    return " · ".join(parts)
+    return Rich(" · ").join(parts)
 
 
 async def post_of(work: Work, offer: Offer, group: Group) -> tuple[str, tuple[Button, ...]]:
@@ -61,7 +62,7 @@ async def post_of(work: Work, offer: Offer, group: Group) -> tuple[str, tuple[Bu
     if offer.state == "open":
         return line, (Button(tr._("I'd like this"), f"take {offer.id}"),)
     ended = tr._("All taken.") if offer.remaining == 0 else tr._("This offer has ended.")
-    return f"{line}\n{ended}", ()
+    return line + "\n" + ended, ()
 
 
 async def edit_post(work: Work, offer_id: int) -> Edit:

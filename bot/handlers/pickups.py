@@ -14,7 +14,7 @@ from bot.context import Context, Work
 from bot.handlers.common import active_member, chosen_group
 from bot.handlers.reminders import out_of_quiet
 from bot.i18n import N_, Translator
-from bot.messages import Action, Button, Post, PrivateMessage, Reply
+from bot.messages import LINE, Action, Button, Post, PrivateMessage, Reply, Rich, code, strong
 from bot.model import Booking, Group, Job, JobKind, PickupSlot
 from bot.params import MAX_REFERENCE_DIGITS, BadArgument
 from bot.router import Args
@@ -243,13 +243,14 @@ async def table(ctx: Context, args: Args) -> list[Action]:
     if not slots:
         return [Reply(tr._("No pickup windows today."))]
     names = setting(group, "pickup_names", ctx.defaults) == "names"
-    lines, buttons = [tr._("Pickups today:")], []
+    lines: list[str] = [strong(tr._("Pickups today:"))]
+    buttons: list[Button] = []
     for slot in slots:
         shown = []
         for booking in await ctx.uow.pickups.of_slot(slot.id):
             if booking.state in ("cancelled",):
                 continue
-            label = f"B{booking.id}"
+            label = code(f"B{booking.id}")
             if names and booking.person_id:
                 label += f" {(await ctx.uow.people.get(booking.person_id)).name}"
             shown.append(
@@ -266,9 +267,9 @@ async def table(ctx: Context, args: Args) -> list[Action]:
                 buttons.append(Button(f"B{booking.id} ✓", f"collected {booking.id}"))
         lines.append(
             f"{tr.clock(slot.starts_at, zone)} ({slot.booked}/{slot.boxes}): "
-            + (", ".join(shown) or "–")
+            + (Rich(", ").join(shown) or "–")
         )
-    return [Reply("\n".join(lines), tuple(buttons))]
+    return [Reply(LINE.join(lines), tuple(buttons))]
 
 
 async def pickups(ctx: Context, args: Args) -> list[Action]:

@@ -28,7 +28,7 @@ from bot.handlers.common import (
     split_form,
 )
 from bot.i18n import N_, Translator
-from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply
+from bot.messages import LINE, Action, Button, Edit, Post, PrivateMessage, Reply, Rich, code, strong
 from bot.model import Group, HelpRequest, Job, JobKind, Offer, Person, RequestState
 from bot.params import BadArgument
 from bot.router import Args
@@ -69,8 +69,13 @@ def parse_request_line(line: str) -> dict[str, str]:
 
 
 def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person | None) -> str:
-    parts = [f"R{request.id}"] + ([tr._("URGENT")] if request.urgent else [])
-    parts += [request.category, request.area]
+    """R12 · URGENT · food · Eastside · …: the number monospace, what is asked for bold."""
+    parts: list[str] = [
+        code(f"R{request.id}"),
+        *([strong(tr._("URGENT"))] if request.urgent else []),
+        strong(request.category),
+        request.area,
+    ]
     parts.append(
         tr._("by {when}", when=tr.when(request.needed_by, zone))
         if request.needed_by
@@ -79,7 +84,7 @@ def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person 
     parts.append(request.description)
     if request.show_name and asker is not None:
         parts.append(tr._("asked by {name}", name=asker.name))
-    return " · ".join(parts)
+    return Rich(" · ").join(parts)
 
 
 async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, tuple[Button, ...]]:
@@ -106,7 +111,7 @@ async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, 
         lines.append(tr._("Expired without help."))
     if request.thanks:
         lines.append(tr._("Thanks: “{text}”", text=request.thanks))
-    return "\n".join(lines), ()
+    return LINE.join(lines), ()
 
 
 async def edit_post(work: Work, request_id: int) -> Edit:

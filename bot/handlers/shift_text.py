@@ -1,6 +1,7 @@
 """How a shift is named in messages: S45 · Box distribution · Sat 7 Mar 10:00–13:00."""
 
 from bot.i18n import Translator
+from bot.messages import code, strong
 from bot.model import Shift
 
 
@@ -9,4 +10,5 @@ def span(tr: Translator, shift: Shift, zone: str) -> str:
 
 
 def title(tr: Translator, shift: Shift, zone: str) -> str:
-    return f"S{shift.id} · {shift.name} · {span(tr, shift, zone)}"
+    """The number monospace and the name bold, where a platform shows them so."""
+    return code(f"S{shift.id}") + " · " + strong(shift.name) + f" · {span(tr, shift, zone)}"

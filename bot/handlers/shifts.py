@@ -14,7 +14,7 @@ from bot.handlers.common import active_member, change_refusal
 from bot.handlers.reminders import cancel_reminders, schedule_reminders
 from bot.handlers.shift_text import span, title
 from bot.i18n import N_, Translator
-from bot.messages import Action, Button, Edit, Post, Reply
+from bot.messages import LINE, Action, Button, Edit, Post, Reply, strong
 from bot.model import Activity, Group, Job, JobKind, Shift, Signup
 from bot.params import MAX_REFERENCE_DIGITS, BadArgument, reference
 from bot.router import Args
@@ -56,7 +56,7 @@ async def post_of(work: Work, shift: Shift, group: Group) -> tuple[str, tuple[Bu
     tr = work.group_tr(group)
     lines = [title(tr, shift, work.zone(group))]
     if shift.state == "cancelled":
-        return "\n".join([*lines, tr._("Cancelled.")]), ()
+        return LINE.join([*lines, tr._("Cancelled.")]), ()
     signups = await work.uow.shifts.signups(shift.id)
     buttons = []
     for place in shift.roles:
@@ -66,7 +66,8 @@ async def post_of(work: Work, shift: Shift, group: Group) -> tuple[str, tuple[Bu
             if s.role == place.role and s.state == "in"
         ]
         lines.append(
-            f"{place.role} {place.taken}/{place.places}"
+            strong(place.role)
+            + f" {place.taken}/{place.places}"
             + (f": {', '.join(names)}" if names else "")
         )
         buttons.append(
@@ -83,7 +84,7 @@ async def post_of(work: Work, shift: Shift, group: Group) -> tuple[str, tuple[Bu
         lines.append(tr._("Waiting: {names}", names=", ".join(waiting)))
     if any(s.giving_away for s in signups):
         lines.append(tr._("⇄ gives their place away: /take S{number}", number=shift.id))
-    return "\n".join(lines), tuple(buttons)
+    return LINE.join(lines), tuple(buttons)
 
 
 async def refresh(work: Work, shift_id: int) -> list[Action]:
@@ -669,10 +670,10 @@ async def week(ctx: Context, args: Args) -> list[Action]:
     shifts = await ctx.uow.shifts.between(list(zones), ctx.now, ctx.now + WEEK)
     if not shifts:
         return [Reply(ctx.tr._("No shifts in the coming week."))]
-    lines = [ctx.tr._("The coming week:")] + [
-        f"{title(ctx.tr, s, zones[s.group_id])} · {_places(s)}" for s in shifts
+    lines = [strong(ctx.tr._("The coming week:"))] + [
+        title(ctx.tr, s, zones[s.group_id]) + f" · {_places(s)}" for s in shifts
     ]
-    return [Reply("\n".join(lines))]
+    return [Reply(LINE.join(lines))]
 
 
 async def mine(ctx: Context, args: Args) -> list[Action]:
@@ -681,7 +682,7 @@ async def mine(ctx: Context, args: Args) -> list[Action]:
         return [Reply(ctx.tr._("You are on no coming shift. /shifts shows the week."))]
     tr = ctx.tr
     zones = {g.id: ctx.zone(g) for g in await ctx.uow.groups.of_person(ctx.person.id)}
-    lines = [tr._("Your shifts:")]
+    lines: list[str] = [strong(tr._("Your shifts:"))]
     for signup_, shift in pairs:
         note = (
             tr._("waitlist")
@@ -691,9 +692,9 @@ async def mine(ctx: Context, args: Args) -> list[Action]:
             else signup_.role
         )
         lines.append(
-            f"{title(tr, shift, zones.get(shift.group_id, ctx.defaults.timezone))} · {note}"
+            title(tr, shift, zones.get(shift.group_id, ctx.defaults.timezone)) + f" · {note}"
         )
-    return [Reply("\n".join(lines))]
+    return [Reply(LINE.join(lines))]
 
 
 # --- changing the plan (trusted members) ------------------------------------------------------

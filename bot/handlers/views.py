@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from bot.context import Context
 from bot.handlers.offers import offer_line
 from bot.handlers.requests import STATE_WORDS, request_line
-from bot.messages import Action, Reply
+from bot.messages import LINE, Action, Reply, strong
 from bot.model import Group
 from bot.router import Args
 from bot.settings import categories
@@ -40,7 +40,7 @@ def _page(ctx: Context, title: str, lines: list[str], page: int, command: str) -
         return Reply(tr._("Nothing open right now."))
     pages = -(-len(lines) // PAGE)
     page = min(max(page, 1), pages)
-    shown = [title, *lines[(page - 1) * PAGE : page * PAGE]]
+    shown = [strong(title), *lines[(page - 1) * PAGE : page * PAGE]]
     if page < pages:
         shown.append(
             tr._(
@@ -51,7 +51,7 @@ def _page(ctx: Context, title: str, lines: list[str], page: int, command: str) -
                 next=page + 1,
             )
         )
-    return Reply("\n".join(shown))
+    return Reply(LINE.join(shown))
 
 
 async def requests(ctx: Context, args: Args) -> list[Action]:
@@ -107,12 +107,12 @@ async def mine(ctx: Context, args: Args) -> list[Action]:
     lines: list[str] = []
     for title, items in ((tr._("Your requests:"), asked), (tr._("You are helping with:"), helping)):
         if items:
-            lines.append(title)
+            lines.append(strong(title))
             lines += [
                 request_line(tr, r, zones[r.group_id], None) + f" ({tr._(STATE_WORDS[r.state])})"
                 for r in items
             ]
     if offered:
-        lines.append(tr._("Your offers:"))
+        lines.append(strong(tr._("Your offers:")))
         lines += [offer_line(tr, o, zones[o.group_id], None) for o in offered]
-    return [Reply("\n".join(lines))]
+    return [Reply(LINE.join(lines))]

@@ -150,6 +150,10 @@ async def test_intake_in_a_direct_room_claim_by_reaction_and_relay(minga: Minga)
     await eli.say(direct, "!request food Eastside by friday: 2 boxes <for> a family & kids")
     post = await ana.sees("R1 · food · Eastside", room)
     assert "2 boxes <for> a family & kids" in post.body  # shown as typed
+    # Its number in monospace and its category in bold, in the HTML only; the typed text
+    # escaped there.
+    assert post.html.startswith("<code>R1</code> · <strong>food</strong> · Eastside")
+    assert "2 boxes &lt;for&gt; a family &amp; kids" in post.html
     assert "eli" not in post.body.lower()  # the requester stays anonymous
     assert "✋ I can help (!claim 1)" in post.body
     await eli.sees("R1 is posted", direct)

@@ -22,7 +22,7 @@ from adapters.matrix.translate import (
     sender_of,
     unpress,
 )
-from bot.messages import Button, ButtonPress, Message
+from bot.messages import LINE, Button, ButtonPress, Message, code, strong
 from bot.model import Reaction
 
 ANA = sender_of("@ana:example.org", "Ana")
@@ -57,6 +57,18 @@ def test_a_message_is_a_notice_in_html_with_what_people_typed_escaped_and_a_lege
     edit = replacing("$post", shown)
     assert edit["m.new_content"] == shown
     assert edit["m.relates_to"] == {"rel_type": "m.replace", "event_id": "$post"}
+
+
+def test_a_title_is_strong_and_a_number_code_in_the_html_while_the_body_stays_plain() -> None:
+    text = code("R3") + " · " + strong("food") + " · 2 boxes <b>for</b> a family & kids /claim"
+    shown = content(with_prefix(text, "!minga "), [], "!minga ")
+    assert shown["body"] == "R3 · food · 2 boxes <b>for</b> a family & kids !minga claim"
+    assert shown["formatted_body"] == (
+        "<code>R3</code> · <strong>food</strong> · 2 boxes &lt;b&gt;for&lt;/b&gt; a family "
+        "&amp; kids !minga claim"
+    )
+    last = parts(LINE.join(["x" * 1000] * 60 + [strong("the end")]))[-1]
+    assert content(last, [], "!")["formatted_body"].endswith("<br><strong>the end</strong>")
 
 
 def test_choices_are_numbered_and_always_get_the_same_reactions() -> None:

@@ -67,6 +67,12 @@ async def test_a_request_from_intake_to_claim(api: BotApi) -> None:
     post = next(m for m in api.in_chat(GROUP) if m["text"].startswith("R1 ·"))
     assert "2 boxes <for> a family & kids" in post["text"]  # escaped on the way, shown as typed
     assert "Eli" not in post["text"]
+    # Its number in monospace and its category in bold, as entities: nothing typed is markup.
+    assert not any(p.get("parse_mode") for m, p in api.calls if m == "sendMessage")
+    assert post["entities"] == [
+        {"type": "code", "offset": 0, "length": 2},
+        {"type": "bold", "offset": 5, "length": 4},
+    ]
     api.presses(BEN, GROUP, post["message_id"], "claim 1")
     await api.until(lambda: "✋ Ben is helping." in post["text"])
     assert buttons(post) == []

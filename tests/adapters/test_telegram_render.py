@@ -1,9 +1,17 @@
-"""Telegram's shape: plain text in parts of 4,096 as Telegram counts, deep links that fit,
-keyboards in rows, edits of a message sent in parts."""
+"""Telegram's shape: plain text in parts of 4,096 as Telegram counts, its marks as entities,
+deep links that fit, keyboards in rows, edits of a message sent in parts."""
 
-from adapters.telegram.render import CAPTION_LIMIT, LIMIT, keyboard, length, link, parts
+from adapters.telegram.render import (
+    CAPTION_LIMIT,
+    LIMIT,
+    entities,
+    keyboard,
+    length,
+    link,
+    parts,
+)
 from adapters.text import MORE, spread
-from bot.messages import Button
+from bot.messages import LINE, Button, code, strong
 
 
 def test_long_text_is_split_at_line_ends_and_each_part_fits() -> None:
@@ -58,3 +66,12 @@ def test_private_buttons_become_links_and_rows_hold_three() -> None:
     assert [len(r) for r in rows] == [3, 1]
     assert rows[0][0].callback_data == "claim 1"
     assert rows[1][0].url == "https://t.me/mingabot?start=request"
+
+
+def test_a_title_is_bold_and_a_number_monospace_in_utf16_units_in_whichever_part_it_falls() -> None:
+    first = code("R1") + " · " + strong("🍞 food") + " · <b>2 boxes</b> & milk"
+    made = parts(LINE.join([first, *("more" for _ in range(1200)), code("R2") + " · the end"]))
+    assert len(made) == 2 and made[0].startswith("R1 · 🍞 food · <b>2 boxes</b> & milk\nmore")
+    shown = [[(e.type, e.offset, e.length) for e in entities(p)] for p in made]
+    assert shown[0] == [("code", 0, 2), ("bold", 5, 7)]  # the bread is two units
+    assert shown[1] == [("code", length(made[1]) - 12, 2)]

@@ -30,7 +30,7 @@ from bot.model import OutboxMessage
 from tests.botapi import ApiError, BotApi
 
 MATRIX_EVENT_BYTES = 65_536  # the whole event, of which the content is most
-MATRIX_TAGS = {"br", "em"}
+MATRIX_TAGS = {"br", "em", "strong", "code"}
 
 
 class Refused(AssertionError):
@@ -43,17 +43,26 @@ class _Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    async def send_message(self, chat_id: int, text: str, reply_markup: Any = None) -> Any:
-        self._note("sendMessage", text=text, reply_markup=reply_markup)
+    async def send_message(
+        self, chat_id: int, text: str, entities: Any = None, reply_markup: Any = None
+    ) -> Any:
+        self._note("sendMessage", text=text, entities=entities, reply_markup=reply_markup)
         return SimpleNamespace(message_id=len(self.calls))
 
     async def edit_message_text(
-        self, text: str, chat_id: int, message_id: int, reply_markup: Any = None
+        self,
+        text: str,
+        chat_id: int,
+        message_id: int,
+        entities: Any = None,
+        reply_markup: Any = None,
     ) -> Any:
-        self._note("editMessageText", text=text, reply_markup=reply_markup)
+        self._note("editMessageText", text=text, entities=entities, reply_markup=reply_markup)
         return True
 
-    async def send_document(self, chat_id: int, document: Any, caption: str) -> Any:
+    async def send_document(
+        self, chat_id: int, document: Any, caption: str, caption_entities: Any = None
+    ) -> Any:
         self._note("sendDocument", caption=caption)
         return SimpleNamespace(message_id=len(self.calls))
 
@@ -65,6 +74,7 @@ class _Recorder:
         markup = params.get("reply_markup")
         if markup is not None:
             params["reply_markup"] = markup.to_dict()
+        params["entities"] = [e.to_dict() for e in params.get("entities") or []]
         self.calls.append((method, params))
 
 

@@ -1,6 +1,7 @@
 """Any text, markup aimed at the renderers included, reaches each platform as it was written:
 Telegram accepts the HTML (the Bot API stand-in's check) in parts of 4,096; Matrix gets
-well-formed HTML that says what the plain body says, inside the 64 KiB event limit."""
+well-formed HTML that says what the plain body says, inside the 64 KiB event limit. So does
+any text inside a post with marks: the marks style it, it never becomes markup itself."""
 
 import asyncio
 
@@ -8,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.matrix.render import with_prefix
-from bot.messages import ANSWER, Attachment, Button
+from bot.messages import ANSWER, Attachment, Button, Rich, code, strong
 from bot.model import OutboxMessage
 from tests.hostile.budget import cases
 from tests.hostile.platforms import check_matrix, check_telegram
@@ -21,13 +22,12 @@ def _paired(text: str) -> str:
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
+MARKUP = [t for t in TRICKY if "<" in t or "&" in t or "*" in t]
 TEXTS = (
     st.one_of(
         any_text(),
         huge(),
-        st.lists(
-            st.sampled_from([t for t in TRICKY if "<" in t or "&" in t or "*" in t]), max_size=3000
-        ).map("".join),
+        st.lists(st.sampled_from(MARKUP), max_size=3000).map("".join),
     )
     .map(_paired)
     .filter(lambda t: t.strip() != "")
@@ -52,6 +52,19 @@ DATA = (
     )
     .map(_paired)
     .filter(lambda d: 0 < len(d.encode()) <= 64)
+)
+# A post built as the handlers build one: what people typed, some of it marked.
+MARKED = (
+    st.lists(
+        st.tuples(
+            st.one_of(hostile(), st.sampled_from(MARKUP), huge()).map(_paired),
+            st.sampled_from((Rich, strong, code)),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+    .map(lambda pieces: Rich(" · ").join(style(text) for text, style in pieces))
+    .filter(lambda t: t.strip() != "")
 )
 BUTTONS = st.lists(st.builds(Button, LABELS, DATA, st.booleans()), max_size=12).map(tuple)
 
@@ -107,6 +120,15 @@ def test_any_text_is_well_formed_matrix_html_that_says_what_the_body_says(
         check_matrix(row(kind, text[:200]))
     else:
         check_matrix(row(kind, text, buttons))
+
+
+@given(MARKED, BUTTONS, st.sampled_from(("send", "edit")))
+@cases(300)
+def test_what_people_typed_inside_a_marked_post_reaches_both_platforms_as_written(
+    text: Rich, buttons: tuple[Button, ...], kind: str
+) -> None:
+    asyncio.run(check_telegram(row(kind, text, buttons)))
+    check_matrix(row(kind, text, buttons))
 
 
 @given(st.one_of(hostile(), st.text(max_size=40)), st.sampled_from(("!", "!minga ")))

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.messages import Arrived, ButtonPress, Chat, Message, Sender
+from bot.messages import Arrived, ButtonPress, Chat, Message, Sender, marks_of, strong
 from bot.model import Reaction
 from tests.harness import PLATFORM, Harness, Seen, in_chat
 
@@ -135,3 +135,19 @@ async def test_after_forget_the_others_keep_what_they_need(lived: Harness) -> No
     )
     chats = {row[2] for row in await dump(lived.engine) if row[:2] == ("chats", "chat_id")}
     assert {"group:food", "dm:ana", "dm:ben"} <= chats
+
+
+async def test_a_message_waiting_when_the_person_is_forgotten_is_bold_on_the_right_words(
+    lived: Harness,
+) -> None:
+    """Their name becomes one character, which moves every word after it: a stretch in bold
+    counted in the old text would land on other words."""
+    await says(lived, "/forget")
+    async with lived.core.uow() as uow:  # still waiting to be sent when the answer comes
+        waiting = f"{NAME} cooks · " + strong("bring bread") + " to the hall at ten"
+        await uow.outbox.send(PLATFORM, "group:food", waiting, (), None, lived.clock.now())
+        await uow.commit()
+    seen = await presses(lived, ">yes")
+    [sent] = [s.text for s in seen if "bring bread" in s.text]
+    assert sent == "… cooks · bring bread to the hall at ten"
+    assert [sent[m.start : m.end] for m in marks_of(sent)] in ([], ["bring bread"])
