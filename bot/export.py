@@ -5,7 +5,7 @@ import io
 import json
 from typing import Any
 
-from bot.handlers.polls import tally
+from bot.poll_kinds import KINDS
 from bot.ports import UnitOfWork
 
 
@@ -47,14 +47,8 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
             "secret": poll.secret,
         }
         if poll.secret:  # only the tallies: no ballot is tied to a person
-            counted = tally(poll, await uow.polls.ballots(poll))
-            record["tally"] = (
-                {"borda": counted["borda"], "winner": counted["runoff"].winner}
-                if poll.kind == "ranked"
-                else {o: dict(a) for o, a in counted["answers"].items()}
-                if poll.kind == "time"
-                else counted["counts"]
-            )
+            kind = KINDS[poll.kind]
+            record["tally"] = kind.export(kind.tally(poll, await uow.polls.ballots(poll)))
         else:
             record["votes"] = [
                 {"name": name, "ballot": dict(ballot)}
