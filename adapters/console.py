@@ -157,36 +157,45 @@ class Console:
         if command == ":as" and rest:
             self.person = rest[:1].upper() + rest[1:]
         elif command == ":group":
-            self.group, self.private = rest or self.group, False
-            if self.group is None:
-                self.say("Which group? Type :group NAME.")
+            self.choose_group(rest)
         elif command == ":dm":
             self.private = True
         elif command == ":press":
             await self.press(rest)
         elif command == ":advance":
-            step = parse_duration(rest)
-            if step is None:
-                self.say("Say how far, like :advance 2h, :advance 30m or :advance 1d.")
-            else:
-                await self.travel(self.clock.now() + step)
-                self.say(f"(the clock now reads {self.clock.now():%a %d %b %H:%M} UTC)")
+            await self.advance(rest)
         elif command == ":clock":
-            try:
-                wanted = datetime.fromisoformat(rest).replace(tzinfo=UTC)
-            except ValueError:
-                self.say("Say the time like :clock 2026-03-07 09:00 (UTC).")
-            else:
-                if wanted > self.clock.now():
-                    await self.travel(wanted)
-                self.clock.offset += wanted - self.clock.now()
-                self.say(f"(the clock now reads {self.clock.now():%a %d %b %H:%M} UTC)")
+            await self.set_clock(rest)
         elif command.startswith(":"):
             self.say(HELP)
         elif text.strip():
             await handle(self.core, Message(self.event_id(), self.chat(), self.sender(), text))
         await self.flush()
         return True
+
+    def choose_group(self, name: str) -> None:
+        self.group, self.private = name or self.group, False
+        if self.group is None:
+            self.say("Which group? Type :group NAME.")
+
+    async def advance(self, how_far: str) -> None:
+        step = parse_duration(how_far)
+        if step is None:
+            self.say("Say how far, like :advance 2h, :advance 30m or :advance 1d.")
+            return
+        await self.travel(self.clock.now() + step)
+        self.say(f"(the clock now reads {self.clock.now():%a %d %b %H:%M} UTC)")
+
+    async def set_clock(self, when: str) -> None:
+        try:
+            wanted = datetime.fromisoformat(when).replace(tzinfo=UTC)
+        except ValueError:
+            self.say("Say the time like :clock 2026-03-07 09:00 (UTC).")
+            return
+        if wanted > self.clock.now():
+            await self.travel(wanted)
+        self.clock.offset += wanted - self.clock.now()
+        self.say(f"(the clock now reads {self.clock.now():%a %d %b %H:%M} UTC)")
 
     async def press(self, which: str) -> None:
         if self.buttons is None:

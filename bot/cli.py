@@ -88,47 +88,70 @@ async def until_stopped(work: Coroutine[Any, Any, None]) -> int:
     return 130 if signal.SIGINT in received else 0
 
 
+def check_config(path: str | None) -> int:
+    config, problems = configuration(path)
+    if not problems:
+        problems = [p for p in [asyncio.run(bootstrap.database_problem(config))] if p]
+    if problems:
+        print(report(problems), file=sys.stderr)
+        return 1
+    print("minga: the configuration is fine.")
+    return 0
+
+
+def in_terminal(config: Config, args: argparse.Namespace) -> bool:
+    """`minga console`, or `minga run` with no platform enabled: the chat in this terminal."""
+    return args.command == "console" or not bootstrap.platforms_enabled(config)
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    if not in_terminal(config, args):
+        return asyncio.run(until_stopped(bootstrap.run_platforms(config)))
+    asyncio.run(bootstrap.run_console_app(config, sys.stdin, sys.stdout))
+    return 0
+
+
+def upgrade(config: Config, args: argparse.Namespace) -> int:
+    changed = asyncio.run(bootstrap.upgrade_database(config))
+    print(
+        f"minga: the database at {safe_url(config.storage.url)} "
+        + ("now has the newest schema." if changed else "was already up to date.")
+    )
+    return 0
+
+
+def write_export(config: Config, args: argparse.Namespace) -> int:
+    text = asyncio.run(export(config, args.group, args.format))
+    if text is None:
+        print(f"minga: there is no group called {args.group!r}.", file=sys.stderr)
+        return 1
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# What each command does once the configuration is read: its exit code.
+COMMANDS = {"run": run, "console": run, "db": upgrade, "export": write_export}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    path = args.path if args.command == "check-config" else args.config
-    config, problems = configuration(path)
     if args.command == "check-config":
-        if not problems:
-            problems = [p for p in [asyncio.run(bootstrap.database_problem(config))] if p]
-        if problems:
-            print(report(problems), file=sys.stderr)
-            return 1
-        print("minga: the configuration is fine.")
-        return 0
+        return check_config(args.path)
+    config, problems = configuration(args.config)
     if problems:
         print(report(problems), file=sys.stderr)
         print("Fix these, then try again (`minga check-config` checks a file).", file=sys.stderr)
         return 2
-    console = args.command == "console" or not bootstrap.platforms_enabled(config)
-    bootstrap.setup_logging(config.logging, console=args.command in ("run", "console") and console)
+    bootstrap.setup_logging(
+        config.logging, console=args.command in ("run", "console") and in_terminal(config, args)
+    )
     try:
-        if args.command == "run" and not console:
-            return asyncio.run(until_stopped(bootstrap.run_platforms(config)))
-        elif args.command in ("run", "console"):
-            asyncio.run(bootstrap.run_console_app(config, sys.stdin, sys.stdout))
-        elif args.command == "db":
-            changed = asyncio.run(bootstrap.upgrade_database(config))
-            print(
-                f"minga: the database at {safe_url(config.storage.url)} "
-                + ("now has the newest schema." if changed else "was already up to date.")
-            )
-        elif args.command == "export":
-            text = asyncio.run(export(config, args.group, args.format))
-            if text is None:
-                print(f"minga: there is no group called {args.group!r}.", file=sys.stderr)
-                return 1
-            if args.output:
-                Path(args.output).write_text(text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
+        return COMMANDS[args.command](config, args)
     except KeyboardInterrupt:
         return 130
     except OSError as error:
         print(f"minga: {error}", file=sys.stderr)
         return 1
-    return 0

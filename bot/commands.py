@@ -435,9 +435,9 @@ _TABLE = (
             Param(
                 "kind",
                 N_("kind"),
-                params.choice(*polls.KINDS[1:]),
+                params.choice(*polls.POLL_KINDS),
                 prompt=N_("Which kind of poll?"),
-                options=params.fixed(*((kind, kind) for kind in polls.KINDS[1:])),
+                options=params.fixed(*((kind, kind) for kind in polls.POLL_KINDS)),
             ),
             Param(
                 "text",

@@ -267,36 +267,16 @@ async def _apologise(
 async def _handle_chat_event(
     uow: UnitOfWork, core: Core, event: Message | ButtonPress
 ) -> tuple[str, list[Action]]:
-    line = None
-    if isinstance(event, Message):
-        line = parse_command(event.text, event.prefixes, event.bot_name)
-        if line is not None and not line.name:
-            return "other-bot", []
-        if event.anonymous:  # an anonymous admin or a channel: nobody minga could know
-            if line is None:
-                return "chatter", []
-            tr = translator(core.catalogs, core.defaults.language)
-            return "anonymous", [
-                Reply(
-                    tr._(
-                        "I can't tell who you are when you write as the "
-                        "group or as a channel. Please write as "
-                        "yourself."
-                    )
-                )
-            ]
-        scene = await uow.scenes.load(event.chat, event.sender)
-        if line is None and event.chat.kind == "group" and not await _in_dialog(uow, scene):
-            return "chatter", []  # people talking among themselves: nothing is kept about them
-    else:
-        # A press no button offers is answered before anything is kept of who pressed.
-        refusal = await _refused(uow, event)
-        if refusal:
-            log.warning("press=refused reason=%s", refusal)
-            tr = await _sender_tr(uow, core, event.sender)
-            return f"button:{refusal}", [Reply(tr._(REFUSALS[refusal]))]
-        scene = await uow.scenes.load(event.chat, event.sender)
-        return await _press(await _context(uow, core, event, scene), event)
+    if isinstance(event, ButtonPress):
+        return await _handle_press(uow, core, event)
+    line = parse_command(event.text, event.prefixes, event.bot_name)
+    if line is not None and not line.name:
+        return "other-bot", []
+    if event.anonymous:
+        return _anonymous(core, line)
+    scene = await uow.scenes.load(event.chat, event.sender)
+    if line is None and event.chat.kind == "group" and not await _in_dialog(uow, scene):
+        return "chatter", []  # people talking among themselves: nothing is kept about them
     ctx = await _context(uow, core, event, scene)
     problem = problem_with_text(event.text)
     if problem:
@@ -309,6 +289,35 @@ async def _handle_chat_event(
     if dialog is not None:
         return f"dialog:{dialog.command}", await continue_dialog(ctx, dialog, event.text)
     return "unknown-text", [Reply(ctx.tr._("I only understand commands. /help lists them."))]
+
+
+def _anonymous(core: Core, line: CommandLine | None) -> tuple[str, list[Action]]:
+    """An anonymous admin or a channel: nobody minga could know."""
+    if line is None:
+        return "chatter", []
+    tr = translator(core.catalogs, core.defaults.language)
+    return "anonymous", [
+        Reply(
+            tr._(
+                "I can't tell who you are when you write as the "
+                "group or as a channel. Please write as "
+                "yourself."
+            )
+        )
+    ]
+
+
+async def _handle_press(
+    uow: UnitOfWork, core: Core, event: ButtonPress
+) -> tuple[str, list[Action]]:
+    # A press no button offers is answered before anything is kept of who pressed.
+    refusal = await _refused(uow, event)
+    if refusal:
+        log.warning("press=refused reason=%s", refusal)
+        tr = await _sender_tr(uow, core, event.sender)
+        return f"button:{refusal}", [Reply(tr._(REFUSALS[refusal]))]
+    scene = await uow.scenes.load(event.chat, event.sender)
+    return await _press(await _context(uow, core, event, scene), event)
 
 
 async def _press(ctx: Context, event: ButtonPress) -> tuple[str, list[Action]]:

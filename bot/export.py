@@ -5,7 +5,8 @@ import io
 import json
 from typing import Any
 
-from bot.handlers.polls import tally
+from bot.model import Poll
+from bot.poll_kinds import KINDS
 from bot.ports import UnitOfWork
 
 
@@ -33,34 +34,7 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
         }
         for s in await uow.shifts.of_group(group.id)
     ]
-    polls = []
-    for poll in await uow.polls.of_group(group.id):
-        record: dict[str, Any] = {
-            "poll": f"P{poll.id}",
-            "kind": poll.kind,
-            "title": poll.title,
-            "options": list(poll.options),
-            "state": poll.state,
-            "result": poll.result,
-            "outcome": poll.outcome,
-            "action": poll.action,
-            "secret": poll.secret,
-        }
-        if poll.secret:  # only the tallies: no ballot is tied to a person
-            counted = tally(poll, await uow.polls.ballots(poll))
-            record["tally"] = (
-                {"borda": counted["borda"], "winner": counted["runoff"].winner}
-                if poll.kind == "ranked"
-                else {o: dict(a) for o, a in counted["answers"].items()}
-                if poll.kind == "time"
-                else counted["counts"]
-            )
-        else:
-            record["votes"] = [
-                {"name": name, "ballot": dict(ballot)}
-                for _, name, ballot in await uow.polls.named(poll.id)
-            ]
-        polls.append(record)
+    polls = [await _poll_record(uow, poll) for poll in await uow.polls.of_group(group.id)]
     return {
         "group": {
             "name": group.name,
@@ -86,6 +60,29 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
             for e in audit
         ],
     }
+
+
+async def _poll_record(uow: UnitOfWork, poll: Poll) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "poll": f"P{poll.id}",
+        "kind": poll.kind,
+        "title": poll.title,
+        "options": list(poll.options),
+        "state": poll.state,
+        "result": poll.result,
+        "outcome": poll.outcome,
+        "action": poll.action,
+        "secret": poll.secret,
+    }
+    if poll.secret:  # only the tallies: no ballot is tied to a person
+        kind = KINDS[poll.kind]
+        record["tally"] = kind.export(kind.tally(poll, await uow.polls.ballots(poll)))
+    else:
+        record["votes"] = [
+            {"name": name, "ballot": dict(ballot)}
+            for _, name, ballot in await uow.polls.named(poll.id)
+        ]
+    return record
 
 
 def as_json(records: dict[str, Any]) -> str:

@@ -77,6 +77,15 @@ class Person:
 
 
 @dataclass
+def _check_entities(params: dict[str, Any], units: int) -> None:
+    """Entities go with no parse mode and stay within the text's UTF-16 units."""
+    for entity in params.get("entities") or []:
+        if params.get("parse_mode") or entity["type"] not in ENTITIES:
+            raise ApiError(400, "Bad Request: can't parse entities")
+        if not 0 <= entity["offset"] < entity["offset"] + entity["length"] <= units:
+            raise ApiError(400, "Bad Request: entity beyond the end of the text")
+
+
 class BotApi:
     token: str = "4242:TEST-TOKEN"
     fault_rate: float = 0.0  # share of sending calls answered with 429, 502 or a timeout
@@ -329,11 +338,7 @@ class BotApi:
         units = len(text.encode("utf-16-le", "surrogatepass")) // 2  # as Telegram counts
         if units > 4096:
             raise ApiError(400, "Bad Request: message is too long")
-        for entity in params.get("entities") or []:
-            if params.get("parse_mode") or entity["type"] not in ENTITIES:
-                raise ApiError(400, "Bad Request: can't parse entities")
-            if not 0 <= entity["offset"] < entity["offset"] + entity["length"] <= units:
-                raise ApiError(400, "Bad Request: entity beyond the end of the text")
+        _check_entities(params, units)
         for row in (params.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in row:
                 if len(button.get("callback_data", "").encode()) > 64:

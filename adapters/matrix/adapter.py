@@ -375,26 +375,31 @@ class MatrixAdapter:
                 await self._accepted(user_id)
             return arrived(source, chat, sender)
         if kind == "m.reaction" or kind in POLL_RESPONSES:
-            target = relation(source).get("event_id")
-            if not isinstance(target, str):
-                return None
-            buttons = await self._buttons(chat.chat_id, target)
-            if not buttons and self.unrecorded.pending(chat.chat_id):
-                # The message reacted to may be one still being sent: wait for its record.
-                await self.unrecorded.wait(chat.chat_id)
-                buttons = await self._buttons(chat.chat_id, target)
-            button = (pressed if kind == "m.reaction" else answered)(source, buttons)
-            if button is None:
-                return None
-            if button.undo and kind == "m.reaction":
-                await self._remember(source, chat, sender, target, button.undo)
-            return press(source, chat, sender, target, button, self.config.command_prefix)
+            return await self._press(source, chat, sender)
         if kind == "m.room.redaction" and (target := redacted(source)):
             async with self.core.uow() as uow:
                 reaction = await uow.reactions.take(PLATFORM, target)
                 await uow.commit()
             return unpress(source, chat, sender, reaction) if reaction else None
         return None
+
+    async def _press(self, source: Mapping[str, Any], chat: Chat, sender: Sender) -> Event | None:
+        """A reaction or a native poll's answer: the press of the button it stands for."""
+        target = relation(source).get("event_id")
+        if not isinstance(target, str):
+            return None
+        buttons = await self._buttons(chat.chat_id, target)
+        if not buttons and self.unrecorded.pending(chat.chat_id):
+            # The message reacted to may be one still being sent: wait for its record.
+            await self.unrecorded.wait(chat.chat_id)
+            buttons = await self._buttons(chat.chat_id, target)
+        reaction = source.get("type") == "m.reaction"
+        button = (pressed if reaction else answered)(source, buttons)
+        if button is None:
+            return None
+        if button.undo and reaction:
+            await self._remember(source, chat, sender, target, button.undo)
+        return press(source, chat, sender, target, button, self.config.command_prefix)
 
     async def _buttons(self, chat_id: str, event_id: str) -> tuple[Button, ...]:
         async with self.core.uow() as uow:

@@ -164,28 +164,37 @@ async def _mine(ctx: Context, group: Group) -> Booking | None:
     return None
 
 
+async def _cancel(ctx: Context, group: Group, current: Booking | None) -> list[Action]:
+    if current is None:
+        return [Reply(ctx.tr._("You have no box booked."))]
+    await ctx.uow.pickups.change(current.id, ["booked"], "cancelled")
+    return [
+        Reply(ctx.tr._("B{number} is cancelled; the box goes to someone else.", number=current.id)),
+        *await offer_freed(ctx, group),
+    ]
+
+
+async def _wait(ctx: Context, group: Group, choice: str) -> list[Action]:
+    """Every window is full: the person asked to see them, or to be told when a box frees."""
+    slots = await ctx.uow.pickups.slots([group.id], ctx.now, ctx.now + BOOK_AHEAD)
+    if any(s.booked < s.boxes for s in slots):
+        raise BadArgument(CHOOSE, param="window")  # a box is free: no need to wait
+    if choice == FULL or not slots:
+        return _full(ctx.tr, slots)
+    await ctx.uow.pickups.wait(group.id, ctx.person.id, ctx.now)
+    return [
+        Reply(ctx.tr._("You are on the waiting list: I will tell you as soon as a box is free."))
+    ]
+
+
 async def book(ctx: Context, args: Args) -> list[Action]:
     group, _ = await chosen_group(ctx, args["group"])
     tr, zone = ctx.tr, ctx.zone(group)
     current = await _mine(ctx, group)
     if args["window"] == "cancel":
-        if current is None:
-            return [Reply(tr._("You have no box booked."))]
-        await ctx.uow.pickups.change(current.id, ["booked"], "cancelled")
-        return [
-            Reply(tr._("B{number} is cancelled; the box goes to someone else.", number=current.id)),
-            *await offer_freed(ctx, group),
-        ]
+        return await _cancel(ctx, group, current)
     if args["window"] in (FULL, WAIT):
-        slots = await ctx.uow.pickups.slots([group.id], ctx.now, ctx.now + BOOK_AHEAD)
-        if any(s.booked < s.boxes for s in slots):
-            raise BadArgument(CHOOSE, param="window")  # a box is free: no need to wait
-        if args["window"] == FULL or not slots:
-            return _full(tr, slots)
-        await ctx.uow.pickups.wait(group.id, ctx.person.id, ctx.now)
-        return [
-            Reply(tr._("You are on the waiting list: I will tell you as soon as a box is free."))
-        ]
+        return await _wait(ctx, group, args["window"])
     number_ = decimal(args["window"], MAX_REFERENCE_DIGITS)
     slot = await ctx.uow.pickups.get_slot(number_) if number_ is not None else None
     if slot is None or slot.group_id != group.id or slot.starts_at <= ctx.now:

@@ -9,11 +9,9 @@ time, and counted against the group's own quorum (README, "Decisions without adm
 """
 
 import re
-from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot import decisions
 from bot.context import Context, Work
@@ -22,8 +20,9 @@ from bot.handlers import groups, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, Reply, Sender
-from bot.model import Group, Job, JobKind, Person, Poll, PollKind
+from bot.model import Group, Job, JobKind, Member, Person, Poll, PollKind
 from bot.params import BadArgument, reference
+from bot.poll_kinds import KINDS, NEEDS_REASON, Ballot, Kind, Tally, check_options, label
 from bot.router import (
     Args,
     CommandLine,
@@ -36,42 +35,9 @@ from bot.router import (
 from bot.settings import number, setting
 from bot.text import decimal
 
-KINDS: tuple[PollKind, ...] = ("proposal", "consent", "choice", "time", "dot", "ranked")
-# Shown translated: the kinds and the fixed answers.
-LABELS = (
-    N_("proposal"),
-    N_("consent"),
-    N_("choice"),
-    N_("time"),
-    N_("dot"),
-    N_("ranked"),
-    N_("agree"),
-    N_("abstain"),
-    N_("disagree"),
-    N_("block"),
-    N_("no objection"),
-    N_("objection"),
-)
-ANSWERS: dict[str, tuple[str, ...]] = {"proposal": decisions.PROPOSAL, "consent": decisions.CONSENT}
-NEEDS_REASON = {"block", "objection"}
 REMIND_BEFORE = timedelta(hours=24)
 TALLY_EVERY = timedelta(seconds=3)  # a post shows new votes at most this often
 MAX_DAYS = 60  # the furthest a poll closes
-MAX_OPTIONS = 20  # typed by the author; write-ins may add up to WRITE_INS_MAX more
-WRITE_INS_MAX = 20
-TIME_WORDS = {
-    "yes": "yes",
-    "y": "yes",
-    "sí": "yes",
-    "si": "yes",
-    "no": "no",
-    "n": "no",
-    "maybe": "if need be",
-    "m": "if need be",
-    "ifneedbe": "if need be",
-    "quizás": "if need be",
-    "quizas": "if need be",
-}
 FLAG = re.compile(
     r"\b(secret|secreta|hidden|oculta|trusted|write-in|quorum\s+\d+%?|days\s+\d+|"
     r"max\s+\d+|points\s+\d+|closes\s+.+)$",
@@ -120,36 +86,6 @@ def _whole(flags: Mapping[str, str], key: str, low: int, high: int, default: int
             N_("{key} must be a number from {low} to {high}."), key=key, low=low, high=high
         )
     return value
-
-
-def check_options(title: str, options: list[str]) -> None:
-    if not options and "|" in title:
-        raise BadArgument(
-            N_(
-                "Put a colon between the title and the options, like: "
-                "/poll choice Lunch: soup | salad"
-            )
-        )
-    if not 2 <= len(options) <= MAX_OPTIONS:
-        raise BadArgument(
-            N_(
-                "A poll needs 2 to 20 options, separated by |, each at most 100 "
-                "characters: /poll choice Lunch: soup | salad"
-            )
-        )
-    if not all(options):
-        raise BadArgument(
-            N_("One of the options is empty: write something between each pair of |.")
-        )
-    if any(len(o) > 100 for o in options):
-        raise BadArgument(N_("An option can be at most 100 characters."))
-    seen: set[str] = set()
-    for option in options:
-        if option.casefold() in seen:
-            raise BadArgument(
-                N_("'{option}' is there twice: give each option once."), option=option
-            )
-        seen.add(option.casefold())
 
 
 # --- binding proposals ---------------------------------------------------------------------
@@ -248,9 +184,7 @@ def binding_terms(
     return max(quorum, least), max(closes_at, earliest)
 
 
-async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
-    assert ctx.group is not None
-    group, tr = ctx.group, ctx.tr
+async def _author(ctx: Context, group: Group) -> Member:
     member = await active_member(ctx, group.id)
     if member is None:
         raise BadArgument(
@@ -260,55 +194,64 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
             ),
             group=group.name,
         )
+    return member
+
+
+def _options(tr: Translator, rules: Kind, title: str, typed: list[str]) -> list[str]:
+    """The options the author typed, checked, or the kind's fixed answers."""
+    if not rules.answers:
+        check_options(title, typed)
+        return typed
+    if typed:
+        raise BadArgument(
+            N_("A {kind} has fixed answers: write it without options."), kind=tr._(rules.label)
+        )
+    return list(rules.answers)
+
+
+async def _subject(ctx: Context, rules: Kind, author: Member, action: str) -> int | None:
+    """Whom a binding proposal's action is about, once it is known to be allowed."""
+    if not rules.binding:
+        raise BadArgument(
+            N_("Only a proposal can make me do something: /propose <title> do <command>.")
+        )
+    if author.status != "trusted":
+        raise BadArgument(
+            N_(
+                "Only trusted members make binding proposals (with 'do'). "
+                "Propose it without 'do' for the group to talk it over; a "
+                "trusted member can make it binding."
+            )
+        )
+    return await check_action(ctx, action)
+
+
+def _closes_at(ctx: Context, group: Group, rules: Kind, flags: Mapping[str, str]) -> datetime:
+    """'days 3' or 'closes friday 18:00'; else the kind's own days or the group's poll_days."""
+    usual = number(group, "poll_days", ctx.defaults) if rules.days is None else rules.days
+    days = _whole(flags, "days", 1, MAX_DAYS, usual)
+    if "closes" not in flags:
+        return ctx.now + timedelta(days=days)
+    moment = parse_when(flags["closes"], ctx.now, ctx.zone(group), ctx.tr.language)
+    if moment is None:
+        raise BadArgument(N_("Say when the poll closes, like: closes friday 18:00."))
+    if moment > ctx.now + timedelta(days=MAX_DAYS):
+        raise BadArgument(N_("A poll closes within {days} days."), days=MAX_DAYS)
+    return moment
+
+
+async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
+    assert ctx.group is not None
+    group, tr, rules = ctx.group, ctx.tr, KINDS[kind]
+    author = await _author(ctx, group)
     title, action, options, flags = split_poll_line(line)
     if not title or len(title) > 300:
         raise BadArgument(N_("Give the poll a title of at most 300 characters."))
-    if kind in ANSWERS:
-        if options:
-            raise BadArgument(
-                N_("A {kind} has fixed answers: write it without options."), kind=tr._(kind)
-            )
-        options = list(ANSWERS[kind])
-    else:
-        check_options(title, options)
-    subject = None
-    if action:
-        if kind != "proposal":
-            raise BadArgument(
-                N_("Only a proposal can make me do something: /propose <title> do <command>.")
-            )
-        if member.status != "trusted":
-            raise BadArgument(
-                N_(
-                    "Only trusted members make binding proposals (with 'do'). "
-                    "Propose it without 'do' for the group to talk it over; a "
-                    "trusted member can make it binding."
-                )
-            )
-        subject = await check_action(ctx, action)
+    options = _options(tr, rules, title, options)
+    subject = await _subject(ctx, rules, author, action) if action else None
     zone = ctx.zone(group)
-    if kind == "time":
-        moments = [parse_when(o, ctx.now, zone, tr.language) for o in options]
-        if None in moments:
-            raise BadArgument(N_("Each candidate time needs a day and a time, like sat 10:00."))
-        options = [m.isoformat() for m in moments if m is not None]
-        if len(set(options)) < len(options):
-            raise BadArgument(N_("Two of the candidate times are the same time."))
-    days = _whole(
-        flags,
-        "days",
-        1,
-        MAX_DAYS,
-        7 if kind in ANSWERS else number(group, "poll_days", ctx.defaults),
-    )
-    closes_at = ctx.now + timedelta(days=days)
-    if "closes" in flags:
-        moment = parse_when(flags["closes"], ctx.now, zone, tr.language)
-        if moment is None:
-            raise BadArgument(N_("Say when the poll closes, like: closes friday 18:00."))
-        if moment > ctx.now + timedelta(days=MAX_DAYS):
-            raise BadArgument(N_("A poll closes within {days} days."), days=MAX_DAYS)
-        closes_at = moment
+    options = rules.keep(options, lambda typed: parse_when(typed, ctx.now, zone, tr.language))
+    closes_at = _closes_at(ctx, group, rules, flags)
     quorum = _whole(flags, "quorum", 0, 100, 0)
     if action:
         quorum, closes_at = binding_terms(ctx, group, flags, quorum, closes_at)
@@ -354,17 +297,15 @@ async def propose(ctx: Context, args: Args) -> list[Action]:
     return await create(ctx, "proposal", args["text"])
 
 
+# The kinds /poll opens; a proposal has /propose.
+POLL_KINDS = tuple(name for name, rules in KINDS.items() if rules.opened_by == "poll")
+
+
 async def poll_command(ctx: Context, args: Args) -> list[Action]:
     return await create(ctx, args["kind"], args["text"])
 
 
 # --- showing ---------------------------------------------------------------------------------
-
-
-def label(tr: Translator, poll: Poll, option: str, zone: str) -> str:
-    if poll.kind == "time":
-        return tr.when(datetime.fromisoformat(option), zone)
-    return tr._(option) if poll.kind in ANSWERS else option
 
 
 async def eligible(work: Work, poll: Poll) -> list[int]:
@@ -374,31 +315,7 @@ async def eligible(work: Work, poll: Poll) -> list[int]:
     return [m.person_id for m in roster if poll.electorate.admits(m)]
 
 
-def tally(poll: Poll, ballots: list[Mapping[str, Any]]) -> dict[str, Any]:
-    """Everything the results need, from the ballots alone."""
-    if poll.kind in ANSWERS or poll.kind == "choice":
-        counts = Counter(choice for b in ballots for choice in b["choices"])
-        return {
-            "counts": {o: counts.get(o, 0) for o in poll.options},
-            "reasons": [(b["choices"][0], b["reason"]) for b in ballots if b.get("reason")],
-        }
-    if poll.kind == "time":
-        return {
-            "answers": {
-                o: Counter(b["answers"][o] for b in ballots if o in b["answers"])
-                for o in poll.options
-            }
-        }
-    if poll.kind == "dot":
-        return {"counts": {o: sum(b["points"].get(o, 0) for b in ballots) for o in poll.options}}
-    rankings = [b["ranking"] for b in ballots]
-    return {
-        "runoff": decisions.instant_runoff(rankings, poll.options),
-        "borda": decisions.borda(rankings, poll.options),
-    }
-
-
-def result_of(poll: Poll, counted: Mapping[str, Any], voted: int, eligible_: int) -> str:
+def result_of(poll: Poll, counted: Tally, voted: int, eligible_: int) -> str:
     if poll.action:
         return decisions.binding(
             counted["counts"],
@@ -407,59 +324,13 @@ def result_of(poll: Poll, counted: Mapping[str, Any], voted: int, eligible_: int
             poll.quorum,
             removal=poll.action.split()[0].casefold() == "remove",
         )
-    if poll.kind == "proposal":
-        return decisions.proposal(counted["counts"], voted, eligible_, poll.quorum / 100)
-    if poll.kind == "consent":
-        return decisions.consent(counted["counts"], voted, eligible_, poll.quorum / 100)
-    return "decided" if decisions.quorum_met(voted, eligible_, poll.quorum / 100) else ("no quorum")
-
-
-def results_lines(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str) -> list[str]:
-    if poll.kind == "time":
-        lines = []
-        for option in poll.options:
-            answers = counted["answers"][option]
-            lines.append(
-                tr._(
-                    "{time}: yes {yes}, if need be {maybe}, no {no}",
-                    time=label(tr, poll, option, zone),
-                    yes=answers.get("yes", 0),
-                    maybe=answers.get("if need be", 0),
-                    no=answers.get("no", 0),
-                )
-            )
-        return lines
-    if poll.kind == "ranked":
-        runoff, borda = counted["runoff"], counted["borda"]
-        lines = [tr._("Instant runoff:")]
-        for n, count in enumerate(runoff.rounds, 1):
-            lines.append(
-                tr._(
-                    "round {n}: {counts}",
-                    n=n,
-                    counts=", ".join(f"{o} {c}" for o, c in count.items()),
-                )
-            )
-        lines.append(
-            tr._(
-                "Borda count: {scores}",
-                scores=", ".join(f"{o} {s}" for o, s in sorted(borda.items(), key=lambda i: -i[1])),
-            )
-        )
-        return lines
-    counts = counted["counts"]
-    total = sum(counts.values())
-    width = max(len(label(tr, poll, o, zone)) for o in poll.options)
-    return [
-        f"{label(tr, poll, o, zone).ljust(width)} {decisions.bar(counts[o], total)}"
-        for o in poll.options
-    ]
+    return KINDS[poll.kind].decide(counted, voted, eligible_, poll.quorum / 100)
 
 
 async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Button, ...]]:
-    tr, zone = work.group_tr(group), work.zone(group)
+    tr, zone, rules = work.group_tr(group), work.zone(group), KINDS[poll.kind]
     turnout = await work.uow.polls.turnout(poll)
-    lines = [f"P{poll.id} · {tr._(poll.kind)} · {poll.title}"]
+    lines = [f"P{poll.id} · {tr._(rules.label)} · {poll.title}"]
     if poll.action:
         lines.append(tr._("If it passes, I will: /{action}", action=poll.action))
         lines.append(
@@ -480,16 +351,16 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
     # A secret or hidden poll shows only how many voted until it closes: a tally that grows
     # vote by vote would tell, to anyone who watches it, what each voter chose.
     if poll.state == "closed" or not (poll.hidden or poll.secret):
-        counted = tally(poll, await work.uow.polls.ballots(poll))
+        counted = rules.tally(poll, await work.uow.polls.ballots(poll))
         if turnout.voted:
-            lines += results_lines(tr, poll, counted, zone)
+            lines += rules.results(tr, poll, counted, zone)
     lines.append(
         tr._("Voted: {voted} of {eligible}", voted=turnout.voted, eligible=turnout.eligible)
     )
     if poll.state == "closed":
         lines.append(conclusion(tr, poll, counted, zone))
         return "\n".join(lines), ()
-    if poll.secret or poll.kind in ("time", "dot", "ranked") or poll.max_choices > 1:
+    if poll.secret or not rules.buttons or poll.max_choices > 1:
         return "\n".join(lines), (Button(tr._("Vote"), f"vote P{poll.id}", private=True),)
     native = setting(group, "native_polls", work.defaults) == "on"
     return "\n".join(lines), tuple(
@@ -498,7 +369,7 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
     )
 
 
-def conclusion(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str) -> str:
+def conclusion(tr: Translator, poll: Poll, counted: Tally, zone: str) -> str:
     lines = []
     said = {
         "passed": tr._("It passed."),
@@ -509,138 +380,21 @@ def conclusion(tr: Translator, poll: Poll, counted: Mapping[str, Any], zone: str
     }
     if poll.result in said:
         lines.append(said[poll.result])
-    if poll.kind in ANSWERS:
-        lines += [
-            tr._("{answer}: “{reason}”", answer=tr._(answer), reason=reason)
-            for answer, reason in counted["reasons"]
-            if answer in NEEDS_REASON
-        ]
-    elif poll.result == "decided":
-        winner = _winner(poll, counted)
-        if winner:
-            lines.append(tr._("Chosen: {option}.", option=label(tr, poll, winner, zone)))
+    lines += KINDS[poll.kind].remarks(tr, poll, counted, zone)
     if poll.outcome:
         lines.append(tr._("Outcome: {text}", text=poll.outcome))
     return "\n".join(lines)
 
 
-def _winner(poll: Poll, counted: Mapping[str, Any]) -> str | None:
-    if poll.kind == "time":
-        return decisions.best_time(
-            {o: counted["answers"][o] for o in poll.options}, list(poll.options)
-        )
-    if poll.kind == "ranked":
-        return counted["runoff"].winner
-    counts = counted["counts"]
-    return max(poll.options, key=lambda o: (counts[o], -poll.options.index(o)))
-
-
 # --- voting ----------------------------------------------------------------------------------
-
-
-def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
-    """What a person typed (or pressed) as their ballot, checked against the poll."""
-    text = raw.strip()
-    options = poll.options
-    if poll.kind in ANSWERS:
-        words = text.split(maxsplit=1)
-        place = decimal(words[0]) if words else None
-        if place is not None and not 1 <= place <= len(options):
-            place = None
-        answer = (
-            options[place - 1]
-            if place is not None
-            else next((o for o in options if text.casefold().startswith(o)), None)
-        )
-        if answer is None:
-            raise BadArgument(N_("Answer with one of: {answers}."), answers=", ".join(options))
-        reason = (
-            (words[1] if len(words) > 1 else "") if place is not None else text[len(answer) :]
-        ).strip(" :,")
-        if answer in NEEDS_REASON and not reason:
-            raise BadArgument(
-                N_("Say why, it is needed for {answer}: /vote P{number} {answer} <why>"),
-                answer=answer,
-                number=poll.id,
-            )
-        return {"choices": [answer], "reason": reason[:500]}
-    numbers = re.findall(r"\d+", text)
-    if poll.kind == "choice":
-        if poll.write_in and text.startswith("+"):
-            return _write_in(poll, " ".join(text[1:].split())[:100])
-        picked = list(dict.fromkeys(int(n) for n in numbers))
-        if (
-            not picked
-            or len(picked) > poll.max_choices
-            or not all(1 <= n <= len(options) for n in picked)
-        ):
-            raise BadArgument(
-                N_("Choose up to {max} of the options by number, like 1 or 1,3."),
-                max=poll.max_choices,
-            )
-        return {"choices": [options[n - 1] for n in picked]}
-    if poll.kind == "time":
-        words = [TIME_WORDS.get(w.casefold()) for w in text.replace(",", " ").split()]
-        if len(words) != len(options) or None in words:
-            raise BadArgument(
-                N_(
-                    "Answer yes, maybe or no for each of the {n} times, in order, "
-                    "like: yes no maybe."
-                ),
-                n=len(options),
-            )
-        return {"answers": dict(zip(options, words, strict=True))}
-    if poll.kind == "dot":
-        points = [int(n) for n in numbers]
-        if len(points) != len(options) or sum(points) > poll.points:
-            raise BadArgument(
-                N_(
-                    "Give points to each of the {n} options, in order, {points} "
-                    "in all at most, like: 3 0 5."
-                ),
-                n=len(options),
-                points=poll.points,
-            )
-        return {"points": dict(zip(options, points, strict=True))}
-    ranking = [int(n) for n in numbers]
-    if sorted(ranking) != list(range(1, len(options) + 1)):
-        raise BadArgument(N_("Rank every option once, by number, best first, like: 2 1 3."))
-    return {"ranking": [options[n - 1] for n in ranking]}
-
-
-def _write_in(poll: Poll, written: str) -> dict[str, Any]:
-    if not written:
-        raise BadArgument(
-            N_("Write your option after the +, like: /vote P{number} +tacos"), number=poll.id
-        )
-    same = next((o for o in poll.options if o.casefold() == written.casefold()), None)
-    if same is not None:
-        return {"choices": [same]}
-    if len(poll.options) >= MAX_OPTIONS + WRITE_INS_MAX:
-        raise BadArgument(
-            N_("P{number} has no room for more options: vote for one of them by number."),
-            number=poll.id,
-        )
-    return {"choices": [written], "write_in": True}
 
 
 def how_to_vote(tr: Translator, poll: Poll, zone: str) -> str:
     lines = [f"P{poll.id} · {poll.title}"] + [
         f"{n}. {label(tr, poll, o, zone)}" for n, o in enumerate(poll.options, 1)
     ]
-    hint = {
-        "proposal": tr._(
-            "Vote with /vote P{number} agree, abstain, disagree <why>, or block <why>."
-        ),
-        "consent": tr._("Vote with /vote P{number} no objection, or objection <why>."),
-        "choice": tr._("Vote with /vote P{number} and the number of your choice (up to {max})."),
-        "time": tr._("Vote with /vote P{number} and yes, maybe or no for each time, in order."),
-        "dot": tr._(
-            "Vote with /vote P{number} and your points for each option, in order ({points} in all)."
-        ),
-        "ranked": tr._("Vote with /vote P{number} and the options' numbers, best first."),
-    }
-    lines.append(hint[poll.kind].format(number=poll.id, max=poll.max_choices, points=poll.points))
+    hint = KINDS[poll.kind].how_to_vote
+    lines.append(tr._(hint, number=poll.id, max=poll.max_choices, points=poll.points))
     if poll.secret:
         lines.append(
             tr._(
@@ -670,12 +424,62 @@ async def _may_vote(ctx: Context, poll: Poll, group: Group) -> str | None:
     return None
 
 
-def _secret(ballot: dict[str, Any]) -> dict[str, Any]:
+def _secret(ballot: Ballot) -> Ballot:
     """What a secret ballot keeps: a reason only where the result shows it (a block, an
     objection), so that fewer ballots stand out as one of a kind."""
     if ballot.get("reason") and ballot["choices"][0] not in NEEDS_REASON:
         return {**ballot, "reason": ""}
     return ballot
+
+
+async def _not_here(ctx: Context, poll: Poll, group: Group) -> list[Action]:
+    """Why no vote is taken here and now: the poll is closed, this person may not vote on
+    it, or it is voted in private. Nothing if one is."""
+    if poll.state != "open" or poll.closes_at <= ctx.now:
+        return [Reply(ctx.tr._("P{number} is closed.", number=poll.id))]
+    refusal = await _may_vote(ctx, poll, group)
+    if refusal:
+        return [Reply(refusal)]
+    if poll.secret and ctx.chat.kind != "private":
+        return [
+            Reply(
+                ctx.tr._("P{number} is voted in a private chat with me.", number=poll.id),
+                (Button(ctx.tr._("Vote privately"), f"vote P{poll.id}", private=True),),
+            )
+        ]
+    return []
+
+
+async def _ballot(ctx: Context, poll: Poll, raw: str, zone: str) -> Ballot | Reply:
+    """The ballot to keep (a write-in's option is added to the poll), or the answer to one
+    that cannot be counted."""
+    try:
+        ballot = KINDS[poll.kind].read(poll, raw.strip())
+    except BadArgument:
+        if not poll.secret:
+            raise
+        # The same answer to every mistake: a message kept in the outbox must not hint at
+        # what the voter was trying to choose ("a block needs a reason").
+        tr = ctx.tr
+        return Reply(tr._("I could not count that ballot.") + "\n" + how_to_vote(tr, poll, zone))
+    if not ballot.get("write_in"):
+        return ballot
+    await ctx.uow.polls.change(poll.id, ["open"], options=(*poll.options, ballot["choices"][0]))
+    return {"choices": ballot["choices"]}
+
+
+async def _count_named(ctx: Context, poll: Poll, ballot: Ballot) -> str:
+    """A named vote, new or changed; a disagree without a reason is invited to give one."""
+    tr = ctx.tr
+    if await ctx.uow.polls.vote(poll.id, ctx.person.id, ballot):
+        answer = tr._("Your vote on P{number} is changed.", number=poll.id)
+    else:
+        answer = tr._("Your vote on P{number} is counted.", number=poll.id)
+    if ballot.get("choices") == ["disagree"] and not ballot.get("reason"):
+        answer += "\n" + tr._(
+            "Say why, if you like: /vote P{number} disagree <why>.", number=poll.id
+        )
+    return answer
 
 
 async def vote(ctx: Context, args: Args) -> list[Action]:
@@ -687,31 +491,14 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
         raise BadArgument(N_("There is no poll P{number}."), number=args["poll"])
     tr, group = ctx.tr, await ctx.load_group(poll.group_id)
     zone = ctx.zone(group)
-    if poll.state != "open" or poll.closes_at <= ctx.now:
-        return [Reply(tr._("P{number} is closed.", number=poll.id))]
-    refusal = await _may_vote(ctx, poll, group)
-    if refusal:
-        return [Reply(refusal)]
-    if poll.secret and ctx.chat.kind != "private":
-        return [
-            Reply(
-                tr._("P{number} is voted in a private chat with me.", number=poll.id),
-                (Button(tr._("Vote privately"), f"vote P{poll.id}", private=True),),
-            )
-        ]
+    refused = await _not_here(ctx, poll, group)
+    if refused:
+        return refused
     if "ballot" not in args:
         return [Reply(how_to_vote(tr, poll, zone))]
-    try:
-        ballot = parse_ballot(poll, args["ballot"])
-    except BadArgument:
-        if not poll.secret:
-            raise
-        # The same answer to every mistake: a message kept in the outbox must not hint at
-        # what the voter was trying to choose ("a block needs a reason").
-        return [Reply(tr._("I could not count that ballot.") + "\n" + how_to_vote(tr, poll, zone))]
-    if ballot.get("write_in"):
-        await ctx.uow.polls.change(poll.id, ["open"], options=(*poll.options, ballot["choices"][0]))
-        ballot = {"choices": ballot["choices"]}
+    ballot = await _ballot(ctx, poll, args["ballot"], zone)
+    if isinstance(ballot, Reply):
+        return [ballot]
     if poll.secret:
         if not await ctx.uow.polls.cast_secret(poll.id, ctx.person.id, _secret(ballot)):
             return [
@@ -724,16 +511,7 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
             ]
         answer = tr._("Your secret vote on P{number} is counted.", number=poll.id)
     else:
-        changed = await ctx.uow.polls.vote(poll.id, ctx.person.id, ballot)
-        answer = (
-            tr._("Your vote on P{number} is changed.", number=poll.id)
-            if changed
-            else tr._("Your vote on P{number} is counted.", number=poll.id)
-        )
-        if ballot.get("choices") == ["disagree"] and not ballot.get("reason"):
-            answer += "\n" + tr._(
-                "Say why, if you like: /vote P{number} disagree <why>.", number=poll.id
-            )
+        answer = await _count_named(ctx, poll, ballot)
     if (await ctx.uow.polls.turnout(poll)).missing == 0:  # everyone has voted
         current = await ctx.uow.polls.get(poll.id)  # with a write-in's new option
         assert current is not None
@@ -757,10 +535,10 @@ async def redraw(work: Work, job: Job) -> list[Action]:
 # --- closing ---------------------------------------------------------------------------------
 
 
-async def standing(work: Work, poll: Poll) -> tuple[str, dict[str, Any]]:
+async def standing(work: Work, poll: Poll) -> tuple[str, Tally]:
     """The result the poll would have if it closed now, and its tally."""
     turnout = await work.uow.polls.turnout(poll)
-    counted = tally(poll, await work.uow.polls.ballots(poll))
+    counted = KINDS[poll.kind].tally(poll, await work.uow.polls.ballots(poll))
     return result_of(poll, counted, turnout.voted, turnout.eligible), counted
 
 
@@ -949,7 +727,7 @@ async def polls(ctx: Context, args: Args) -> list[Action]:
             "\n".join(
                 [ctx.tr._("Open polls:")]
                 + [
-                    f"P{p.id} · {ctx.tr._(p.kind)} · {p.title} · "
+                    f"P{p.id} · {ctx.tr._(KINDS[p.kind].label)} · {p.title} · "
                     + ctx.tr._("closes {when}", when=ctx.tr.when(p.closes_at, zones[p.group_id]))
                     for p in open_
                 ]

@@ -117,20 +117,25 @@ def parse_roles(words: list[str]) -> tuple[tuple[str, int], ...]:
         )
     places_text = options.get("places", options.get("plazas"))
     places = _count(places_text) if places_text is not None else None
-    pairs = (
-        [part.split(":") for part in options["roles"].split(",")]
-        if "roles" in options
-        else [["volunteer", str(places or 1)]]
-    )
+    roles = _roles(options.get("roles"), places)
+    _check_sizes(roles, places)
+    return roles
+
+
+def _roles(typed: str | None, places: int | None) -> tuple[tuple[str, int], ...]:
+    """'packer:4,table:6' → the roles; none typed: one role, of volunteers."""
+    if typed is None:
+        return (("volunteer", places or 1),)
+    pairs = [part.split(":") for part in typed.split(",")]
     if any(len(pair) != 2 for pair in pairs):
         raise BadArgument(ROLES_AND_PLACES)
-    roles = tuple((" ".join(name.split()).casefold(), _count(count)) for name, count in pairs)
+    return tuple((" ".join(name.split()).casefold(), _count(count)) for name, count in pairs)
+
+
+def _check_sizes(roles: tuple[tuple[str, int], ...], places: int | None) -> None:
     total = sum(n for _, n in roles)
-    if (
-        len(roles) > MAX_ROLES
-        or total > MAX_PLACES
-        or any(len(r) > MAX_ROLE_NAME for r, _ in roles)
-    ):
+    too_long = any(len(r) > MAX_ROLE_NAME for r, _ in roles)
+    if len(roles) > MAX_ROLES or total > MAX_PLACES or too_long:
         raise BadArgument(
             N_(
                 "A shift has at most {roles} roles, {places} places in all, and "
@@ -146,7 +151,6 @@ def parse_roles(words: list[str]) -> tuple[tuple[str, int], ...]:
         )
     if any(n < 1 or not r for r, n in roles) or len({r for r, _ in roles}) != len(roles):
         raise BadArgument(N_("Every role needs at least 1 place and a name of its own."))
-    return roles
 
 
 ROLES_AND_PLACES = N_("Write roles like packer:4,table:6 and places as a number.")

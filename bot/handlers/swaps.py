@@ -9,7 +9,7 @@ from bot.handlers.shift_text import span, title
 from bot.handlers.shifts import my_place, open_shift, refresh
 from bot.i18n import N_
 from bot.messages import Action, Button, PrivateMessage, Reply
-from bot.model import Group, Job, JobKind, Swap
+from bot.model import Group, Job, JobKind, Shift, Signup, Swap
 from bot.params import BadArgument, reference
 from bot.router import Args
 
@@ -62,6 +62,14 @@ async def swap(ctx: Context, args: Args) -> list[Action]:
             ),
             *asks,
         ]
+    return await _ask_person(ctx, shift, group, mine, target)
+
+
+async def _ask_person(
+    ctx: Context, shift: Shift, group: Group, mine: Signup, target: str
+) -> list[Action]:
+    """`/swap S45 @ben`: Ben is asked to pick one of his coming places, or to decline."""
+    tr, zone = ctx.tr, ctx.zone(group)
     partner = await _member_called(ctx, group, target)
     theirs = [
         (s, sh)
@@ -157,6 +165,27 @@ async def pick(ctx: Context, args: Args) -> list[Action]:
     ]
 
 
+def _answers(ctx: Context, deal: Swap, first: Signup, second: Signup) -> bool:
+    """Whether this person is the one the open trade waits for: someone on the shift asked
+    for, or the one who asked, once the partner named has picked their place."""
+    if deal.state == "asked":
+        return second.shift_id == deal.wanted_shift_id and second.person_id == ctx.person.id
+    if deal.state == "offered":
+        return second.id == deal.other_signup_id and first.person_id == ctx.person.id
+    return False
+
+
+async def _clash(
+    ctx: Context, first: tuple[Signup, Shift], second: tuple[Signup, Shift]
+) -> Shift | None:
+    """A shift that either person would be on at the same time as the one they get."""
+    for (person, gives), (_, gets) in ((first, second), (second, first)):
+        clash = await ctx.uow.shifts.busy(person.person_id, gets.starts_at, gets.ends_at, gives.id)
+        if clash:
+            return clash
+    return None
+
+
 async def accept(ctx: Context, args: Args) -> list[Action]:
     """Both places change hands at once, or neither; the first acceptance wins."""
     deal = await ctx.uow.shifts.get_swap(args["swap"])
@@ -164,36 +193,22 @@ async def accept(ctx: Context, args: Args) -> list[Action]:
     first = await ctx.uow.shifts.get_signup(deal.signup_id) if deal else None
     if deal is None or first is None or second is None:
         return [Reply(ctx.tr._("That trade is no longer open."))]
-    asked_me = (
-        deal.state == "asked"
-        and second.shift_id == deal.wanted_shift_id
-        and (second.person_id == ctx.person.id)
-    )
-    offered_me = (
-        deal.state == "offered"
-        and second.id == deal.other_signup_id
-        and (first.person_id == ctx.person.id)
-    )
-    if not (asked_me or offered_me):
+    if not _answers(ctx, deal, first, second):
         return [Reply(ctx.tr._("That trade is no longer open."))]
     mine_shift = await ctx.uow.shifts.get(first.shift_id)
     their_shift = await ctx.uow.shifts.get(second.shift_id)
     assert mine_shift is not None and their_shift is not None
     group = await ctx.load_group(mine_shift.group_id)
-    for person, gets, gives in (
-        (first.person_id, their_shift, mine_shift),
-        (second.person_id, mine_shift, their_shift),
-    ):
-        clash = await ctx.uow.shifts.busy(person, gets.starts_at, gets.ends_at, gives.id)
-        if clash:
-            return [
-                Reply(
-                    ctx.tr._(
-                        "That trade would put someone on two shifts at once ({shift}).",
-                        shift=title(ctx.tr, clash, ctx.zone(group)),
-                    )
+    clash = await _clash(ctx, (first, mine_shift), (second, their_shift))
+    if clash:
+        return [
+            Reply(
+                ctx.tr._(
+                    "That trade would put someone on two shifts at once ({shift}).",
+                    shift=title(ctx.tr, clash, ctx.zone(group)),
                 )
-            ]
+            )
+        ]
     # The exchange decides: of two acceptances at once, only one finds both places as they
     # were. Only then is the trade marked done.
     if not await ctx.uow.shifts.exchange(first, second):
@@ -210,14 +225,11 @@ async def accept(ctx: Context, args: Args) -> list[Action]:
         assert moved is not None
         await schedule_reminders(ctx, moved, shift, group)
     other = first.person_id if ctx.person.id == second.person_id else second.person_id
+    gave, got = mine_shift, their_shift
+    if ctx.person.id != first.person_id:
+        gave, got = their_shift, mine_shift
     return [
-        Reply(
-            ctx.tr._(
-                "Traded: S{gave} for S{got}. Thank you!",
-                gave=(mine_shift if ctx.person.id == first.person_id else their_shift).id,
-                got=(their_shift if ctx.person.id == first.person_id else mine_shift).id,
-            )
-        ),
+        Reply(ctx.tr._("Traded: S{gave} for S{got}. Thank you!", gave=gave.id, got=got.id)),
         await ctx.tell(
             other,
             group,

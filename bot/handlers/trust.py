@@ -4,7 +4,7 @@ from bot.context import Context
 from bot.handlers.common import change_refusal, find_member
 from bot.i18n import N_
 from bot.messages import Action, Post, PrivateMessage, Reply
-from bot.model import Member, Poll
+from bot.model import Group, Member, Poll
 from bot.params import BadArgument
 from bot.router import Args
 from bot.settings import vouches_needed
@@ -54,43 +54,51 @@ async def removal_of(ctx: Context, person_id: int) -> Poll | None:
     )
 
 
+async def _trusted_by_group(ctx: Context, group: Group, member: Member) -> list[Action]:
+    """A proposal that passed: the group trusts them, no vouches needed."""
+    await ctx.uow.members.set_status(member.id, "trusted", ctx.now)
+    await ctx.uow.audit.add(
+        group.id, None, "trust.trusted", {"member": member.person_id, "by": "proposal"}, ctx.now
+    )
+    return [
+        Post(
+            group.id,
+            ctx.group_tr(group)._(
+                "{name} is now a trusted member of {group}.", name=member.name, group=group.name
+            ),
+        )
+    ]
+
+
+async def _vouch_refusal(ctx: Context, voucher: Member, member: Member) -> str | None:
+    """Why this trusted member may not vouch for that one, or None if they may."""
+    tr = ctx.tr
+    if member.id == voucher.id:
+        return tr._("You can't vouch for yourself.")
+    if member.status == "trusted":
+        return tr._("{name} is already trusted.", name=member.name)
+    removal = await removal_of(ctx, voucher.person_id)
+    if removal is not None:  # no new trusted friends to outvote it
+        return tr._(
+            "While P{number}, the proposal to remove you, is open, you cannot vouch for anyone.",
+            number=removal.id,
+        )
+    return None
+
+
 async def trust(ctx: Context, args: Args) -> list[Action]:
     assert ctx.group is not None
     group, tr = ctx.group, ctx.tr
     roster = await ctx.uow.members.roster(group.id)
-    if ctx.by_group:  # a proposal that passed: the group trusts them, no vouches needed
-        member = await _one(ctx, roster, args["member"])
-        await ctx.uow.members.set_status(member.id, "trusted", ctx.now)
-        await ctx.uow.audit.add(
-            group.id, None, "trust.trusted", {"member": member.person_id, "by": "proposal"}, ctx.now
-        )
-        return [
-            Post(
-                group.id,
-                ctx.group_tr(group)._(
-                    "{name} is now a trusted member of {group}.", name=member.name, group=group.name
-                ),
-            )
-        ]
+    if ctx.by_group:
+        return await _trusted_by_group(ctx, group, await _one(ctx, roster, args["member"]))
     voucher = next((m for m in roster if m.person_id == ctx.person.id), None)
     if voucher is None or voucher.status != "trusted":
         return [Reply(tr._("Only trusted members can vouch for someone."))]
     member = await _one(ctx, roster, args["member"])
-    if member.id == voucher.id:
-        return [Reply(tr._("You can't vouch for yourself."))]
-    if member.status == "trusted":
-        return [Reply(tr._("{name} is already trusted.", name=member.name))]
-    removal = await removal_of(ctx, voucher.person_id)
-    if removal is not None:  # no new trusted friends to outvote it
-        return [
-            Reply(
-                tr._(
-                    "While P{number}, the proposal to remove you, is open, you cannot "
-                    "vouch for anyone.",
-                    number=removal.id,
-                )
-            )
-        ]
+    refusal = await _vouch_refusal(ctx, voucher, member)
+    if refusal:
+        return [Reply(refusal)]
     if not await ctx.uow.members.vouch(voucher.id, member.id, ctx.now):
         return [Reply(tr._("You already vouched for {name}.", name=member.name))]
     await ctx.uow.audit.add(

@@ -1,0 +1,94 @@
+"""The table of poll kinds: every kind has a complete row, and its parts fit together."""
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from string import Formatter
+from typing import get_args
+
+import pytest
+
+from bot.commands import COMMANDS
+from bot.i18n import load_catalogs, translator
+from bot.model import Poll, PollKind
+from bot.params import BadArgument
+from bot.poll_kinds import KINDS
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+TR = translator(load_catalogs(), "en")
+ES = translator(load_catalogs(), "es")
+# A ballot as a voter types it, for each kind: a new kind adds one here too.
+TYPED = {
+    "proposal": "block not yet",
+    "consent": "2 too early",
+    "choice": "1",
+    "time": "yes no maybe",
+    "dot": "3 0 5",
+    "ranked": "2 1 3",
+}
+
+
+def poll_of(name: PollKind) -> Poll:
+    kind = KINDS[name]
+    typed = ["2026-03-07 10:00", "2026-03-08 10:00", "2026-03-09 10:00"]
+    when = {t: datetime.fromisoformat(t).replace(tzinfo=UTC) for t in typed}
+    options = kind.answers or tuple(kind.keep(typed, when.get))
+    return Poll(
+        id=1,
+        group_id=1,
+        author_id=1,
+        kind=name,
+        title="Lunch",
+        options=options,
+        max_choices=1,
+        points=8,
+        write_in=False,
+        quorum=0,
+        trusted_only=False,
+        secret=False,
+        hidden=False,
+        closes_at=NOW,
+        state="closed",
+        result=None,
+        outcome=None,
+        action=None,
+        action_done=False,
+        created_at=NOW,
+    )
+
+
+def test_every_kind_has_a_row_and_the_commands_open_exactly_those() -> None:
+    assert list(KINDS) == list(get_args(PollKind))
+    assert all(kind.name == name for name, kind in KINDS.items())
+    kind_param = next(p for p in COMMANDS["poll"].params if p.name == "kind")
+    for name, kind in KINDS.items():
+        if kind.opened_by == "poll":
+            assert kind_param.parse(name) == name
+        else:
+            with pytest.raises(BadArgument):
+                kind_param.parse(name)
+    assert [k.name for k in KINDS.values() if k.opened_by == "propose"] == ["proposal"]
+    assert all(k.answers for k in KINDS.values() if k.binding), "binding counts fixed answers"
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_each_kind_is_shown_in_both_languages(name: PollKind) -> None:
+    kind = KINDS[name]
+    for text in (kind.label, kind.how_to_vote, *kind.answers):
+        assert ES._(text) != text, f"{text!r} has no Spanish translation"
+    fields = {f for _, f, _, _ in Formatter().parse(kind.how_to_vote) if f}
+    assert fields <= {"number", "max", "points"}
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_each_kind_reads_counts_shows_and_decides_its_own_ballots(name: PollKind) -> None:
+    assert set(TYPED) == set(KINDS)
+    kind, poll = KINDS[name], poll_of(name)
+    ballot = kind.read(poll, TYPED[name])
+    counted = kind.tally(poll, [ballot, ballot])
+    assert kind.decide(counted, 2, 2, 0.5) in ("passed", "blocked", "decided")
+    assert kind.results(TR, poll, counted, "UTC")
+    said = kind.remarks(TR, replace(poll, result="decided"), counted, "UTC")
+    assert said if kind.answers else said[0].startswith("Chosen: ")
+    json.dumps(kind.export(counted))
+    assert all(kind.show(TR, o, "UTC") for o in poll.options)
