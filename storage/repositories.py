@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.expression import BindParameter, Executable
 
 from bot.messages import Attachment, Button, Chat, Sender
 from bot.model import (
@@ -654,7 +656,8 @@ def _sendable() -> Any:
 @cache
 def _lanes_due_query() -> Any:
     outbox, lanes = OutboxRow.__table__, LaneRow.__table__
-    now, owner = bindparam("now", type_=UTCDateTime()), bindparam("owner")
+    now = bindparam("now", type_=UTCDateTime())
+    owner: BindParameter[str] = bindparam("owner")
     free = or_(
         lanes.c.chat_id.is_(None),
         and_(
@@ -743,7 +746,7 @@ class SqlOutbox(Repository):
             rows, self._new = self._new, []
             await self.conn.execute(OutboxRow.__table__.insert(), rows)
 
-    async def _execute(self, statement: Any, parameters: Any = None) -> Any:
+    async def _execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]:
         await self.write()
         return await self.conn.execute(statement, parameters)
 
