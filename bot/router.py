@@ -1,6 +1,7 @@
 """From a line of text to a handler: command names, typed arguments, step-by-step dialogs."""
 
 import difflib
+import io
 import shlex
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
@@ -89,12 +90,13 @@ def split_args(command: Command, raw: str) -> tuple[dict[str, Any], list[str]]:
     Words may be quoted ("Box distribution"); the rest of a line is taken as typed, so
     an apostrophe in a message ("I'll be there") is just an apostrophe.
     """
-    lexer = shlex.shlex(raw, posix=True)
+    stream = io.StringIO(raw)  # what the lexer has not read yet is the rest of the line
+    lexer = shlex.shlex(stream, posix=True)
     lexer.whitespace_split, lexer.commenters = True, ""
     values: dict[str, Any] = {}
     for param in command.params:
         if param.rest:
-            rest = lexer.instream.read().strip()
+            rest = stream.read().strip()
             if rest:
                 values[param.name] = rest
             return values, []
@@ -216,8 +218,8 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
                 return [Reply(refuse(ctx, error))]
             if value is not None:
                 answers[param.name] = value
-    param = missing(command, answers)
-    if param is None:
+    wanted = missing(command, answers)
+    if wanted is None:
         try:
             return await command.run(ctx, answers)
         except BadArgument as error:
@@ -235,13 +237,13 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
                 ctx.tr._(
                     "/{command} is missing the {what}. Usage: {usage}",
                     command=command.name,
-                    what=ctx.tr._(param.label),
+                    what=ctx.tr._(wanted.label),
                     usage=usage(command, ctx.tr),
                 )
             )
         ]
     await ctx.uow.dialogs.save(Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now)
-    return [await ask(ctx, param, answers)]
+    return [await ask(ctx, wanted, answers)]
 
 
 async def continue_dialog(

@@ -243,7 +243,7 @@ async def table(ctx: Context, args: Args) -> list[Action]:
     if not slots:
         return [Reply(tr._("No pickup windows today."))]
     names = setting(group, "pickup_names", ctx.defaults) == "names"
-    lines, buttons = [tr._("Pickups today:")], []
+    lines, buttons = [tr._("Pickups today:")], list[Button]()
     for slot in slots:
         shown = []
         for booking in await ctx.uow.pickups.of_slot(slot.id):
