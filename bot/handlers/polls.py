@@ -530,7 +530,8 @@ def _winner(poll: Poll, counted: Mapping[str, Any]) -> str | None:
             {o: counted["answers"][o] for o in poll.options}, list(poll.options)
         )
     if poll.kind == "ranked":
-        return counted["runoff"].winner
+        runoff: decisions.Runoff = counted["runoff"]
+        return runoff.winner
     counts = counted["counts"]
     return max(poll.options, key=lambda o: (counts[o], -poll.options.index(o)))
 
@@ -580,8 +581,8 @@ def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
             )
         return {"choices": [options[n - 1] for n in picked]}
     if poll.kind == "time":
-        words = [TIME_WORDS.get(w.casefold()) for w in text.replace(",", " ").split()]
-        if len(words) != len(options) or None in words:
+        said = [TIME_WORDS.get(w.casefold()) for w in text.replace(",", " ").split()]
+        if len(said) != len(options) or None in said:
             raise BadArgument(
                 N_(
                     "Answer yes, maybe or no for each of the {n} times, in order, "
@@ -589,7 +590,7 @@ def parse_ballot(poll: Poll, raw: str) -> dict[str, Any]:
                 ),
                 n=len(options),
             )
-        return {"answers": dict(zip(options, words, strict=True))}
+        return {"answers": dict(zip(options, said, strict=True))}
     if poll.kind == "dot":
         points = [int(n) for n in numbers]
         if len(points) != len(options) or sum(points) > poll.points:
