@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -62,6 +62,9 @@ from storage.models import (
 )
 from storage.scene import Known
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 
 def upsert(conn: AsyncConnection, table: Any) -> Any:
     """An INSERT that can say what to do ON CONFLICT, in the connection's own dialect."""
@@ -77,7 +80,7 @@ async def insert_ignoring_duplicates(
     return result.rowcount == 1
 
 
-R = TypeVar("R")
+R = TypeVar("R", bound="DataclassInstance")
 STATUS_RANK = ("left", "newcomer", "trusted")  # weakest first
 
 
@@ -1312,7 +1315,7 @@ class SqlLinks(Repository):
 
 
 def record(cls: type[R], row: Any) -> R:
-    return cls(**{f.name: row._mapping[f.name] for f in fields(cls)})  # type: ignore[arg-type]
+    return cls(**{f.name: row._mapping[f.name] for f in fields(cls)})
 
 
 class SqlRequests(Repository):
