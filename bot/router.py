@@ -209,17 +209,17 @@ async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
 
 async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> list[Action]:
     """Run the command, or ask for the next missing argument and remember the dialog."""
-    for param in command.params:
-        if param.name not in answers and param.default is not None:
+    for each in command.params:
+        if each.name not in answers and each.default is not None:
             try:
-                value = await param.default(ctx, answers)
+                value = await each.default(ctx, answers)
             except BadArgument as error:  # nothing to choose from: asking would not help
                 await ctx.uow.dialogs.clear(ctx.person.id, ctx.chat.id)
                 return [Reply(refuse(ctx, error))]
             if value is not None:
-                answers[param.name] = value
-    wanted = missing(command, answers)
-    if wanted is None:
+                answers[each.name] = value
+    param = missing(command, answers)
+    if param is None:
         try:
             return await command.run(ctx, answers)
         except BadArgument as error:
@@ -237,13 +237,13 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
                 ctx.tr._(
                     "/{command} is missing the {what}. Usage: {usage}",
                     command=command.name,
-                    what=ctx.tr._(wanted.label),
+                    what=ctx.tr._(param.label),
                     usage=usage(command, ctx.tr),
                 )
             )
         ]
     await ctx.uow.dialogs.save(Dialog(ctx.person.id, ctx.chat.id, command.name, answers), ctx.now)
-    return [await ask(ctx, wanted, answers)]
+    return [await ask(ctx, param, answers)]
 
 
 async def continue_dialog(
