@@ -17,7 +17,7 @@ from typing import TextIO
 from adapters.delivery import Courier, Outlet
 from adapters.scheduler import Scheduler
 from bot.dispatch import Core, handle
-from bot.messages import Button, ButtonPress, Chat, Message, Sender
+from bot.messages import Button, ButtonPress, Chat, ChatKind, Message, Sender
 from bot.model import OutboxMessage
 
 PLATFORM = "console"
@@ -107,7 +107,7 @@ class Console:
             lines.append(
                 "  " + "   ".join(f"({n}) {b.label}" for n, b in enumerate(row.buttons, 1))
             )
-            kind = "private" if row.chat_id.startswith("dm:") else "group"
+            kind: ChatKind = "private" if row.chat_id.startswith("dm:") else "group"
             self.buttons = (
                 Chat(PLATFORM, row.chat_id, kind, where),
                 row.message_id or str(row.id),

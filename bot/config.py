@@ -188,6 +188,7 @@ def _build(
     ]
     values: dict[str, Any] = {}
     for f in known.values():
+        assert isinstance(f.type, type)  # the schema's annotations are classes, never strings
         key = f"{prefix}.{f.name}" if prefix else f.name
         raw = table.get(f.name)
         if is_dataclass(f.type):
@@ -196,7 +197,7 @@ def _build(
             section = raw if isinstance(raw, dict) else {}
             values[f.name] = _build(f.type, section, env, key, problems)
             continue
-        env_name = f.metadata.get("env")
+        env_name = f.metadata.get("env", "")
         from_env = bool(env_name and env.get(env_name))
         if from_env:
             raw = env[env_name]
@@ -257,7 +258,9 @@ def _home_of(name: str, current: str) -> str:
     homes = [
         f"[{section.name}]"
         for section in fields(Config)
-        if section.name != current and name in {f.name for f in fields(section.type)}
+        if section.name != current
+        and is_dataclass(section.type)
+        and name in {f.name for f in fields(section.type)}
     ]
     return f"; it belongs in {' or '.join(homes)}" if homes else ""
 

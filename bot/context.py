@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from babel.support import Translations
 
-from bot.config import GroupDefaults, PrivacyConfig
+from bot.config import PrivacyConfig
 from bot.i18n import Translator, pick_language, translator
 from bot.messages import Button, PrivateMessage, Sender
 from bot.model import ChatRecord, Group, Person
 from bot.ports import UnitOfWork
-from bot.settings import setting
+from bot.settings import GroupDefaults, setting
 
 if TYPE_CHECKING:
     from bot.router import Command

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from babel.support import Translations
 
-from bot.config import GroupDefaults, PrivacyConfig
+from bot.config import PrivacyConfig
 from bot.context import Context, Work, waiting_for
 from bot.i18n import N_, Translator, pick_language, translator
 from bot.jobs import job_failed, run_job
@@ -40,7 +40,7 @@ from bot.router import (
     problem_with_text,
     run_command,
 )
-from bot.settings import setting
+from bot.settings import GroupDefaults, setting
 from bot.text import cleaned
 
 log = logging.getLogger("minga.core")

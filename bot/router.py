@@ -1,6 +1,7 @@
 """From a line of text to a handler: command names, typed arguments, step-by-step dialogs."""
 
 import difflib
+import io
 import shlex
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
@@ -89,12 +90,13 @@ def split_args(command: Command, raw: str) -> tuple[dict[str, Any], list[str]]:
     Words may be quoted ("Box distribution"); the rest of a line is taken as typed, so
     an apostrophe in a message ("I'll be there") is just an apostrophe.
     """
-    lexer = shlex.shlex(raw, posix=True)
+    stream = io.StringIO(raw)  # what the lexer has not read yet is the rest of the line
+    lexer = shlex.shlex(stream, posix=True)
     lexer.whitespace_split, lexer.commenters = True, ""
     values: dict[str, Any] = {}
     for param in command.params:
         if param.rest:
-            rest = lexer.instream.read().strip()
+            rest = stream.read().strip()
             if rest:
                 values[param.name] = rest
             return values, []
@@ -207,15 +209,15 @@ async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
 
 async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> list[Action]:
     """Run the command, or ask for the next missing argument and remember the dialog."""
-    for param in command.params:
-        if param.name not in answers and param.default is not None:
+    for each in command.params:
+        if each.name not in answers and each.default is not None:
             try:
-                value = await param.default(ctx, answers)
+                value = await each.default(ctx, answers)
             except BadArgument as error:  # nothing to choose from: asking would not help
                 await ctx.uow.dialogs.clear(ctx.person.id, ctx.chat.id)
                 return [Reply(refuse(ctx, error))]
             if value is not None:
-                answers[param.name] = value
+                answers[each.name] = value
     param = missing(command, answers)
     if param is None:
         try:

@@ -8,6 +8,7 @@ are removed or replaced here, so every handler sees what a reader sees.
 
 import unicodedata
 from dataclasses import replace
+from typing import Any
 
 from bot.messages import (
     ButtonPress,
@@ -141,7 +142,7 @@ def cleaned(event: Event) -> Event:
     A button's data is minga's own: only a lone surrogate in it is replaced."""
     if isinstance(event, Due):
         return event
-    changes: dict[str, object] = {"event_id": _id(event.event_id), "chat": _chat(event.chat)}
+    changes: dict[str, Any] = {"event_id": _id(event.event_id), "chat": _chat(event.chat)}
     if not isinstance(event, ChatMoved):
         changes["sender"] = _sender(event.sender)
     match event:
@@ -158,4 +159,4 @@ def cleaned(event: Event) -> Event:
             }
         case ChatMoved():
             changes["new_chat_id"] = _id(event.new_chat_id)
-    return replace(event, **changes)  # type: ignore[arg-type]
+    return replace(event, **changes)

@@ -41,7 +41,7 @@ def record(cls: type[R], row: Any, **kept_otherwise: Any) -> R:
 
 
 def _table(row_type: type[Base]) -> Table:
-    return cast(Table, row_type.__table__)
+    return row_type.__table__
 
 
 def _where(table: Table, key: Mapping[str, Any]) -> list[Any]:

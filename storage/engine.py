@@ -6,8 +6,10 @@ Parameters are hidden from error messages: they hold what people typed.
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -33,7 +35,7 @@ def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(full, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         # Transactions are begun by hand below, so the driver must not begin its own.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -47,7 +49,7 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         # A deferred transaction that reads, then writes, can fail with "database is locked"
         # whatever the busy timeout; taking the write lock up front serialises cleanly.
         # One that only reads needs no lock: it sees the last commit (WAL).

@@ -41,8 +41,15 @@ from storage.models import (
     VouchRow,
 )
 
-THEIRS = (IdentityRow, MemberRow, DialogRow, LinkCodeRow, PrefsRow, PickupWaitRow)
-KEPT_WITHOUT_THEM = (
+THEIRS: tuple[type[Base], ...] = (
+    IdentityRow,
+    MemberRow,
+    DialogRow,
+    LinkCodeRow,
+    PrefsRow,
+    PickupWaitRow,
+)
+KEPT_WITHOUT_THEM: tuple[tuple[type[Base], str], ...] = (
     (RequestRow, "requester_id"),
     (RequestRow, "claimer_id"),
     (OfferRow, "offerer_id"),

@@ -1,7 +1,7 @@
 """Tables. Schema changes only through migrations (storage/migrations)."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -54,6 +55,10 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    if TYPE_CHECKING:
+        # SQLAlchemy types it as any FromClause (a class may map a subquery); every row here
+        # maps a Table, and storage runs Core statements (insert, .c) on it.
+        __table__: ClassVar[Table]
 
 
 UNSENT = text("sent_at IS NULL AND failed IS NULL")  # partial indexes: what still waits

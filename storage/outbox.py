@@ -6,7 +6,9 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.expression import BindParameter, Executable
 
 from bot.messages import Attachment, Button, Mark, Rich, Style, marks_of
 from bot.model import OutboxMessage, Priority
@@ -92,7 +94,8 @@ def _sendable() -> Any:
 @cache
 def _lanes_due_query() -> Any:
     outbox, lanes = OutboxRow.__table__, LaneRow.__table__
-    now, owner = bindparam("now", type_=UTCDateTime()), bindparam("owner")
+    now = bindparam("now", type_=UTCDateTime())
+    owner: BindParameter[str] = bindparam("owner")
     free = or_(
         lanes.c.chat_id.is_(None),
         and_(
@@ -181,11 +184,11 @@ class SqlOutbox(Repository):
             rows, self._new = self._new, []
             await self.conn.execute(OutboxRow.__table__.insert(), rows)
 
-    async def _execute(self, statement: Any, parameters: Any = None) -> Any:
+    async def _execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]:
         await self.write()
         return await self.conn.execute(statement, parameters)
 
-    def _add(
+    def _queue(
         self,
         platform: str,
         chat_id: str,
@@ -232,7 +235,7 @@ class SqlOutbox(Repository):
         priority: Priority = Priority.POST,
         address: str | None = None,
     ) -> None:
-        self._add(
+        self._queue(
             platform,
             chat_id,
             "send",
@@ -249,7 +252,7 @@ class SqlOutbox(Repository):
     async def toast(
         self, platform: str, chat_id: str, toast_id: str, text: str, now: datetime
     ) -> None:
-        self._add(platform, chat_id, "toast", toast_id, text, (), now, Priority.ANSWER)
+        self._queue(platform, chat_id, "toast", toast_id, text, (), now, Priority.ANSWER)
 
     async def edit(
         self,
@@ -286,7 +289,7 @@ class SqlOutbox(Repository):
             .values(text=text, marks=_marks(text), buttons=_buttons(buttons))
         )
         if waiting.rowcount == 0:
-            self._add(platform, chat_id, "edit", key, text, buttons, now, Priority.BULK)
+            self._queue(platform, chat_id, "edit", key, text, buttons, now, Priority.BULK)
 
     async def lanes_due(
         self, platform: str, now: datetime, owner: str, limit: int

@@ -58,8 +58,8 @@ class SqlPolls(Repository):
         counts = BallotCountRow.__table__
         text = canonical(ballot)
         kept = {
-            r.digest: (dict(r.ballot), r.count)
-            for r in await self.conn.execute(
+            digest: (dict(ballot), count)
+            for digest, ballot, count in await self.conn.execute(
                 select(counts.c.digest, counts.c.ballot, counts.c.count).where(
                     counts.c.poll_id == poll_id
                 )
@@ -86,7 +86,7 @@ class SqlPolls(Repository):
                     BallotCountRow.poll_id == poll.id
                 )
             )
-            return [dict(r.ballot) for r in rows for _ in range(r.count)]
+            return [dict(ballot) for ballot, count in rows for _ in range(count)]
         rows = await self.conn.execute(select(VoteRow.ballot).where(VoteRow.poll_id == poll.id))
         return [dict(r.ballot) for r in rows]
 

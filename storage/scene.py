@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select
+from sqlalchemy import BindParameter, bindparam, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.messages import Chat, Sender
@@ -38,7 +38,7 @@ def _query() -> Any:
     chats, groups, settings = ChatRow.__table__, GroupRow.__table__, SettingRow.__table__
     identities, people, members = (IdentityRow.__table__, PersonRow.__table__, MemberRow.__table__)
     private, handles = chats.alias("private"), identities.alias("handles")
-    sender_platform = bindparam("sender_platform")
+    sender_platform: BindParameter[str] = bindparam("sender_platform")
     member_handle = (
         select(handles.c.handle)
         .where(handles.c.person_id == people.c.id, handles.c.handle.is_not(None))

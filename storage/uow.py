@@ -1,12 +1,12 @@
 """The unit of work: one transaction for an event's effects, its inbox row and its outbox."""
 
 import asyncio
-from collections.abc import Callable
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.model import Job
+from bot.ports import UnitsOfWork
 from storage.audit import SqlAudit
 from storage.chats import SqlChats, SqlDialogs
 from storage.groups import SqlGroups, SqlMembers
@@ -23,7 +23,7 @@ from storage.scene import Known, SqlScenes
 from storage.shifts import SqlShifts
 
 
-def units_of_work(engine: AsyncEngine) -> Callable[..., "SqlUnitOfWork"]:
+def units_of_work(engine: AsyncEngine) -> UnitsOfWork:
     """Where a process gets its units of work. SQLite has one writer, and a unit that may
     write takes the write lock up front (BEGIN IMMEDIATE): they take turns in the order they
     asked, where SQLite's busy handler would let them wait, sleeping, in no order (measured:

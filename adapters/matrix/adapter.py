@@ -302,7 +302,8 @@ class MatrixAdapter:
         sources = [e.source for e in events]
         joined = joined_at(sources, self.me)
         inviter = self.inviters.pop(room_id, None) if joined is not None else None
-        if inviter and room_id not in self.direct:  # invited, not a room minga opened itself
+        # Invited, not a room minga opened itself:
+        if inviter and joined is not None and room_id not in self.direct:
             try:
                 await self._settle(
                     Added(
@@ -458,7 +459,7 @@ class MatrixAdapter:
             else:
                 rooms = [room for room, user in self.direct.items() if user == chat_id]
                 joined = [room for room in rooms if room in self.client.rooms]
-                room_id = (joined or rooms or [None])[-1]
+                room_id = (joined or rooms)[-1] if rooms else None
             if room_id is None:
                 room_id = await self._open_direct(chat_id)
         room = self.client.rooms.get(room_id)

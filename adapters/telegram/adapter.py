@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -29,7 +30,7 @@ from telegram import (
     User,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 from adapters.delivery import Courier, GiveUp, Outlet, Retry, Unrecorded
 from adapters.telegram.pacing import Pacer, is_group
@@ -46,6 +47,15 @@ log = logging.getLogger("minga.telegram")
 
 OFFSET = "telegram.offset"
 POLL_SECONDS = 25
+# What Application.builder().build() makes: PTB's own bot, context, data and (unused) job queue.
+App = Application[
+    ExtBot[None],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 # A post shown live (a tally) is edited at most this often (seconds): a group's 20 messages
 # a minute are shared with its new posts; a private chat allows one a second.
@@ -57,7 +67,7 @@ class TelegramAdapter:
     core: Core
     config: TelegramConfig
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
-    app: Application = field(init=False)
+    app: App = field(init=False)
     me: User = field(init=False)
     pacer: Pacer = field(default_factory=Pacer)
     unrecorded: Unrecorded = field(default_factory=Unrecorded)

@@ -3,14 +3,14 @@
 from telegram import Chat as TgChat
 from telegram import Update, User
 
-from bot.messages import Added, ButtonPress, Chat, ChatMoved, Event, Message, Sender
+from bot.messages import Added, ButtonPress, Chat, ChatKind, ChatMoved, Event, Message, Sender
 
 PLATFORM = "telegram"
 ANONYMOUS_ADMIN = 1087968824  # Telegram's "GroupAnonymousBot"
 
 
 def chat_of(chat: TgChat) -> Chat:
-    kind = "private" if chat.type == TgChat.PRIVATE else "group"
+    kind: ChatKind = "private" if chat.type == TgChat.PRIVATE else "group"
     return Chat(PLATFORM, str(chat.id), kind, chat.title or chat.full_name)
 
 

@@ -780,11 +780,11 @@ async def check_plan(ctx: Context, args: Args) -> None:
 
 
 async def _affected(
-    work: Work, shift: Shift, group: Group, message: str, **values: object
+    work: Work, shift: Shift, group: Group, message: str, when: str
 ) -> list[Action]:
     """Everyone on a shift (and its waitlist) hears of a change to it."""
     return [
-        await work.tell(s.person_id, group, message, number=shift.id, **values)
+        await work.tell(s.person_id, group, message, number=shift.id, name=shift.name, when=when)
         for s in await work.uow.shifts.signups(shift.id)
     ]
 
@@ -802,7 +802,6 @@ async def _cancel(ctx: Context, group: Group, shifts: list[Shift], series: bool)
             shift,
             group,
             N_("S{number} ({name}, {when}) is cancelled. Thank you for being ready to help."),
-            name=shift.name,
             when=ctx.group_tr(group).when(shift.starts_at, ctx.zone(group)),
         )
         actions += await refresh(ctx, shift.id)
@@ -858,7 +857,6 @@ async def _move(
             moved,
             group,
             N_("S{number} ({name}) moved: it is now {when}."),
-            name=moved.name,
             when=span(ctx.group_tr(group), moved, zone),
         )
         actions += await refresh(ctx, shift.id)
