@@ -19,7 +19,7 @@ from bot.dates import parse_when
 from bot.handlers import groups, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
-from bot.messages import Action, Button, Edit, Post, Reply, Sender
+from bot.messages import LINE, Action, Button, Edit, Post, Reply, Rich, Sender, code, strong
 from bot.model import Group, Job, JobKind, Member, Person, Poll, PollKind
 from bot.params import BadArgument, reference
 from bot.poll_kinds import KINDS, NEEDS_REASON, Ballot, Kind, Tally, check_options, label
@@ -330,7 +330,9 @@ def result_of(poll: Poll, counted: Tally, voted: int, eligible_: int) -> str:
 async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Button, ...]]:
     tr, zone, rules = work.group_tr(group), work.zone(group), KINDS[poll.kind]
     turnout = await work.uow.polls.turnout(poll)
-    lines = [f"P{poll.id} · {tr._(rules.label)} · {poll.title}"]
+    lines: list[str] = [
+        Rich(" · ").join([code(f"P{poll.id}"), tr._(rules.label), strong(poll.title)])
+    ]
     if poll.action:
         lines.append(tr._("If it passes, I will: /{action}", action=poll.action))
         lines.append(
@@ -359,11 +361,11 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
     )
     if poll.state == "closed":
         lines.append(conclusion(tr, poll, counted, zone))
-        return "\n".join(lines), ()
+        return LINE.join(lines), ()
     if poll.secret or not rules.buttons or poll.max_choices > 1:
-        return "\n".join(lines), (Button(tr._("Vote"), f"vote P{poll.id}", private=True),)
+        return LINE.join(lines), (Button(tr._("Vote"), f"vote P{poll.id}", private=True),)
     native = setting(group, "native_polls", work.defaults) == "on"
-    return "\n".join(lines), tuple(
+    return LINE.join(lines), tuple(
         Button(label(tr, poll, o, zone), f"vote P{poll.id} {n}", answer=native)
         for n, o in enumerate(poll.options, 1)
     )

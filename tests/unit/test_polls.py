@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import inspect, select
 
+from bot.messages import marks_of
 from storage.models import BallotCountRow, VotedRow
 from tests.decide import decided
 from tests.harness import Harness, in_chat, text
@@ -19,6 +20,15 @@ async def test_a_proposal_is_posted_with_four_buttons(group: Harness) -> None:
     assert seen[0].text.splitlines()[0] == "P1 · proposal · Buy a second fridge"
     assert "Closes Wed 11 Mar 09:00 · named votes · quorum 50%" in seen[0].text
     assert seen[0].buttons == ("vote P1 1", "vote P1 2", "vote P1 3", "vote P1 4")
+
+
+async def test_a_poll_posts_number_in_monospace_and_title_in_bold(group: Harness) -> None:
+    """For the platforms that show marks; the console shows the same plain text."""
+    seen = await group.say("Ana", "/poll choice Lunch <b>: soup | salad")
+    title = seen[0].text.splitlines()[0]
+    assert title == "P1 · choice · Lunch <b>"
+    marked = [(title[m.start : m.end], m.style) for m in marks_of(seen[0].text)]
+    assert marked == [("P1", "code"), ("Lunch <b>", "strong")]
 
 
 @pytest.mark.parametrize(
