@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from babel.support import Translations
 
@@ -29,7 +30,7 @@ from bot.messages import (
     Sender,
     Unreadable,
 )
-from bot.model import ChatRecord, Job, Priority, Scene
+from bot.model import ChatRecord, Job, Person, Priority, Scene
 from bot.ports import Clock, UnitOfWork, UnitsOfWork
 from bot.router import (
     MAX_TEXT,
@@ -391,28 +392,40 @@ async def _context(
     """Who is speaking, where: a person is registered the first time they address minga.
     What the scene read is written only where it changed."""
     work = _work(uow, core)
-    sender = event.sender
-    person = scene.person
-    if person is None:
+    person = await _speaker(uow, event.sender, scene, work.now)
+    chat = await _chat(uow, event, scene, person)
+    group = (
+        scene.group
+        if scene.group and scene.group.id == chat.group_id
+        else (await uow.groups.get(chat.group_id) if chat.group_id else None)
+    )
+    return Context.of(work, sender=event.sender, person=person, chat=chat, group=group)
+
+
+async def _speaker(uow: UnitOfWork, sender: Sender, scene: Scene, now: datetime) -> Person:
+    if scene.person is None:
         spoken = pick_language(sender.language, "") or None
-        person = await uow.people.register(sender, spoken, work.now)
-    elif scene.identity != (sender.handle, sender.name):
+        return await uow.people.register(sender, spoken, now)
+    if scene.identity != (sender.handle, sender.name):
         await uow.people.refresh_identity(sender)
+    return scene.person
+
+
+async def _chat(
+    uow: UnitOfWork, event: Message | ButtonPress, scene: Scene, person: Person
+) -> ChatRecord:
+    """The chat the event came from, as stored; a private chat makes its person reachable."""
     owner = person.id if event.chat.kind == "private" else None
     chat = scene.chat
     if chat is None or (chat.title, chat.person_id) != (event.chat.title, owner):
         chat = await uow.chats.ensure(event.chat, owner)
         if owner is not None and (scene.chat is None or scene.chat.person_id != owner):
             await _now_reachable(uow, owner, chat)
-    if owner is None and sender.private_chat_id and not scene.reachable:
-        private = Chat(sender.platform, sender.private_chat_id, "private")
+    private_id = event.sender.private_chat_id
+    if owner is None and private_id and not scene.reachable:
+        private = Chat(event.sender.platform, private_id, "private")
         await _now_reachable(uow, person.id, await uow.chats.ensure(private, person.id))
-    group = (
-        scene.group
-        if scene.group and scene.group.id == chat.group_id
-        else (await uow.groups.get(chat.group_id) if chat.group_id else None)
-    )
-    return Context.of(work, sender=sender, person=person, chat=chat, group=group)
+    return chat
 
 
 def _work(uow: UnitOfWork, core: Core) -> Work:
