@@ -10,7 +10,7 @@ can fix the whole file in one pass.
 
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -192,28 +192,41 @@ def _build(
         key = f"{prefix}.{f.name}" if prefix else f.name
         raw = table.get(f.name)
         if is_dataclass(f.type):
-            if raw is not None and not isinstance(raw, dict):
-                problems.append(Problem(key, f"expected a section [{key}], got {_describe(raw)}"))
-            section = raw if isinstance(raw, dict) else {}
-            values[f.name] = _build(f.type, section, env, key, problems)
-            continue
-        env_name = f.metadata.get("env", "")
-        from_env = bool(env_name and env.get(env_name))
-        if from_env:
-            raw = env[env_name]
-            if f.type is int and raw.strip().isdigit():  # the environment holds only text
-                raw = int(raw)
-        if raw is None:  # TOML has no null, so None means "not given"
-            continue
-        error = _check(
-            f.type, f.metadata.get("checks", ()), raw, secret=f.metadata.get("secret", False)
-        )
-        if error is None:
-            values[f.name] = f.metadata["reads"](raw) if "reads" in f.metadata else raw
-        else:
-            source = f" (from the environment variable {env_name})" if from_env else ""
-            problems.append(Problem(key, error + source))
+            values[f.name] = _section(f.type, raw, env, key, problems)
+        elif (value := _value(f, f.type, raw, env, key, problems)) is not None:
+            values[f.name] = value
     return cls(**values)
+
+
+def _section(cls: type, raw: Any, env: Mapping[str, str], key: str, problems: list[Problem]) -> Any:
+    if raw is not None and not isinstance(raw, dict):
+        problems.append(Problem(key, f"expected a section [{key}], got {_describe(raw)}"))
+    return _build(cls, raw if isinstance(raw, dict) else {}, env, key, problems)
+
+
+def _value(
+    f: Field[Any],
+    expected: type,
+    raw: Any,
+    env: Mapping[str, str],
+    key: str,
+    problems: list[Problem],
+) -> Any:
+    """One setting's value as read, or None to keep its default (missing or refused)."""
+    env_name = f.metadata.get("env", "")
+    from_env = bool(env_name and env.get(env_name))
+    if from_env:
+        raw = env[env_name]
+        if expected is int and raw.strip().isdigit():  # the environment holds only text
+            raw = int(raw)
+    if raw is None:  # TOML has no null, so None means "not given"
+        return None
+    error = _check(expected, f.metadata.get("checks", ()), raw, f.metadata.get("secret", False))
+    if error is not None:
+        source = f" (from the environment variable {env_name})" if from_env else ""
+        problems.append(Problem(key, error + source))
+        return None
+    return f.metadata["reads"](raw) if "reads" in f.metadata else raw
 
 
 _EXPECTED = {bool: "true or false", int: "a whole number", str: "text in quotes"}
