@@ -76,7 +76,6 @@ class Person:
         return found
 
 
-@dataclass
 def _check_entities(params: dict[str, Any], units: int) -> None:
     """Entities go with no parse mode and stay within the text's UTF-16 units."""
     for entity in params.get("entities") or []:
@@ -86,6 +85,7 @@ def _check_entities(params: dict[str, Any], units: int) -> None:
             raise ApiError(400, "Bad Request: entity beyond the end of the text")
 
 
+@dataclass
 class BotApi:
     token: str = "4242:TEST-TOKEN"
     fault_rate: float = 0.0  # share of sending calls answered with 429, 502 or a timeout
