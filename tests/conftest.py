@@ -10,27 +10,29 @@ from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine
 from storage.migrate import upgrade
 from storage.models import Base
+from tests import rows
 from tests.harness import Harness
 from tests.hostile.budget import RAN
 
+T = TypeVar("T")
 POSTGRES_URL = os.environ.get("MINGA_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 
 
-def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
+def in_own_loop(work: Coroutine[Any, Any, T]) -> T:
     """Run set-up work from any fixture, even one called while a test's loop is running."""
     with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, work).result()
+        return thread.submit(asyncio.run, work).result()
 
 
 async def postgres_admin(statement: str) -> None:
@@ -51,7 +53,7 @@ async def postgres_admin(statement: str) -> None:
 
 
 def _postgres_admin(statement: str) -> None:
-    _in_own_loop(postgres_admin(statement))
+    in_own_loop(postgres_admin(statement))
 
 
 def _create_database(name: str) -> None:
@@ -97,7 +99,7 @@ def postgres_url() -> Iterator[str]:
         await upgrade(engine)
         await engine.dispose()
 
-    _in_own_loop(migrate())
+    in_own_loop(migrate())
     yield url
     _postgres_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
 
@@ -138,12 +140,6 @@ async def sqlite_engine(tmp_path) -> AsyncIterator[AsyncEngine]:  # type: ignore
     await engine.dispose()
 
 
-RESTART_SEQUENCES = (
-    "SELECT setval(oid, 1, false) FROM pg_class "
-    "WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
-)
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def engine(request, tmp_path) -> AsyncIterator[AsyncEngine]:  # type: ignore[no-untyped-def]
     """The same test on SQLite and on a real PostgreSQL, each starting empty."""
@@ -151,12 +147,8 @@ async def engine(request, tmp_path) -> AsyncIterator[AsyncEngine]:  # type: igno
         created = await sqlite_engine_at(tmp_path)
     else:
         created = create_engine(request.getfixturevalue("postgres_url"))
-        # Emptied as TRUNCATE … RESTART IDENTITY would, ten times quicker on tables this
-        # small: TRUNCATE makes new files for every table.
         async with created.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                await conn.execute(table.delete())
-            await conn.execute(text(RESTART_SEQUENCES))
+            await rows.empty(conn)
     yield created
     await created.dispose()
 
@@ -165,6 +157,14 @@ async def engine(request, tmp_path) -> AsyncIterator[AsyncEngine]:  # type: igno
 async def bot(sqlite_engine: AsyncEngine) -> Harness:
     """The core on real storage (SQLite) with a fake clock: what a handler test talks to."""
     return Harness(sqlite_engine)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the tests that talk to Synapse go to one worker, which starts
+    one Synapse for them all (it takes seconds and a few hundred MB)."""
+    for item in items:
+        if "homeserver" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("synapse"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -17,6 +17,7 @@ from bot.i18n import load_catalogs
 from bot.messages import ButtonPress, Chat, Message, Sender
 from bot.model import Job, OutboxMessage
 from storage.uow import units_of_work
+from tests import rows
 from tests.fakes import FakeClock
 
 PLATFORM = "test"
@@ -41,11 +42,11 @@ class Seen:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A harness at rest on SQLite, its database file and what it remembers: many tests can
-    start from a state built once, since copying a file takes a millisecond where building
-    a group takes a few hundred."""
+    """A harness at rest, its database and what it remembers: many tests can start from a
+    state built once, since copying a database takes milliseconds where building a group
+    takes hundreds."""
 
-    database: Path
+    database: Path | rows.Rows  # SQLite's file, or PostgreSQL's rows
     now: datetime
     seen: tuple[Seen, ...]
     jobs: tuple[Job, ...]
@@ -188,10 +189,14 @@ class Harness:
         )
         return (message_id,)
 
-    async def snapshot(self, database: Path) -> Snapshot:
-        """This harness at rest, its database copied to `database`."""
-        await self.engine.dispose()  # the last connection to close folds the WAL into the file
-        shutil.copy(self._database, database)
+    async def snapshot(self, directory: Path) -> Snapshot:
+        """This harness at rest, its database copied into `directory` (SQLite) or read."""
+        if self.engine.dialect.name == "sqlite":
+            await self.engine.dispose()  # the last connection to close folds in the WAL
+            database: Path | rows.Rows = directory / "minga.db"
+            shutil.copy(self._database, database)
+        else:
+            database = await rows.read(self.engine)
         return Snapshot(
             database, self.clock.now(), tuple(self.seen), tuple(self.jobs), frozenset(self.heard)
         )
@@ -199,10 +204,13 @@ class Harness:
     async def restore(self, snapshot: Snapshot) -> None:
         """Back to the snapshot's state, on this harness's own database; its senders start
         afresh, as they do when minga restarts."""
-        await self.engine.dispose()
-        for journal in ("-wal", "-shm"):
-            self._database.with_name(self._database.name + journal).unlink(missing_ok=True)
-        shutil.copy(snapshot.database, self._database)
+        if isinstance(snapshot.database, rows.Rows):
+            await rows.write(self.engine, snapshot.database)
+        else:
+            await self.engine.dispose()
+            for journal in ("-wal", "-shm"):
+                self._database.with_name(self._database.name + journal).unlink(missing_ok=True)
+            shutil.copy(snapshot.database, self._database)
         self.clock.current = snapshot.now
         self.seen[:] = snapshot.seen
         self.jobs[:] = snapshot.jobs
@@ -211,7 +219,7 @@ class Harness:
 
     @property
     def _database(self) -> Path:
-        assert self.engine.dialect.name == "sqlite" and self.engine.url.database
+        assert self.engine.url.database
         return Path(self.engine.url.database)
 
     async def setup_group(
