@@ -6,11 +6,11 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
 import pytest
@@ -22,17 +22,16 @@ from storage.engine import create_engine
 from storage.migrate import upgrade
 from storage.models import Base
 from tests import rows
-from tests.harness import Harness
+from tests.harness import Harness, Snapshot
 from tests.hostile.budget import RAN
 
-T = TypeVar("T")
 POSTGRES_URL = os.environ.get("MINGA_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 
 
-def in_own_loop(work: Coroutine[Any, Any, T]) -> T:
+def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
     """Run set-up work from any fixture, even one called while a test's loop is running."""
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, work).result()
+        thread.submit(asyncio.run, work).result()
 
 
 async def postgres_admin(statement: str) -> None:
@@ -53,7 +52,7 @@ async def postgres_admin(statement: str) -> None:
 
 
 def _postgres_admin(statement: str) -> None:
-    in_own_loop(postgres_admin(statement))
+    _in_own_loop(postgres_admin(statement))
 
 
 def _create_database(name: str) -> None:
@@ -99,7 +98,7 @@ def postgres_url() -> Iterator[str]:
         await upgrade(engine)
         await engine.dispose()
 
-    in_own_loop(migrate())
+    _in_own_loop(migrate())
     yield url
     _postgres_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
 
@@ -151,6 +150,28 @@ async def engine(request, tmp_path) -> AsyncIterator[AsyncEngine]:  # type: igno
             await rows.empty(conn)
     yield created
     await created.dispose()
+
+
+Build = Callable[[Harness], Awaitable[None]]
+Built = Callable[[Harness, Build], Awaitable[None]]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """`await built(bot, found)` leaves a fresh `bot` as `await found(bot)` would: the first
+    time for each kind of database in this process by running it, then by copying what that
+    left (milliseconds where running the core takes hundreds of them)."""
+    made: dict[tuple[Build, str], Snapshot] = {}
+
+    async def build(bot: Harness, found: Build) -> None:
+        key = (found, bot.engine.dialect.name)
+        if key in made:
+            await bot.restore(made[key])
+        else:
+            await found(bot)
+            made[key] = await bot.snapshot(tmp_path_factory.mktemp("built"))
+
+    return build
 
 
 @pytest.fixture
