@@ -76,7 +76,7 @@ async def _build(path: Path) -> Snapshot:
     await say("Ben", "/quiet 22-8")
     await bot.fire_due()
     assert not [s for s in bot.seen if APOLOGY in s.text], "the world itself failed"
-    return await bot.snapshot(path / "world.db")
+    return await bot.snapshot(Path(tempfile.mkdtemp(dir=_DIR)))
 
 
 async def template() -> Snapshot:
