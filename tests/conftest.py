@@ -180,14 +180,6 @@ async def bot(sqlite_engine: AsyncEngine) -> Harness:
     return Harness(sqlite_engine)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, the tests that talk to Synapse go to one worker, which starts
-    one Synapse for them all (it takes seconds and a few hundred MB)."""
-    for item in items:
-        if "homeserver" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("synapse"))
-
-
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if RAN:
         terminalreporter.write_line(
