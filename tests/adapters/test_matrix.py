@@ -172,6 +172,7 @@ async def test_intake_in_a_direct_room_claim_by_reaction_and_relay(minga: Minga)
     assert not any("door code" in t for t in ana.texts(room))  # never in the group room
 
 
+@pytest.mark.slow
 async def test_taking_back_a_reaction_undoes_a_claim_but_a_moderator_removing_it_does_not(
     minga: Minga,
 ) -> None:
@@ -221,6 +222,7 @@ async def test_a_shift_place_given_away_is_taken_by_reaction(minga: Minga) -> No
     await ben.sees("You took the volunteer place", ben.direct_from_bot())
 
 
+@pytest.mark.slow
 async def test_a_proposal_blocked_in_an_encrypted_room(minga: Minga) -> None:
     ana, ben, eli = (
         await minga.person("Ana"),
@@ -247,6 +249,7 @@ async def test_a_proposal_blocked_in_an_encrypted_room(minga: Minga) -> None:
     assert "It is blocked." in closed.body
 
 
+@pytest.mark.slow
 async def test_a_group_that_chose_native_polls_votes_in_matrixs_own_poll(minga: Minga) -> None:
     ana, ben, eli = (
         await minga.person("Ana"),
@@ -309,6 +312,7 @@ async def test_a_restart_handles_what_happened_meanwhile_once_and_nothing_from_b
     assert json.loads(session.read_text())["device_id"] == device  # the same device, keys
 
 
+@pytest.mark.slow
 async def test_a_burst_of_200_commands_is_answered_once_each_gaps_included(
     minga: Minga, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -340,6 +344,7 @@ async def test_a_burst_of_200_commands_is_answered_once_each_gaps_included(
     assert any("matrix=gap" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.slow
 async def test_under_synapses_default_rate_limit_a_wave_of_30_arrives_in_order(
     homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path
 ) -> None:

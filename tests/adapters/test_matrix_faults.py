@@ -57,6 +57,7 @@ async def flaky(homeserver: Homeserver) -> AsyncIterator[tuple[FlakyProxy, str]]
     await proxy.stop()
 
 
+@pytest.mark.slow
 async def test_with_one_send_or_sync_in_five_failing_nothing_is_lost_or_doubled(
     homeserver: Homeserver,
     new_account: Callable[..., Account],

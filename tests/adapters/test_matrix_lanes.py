@@ -185,6 +185,7 @@ async def test_with_two_direct_rooms_an_answer_comes_in_the_room_it_was_asked_in
     assert answers(ana, second) == []
 
 
+@pytest.mark.slow
 async def test_someone_who_never_accepts_the_direct_room_holds_back_only_what_is_for_them(
     minga: Minga, homeserver: Homeserver, new_account: Callable[..., Account], tmp_path: Path
 ) -> None:
@@ -329,6 +330,7 @@ async def proxy(homeserver: Homeserver) -> AsyncIterator[tuple[SlowProxy, str]]:
     await slow.stop()
 
 
+@pytest.mark.slow
 async def test_a_slow_room_holds_back_only_itself_and_still_gets_its_answers_in_order(
     homeserver: Homeserver,
     new_account: Callable[..., Account],

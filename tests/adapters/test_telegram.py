@@ -177,6 +177,7 @@ async def test_a_deep_link_posted_anywhere_cancels_nothing_for_whoever_taps_it(a
     assert not any("Cancelled" in t for t in texts(api, GROUP))
 
 
+@pytest.mark.slow
 async def test_a_hundred_vote_by_button_and_the_tally_is_edited_at_most_once_per_interval(
     api: BotApi,
 ) -> None:

@@ -5,6 +5,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from adapters.delivery import WORKERS
@@ -28,6 +29,7 @@ async def minga(config: Path) -> asyncio.subprocess.Process:
     )
 
 
+@pytest.mark.slow
 async def test_killed_mid_burst_and_restarted(tmp_path: Path) -> None:
     api = BotApi()
     base_url = await api.start()

@@ -5,6 +5,8 @@ import contextlib
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig
 from tests.botapi import BotApi, Person
@@ -12,6 +14,7 @@ from tests.botapi import BotApi, Person
 PEOPLE = [Person(100 + n, f"Person{n}", f"person{n}") for n in range(12)]  # within 20/min
 
 
+@pytest.mark.slow
 async def test_with_one_call_in_ten_failing_nothing_is_lost_or_doubled(tmp_path: Path) -> None:
     api = BotApi(fault_rate=0.1)
     base_url = await api.start()

@@ -184,6 +184,7 @@ async def test_an_ampersand_at_the_cut_is_sent_intact(tmp_path: Path, cut: int) 
         assert "".join(m["text"] for m in api.in_chat(GROUP)) == "b" * cut + "&&&&&&"
 
 
+@pytest.mark.slow
 async def test_a_wave_of_private_reminders_and_tallies_earns_no_429(tmp_path: Path) -> None:
     async with sender(tmp_path) as (api, core, adapter):
         people = [Person(20_000 + n, f"P{n}") for n in range(240)]

@@ -22,7 +22,6 @@ import traceback
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.messages import ButtonPress, Chat
 from bot.model import OutboxMessage
-from storage.engine import create_engine
-from tests.conftest import sqlite_engine_at
-from tests.fakes import FakeClock
-from tests.harness import Harness, Seen
+from tests.conftest import sqlite_engine_at, sqlite_test_engine
+from tests.harness import Harness, Seen, Snapshot
 from tests.hostile.platforms import Refused, check_both
 
 APOLOGY = "Sorry, something went wrong on my side"
@@ -43,19 +40,12 @@ TRUSTED = ("Ana", "Ben", "Chioma", "Dev")
 REQUESTER = "Rosa"
 
 
-@dataclass(frozen=True)
-class Template:
-    path: Path
-    now: datetime
-    seen: tuple[Seen, ...]
-
-
-_TEMPLATE: Template | None = None
+_TEMPLATE: Snapshot | None = None
 _DIR = Path(tempfile.mkdtemp(prefix="minga-hostile-"))
 _COPIES = itertools.count()
 
 
-async def _build(path: Path) -> Template:
+async def _build(path: Path) -> Snapshot:
     engine = await sqlite_engine_at(path)
     bot = Harness(engine)
     say = bot.say
@@ -86,11 +76,10 @@ async def _build(path: Path) -> Template:
     await say("Ben", "/quiet 22-8")
     await bot.fire_due()
     assert not [s for s in bot.seen if APOLOGY in s.text], "the world itself failed"
-    await engine.dispose()
-    return Template(path / "minga.db", bot.clock.now(), tuple(bot.seen))
+    return await bot.snapshot(Path(tempfile.mkdtemp(dir=_DIR)))
 
 
-async def template() -> Template:
+async def template() -> Snapshot:
     global _TEMPLATE
     if _TEMPLATE is None:
         where = Path(tempfile.mkdtemp(dir=_DIR))
@@ -236,9 +225,8 @@ async def fresh() -> AsyncIterator[World]:
     made = await template()
     where = _DIR / f"case{next(_COPIES)}"
     where.mkdir()
-    shutil.copy(made.path, where / "minga.db")
-    engine = create_engine(f"sqlite:///{where}/minga.db")
-    world = World(engine, clock=FakeClock(made.now), seen=list(made.seen), start=len(made.seen))
+    world = World(sqlite_test_engine(where / "minga.db"), start=len(made.seen))
+    await world.restore(made)
     for who in ROLES:
         await world.person_id(who)
     failures = _Failures(world.problems)
@@ -248,7 +236,7 @@ async def fresh() -> AsyncIterator[World]:
         yield world
     finally:
         core_log.removeHandler(failures)
-        await engine.dispose()
+        await world.engine.dispose()
         shutil.rmtree(where, ignore_errors=True)
 
 

@@ -141,6 +141,7 @@ def test_export_of_an_unknown_group(played: Path, capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.parametrize(("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 0)])
+@pytest.mark.slow
 async def test_minga_run_stops_cleanly_on_sigint_and_sigterm_even_started_in_the_background(
     tmp_path: Path, stop: signal.Signals, code: int
 ) -> None:

@@ -5,22 +5,27 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.messages import ButtonPress
+from tests.conftest import Built
 from tests.harness import Harness, in_chat, text
 
 BOXES = '/shift add "Box distribution" sat 10:00-13:00 weekly places 12 roles packer:4,table:8'
 NOT_OFFERED = "That button is not on that message (any more), so I did nothing."
 
 
-@pytest.fixture
-async def food(engine: AsyncEngine) -> Harness:
-    """Free Food with four trusted founders, Eli a newcomer, a weekly shift and a request."""
-    bot = Harness(engine)
+async def _found(bot: Harness) -> None:
     await bot.setup_group()
     await bot.say("Eli", "/join")
     for who in ("Eli", "Ben"):
         await bot.say(who, "/start", group=None)
     await bot.say("Ana", BOXES)
     await bot.say("Eli", "/request food Eastside by friday: 2 boxes", group=None)
+
+
+@pytest.fixture
+async def food(engine: AsyncEngine, built: Built) -> Harness:
+    """Free Food with four trusted founders, Eli a newcomer, a weekly shift and a request."""
+    bot = Harness(engine)
+    await built(bot, _found)
     return bot
 
 

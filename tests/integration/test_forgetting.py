@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.messages import Arrived, ButtonPress, Chat, Message, Sender, marks_of, strong
 from bot.model import Reaction
+from tests.conftest import Built
 from tests.harness import PLATFORM, Harness, Seen, in_chat
 
 NAME, HANDLE, USER_ID = "Elisabeth Quux", "elq_77", "7777123"
@@ -65,9 +66,14 @@ def traces(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
-async def lived(engine: AsyncEngine) -> Harness:
+async def lived(engine: AsyncEngine, built: Built) -> Harness:
     """Elisabeth did a bit of everything in Free Food before asking to be forgotten."""
     bot = Harness(engine)
+    await built(bot, _live)
+    return bot
+
+
+async def _live(bot: Harness) -> None:
     await bot.setup_group()
     for who in ("Ana", "Ben", "Chioma", "Eli"):
         await bot.say(who, "/start", group=None)
@@ -104,7 +110,6 @@ async def lived(engine: AsyncEngine) -> Harness:
             bot.clock.now(),
         )
         await uow.commit()
-    return bot
 
 
 async def test_before_forget_the_database_is_full_of_the_person(lived: Harness) -> None:

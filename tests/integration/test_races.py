@@ -122,6 +122,7 @@ async def test_two_swaps_for_the_same_place_at_once_only_one_completes(engine: A
     assert sorted(holders.values()) == ["Ana", "Ben", "Chioma"]  # nobody lost or doubled
 
 
+@pytest.mark.slow
 async def test_two_hundred_vote_at_once_and_the_post_is_edited_a_handful_of_times(
     engine: AsyncEngine,
 ) -> None:

@@ -101,6 +101,7 @@ def said_to(transcript: list[tuple[str, str]], who: str, text: str) -> int:
     return sum(text in body for where, body in transcript if where == f"{who}, private")
 
 
+@pytest.mark.slow
 def test_the_distribution_is_filled_and_the_waitlist_takes_the_gaps(
     transcript: list[tuple[str, str]],
 ) -> None:
