@@ -29,6 +29,10 @@ if TYPE_CHECKING:  # imported where enabled: each platform's library costs 10-20
     from adapters.matrix.adapter import MatrixAdapter
     from adapters.telegram.adapter import TelegramAdapter
 
+# Seconds a stopping task has to finish what it is doing (a rollback) before it is
+# cancelled again.
+STOP_GRACE = 5.0
+
 
 class SystemClock:
     def now(self) -> datetime:
@@ -69,6 +73,22 @@ def platforms_enabled(config: Config) -> bool:
     return config.telegram.enabled or config.matrix.enabled
 
 
+async def stop_all(running: list[asyncio.Task[None]], grace: float = STOP_GRACE) -> None:
+    """Cancel what still runs and wait till it has stopped. A library may lose a cancel
+    (Python 3.11's wait_for, under nio and aiohttp, can when it races a timeout) and carry
+    on as if nothing happened: what still runs after `grace` is cancelled again."""
+    for task in running:
+        # A second cancel at once would cut short the rollback a first one is running.
+        if not task.cancelling():
+            task.cancel()
+    _, pending = await asyncio.wait(running, timeout=grace)
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=grace)
+    await asyncio.gather(*running, return_exceptions=True)
+
+
 async def run_platforms(config: Config) -> None:
     """Every enabled adapter, the scheduler and a sender per platform, until stopped."""
     engine = await open_storage(config)
@@ -102,11 +122,7 @@ async def run_platforms(config: Config) -> None:
         try:
             await asyncio.gather(*running)
         finally:
-            for task in running:
-                # A second cancel would cut short the rollback a first one is running.
-                if not task.cancelling():
-                    task.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
+            await stop_all(running)
     finally:
         await scheduler.stop()
         for adapter in adapters:
