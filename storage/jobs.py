@@ -40,7 +40,11 @@ class SqlJobs(Repository):
         return None if row is None else _job(row)
 
     async def pending(self, until: datetime | None = None) -> list[Job]:
-        query = select(JobRow.__table__).where(JobRow.done_at.is_(None))
+        # Kinds this minga does not know are planned by a newer one on the same database
+        # (a rolling upgrade): they are left to it.
+        query = select(JobRow.__table__).where(
+            JobRow.done_at.is_(None), JobRow.kind.in_([kind.value for kind in JobKind])
+        )
         if until is not None:
             # A retry is later than its time: both by then (and the index finds the time).
             query = query.where(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.messages import Button, Chat, Sender
 from bot.model import Group, Job, JobKind, Member, OutboxMessage, Person, Reaction
-from storage.models import Base, InboxRow, MemberRow, OutboxRow, PersonRow
+from storage.models import Base, InboxRow, JobRow, MemberRow, OutboxRow, PersonRow
 from storage.uow import SqlUnitOfWork
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -270,6 +270,24 @@ async def test_pending_jobs_are_unfinished_ones_soonest_first(engine: AsyncEngin
         assert [j.id for j in await uow.jobs.pending()] == [soon.id, later.id]
         # What a leader's look takes in: those due by a time (the limit included).
         assert [j.id for j in await uow.jobs.pending(soon.due_at)] == [soon.id]
+
+
+async def test_a_job_of_a_kind_this_minga_does_not_know_is_left_for_one_that_does(
+    engine: AsyncEngine,
+) -> None:
+    """A newer minga sharing the database (a rolling upgrade) may plan jobs of a new kind:
+    this one neither stops at its start over them nor takes them."""
+    known = await add_job(engine, T0)
+    async with engine.begin() as conn:
+        await conn.execute(
+            JobRow.__table__.insert().values(kind="from_a_newer_minga", ref_id=1, due_at=T0)
+        )
+    async with unit(engine) as uow:
+        assert [j.id for j in await uow.jobs.pending()] == [known.id]
+        assert [j.id for j in await uow.jobs.pending(T0)] == [known.id]
+    async with engine.connect() as conn:
+        left = await conn.scalar(select(func.count()).where(JobRow.done_at.is_(None)))
+    assert left == 2
 
 
 async def test_a_failed_try_puts_a_job_off_and_one_given_up_is_never_pending(
