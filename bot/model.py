@@ -11,6 +11,7 @@ from bot.messages import Attachment, Button, ChatKind
 MemberStatus = Literal["newcomer", "trusted", "left"]
 LinkKind = Literal["chat", "identity", "invite"]
 JobOutcome = Literal["sent", "late", "missed", "cancelled", "failed"]
+Revote = Literal["new", "changed", "same"]  # a named vote, against the voter's earlier one
 
 
 class JobKind(StrEnum):

@@ -31,6 +31,7 @@ from bot.model import (
     Priority,
     Reaction,
     RequestState,
+    Revote,
     Scene,
     Shift,
     Signup,
@@ -425,8 +426,9 @@ class Polls(Protocol):
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
         """Conditional update: only while the poll is in one of `states`."""
 
-    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
-        """A named vote, replacing this person's earlier one: True if it did."""
+    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> Revote:
+        """A named vote, replacing this person's earlier one: whether it is new, changed
+        that one, or is the same ballot again (then nothing is written)."""
 
     async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
         """Record that the person voted and, apart from it, count the ballot among its

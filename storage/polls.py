@@ -5,9 +5,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select, update
 
-from bot.model import Electorate, Poll, Turnout
+from bot.model import Electorate, Poll, Revote, Turnout
 from storage.base import Repository, insert_ignoring_duplicates, record
 from storage.models import BallotCountRow, MemberRow, PersonRow, PollRow, VotedRow, VoteRow
 
@@ -41,9 +41,17 @@ class SqlPolls(Repository):
             values["options"] = list(values["options"])
         return await self._change(PollRow, poll_id, PollRow.state.in_(states), **values)
 
-    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
+    async def vote(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> Revote:
+        votes = VoteRow.__table__
         key = {"poll_id": poll_id, "person_id": person_id}
-        return not await self._put(VoteRow, key, ballot=dict(ballot))
+        if await insert_ignoring_duplicates(self.conn, votes, {**key, "ballot": dict(ballot)}):
+            return "new"
+        mine = and_(votes.c.poll_id == poll_id, votes.c.person_id == person_id)
+        kept = (await self.conn.execute(select(votes.c.ballot).where(mine))).scalar_one()
+        if canonical(kept) == canonical(ballot):
+            return "same"
+        await self.conn.execute(update(votes).where(mine).values(ballot=dict(ballot)))
+        return "changed"
 
     async def cast_secret(self, poll_id: int, person_id: int, ballot: Mapping[str, Any]) -> bool:
         # One secret vote at a time per poll (SQLite writes one at a time anyway), so the

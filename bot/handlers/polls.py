@@ -20,7 +20,7 @@ from bot.handlers import groups, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
 from bot.messages import LINE, Action, Button, Edit, Post, Reply, Rich, Sender, code, strong
-from bot.model import Group, Job, JobKind, Member, Person, Poll, PollKind
+from bot.model import Group, Job, JobKind, Member, Person, Poll, PollKind, Revote
 from bot.params import BadArgument, reference
 from bot.poll_kinds import KINDS, NEEDS_REASON, Ballot, Kind, Tally, check_options, label
 from bot.router import (
@@ -470,18 +470,24 @@ async def _ballot(ctx: Context, poll: Poll, raw: str, zone: str) -> Ballot | Rep
     return {"choices": ballot["choices"]}
 
 
-async def _count_named(ctx: Context, poll: Poll, ballot: Ballot) -> str:
-    """A named vote, new or changed; a disagree without a reason is invited to give one."""
+async def _count_named(ctx: Context, poll: Poll, ballot: Ballot) -> tuple[str, Revote]:
+    """A named vote, new, changed or the same again; a disagree without a reason is invited
+    to give one."""
     tr = ctx.tr
-    if await ctx.uow.polls.vote(poll.id, ctx.person.id, ballot):
-        answer = tr._("Your vote on P{number} is changed.", number=poll.id)
-    else:
-        answer = tr._("Your vote on P{number} is counted.", number=poll.id)
+    said = {
+        "new": N_("Your vote on P{number} is counted."),
+        "changed": N_("Your vote on P{number} is changed."),
+        "same": N_("Your vote on P{number} was already counted just so: nothing changed."),
+    }
+    revote = await ctx.uow.polls.vote(poll.id, ctx.person.id, ballot)
+    answer = tr._(said[revote], number=poll.id)
+    if revote == "same":
+        return answer, revote
     if ballot.get("choices") == ["disagree"] and not ballot.get("reason"):
         answer += "\n" + tr._(
             "Say why, if you like: /vote P{number} disagree <why>.", number=poll.id
         )
-    return answer
+    return answer, revote
 
 
 async def vote(ctx: Context, args: Args) -> list[Action]:
@@ -513,7 +519,9 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
             ]
         answer = tr._("Your secret vote on P{number} is counted.", number=poll.id)
     else:
-        answer = await _count_named(ctx, poll, ballot)
+        answer, revote = await _count_named(ctx, poll, ballot)
+        if revote == "same":  # nothing to count again nor to redraw
+            return [Reply(answer)]
     if (await ctx.uow.polls.turnout(poll)).missing == 0:  # everyone has voted
         current = await ctx.uow.polls.get(poll.id)  # with a write-in's new option
         assert current is not None

@@ -85,6 +85,20 @@ async def test_votes_change_until_close_and_the_tally_is_edited(group: Harness) 
     assert "disagree ██████████ 1 (100%)" in post(await group.later(seconds=3), 1)
 
 
+async def test_the_same_vote_again_is_said_to_be_counted_already(group: Harness) -> None:
+    """A second press of the same button (or a message sent twice) changes nothing, and
+    minga says so instead of "changed"; the tally is not redrawn for it."""
+    await group.say("Ana", "/propose Buy a second fridge")
+    await group.press("Ben", "vote P1 1")
+    await group.later(seconds=3)
+    again = await group.say("Ben", "/vote P1 agree")
+    assert text(again) == "Your vote on P1 was already counted just so: nothing changed."
+    assert not [s for s in await group.later(seconds=3) if s.edit]
+    await group.say("Ben", "/language es", group=None)
+    again = await group.press("Ben", "vote P1 1")
+    assert text(again) == "Tu voto en P1 ya estaba contado así: no cambió nada."
+
+
 async def test_a_burst_of_votes_redraws_the_tally_once_a_few_seconds_later(group: Harness) -> None:
     await group.say("Ana", "/propose Buy a second fridge")
     votes = [await group.press(who, "vote P1 1") for who in ("Ben", "Chioma", "Eli")]

@@ -38,6 +38,16 @@ async def test_by_default_a_day_and_two_hours_before(group: Harness) -> None:
     assert await group.fire_due() == []
 
 
+async def test_signing_up_five_hours_ahead_gets_only_the_two_hour_reminder(
+    group: Harness,
+) -> None:
+    """As the README says: a reminder whose time has passed at sign-up is skipped."""
+    await group.say("Ana", SOUP)
+    group.clock.advance(days=2, hours=20)  # Sat 05:00, five hours before the shift
+    await group.say("Ben", "/signup S1 cook")
+    assert await reminder_times(group) == [utc(7, 8)]
+
+
 async def test_after_a_restart_late_reminders_are_sent_once_and_marked_late(group: Harness) -> None:
     await group.say("Ana", SOUP)
     await group.say("Ben", "/signup S1 cook")
