@@ -84,8 +84,11 @@ async def lock_holder(engine: AsyncEngine) -> int | None:
         return (
             await conn.execute(
                 text(
+                    # pg_locks is the whole server's: tests running side by side hold the
+                    # same lock, each in a database of its own.
                     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                    "AND classid = :high AND objid = :low"
+                    "AND classid = :high AND objid = :low AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"
                 ),
                 {"high": SCHEDULER_LOCK >> 32, "low": SCHEDULER_LOCK & 0xFFFFFFFF},
             )
