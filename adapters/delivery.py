@@ -255,6 +255,10 @@ class Courier:
                         bool(self._queue) and (not urgent_only or self._queue[0][0] < Priority.BULK)
                     )
                 )
+                # Python 3.11's Condition.wait can return normally when a cancel races a
+                # notify; the worker would then wait again for ever and the stop hang.
+                if (task := asyncio.current_task()) is not None and task.cancelling():
+                    raise asyncio.CancelledError
                 priority, _, chat = heapq.heappop(self._queue)
                 self._queued.discard(chat)
                 if chat in self._busy:  # `drain` took it meanwhile
