@@ -249,16 +249,17 @@ class Courier:
 
     async def _worker(self, wake: asyncio.Event, urgent_only: bool) -> None:
         while True:
+            # A cancel that something below lost (a library turning it into an error caught
+            # here, or Python 3.11's Condition racing a notify) must still stop the worker:
+            # otherwise it waits for work for ever and the stop hangs.
+            if (task := asyncio.current_task()) is not None and task.cancelling():
+                raise asyncio.CancelledError
             async with self._work:
                 await self._work.wait_for(
                     lambda: (
                         bool(self._queue) and (not urgent_only or self._queue[0][0] < Priority.BULK)
                     )
                 )
-                # Python 3.11's Condition.wait can return normally when a cancel races a
-                # notify; the worker would then wait again for ever and the stop hang.
-                if (task := asyncio.current_task()) is not None and task.cancelling():
-                    raise asyncio.CancelledError
                 priority, _, chat = heapq.heappop(self._queue)
                 self._queued.discard(chat)
                 if chat in self._busy:  # `drain` took it meanwhile

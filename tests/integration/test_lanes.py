@@ -179,3 +179,33 @@ async def test_a_post_shown_live_is_edited_at_most_once_per_interval(engine: Asy
     edits = [text for _, _, text in platform.got[1:]]
     assert edits[-1] == "39 votes"  # the latest always arrives
     assert len(edits) <= 20 / 5 + 2  # not one per vote: one per interval
+
+
+async def test_a_sender_stops_even_when_a_send_turns_its_cancel_into_an_error(
+    engine: AsyncEngine,
+) -> None:
+    """A library under a send may lose a cancel (raise an error of its own instead); the
+    sender must stop all the same, not wait for work for ever."""
+    core = core_on(engine, FakeClock())
+    await queue(core, "a", "a0")
+    sending = asyncio.Event()
+
+    async def deliver(row: OutboxMessage) -> tuple[str, ...]:
+        sending.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise RuntimeError("connection closed") from None
+        return ("never",)
+
+    courier = Courier(core, Outlet(PLATFORM, deliver, edit_every=lambda chat: 0.0), owner="one")
+    running = asyncio.create_task(courier.run(asyncio.Event()))
+    await asyncio.wait_for(sending.wait(), 5)
+    running.cancel()
+    try:
+        done, _ = await asyncio.wait({running}, timeout=5)
+        assert done, "the sender did not stop"
+    finally:  # should it hang, the test must not
+        for _ in range(3):
+            running.cancel()
+            await asyncio.sleep(0)
