@@ -249,9 +249,9 @@ class Courier:
 
     async def _worker(self, wake: asyncio.Event, urgent_only: bool) -> None:
         while True:
-            # A cancel that something below lost (a library turning it into an error caught
-            # here, or Python 3.11's Condition racing a notify) must still stop the worker:
-            # otherwise it waits for work for ever and the stop hangs.
+            # A cancel that something below lost (a library under a send turning it into an
+            # error, caught below) must still stop the worker: otherwise it waits for work
+            # for ever and the stop hangs.
             if (task := asyncio.current_task()) is not None and task.cancelling():
                 raise asyncio.CancelledError
             async with self._work:
