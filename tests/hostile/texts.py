@@ -3,6 +3,28 @@ numbers that only look like numbers, and texts far too long. Strategies, no test
 
 from hypothesis import strategies as st
 
+# Numbers that are not ASCII digits, or are too big: where a number is asked for.
+ODD_NUMBERS = (
+    "\u00b2",
+    "\u00b3",
+    "\u00b9",
+    "\u2460",
+    "\u0661\u0662",
+    "\U0001d7d7",
+    "\u2167",
+    "\u00bd",
+    "\uff11",
+    "\u0966",
+    "99999999999999999999999",
+    "0",
+    "-1",
+    "+5",
+    "1e9",
+    "0x1f",
+    "007",
+    "4294967296",
+)
+
 # Pieces that have broken, or could break, a parser or a renderer.
 TRICKY = (
     # bidirectional controls, invisible format characters, joiners
@@ -48,24 +70,7 @@ TRICKY = (
     "\r",
     "\t",
     # numbers that are not ASCII digits, or are too big
-    "\u00b2",
-    "\u00b3",
-    "\u00b9",
-    "\u2460",
-    "\u0661\u0662",
-    "\U0001d7d7",
-    "\u2167",
-    "\u00bd",
-    "\uff11",
-    "\u0966",
-    "99999999999999999999999",
-    "0",
-    "-1",
-    "+5",
-    "1e9",
-    "0x1f",
-    "007",
-    "4294967296",
+    *ODD_NUMBERS,
     "9" * 30,
     # markup aimed at Telegram HTML, Matrix HTML and Markdown
     "<b>",
@@ -210,24 +215,7 @@ def any_text() -> st.SearchStrategy[str]:
 
 
 NUMBERS = (
-    "\u00b2",
-    "\u00b3",
-    "\u00b9",
-    "\u2460",
-    "\u0661\u0662",
-    "\U0001d7d7",
-    "\u2167",
-    "\u00bd",
-    "\uff11",
-    "\u0966",
-    "99999999999999999999999",
-    "0",
-    "-1",
-    "+5",
-    "1e9",
-    "0x1f",
-    "007",
-    "4294967296",
+    *ODD_NUMBERS,
     "1",
     "2",
     "3",
