@@ -610,19 +610,7 @@ async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
         if await check_action(ctx, poll.action) != poll.subject_id:
             raise BadArgument(N_("the member it names is not the one it named when it opened."))
     except BadArgument as error:
-        await work.uow.audit.add(
-            group.id,
-            None,
-            "poll.action",
-            {
-                "poll": poll.id,
-                "action": poll.action,
-                "author": poll.author_id,
-                "outcome": "not possible",
-                "why": error.message,
-            },
-            work.now,
-        )
+        await _audit_action(work, poll, group, outcome="not possible", why=error.message)
         return [
             Post(
                 group.id,
@@ -634,24 +622,20 @@ async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
             )
         ]
     done = await run_command(ctx, CommandLine(line.name, line.args))
-    await work.uow.audit.add(
-        group.id,
-        None,
-        "poll.action",
-        {
-            "poll": poll.id,
-            "action": poll.action,
-            "author": poll.author_id,
-            "outcome": "carried out",
-        },
-        work.now,
-    )
+    await _audit_action(work, poll, group, outcome="carried out")
     return [
         Post(
             group.id, tr._("Carrying out P{number}: /{action}", number=poll.id, action=poll.action)
         ),
         *[Post(group.id, a.text) if isinstance(a, Reply) else a for a in done],
     ]
+
+
+async def _audit_action(work: Work, poll: Poll, group: Group, **outcome: str) -> None:
+    """The group's log of a binding action: done, or why not; it names no person but the
+    author, who proposed it in the open."""
+    entry = {"poll": poll.id, "action": poll.action, "author": poll.author_id, **outcome}
+    await work.uow.audit.add(group.id, None, "poll.action", entry, work.now)
 
 
 async def close_job(work: Work, job: Job) -> list[Action]:
