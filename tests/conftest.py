@@ -34,21 +34,26 @@ def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
         thread.submit(asyncio.run, work).result()
 
 
-async def postgres_admin(statement: str) -> None:
-    """On the server's own database, not a test's: that one may be cut off or dropped."""
-    url = make_url(POSTGRES_URL)
+async def postgres_fetch(url: str, statement: str, *args: object) -> list[asyncpg.Record]:
+    """One statement on its own plain connection, closed after."""
+    parts = make_url(url)
     conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port,
-        user=url.username,
-        password=url.password,
-        database=url.database,
+        host=parts.host,
+        port=parts.port,
+        user=parts.username,
+        password=parts.password,
+        database=parts.database,
         timeout=5,
     )
     try:
-        await conn.execute(statement)
+        return await conn.fetch(statement, *args)
     finally:
         await conn.close()
+
+
+async def postgres_admin(statement: str) -> None:
+    """On the server's own database, not a test's: that one may be cut off or dropped."""
+    await postgres_fetch(POSTGRES_URL, statement)
 
 
 def _postgres_admin(statement: str) -> None:

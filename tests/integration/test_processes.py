@@ -19,12 +19,11 @@ from signal import SIGINT, SIGKILL
 import aiohttp
 import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig
 from tests.botapi import BotApi, Person
-from tests.conftest import empty_postgres, postgres_admin, postgres_url_of
+from tests.conftest import empty_postgres, postgres_admin, postgres_fetch, postgres_url_of
 from tests.stopping import stopped
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -74,19 +73,7 @@ def database(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 async def sql(database: str, statement: str, *args: object) -> list[asyncpg.Record]:
-    url = make_url(postgres_url_of(database))
-    conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-        timeout=5,
-    )
-    try:
-        return await conn.fetch(statement, *args)
-    finally:
-        await conn.close()
+    return await postgres_fetch(postgres_url_of(database), statement, *args)
 
 
 def free_port() -> int:
