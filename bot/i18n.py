@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from bot import words
+
 DOMAIN = "minga"
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -55,6 +57,10 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         return self.catalog.ngettext(singular, plural, n).format(n=n, **values)
+
+    def word(self, kind: str, key: str) -> str:
+        """A word people type (a vote answer, a category…) as this language writes it."""
+        return words.shown(self.language, kind, key)
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.language)
