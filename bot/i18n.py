@@ -16,7 +16,7 @@ from babel.support import Translations
 from bot import words
 
 DOMAIN = "minga"
-LANGUAGES = {"en": "English", "es": "Español"}
+LANGUAGES = {"en": "English", "es": "Español", "pt": "Português"}  # pt: as in Brazil
 
 
 def N_(message: str) -> str:

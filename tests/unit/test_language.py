@@ -9,8 +9,8 @@ async def test_the_platform_language_is_used_from_the_first_word(bot: Harness) -
 
 
 async def test_an_unknown_language_asks_with_buttons(bot: Harness) -> None:
-    seen = await bot.say("Ana", "/start", group=None, language="pt-BR")
-    assert seen[0].buttons == ("language en", "language es")
+    seen = await bot.say("Ana", "/start", group=None, language="fr-FR")
+    assert seen[0].buttons == ("language en", "language es", "language pt")
     chosen = await bot.press("Ana", "language es", group=None)
     assert text(chosen) == "A partir de ahora te hablaré en español."
     assert "Esto puedes hacer aquí" in text(await bot.say("Ana", "/help", group=None))
