@@ -36,6 +36,15 @@ def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
 
 
+def test_a_language_is_a_folder_of_bot_locales_with_a_word_list_and_a_catalog() -> None:
+    folders = {path.name for path in (BOT / "locales").iterdir() if path.is_dir()}
+    assert set(LANGUAGES) == folders, "Each needs words.toml and LC_MESSAGES/minga.po"
+    for language in LANGUAGES:
+        assert (BOT / "locales" / language / "LC_MESSAGES" / "minga.po").is_file(), language
+    assert LANGUAGES["es"] == "Español"  # the name it gives itself, in its words.toml
+    assert LANGUAGES["pt"] == "Português"
+
+
 TRANSLATED = [language for language in LANGUAGES if language != "en"]  # English is the code
 
 

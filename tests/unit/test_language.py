@@ -45,3 +45,12 @@ async def test_a_brazilian_is_greeted_and_helped_in_portuguese(bot: Harness) -> 
     assert "O que você pode fazer aqui:" in helped
     assert "Pedidos: /request" in helped
     assert "pedir ajuda, no privado" in text(await bot.say("João", "/help request", group=None))
+
+
+async def test_a_language_is_chosen_by_its_code_or_its_name_in_any_spelling(bot: Harness) -> None:
+    for typed in ("pt", "Português", "portugues", "Portuguese"):
+        assert text(await bot.say("Ana", f"/language {typed}", group=None)) == (
+            "A partir de agora vou falar português com você."
+        ), typed
+    refused = text(await bot.say("Ana", "/language klingon", group=None))
+    assert "English (en), Español (es), Português (pt)" in refused
