@@ -314,7 +314,7 @@ def test_wrong_type_for_a_secret_does_not_echo_it(tmp_path):
         ('[logging]\nformat = "xml"', "logging.format", "one of 'text' or 'json'"),
         ('[logging]\nlevel = "debug"', "logging.level", "did you mean 'DEBUG'"),
         ('[logging]\nlevel = "TRACE"', "logging.level", "'DEBUG', 'INFO', 'WARNING' or 'ERROR'"),
-        ('[groups]\nlanguage = "fr"', "groups.language", "one of 'en' or 'es', got 'fr'"),
+        ('[groups]\nlanguage = "fr"', "groups.language", "one of 'en', 'es' or 'pt', got 'fr'"),
         ('[groups]\ntimezone = "Europe/Madird"', "groups.timezone", "did you mean 'Europe/Madrid'"),
         ('[groups]\ntimezone = "Mars/Olympus"', "groups.timezone", "not a known time zone"),
         (
