@@ -16,7 +16,10 @@ from babel.support import Translations
 from bot import words
 
 DOMAIN = "minga"
-LANGUAGES = {"en": "English", "es": "Español", "pt": "Português"}  # pt: as in Brazil
+# The languages minga speaks, by code, with the name each gives itself: one for each folder
+# bot/locales/<code>/ with a word list (which names the language, [language] name) and a
+# catalog. Adding a language is adding those files.
+LANGUAGES = {code: words.shown(code, "language", "name") for code in words.languages()}
 
 
 def N_(message: str) -> str:

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from bot import words
 from bot.i18n import LANGUAGES, N_
 from bot.text import decimal
 
@@ -96,9 +97,10 @@ def timezone(raw: str) -> str:
 
 
 def language(raw: str) -> str:
-    wanted = raw.strip().casefold()
-    for code, name in LANGUAGES.items():
-        if wanted in (code, name.casefold()):
+    """'pt', 'Português', 'portugues' or 'Portuguese' → 'pt'."""
+    wanted = words.fold(raw)
+    for code in LANGUAGES:
+        if wanted in {code, *map(words.fold, words.forms(code, "language", "name"))}:
             return code
     raise BadArgument(
         N_("I speak these languages: {choices}."),

@@ -25,7 +25,8 @@ async def roster_of(bot: Harness) -> str:
         ("/roster 0", "Please give a number from 1 to 10000.\nUsage: /roster [page]"),
         (
             "/language klingon",
-            "I speak these languages: English (en), Español (es), Português (pt).\nUsage: /language [language]",
+            "I speak these languages: English (en), Español (es), Português (pt).\n"
+            "Usage: /language [language]",
         ),
         ("/HELP trust", "/trust <member>\nvouch for a newcomer"),
     ],

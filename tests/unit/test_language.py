@@ -36,3 +36,21 @@ async def test_group_posts_use_the_group_language(bot: Harness) -> None:
     joined = await bot.say("Ann", "/join", language="en")
     assert "Welcome, Ann!" in joined[0].text  # a reply to Ann, in her language
     assert "En la lista: 2 personas." in joined[1].text  # the group's post, in Spanish
+
+
+async def test_a_brazilian_is_greeted_and_helped_in_portuguese(bot: Harness) -> None:
+    seen = await bot.say("João", "/start", group=None, language="pt-BR")
+    assert "Olá, João! Eu sou a minga." in text(seen)
+    helped = text(await bot.say("João", "/help", group=None))
+    assert "O que você pode fazer aqui:" in helped
+    assert "Pedidos: /request" in helped
+    assert "pedir ajuda, no privado" in text(await bot.say("João", "/help request", group=None))
+
+
+async def test_a_language_is_chosen_by_its_code_or_its_name_in_any_spelling(bot: Harness) -> None:
+    for typed in ("pt", "Português", "portugues", "Portuguese"):
+        assert text(await bot.say("Ana", f"/language {typed}", group=None)) == (
+            "A partir de agora vou falar português com você."
+        ), typed
+    refused = text(await bot.say("Ana", "/language klingon", group=None))
+    assert "English (en), Español (es), Português (pt)" in refused
