@@ -1,9 +1,9 @@
 """Wall-clock times in a group's zone, honest about the days the clocks change."""
 
 import re
-from functools import cache
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 

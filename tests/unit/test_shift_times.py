@@ -122,7 +122,7 @@ async def test_a_night_shift_across_the_clock_change_ends_at_six_by_the_clock(
     seen = text(await group.say("Ana", '/shift add "Night" sat 22:00-06:00 weekly places 1'))
     assert "S1 · Night · Sat 24 Oct 22:00–Sun 25 Oct 06:00" in seen
     assert (
-        "On Sat 24 Oct the clocks change during that shift: it lasts 9 hours instead of 8 hours."
+        "The clocks change during the shift of Sat 24 Oct: it lasts 9 hours instead of 8 hours."
     ) in seen
     first, second, *_ = await lengths(group)
     assert first == (utc(24, 20, month=10), timedelta(hours=9))
@@ -165,3 +165,15 @@ async def test_the_note_of_an_extension_is_in_the_groups_language(group: Harness
     assert "El dom 29 mar cambia la hora: ese turno empieza a las 03:30." in in_chat(
         seen, "group:food"
     )
+
+
+async def test_which_0230_in_spanish(group: Harness) -> None:
+    await group.say("Ana", "/set timezone Europe/Madrid")
+    await group.say("Ana", "/language es", group=None)
+    group.clock.current = utc(20, 9, month=10)
+    seen = text(await group.say("Ana", '/shift add "Noche" dom 02:30-03:30 weekly places 1'))
+    assert "S1 · Noche · dom 25 oct 02:30 (la primera vez)–03:30" in seen
+    assert (
+        "El dom 25 oct se atrasan los relojes y las 02:30 llegan dos veces: ese turno empieza "
+        "a las 02:30, la primera vez. Dura 2 horas en vez de 1 hora."
+    ) in seen
