@@ -30,6 +30,7 @@ WEEKDAYS = {
 CLOCK = r"\d{1,2}(?:[:.h]\d{2})?\s*(?:hs|hrs|h|am|pm|a\.m\.|p\.m\.)?"
 CLOCK_PARTS = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(hs|hrs|h|am|pm|a\.m\.|p\.m\.)?$")
 DASH = r"\s*[-‐‑–—]\s*"  # the hyphen, and the dashes phones and word processors put in
+LONGEST_RANGE_WORDS = 6  # desde las 22 hasta las 6
 LONGEST_NIGHT = 16 * 60  # minutes: a shift that ends the next day, 18:00 to 10:00 at most
 
 Oddity = Literal["gap", "twice"] | None
@@ -96,6 +97,15 @@ def time_range(text: str) -> tuple[time, int]:
             **shown,
         )
     return start, minutes
+
+
+def leading_range(typed: list[str]) -> tuple[time, int, int]:
+    """The time range a list of words begins with, however many words people write it in
+    ('22-6', 'de 22 a 6', 'desde las 22 hasta las 6'): (start, minutes, words it took)."""
+    for n in range(min(len(typed), LONGEST_RANGE_WORDS), 0, -1):
+        if _range_pattern().match(words.fold(" ".join(typed[:n]))):
+            return (*time_range(" ".join(typed[:n])), n)
+    return (*time_range(typed[0] if typed else ""), 1)  # refused, saying why
 
 
 def wall(day: date, at: time, zone: str) -> Moment:

@@ -23,10 +23,10 @@ from bot.text import decimal
 from bot.times import (
     Moment,
     clock,
+    leading_range,
     local_date,
     local_time,
     next_weekday,
-    time_range,
     wall,
     wall_span,
     weekday,
@@ -212,8 +212,9 @@ async def add(ctx: Context, spec: str) -> list[Action]:
             N_('A shift needs a name of 1 to {limit} characters, like "Box distribution".'),
             limit=MAX_NAME,
         )
-    roles = parse_roles(words[3:])
-    day, (start, minutes) = weekday(words[1]), time_range(words[2])
+    start, minutes, used = leading_range(words[2:])
+    roles = parse_roles(words[2 + used :])
+    day = weekday(words[1])
     first = next_weekday(ctx.now, zone, day, start)
     refusal = oddity_refusal(tr, wall(first, start, zone), first, start, zone)
     if refusal and "weekly" not in flags:
@@ -803,9 +804,9 @@ async def check_plan(ctx: Context, args: Args) -> None:
                     "weekly places 12 roles packer:4,table:6,driver:2"
                 )
             )
-        parse_roles(words[3:])
+        _, _, used = leading_range(words[2:])
+        parse_roles(words[2 + used :])
         weekday(words[1])
-        time_range(words[2])
         return
     _, _, words, _ = await _changed(ctx, action, spec)
     if action in ("move", "mover"):

@@ -67,7 +67,7 @@ def test_a_range_that_is_not_a_shift_is_refused(typed: str, refusal: str) -> Non
 
 
 async def test_a_night_shift_ends_the_next_morning(group: Harness) -> None:
-    seen = text(await group.say("Ana", '/shift add "Night shelter" sat 22-6 places 2'))
+    seen = text(await group.say("Ana", '/shift add "Night shelter" sat from 22 to 6 places 2'))
     assert "S1 · Night shelter · Sat 7 Mar 22:00–Sun 8 Mar 06:00" in seen
     assert await lengths(group) == [(utc(7, 22), timedelta(hours=8))]
     await group.say("Ben", "/signup S1")
@@ -81,7 +81,7 @@ async def test_a_night_shift_ends_the_next_morning(group: Harness) -> None:
 
 
 async def test_a_night_shift_overlaps_the_next_morning(group: Harness) -> None:
-    await group.say("Ana", '/shift add "Night shelter" sat 22:00-06:00 places 2')
+    await group.say("Ana", '/shift add "Night shelter" sat 22-6 places 2')
     await group.say("Ana", '/shift add "Breakfast" sun 05:00-08:00 places 2')
     await group.say("Ben", "/signup S1")
     assert "That overlaps your shift S1 · Night shelter" in text(
@@ -92,7 +92,7 @@ async def test_a_night_shift_overlaps_the_next_morning(group: Harness) -> None:
 async def test_a_night_shift_in_spanish_and_portuguese(group: Harness) -> None:
     await group.say("Ana", "/language es", group=None)
     seen = text(
-        await group.say("Ana", '/shift add "Albergue" sáb "de 22 a 6" places 2', language="es")
+        await group.say("Ana", '/shift add "Albergue" sáb de 22 a 6 plazas 2', language="es")
     )
     assert "S1 · Albergue · sáb 7 mar 22:00–dom 8 mar 06:00" in seen
     await group.say("Ana", "/language pt", group=None)
