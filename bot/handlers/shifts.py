@@ -12,7 +12,7 @@ from bot.context import Context, Work
 from bot.handlers import offers
 from bot.handlers.common import active_member, change_refusal
 from bot.handlers.reminders import cancel_reminders, schedule_reminders
-from bot.handlers.shift_text import span, title
+from bot.handlers.shift_text import length, span, title
 from bot.i18n import N_, Translator
 from bot.messages import LINE, Action, Button, Edit, Post, Reply, strong
 from bot.model import Activity, Group, Job, JobKind, Shift, Signup
@@ -23,11 +23,12 @@ from bot.text import decimal
 from bot.times import (
     Moment,
     clock,
+    leading_range,
     local_date,
     local_time,
     next_weekday,
-    time_range,
     wall,
+    wall_span,
     weekday,
 )
 
@@ -211,8 +212,9 @@ async def add(ctx: Context, spec: str) -> list[Action]:
             N_('A shift needs a name of 1 to {limit} characters, like "Box distribution".'),
             limit=MAX_NAME,
         )
-    roles = parse_roles(words[3:])
-    day, (start, minutes) = weekday(words[1]), time_range(words[2])
+    start, minutes, used = leading_range(words[2:])
+    roles = parse_roles(words[2 + used :])
+    day = weekday(words[1])
     first = next_weekday(ctx.now, zone, day, start)
     refusal = oddity_refusal(tr, wall(first, start, zone), first, start, zone)
     if refusal and "weekly" not in flags:
@@ -239,7 +241,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
         {"activity": activity.id, "name": activity.name},
         ctx.now,
     )
-    made, notes = await generate(ctx, activity, group)
+    made, notes = await generate(ctx, activity, group, tr)
     if activity.weekly:
         await ctx.uow.jobs.add(JobKind.SHIFT_EXTEND, activity.id, ctx.now + WEEK)
     lines = [
@@ -252,7 +254,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
         )
     ]
     return [
-        Reply("\n".join(lines + notes)),
+        Reply("\n".join(lines + [note for _, note in notes])),
         *[
             a
             for shift in made
@@ -262,9 +264,11 @@ async def add(ctx: Context, spec: str) -> list[Action]:
     ]
 
 
-async def generate(work: Work, activity: Activity, group: Group) -> tuple[list[Shift], list[str]]:
+async def generate(
+    work: Work, activity: Activity, group: Group, tr: Translator
+) -> tuple[list[Shift], list[tuple[Shift, str]]]:
     """Occurrences up to `weeks_ahead` weeks out; notes about clock changes on the way."""
-    zone, tr, start = work.zone(group), work.group_tr(group), clock(activity.start)
+    zone, start = work.zone(group), clock(activity.start)
     latest = await work.uow.shifts.latest(activity.id)
     day = (
         local_date(latest.starts_at, zone) + WEEK
@@ -273,29 +277,55 @@ async def generate(work: Work, activity: Activity, group: Group) -> tuple[list[S
     )
     horizon = work.now + WEEK * number(group, "weeks_ahead", work.defaults)
     made: list[Shift] = []
-    notes: list[str] = []
+    notes: list[tuple[Shift, str]] = []
 
     def wanted(day: date) -> bool:
         first = latest is None and not made  # an activity has at least one occurrence
         return first or (activity.weekly and wall(day, start, zone).at <= horizon)
 
     while wanted(day):
-        moment = wall(day, start, zone)
-        if moment.oddity:
-            notes.append(
-                tr._(
-                    "On {day} the clocks change: that shift starts at {time}.",
-                    day=tr.day(day),
-                    time=tr.clock(moment.at, zone),
-                )
-            )
-        shift = await work.uow.shifts.add(
-            activity, moment.at, moment.at + timedelta(minutes=activity.minutes)
-        )
+        begin, end = wall_span(day, start, activity.minutes, zone)
+        shift = await work.uow.shifts.add(activity, begin.at, end.at)
+        note = clock_note(tr, day, (begin, end), activity.minutes, zone)
+        if note:
+            notes.append((shift, note))
         await schedule_shift_jobs(work, shift, group)
         made.append(shift)
         day += WEEK
     return made, notes
+
+
+def clock_note(
+    tr: Translator, day: date, span_: tuple[Moment, Moment], minutes: int, zone: str
+) -> str | None:
+    """What a change of the clocks does to that day's shift: when it starts (a time that
+    does not exist, or comes twice), and how long it lasts if not as long as planned."""
+    begin, end = span_
+    starts = None
+    if begin.oddity == "gap":
+        starts = tr._(
+            "On {day} the clocks change: that shift starts at {time}.",
+            day=tr.day(day),
+            time=tr.clock(begin.at, zone),
+        )
+    elif begin.oddity == "twice":
+        starts = tr._(
+            "On {day} the clocks go back, so {time} comes twice: that shift starts at "
+            "{time}, the first time.",
+            day=tr.day(day),
+            time=tr.clock(begin.at, zone),
+        )
+    lasts = (end.at - begin.at) // timedelta(minutes=1)
+    if lasts == minutes:
+        return starts
+    how_long = {"length": length(tr, lasts), "usual": length(tr, minutes)}
+    if starts:
+        return starts + " " + tr._("It lasts {length} instead of {usual}.", **how_long)
+    return tr._(
+        "The clocks change during the shift of {day}: it lasts {length} instead of {usual}.",
+        day=tr.day(day),
+        **how_long,
+    )
 
 
 async def schedule_shift_jobs(work: Work, shift: Shift, group: Group) -> None:
@@ -316,13 +346,17 @@ async def extend(work: Work, job: Job) -> list[Action]:
     if activity is None or activity.state != "active":
         return []
     group = await work.load_group(activity.group_id)
-    made, _ = await generate(work, activity, group)
+    tr, zone = work.group_tr(group), work.zone(group)
+    made, notes = await generate(work, activity, group, tr)
     await work.uow.jobs.add(JobKind.SHIFT_EXTEND, activity.id, job.due_at + WEEK)
     return [
-        a
-        for shift in made
-        if shift.starts_at - POST_AHEAD <= work.now
-        for a in await publish(work, shift)
+        *[Post(group.id, LINE.join([title(tr, shift, zone), note])) for shift, note in notes],
+        *[
+            a
+            for shift in made
+            if shift.starts_at - POST_AHEAD <= work.now
+            for a in await publish(work, shift)
+        ],
     ]
 
 
@@ -770,9 +804,9 @@ async def check_plan(ctx: Context, args: Args) -> None:
                     "weekly places 12 roles packer:4,table:6,driver:2"
                 )
             )
-        parse_roles(words[3:])
+        _, _, used = leading_range(words[2:])
+        parse_roles(words[2 + used :])
         weekday(words[1])
-        time_range(words[2])
         return
     _, _, words, _ = await _changed(ctx, action, spec)
     if action in ("move", "mover"):
@@ -832,18 +866,18 @@ async def _move(
     """To another weekday of the same week and/or another time of day."""
     zone, tr = ctx.zone(group), ctx.tr
     day, at = _destination(words)
+    activity = await ctx.uow.shifts.get_activity(shifts[0].activity_id)
+    assert activity is not None
     actions: list[Action] = []
     for shift in shifts:
         old_day = local_date(shift.starts_at, zone)
         new_day = old_day + timedelta(days=(day - old_day.weekday()) if day is not None else 0)
         new_time = at or local_time(shift.starts_at, zone)
-        moment = wall(new_day, new_time, zone)
+        moment, end = wall_span(new_day, new_time, activity.minutes, zone)
         refusal = oddity_refusal(tr, moment, new_day, new_time, zone)
         if refusal or moment.at <= ctx.now:
             return [Reply(refusal or tr._("That time has already passed."))]
-        await ctx.uow.shifts.change(
-            shift.id, starts_at=moment.at, ends_at=moment.at + (shift.ends_at - shift.starts_at)
-        )
+        await ctx.uow.shifts.change(shift.id, starts_at=moment.at, ends_at=end.at)
         moved = await ctx.uow.shifts.get(shift.id)
         assert moved is not None
         await ctx.uow.jobs.cancel((JobKind.SHIFT_POST, JobKind.SHIFT_COVERAGE), shift.id, ctx.now)
