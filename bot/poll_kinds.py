@@ -186,7 +186,7 @@ def _choices(tr: Translator, poll: Poll, text: str) -> Ballot:
     picked = list(dict.fromkeys(_picked(tr, poll, text)))
     if not picked or len(picked) > poll.max_choices or None in picked:
         raise BadArgument(
-            N_("Choose up to {max} of the options by number, like 1 or 1,3."),
+            N_("Choose up to {max} of the options, by number or name, like 1 or 1,3."),
             max=poll.max_choices,
         )
     return {"choices": picked}
@@ -242,7 +242,7 @@ def _ranking(tr: Translator, poll: Poll, text: str) -> Ballot:
     """'2 1 3' or 'kitchen > garden > library': every option once, best first."""
     ranking = _picked(tr, poll, text)
     if len(ranking) != len(poll.options) or set(ranking) != set(poll.options):
-        raise BadArgument(N_("Rank every option once, by number, best first, like: 2 1 3."))
+        raise BadArgument(N_("Rank every option once, by number or name, best first, like: 2 1 3."))
     return {"ranking": ranking}
 
 

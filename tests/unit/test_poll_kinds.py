@@ -9,6 +9,7 @@ from typing import get_args
 import pytest
 
 from bot import words
+from bot.commands import COMMANDS
 from bot.handlers.polls import poll_kind
 from bot.i18n import LANGUAGES, load_catalogs, translator
 from bot.model import Poll, PollKind
@@ -96,3 +97,22 @@ def test_each_kind_reads_counts_shows_and_decides_its_own_ballots(name: PollKind
     assert said if kind.answers else said[0].startswith("Chosen: ")
     json.dumps(kind.export(counted))
     assert all(kind.show(TR, o, "UTC") for o in poll.options)
+
+
+def test_the_poll_commands_help_names_kinds_and_settings_as_each_language_types_them() -> None:
+    """/help and the command menus show these fixed lines: their words are the typed ones."""
+    poll, propose = COMMANDS["poll"], COMMANDS["propose"]
+    catalogs = load_catalogs()
+    for language in LANGUAGES:
+        tr = translator(catalogs, language)
+        summary = tr._(poll.summary)
+        for name in (k for k in KINDS if KINDS[k].opened_by == "poll"):
+            assert tr.word("poll_kind", name) in summary, f"{language}: {summary!r}"
+        for command, settings in ((poll, ("secret", "hidden", "max")), (propose, SETTINGS)):
+            assert command.syntax is not None
+            syntax = tr._(command.syntax)
+            for key in settings:
+                assert tr.word("poll_setting", key) in syntax, f"{language}: {syntax!r}"
+
+
+SETTINGS = ("secret", "hidden", "trusted", "quorum", "days")  # those /propose's syntax names
