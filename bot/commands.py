@@ -435,9 +435,9 @@ _TABLE = (
             Param(
                 "kind",
                 N_("kind"),
-                params.choice(*polls.POLL_KINDS),
+                params.word,  # read in any language by polls.poll_kind
                 prompt=N_("Which kind of poll?"),
-                options=params.fixed(*((kind, kind) for kind in polls.POLL_KINDS)),
+                options=polls.kind_buttons,
             ),
             Param(
                 "text",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from bot import decisions
+from bot import decisions, words
 from bot.decisions import Result
 from bot.i18n import N_, Translator
 from bot.model import Poll, PollKind
@@ -26,28 +26,18 @@ When = Callable[[str], datetime | None]  # a typed day and time, read in the gro
 MAX_OPTIONS = 20  # typed by the author; write-ins may add up to WRITE_INS_MAX more
 WRITE_INS_MAX = 20
 NEEDS_REASON = {"block", "objection"}
-TIME_WORDS = {
-    "yes": "yes",
-    "y": "yes",
-    "sí": "yes",
-    "si": "yes",
-    "no": "no",
-    "n": "no",
-    "maybe": "if need be",
-    "m": "if need be",
-    "ifneedbe": "if need be",
-    "quizás": "if need be",
-    "quizas": "if need be",
-}
-# The fixed answers are stored in English and shown translated.
-ANSWER_LABELS = (
-    N_("agree"),
-    N_("abstain"),
-    N_("disagree"),
-    N_("block"),
-    N_("no objection"),
-    N_("objection"),
-)
+TIME_ANSWERS = ("yes", "if need be", "no")
+# The fixed answers and time answers are stored as their English keys and shown as the words
+# people type in their language ([vote] and [time_answer] in bot/locales/*/words.toml).
+
+
+def answer_words(tr: Translator) -> dict[str, str]:
+    """The fixed words as messages name them: {agree}, {no_objection}, {if_need_be}…"""
+    return {
+        key.replace(" ", "_"): tr.word(kind, key)
+        for kind in ("vote", "time_answer")
+        for key in words.table("en")[kind]
+    }
 
 
 # --- options ---------------------------------------------------------------------------------
@@ -103,8 +93,8 @@ def _shown_as_kept(tr: Translator, option: str, zone: str) -> str:
     return option
 
 
-def _shown_translated(tr: Translator, option: str, zone: str) -> str:
-    return tr._(option)
+def _shown_as_word(tr: Translator, option: str, zone: str) -> str:
+    return tr.word("vote", option)
 
 
 def _shown_as_time(tr: Translator, option: str, zone: str) -> str:
@@ -119,41 +109,87 @@ def label(tr: Translator, poll: Poll, option: str, zone: str) -> str:
 # --- reading a ballot ------------------------------------------------------------------------
 
 
-def _answer(poll: Poll, text: str) -> Ballot:
-    """'agree', '1', 'block not yet': one of the fixed answers, and why."""
-    answer, reason = _answer_and_reason(poll.options, text)
+def _answer(tr: Translator, poll: Poll, text: str) -> Ballot:
+    """'agree', '1', 'bloqueo no todavía': one of the fixed answers, and why."""
+    answer, reason = _answer_and_reason(tr, poll, text)
     if answer in NEEDS_REASON and not reason:
         raise BadArgument(
             N_("Say why, it is needed for {answer}: /vote P{number} {answer} <why>"),
-            answer=answer,
+            answer=tr.word("vote", answer),
             number=poll.id,
         )
     return {"choices": [answer], "reason": reason[:500]}
 
 
-def _answer_and_reason(options: Sequence[str], text: str) -> tuple[str, str]:
-    words = text.split(maxsplit=1)
-    place = decimal(words[0]) if words else None
-    if place is not None and 1 <= place <= len(options):
-        return options[place - 1], (words[1] if len(words) > 1 else "").strip(" :,")
-    answer = next((o for o in options if text.casefold().startswith(o)), None)
-    if answer is None:
-        raise BadArgument(N_("Answer with one of: {answers}."), answers=", ".join(options))
-    return answer, text[len(answer) :].strip(" :,")
+def _answer_and_reason(tr: Translator, poll: Poll, text: str) -> tuple[str, str]:
+    """The answer by its number or its word in any language ('en desacuerdo porque…')."""
+    said = text.split(maxsplit=1)
+    place = decimal(said[0]) if said else None
+    if place is not None and 1 <= place <= len(poll.options):
+        return poll.options[place - 1], (said[1] if len(said) > 1 else "").strip(" :,")
+    found = words.read_start("vote", text)
+    if found is None or found[0] not in poll.options:
+        raise BadArgument(
+            N_("Answer with one of: {answers}."),
+            answers=", ".join(tr.word("vote", o) for o in poll.options),
+        )
+    return found[0], found[1].strip(" :,")
 
 
-def _choices(poll: Poll, text: str) -> Ballot:
-    """'1,3' (up to the poll's max), or '+tacos' where write-ins are allowed."""
+def _numbered(poll: Poll, options: Sequence[str]) -> str:
+    return ", ".join(f"{poll.options.index(o) + 1}. {o}" for o in options)
+
+
+def _named(tr: Translator, poll: Poll, typed: str) -> str:
+    """The option a typed name stands for: the whole name, or the start of only one."""
+    name = words.fold(typed)
+    same = [o for o in poll.options if words.fold(o) == name]
+    starting = same or [o for o in poll.options if words.fold(o).startswith(name)]
+    if len(starting) == 1:
+        return starting[0]
+    if starting:
+        raise BadArgument(
+            N_(
+                "'{name}' is more than one option: {options}. Say which, by its number or its "
+                "whole name."
+            ),
+            name=typed,
+            options=_numbered(poll, starting),
+        )
+    raise BadArgument(
+        N_("'{name}' is not one of the options of P{number}: {options}."),
+        name=typed,
+        number=poll.id,
+        options=_numbered(poll, poll.options),
+    )
+
+
+def _picked(tr: Translator, poll: Poll, text: str) -> list[str | None]:
+    """Options by number or by name, in the order typed: '1,3', '2 1 3', 'sopa, ensalada',
+    'kitchen > garden'; None for a number that is no option's."""
+    if any(words.fold(o) == words.fold(text) for o in poll.options):
+        return [_named(tr, poll, text)]  # a name with a comma or a '>' in it
+    picked: list[str | None] = []
+    for piece in (p.strip() for p in re.split(r"[,;>|]", text)):
+        if any(c.isalpha() for c in piece):
+            picked.append(_named(tr, poll, piece))
+            continue
+        for n in (int(n) for n in re.findall(r"\d+", piece)):
+            picked.append(poll.options[n - 1] if 1 <= n <= len(poll.options) else None)
+    return picked
+
+
+def _choices(tr: Translator, poll: Poll, text: str) -> Ballot:
+    """'1,3' or 'soup, salad' (up to the poll's max), or '+tacos' where write-ins are allowed."""
     if poll.write_in and text.startswith("+"):
         return _write_in(poll, " ".join(text[1:].split())[:100])
-    picked = list(dict.fromkeys(int(n) for n in re.findall(r"\d+", text)))
-    in_range = all(1 <= n <= len(poll.options) for n in picked)
-    if not picked or len(picked) > poll.max_choices or not in_range:
+    picked = list(dict.fromkeys(_picked(tr, poll, text)))
+    if not picked or len(picked) > poll.max_choices or None in picked:
         raise BadArgument(
-            N_("Choose up to {max} of the options by number, like 1 or 1,3."),
+            N_("Choose up to {max} of the options, by number or name, like 1 or 1,3."),
             max=poll.max_choices,
         )
-    return {"choices": [poll.options[n - 1] for n in picked]}
+    return {"choices": picked}
 
 
 def _write_in(poll: Poll, written: str) -> Ballot:
@@ -172,18 +208,22 @@ def _write_in(poll: Poll, written: str) -> Ballot:
     return {"choices": [written], "write_in": True}
 
 
-def _times(poll: Poll, text: str) -> Ballot:
-    """'yes no maybe': an answer for each candidate time, in order."""
-    words = [TIME_WORDS.get(w.casefold()) for w in text.replace(",", " ").split()]
-    if len(words) != len(poll.options) or None in words:
+def _times(tr: Translator, poll: Poll, text: str) -> Ballot:
+    """'yes no maybe', 'sí, si hace falta': an answer for each candidate time, in order."""
+    answers = words.read_each("time_answer", text.replace(",", " "))
+    if answers is None or len(answers) != len(poll.options):
         raise BadArgument(
-            N_("Answer yes, maybe or no for each of the {n} times, in order, like: yes no maybe."),
+            N_(
+                "Answer {yes}, {if_need_be} or {no} for each of the {n} times, in order, "
+                "like: {yes} {no} {if_need_be}."
+            ),
             n=len(poll.options),
+            **answer_words(tr),
         )
-    return {"answers": dict(zip(poll.options, words, strict=True))}
+    return {"answers": dict(zip(poll.options, answers, strict=True))}
 
 
-def _points(poll: Poll, text: str) -> Ballot:
+def _points(tr: Translator, poll: Poll, text: str) -> Ballot:
     """'3 0 5': points for each option, in order, at most the poll's points in all."""
     points = [int(n) for n in re.findall(r"\d+", text)]
     if len(points) != len(poll.options) or sum(points) > poll.points:
@@ -198,12 +238,12 @@ def _points(poll: Poll, text: str) -> Ballot:
     return {"points": dict(zip(poll.options, points, strict=True))}
 
 
-def _ranking(poll: Poll, text: str) -> Ballot:
-    """'2 1 3': every option's number once, best first."""
-    ranking = [int(n) for n in re.findall(r"\d+", text)]
-    if sorted(ranking) != list(range(1, len(poll.options) + 1)):
-        raise BadArgument(N_("Rank every option once, by number, best first, like: 2 1 3."))
-    return {"ranking": [poll.options[n - 1] for n in ranking]}
+def _ranking(tr: Translator, poll: Poll, text: str) -> Ballot:
+    """'2 1 3' or 'kitchen > garden > library': every option once, best first."""
+    ranking = _picked(tr, poll, text)
+    if len(ranking) != len(poll.options) or set(ranking) != set(poll.options):
+        raise BadArgument(N_("Rank every option once, by number or name, best first, like: 2 1 3."))
+    return {"ranking": ranking}
 
 
 # --- counting and deciding -------------------------------------------------------------------
@@ -281,15 +321,8 @@ def _time_answers(tr: Translator, poll: Poll, counted: Tally, zone: str) -> list
     lines = []
     for option in poll.options:
         answers = counted["answers"][option]
-        lines.append(
-            tr._(
-                "{time}: yes {yes}, if need be {maybe}, no {no}",
-                time=label(tr, poll, option, zone),
-                yes=answers.get("yes", 0),
-                maybe=answers.get("if need be", 0),
-                no=answers.get("no", 0),
-            )
-        )
+        counts = (f"{tr.word('time_answer', a)} {answers.get(a, 0)}" for a in TIME_ANSWERS)
+        lines.append(f"{label(tr, poll, option, zone)}: {', '.join(counts)}")
     return lines
 
 
@@ -316,7 +349,7 @@ def _runoff_rounds(tr: Translator, poll: Poll, counted: Tally, zone: str) -> lis
 def _reasons(tr: Translator, poll: Poll, counted: Tally, zone: str) -> list[str]:
     """A closed proposal or consent round shows why each block or objection was made."""
     return [
-        tr._("{answer}: “{reason}”", answer=tr._(answer), reason=reason)
+        tr._("{answer}: “{reason}”", answer=tr.word("vote", answer), reason=reason)
         for answer, reason in counted["reasons"]
         if answer in NEEDS_REASON
     ]
@@ -351,11 +384,10 @@ Shown = Callable[[Translator, Poll, Tally, str], list[str]]  # lines, in the gro
 class Kind:
     """What one kind of poll does differently from the others."""
 
-    name: PollKind
-    label: str  # the kind's name, shown translated
+    name: PollKind  # shown as [poll_kind] in bot/locales/*/words.toml
     opened_by: Literal["propose", "poll"]  # the command that opens it
-    how_to_vote: str  # with {number}, {max} and {points}
-    read: Callable[[Poll, str], Ballot]  # a typed or pressed ballot, or a refusal
+    how_to_vote: str  # with {number}, {max}, {points} and the answer_words
+    read: Callable[[Translator, Poll, str], Ballot]  # a typed or pressed ballot, or a refusal
     tally: Callable[[Poll, Sequence[Ballot]], Tally]
     decide: Callable[[Tally, int, int, float], Result]  # tally, voted, eligible, quorum
     results: Shown  # the tally, on the poll's post
@@ -373,9 +405,10 @@ class Kind:
 KINDS: dict[PollKind, Kind] = {
     "proposal": Kind(
         name="proposal",
-        label=N_("proposal"),
         opened_by="propose",
-        how_to_vote=N_("Vote with /vote P{number} agree, abstain, disagree <why>, or block <why>."),
+        how_to_vote=N_(
+            "Vote with /vote P{number} {agree}, {abstain}, {disagree} <why>, or {block} <why>."
+        ),
         read=_answer,
         tally=_count_choices,
         decide=_proposal,
@@ -383,15 +416,14 @@ KINDS: dict[PollKind, Kind] = {
         remarks=_reasons,
         export=_export_counts,
         answers=decisions.PROPOSAL,
-        show=_shown_translated,
+        show=_shown_as_word,
         days=7,
         binding=True,
     ),
     "consent": Kind(
         name="consent",
-        label=N_("consent"),
         opened_by="poll",
-        how_to_vote=N_("Vote with /vote P{number} no objection, or objection <why>."),
+        how_to_vote=N_("Vote with /vote P{number} {no_objection}, or {objection} <why>."),
         read=_answer,
         tally=_count_choices,
         decide=_consent,
@@ -399,14 +431,15 @@ KINDS: dict[PollKind, Kind] = {
         remarks=_reasons,
         export=_export_counts,
         answers=decisions.CONSENT,
-        show=_shown_translated,
+        show=_shown_as_word,
         days=7,
     ),
     "choice": Kind(
         name="choice",
-        label=N_("choice"),
         opened_by="poll",
-        how_to_vote=N_("Vote with /vote P{number} and the number of your choice (up to {max})."),
+        how_to_vote=N_(
+            "Vote with /vote P{number} and the number or name of your choice (up to {max})."
+        ),
         read=_choices,
         tally=_count_choices,
         decide=_decided,
@@ -416,9 +449,10 @@ KINDS: dict[PollKind, Kind] = {
     ),
     "time": Kind(
         name="time",
-        label=N_("time"),
         opened_by="poll",
-        how_to_vote=N_("Vote with /vote P{number} and yes, maybe or no for each time, in order."),
+        how_to_vote=N_(
+            "Vote with /vote P{number} and {yes}, {if_need_be} or {no} for each time, in order."
+        ),
         read=_times,
         tally=_count_times,
         decide=_decided,
@@ -432,7 +466,6 @@ KINDS: dict[PollKind, Kind] = {
     ),
     "dot": Kind(
         name="dot",
-        label=N_("dot"),
         opened_by="poll",
         how_to_vote=N_(
             "Vote with /vote P{number} and your points for each option, in order ({points} in all)."
@@ -447,9 +480,8 @@ KINDS: dict[PollKind, Kind] = {
     ),
     "ranked": Kind(
         name="ranked",
-        label=N_("ranked"),
         opened_by="poll",
-        how_to_vote=N_("Vote with /vote P{number} and the options' numbers, best first."),
+        how_to_vote=N_("Vote with /vote P{number} and the options' numbers or names, best first."),
         read=_ranking,
         tally=_count_rankings,
         decide=_decided,

@@ -63,3 +63,34 @@ def index(kind: str, language: str | None = None) -> dict[str, str]:
 def read(kind: str, typed: str) -> str | None:
     """The key a typed word stands for, in any language; None if it is not one."""
     return index(kind).get(fold(typed))
+
+
+@cache
+def _most_words(kind: str) -> int:
+    return max((len(form.split()) for form in index(kind)), default=0)
+
+
+def read_start(kind: str, typed: str) -> tuple[str, str] | None:
+    """The key a typed text begins with, in any language, and the rest of the text:
+    'en desacuerdo: cuesta mucho' → ('disagree', 'cuesta mucho'). The longest form wins, so
+    'no objection' is not read as 'no'; a form ends where a word ends ('agreed' is not
+    'agree')."""
+    said = typed.split()
+    for n in range(min(len(said), _most_words(kind)), 0, -1):
+        key = read(kind, " ".join(said[:n]).rstrip(":,;."))
+        if key is not None:
+            return key, " ".join(said[n:]).lstrip(":,; ")
+    return None
+
+
+def read_each(kind: str, typed: str) -> list[str] | None:
+    """Keys typed one after the other: 'sí, si hace falta no' → ['yes', 'if need be', 'no'];
+    None if something in it is not one."""
+    keys, rest = [], typed
+    while rest.strip():
+        found = read_start(kind, rest)
+        if found is None:
+            return None
+        keys.append(found[0])
+        rest = found[1]
+    return keys

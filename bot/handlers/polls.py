@@ -8,12 +8,11 @@ is made by a trusted member, voted by the members trusted when it opened, open a
 time, and counted against the group's own quorum (README, "Decisions without admins").
 """
 
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import decisions
+from bot import decisions, words
 from bot.context import Context, Work
 from bot.dates import parse_when
 from bot.handlers import groups, offers, shifts, trust
@@ -22,7 +21,16 @@ from bot.i18n import N_, Translator
 from bot.messages import LINE, Action, Button, Edit, Post, Reply, Rich, Sender, code, strong
 from bot.model import Group, Job, JobKind, Member, Person, Poll, PollKind, Revote
 from bot.params import BadArgument, reference
-from bot.poll_kinds import KINDS, NEEDS_REASON, Ballot, Kind, Tally, check_options, label
+from bot.poll_kinds import (
+    KINDS,
+    NEEDS_REASON,
+    Ballot,
+    Kind,
+    Tally,
+    answer_words,
+    check_options,
+    label,
+)
 from bot.router import (
     Args,
     CommandLine,
@@ -38,52 +46,85 @@ from bot.text import decimal
 REMIND_BEFORE = timedelta(hours=24)
 TALLY_EVERY = timedelta(seconds=3)  # a post shows new votes at most this often
 MAX_DAYS = 60  # the furthest a poll closes
-FLAG = re.compile(
-    r"\b(secret|secreta|hidden|oculta|trusted|write-in|quorum\s+\d+%?|days\s+\d+|"
-    r"max\s+\d+|points\s+\d+|closes\s+.+)$",
-    re.IGNORECASE,
-)
+NUMBERED = {"quorum": "50%", "days": "3", "max": "2", "points": "8"}  # with an example each
+# The settings after a ';' are words in any language ([poll_setting] in bot/locales/*/words.toml);
+# these take a whole number, 'closes' a day and time, the others nothing.
 
 
 # --- creating --------------------------------------------------------------------------------
 
 
-def split_poll_line(line: str) -> tuple[str, str, list[str], dict[str, str]]:
-    """'Title do: action: a | b; secret days 3' → title, action, options, flags."""
+def split_poll_line(tr: Translator, line: str) -> tuple[str, str, list[str], dict[str, str]]:
+    """'Title do: action: a | b; secret days 3' → title, action, options, settings."""
     head, _, flag_text = line.partition(";")
-    flags: dict[str, str] = {}
-    for part in re.split(
-        r"\s+(?=secret|secreta|hidden|oculta|trusted|write-in|quorum|days|max|"
-        r"points|closes)",
-        " " + flag_text.strip(),
-    ):
-        part = part.strip()
-        if not part:
-            continue
-        if not FLAG.fullmatch(part):
-            raise BadArgument(
-                N_(
-                    "I don't understand '{value}'. After a ';' come: secret, "
-                    "hidden, trusted, write-in, quorum 50%, days 3, max 2, "
-                    "points 8, closes friday 18:00."
-                ),
-                value=part,
-            )
-        word, _, value = part.partition(" ")
-        flags[word.casefold()] = value.strip().rstrip("%")
+    flags = _settings(tr, flag_text.split())
     head, _, action = head.partition(" do ")
     title, _, options_text = head.partition(":")
     options = [o.strip() for o in options_text.split("|")] if options_text.strip() else []
     return title.strip(), action.strip().removeprefix(":").strip(), options, flags
 
 
-def _whole(flags: Mapping[str, str], key: str, low: int, high: int, default: int) -> int:
+def _setting_at(said: list[str]) -> tuple[str, int] | None:
+    """The setting the typed words begin with, and how many words name it."""
+    found = words.read_start("poll_setting", " ".join(said[:4]))
+    return (found[0], len(said[:4]) - len(found[1].split())) if found else None
+
+
+def _settings(tr: Translator, said: list[str]) -> dict[str, str]:
+    """'secreta días 3 cierra viernes 18:00' → {'secret': '', 'days': '3', 'closes': …}."""
+    flags: dict[str, str] = {}
+    while said:
+        found = _setting_at(said)
+        if found is None:
+            raise _not_understood(tr, said[: _next_setting(said, 1)])
+        key, n = found
+        value = ""
+        if key in NUMBERED:
+            value = said[n].rstrip(",").removesuffix("%") if len(said) > n else ""
+            if not value.isdecimal():
+                raise _not_understood(tr, said[: n + 1])
+            n += 1
+        elif key == "closes":
+            end = _next_setting(said, n)
+            value, n = " ".join(said[n:end]).rstrip(","), end
+        flags[key] = value
+        said = said[n:]
+    return flags
+
+
+def _next_setting(said: list[str], start: int) -> int:
+    """Where the next setting begins, from `start` on; the end if none does."""
+    return next((i for i in range(start, len(said)) if _setting_at(said[i:])), len(said))
+
+
+def _not_understood(tr: Translator, said: list[str]) -> BadArgument:
+    return BadArgument(
+        N_("I don't understand '{value}'. After a ';' come: {settings}."),
+        value=" ".join(said),
+        settings=_settings_shown(tr),
+    )
+
+
+def _settings_shown(tr: Translator) -> str:
+    examples = {**NUMBERED, "closes": tr._("friday 18:00")}
+    return ", ".join(
+        " ".join([tr.word("poll_setting", key), examples.get(key, "")]).strip()
+        for key in words.table("en")["poll_setting"]
+    )
+
+
+def _whole(
+    tr: Translator, flags: Mapping[str, str], key: str, low: int, high: int, default: int
+) -> int:
     if key not in flags:
         return default
     value = decimal(flags[key])
     if value is None or not low <= value <= high:
         raise BadArgument(
-            N_("{key} must be a number from {low} to {high}."), key=key, low=low, high=high
+            N_("{key} must be a number from {low} to {high}."),
+            key=tr.word("poll_setting", key),
+            low=low,
+            high=high,
         )
     return value
 
@@ -204,7 +245,8 @@ def _options(tr: Translator, rules: Kind, title: str, typed: list[str]) -> list[
         return typed
     if typed:
         raise BadArgument(
-            N_("A {kind} has fixed answers: write it without options."), kind=tr._(rules.label)
+            N_("A {kind} has fixed answers: write it without options."),
+            kind=tr.word("poll_kind", rules.name),
         )
     return list(rules.answers)
 
@@ -229,12 +271,16 @@ async def _subject(ctx: Context, rules: Kind, author: Member, action: str) -> in
 def _closes_at(ctx: Context, group: Group, rules: Kind, flags: Mapping[str, str]) -> datetime:
     """'days 3' or 'closes friday 18:00'; else the kind's own days or the group's poll_days."""
     usual = number(group, "poll_days", ctx.defaults) if rules.days is None else rules.days
-    days = _whole(flags, "days", 1, MAX_DAYS, usual)
+    days = _whole(ctx.tr, flags, "days", 1, MAX_DAYS, usual)
     if "closes" not in flags:
         return ctx.now + timedelta(days=days)
     moment = parse_when(flags["closes"], ctx.now, ctx.zone(group), ctx.tr.language)
     if moment is None:
-        raise BadArgument(N_("Say when the poll closes, like: closes friday 18:00."))
+        raise BadArgument(
+            N_("Say when the poll closes, like: {closes} {example}."),
+            closes=ctx.tr.word("poll_setting", "closes"),
+            example=ctx.tr._("friday 18:00"),
+        )
     if moment > ctx.now + timedelta(days=MAX_DAYS):
         raise BadArgument(N_("A poll closes within {days} days."), days=MAX_DAYS)
     return moment
@@ -244,7 +290,7 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
     assert ctx.group is not None
     group, tr, rules = ctx.group, ctx.tr, KINDS[kind]
     author = await _author(ctx, group)
-    title, action, options, flags = split_poll_line(line)
+    title, action, options, flags = split_poll_line(tr, line)
     if not title or len(title) > 300:
         raise BadArgument(N_("Give the poll a title of at most 300 characters."))
     options = _options(tr, rules, title, options)
@@ -252,7 +298,7 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
     zone = ctx.zone(group)
     options = rules.keep(options, lambda typed: parse_when(typed, ctx.now, zone, tr.language))
     closes_at = _closes_at(ctx, group, rules, flags)
-    quorum = _whole(flags, "quorum", 0, 100, 0)
+    quorum = _whole(tr, flags, "quorum", 0, 100, 0)
     if action:
         quorum, closes_at = binding_terms(ctx, group, flags, quorum, closes_at)
     poll = await ctx.uow.polls.add(
@@ -263,13 +309,13 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
             kind=kind,
             title=title,
             options=tuple(options),
-            max_choices=_whole(flags, "max", 1, len(options), 1),
-            points=_whole(flags, "points", 1, 100, 8),
+            max_choices=_whole(tr, flags, "max", 1, len(options), 1),
+            points=_whole(tr, flags, "points", 1, 100, 8),
             write_in="write-in" in flags,
             quorum=quorum,
             trusted_only="trusted" in flags or bool(action),
-            secret="secret" in flags or "secreta" in flags,
-            hidden="hidden" in flags or "oculta" in flags,
+            secret="secret" in flags,
+            hidden="hidden" in flags,
             closes_at=closes_at,
             state="open",
             result=None,
@@ -301,8 +347,25 @@ async def propose(ctx: Context, args: Args) -> list[Action]:
 POLL_KINDS = tuple(name for name, rules in KINDS.items() if rules.opened_by == "poll")
 
 
+def poll_kind(tr: Translator, typed: str) -> PollKind:
+    """The kind of poll /poll opens, named in any language ('elección', 'choice')."""
+    kind = words.read("poll_kind", typed)
+    for name in POLL_KINDS:
+        if name == kind:
+            return name
+    raise BadArgument(
+        N_("Please choose one of: {choices}."),
+        param="kind",
+        choices=", ".join(tr.word("poll_kind", k) for k in POLL_KINDS),
+    )
+
+
+async def kind_buttons(ctx: Context, answers: Mapping[str, object]) -> list[tuple[str, str]]:
+    return [(ctx.tr.word("poll_kind", k), k) for k in POLL_KINDS]
+
+
 async def poll_command(ctx: Context, args: Args) -> list[Action]:
-    return await create(ctx, args["kind"], args["text"])
+    return await create(ctx, poll_kind(ctx.tr, args["kind"]), args["text"])
 
 
 # --- showing ---------------------------------------------------------------------------------
@@ -331,7 +394,7 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
     tr, zone, rules = work.group_tr(group), work.zone(group), KINDS[poll.kind]
     turnout = await work.uow.polls.turnout(poll)
     lines: list[str] = [
-        Rich(" · ").join([code(f"P{poll.id}"), tr._(rules.label), strong(poll.title)])
+        Rich(" · ").join([code(f"P{poll.id}"), tr.word("poll_kind", poll.kind), strong(poll.title)])
     ]
     if poll.action:
         lines.append(tr._("If it passes, I will: /{action}", action=poll.action))
@@ -396,7 +459,9 @@ def how_to_vote(tr: Translator, poll: Poll, zone: str) -> str:
         f"{n}. {label(tr, poll, o, zone)}" for n, o in enumerate(poll.options, 1)
     ]
     hint = KINDS[poll.kind].how_to_vote
-    lines.append(tr._(hint, number=poll.id, max=poll.max_choices, points=poll.points))
+    lines.append(
+        tr._(hint, number=poll.id, max=poll.max_choices, points=poll.points, **answer_words(tr))
+    )
     if poll.secret:
         lines.append(
             tr._(
@@ -456,7 +521,7 @@ async def _ballot(ctx: Context, poll: Poll, raw: str, zone: str) -> Ballot | Rep
     """The ballot to keep (a write-in's option is added to the poll), or the answer to one
     that cannot be counted."""
     try:
-        ballot = KINDS[poll.kind].read(poll, raw.strip())
+        ballot = KINDS[poll.kind].read(ctx.tr, poll, raw.strip())
     except BadArgument:
         if not poll.secret:
             raise
@@ -485,7 +550,9 @@ async def _count_named(ctx: Context, poll: Poll, ballot: Ballot) -> tuple[str, R
         return answer, revote
     if ballot.get("choices") == ["disagree"] and not ballot.get("reason"):
         answer += "\n" + tr._(
-            "Say why, if you like: /vote P{number} disagree <why>.", number=poll.id
+            "Say why, if you like: /vote P{number} {disagree} <why>.",
+            number=poll.id,
+            disagree=tr.word("vote", "disagree"),
         )
     return answer, revote
 
@@ -721,7 +788,7 @@ async def polls(ctx: Context, args: Args) -> list[Action]:
             "\n".join(
                 [ctx.tr._("Open polls:")]
                 + [
-                    f"P{p.id} · {ctx.tr._(KINDS[p.kind].label)} · {p.title} · "
+                    f"P{p.id} · {ctx.tr.word('poll_kind', p.kind)} · {p.title} · "
                     + ctx.tr._("closes {when}", when=ctx.tr.when(p.closes_at, zones[p.group_id]))
                     for p in open_
                 ]

@@ -2,6 +2,7 @@
 (BadArgument), never another exception. Pure functions, so thousands of cases."""
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from hypothesis import assume, given
@@ -11,11 +12,14 @@ from bot import params, times
 from bot.commands import COMMANDS
 from bot.dates import NO_END, parse_when
 from bot.handlers import offers, pickups, polls, reminders, requests, shifts
+from bot.i18n import load_catalogs, translator
 from bot.params import BadArgument
 from bot.router import CommandLine, parse_command, problem_with_text, split_args
 from bot.settings import SETTINGS
 from tests.hostile.budget import cases
 from tests.hostile.texts import any_text, hostile, word
+
+ES = translator(load_catalogs(), "es")  # a refused poll setting is answered in it
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PREFIXES = st.sampled_from((("/",), ("!",), ("/", "!"), ("!minga ",)))
@@ -109,7 +113,7 @@ def test_the_pieces_of_the_plan_forms_read_or_refuse(raw: str) -> None:
         offers.quantity_of,
         shifts.role_and_weeks,
         shifts.split_flags,
-        polls.split_poll_line,
+        partial(polls.split_poll_line, ES),
         reminders._hours,
         pickups.parse_line,
         requests.parse_request_line,

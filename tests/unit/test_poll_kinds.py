@@ -8,11 +8,13 @@ from typing import get_args
 
 import pytest
 
+from bot import words
 from bot.commands import COMMANDS
-from bot.i18n import load_catalogs, translator
+from bot.handlers.polls import poll_kind
+from bot.i18n import LANGUAGES, load_catalogs, translator
 from bot.model import Poll, PollKind
 from bot.params import BadArgument
-from bot.poll_kinds import KINDS
+from bot.poll_kinds import KINDS, answer_words
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TR = translator(load_catalogs(), "en")
@@ -60,31 +62,34 @@ def poll_of(name: PollKind) -> Poll:
 def test_every_kind_has_a_row_and_the_commands_open_exactly_those() -> None:
     assert list(KINDS) == list(get_args(PollKind))
     assert all(kind.name == name for name, kind in KINDS.items())
-    kind_param = next(p for p in COMMANDS["poll"].params if p.name == "kind")
     for name, kind in KINDS.items():
         if kind.opened_by == "poll":
-            assert kind_param.parse(name) == name
+            assert poll_kind(TR, name) == name
         else:
             with pytest.raises(BadArgument):
-                kind_param.parse(name)
+                poll_kind(TR, name)
     assert [k.name for k in KINDS.values() if k.opened_by == "propose"] == ["proposal"]
     assert all(k.answers for k in KINDS.values() if k.binding), "binding counts fixed answers"
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_each_kind_is_shown_in_both_languages(name: PollKind) -> None:
+def test_each_kind_is_shown_and_typed_in_every_language(name: PollKind) -> None:
     kind = KINDS[name]
-    for text in (kind.label, kind.how_to_vote, *kind.answers):
-        assert ES._(text) != text, f"{text!r} has no Spanish translation"
+    assert ES._(kind.how_to_vote) != kind.how_to_vote, "the hint has no Spanish translation"
     fields = {f for _, f, _, _ in Formatter().parse(kind.how_to_vote) if f}
-    assert fields <= {"number", "max", "points"}
+    assert fields <= {"number", "max", "points", *answer_words(TR)}
+    for language in LANGUAGES:
+        for word_kind, key in [("poll_kind", name), *(("vote", a) for a in kind.answers)]:
+            forms = words.forms(language, word_kind, key)
+            assert forms, f"{language}: [{word_kind}] {key} has no form"
+            assert all(words.read(word_kind, form) == key for form in forms)
 
 
 @pytest.mark.parametrize("name", KINDS)
 def test_each_kind_reads_counts_shows_and_decides_its_own_ballots(name: PollKind) -> None:
     assert set(TYPED) == set(KINDS)
     kind, poll = KINDS[name], poll_of(name)
-    ballot = kind.read(poll, TYPED[name])
+    ballot = kind.read(TR, poll, TYPED[name])
     counted = kind.tally(poll, [ballot, ballot])
     assert kind.decide(counted, 2, 2, 0.5) in ("passed", "blocked", "decided")
     assert kind.results(TR, poll, counted, "UTC")
@@ -92,3 +97,22 @@ def test_each_kind_reads_counts_shows_and_decides_its_own_ballots(name: PollKind
     assert said if kind.answers else said[0].startswith("Chosen: ")
     json.dumps(kind.export(counted))
     assert all(kind.show(TR, o, "UTC") for o in poll.options)
+
+
+def test_the_poll_commands_help_names_kinds_and_settings_as_each_language_types_them() -> None:
+    """/help and the command menus show these fixed lines: their words are the typed ones."""
+    poll, propose = COMMANDS["poll"], COMMANDS["propose"]
+    catalogs = load_catalogs()
+    for language in LANGUAGES:
+        tr = translator(catalogs, language)
+        summary = tr._(poll.summary)
+        for name in (k for k in KINDS if KINDS[k].opened_by == "poll"):
+            assert tr.word("poll_kind", name) in summary, f"{language}: {summary!r}"
+        for command, settings in ((poll, ("secret", "hidden", "max")), (propose, SETTINGS)):
+            assert command.syntax is not None
+            syntax = tr._(command.syntax)
+            for key in settings:
+                assert tr.word("poll_setting", key) in syntax, f"{language}: {syntax!r}"
+
+
+SETTINGS = ("secret", "hidden", "trusted", "quorum", "days")  # those /propose's syntax names
