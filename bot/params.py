@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from bot import words
 from bot.i18n import LANGUAGES, N_
 from bot.text import decimal
 
@@ -96,7 +97,8 @@ def timezone(raw: str) -> str:
 
 
 def language(raw: str) -> str:
-    wanted = raw.strip().casefold()
+    """'es', 'Español' or 'Spanish', 'inglés'…: a language's code or its name in any of them."""
+    wanted = words.read("value", raw) or raw.strip().casefold()
     for code, name in LANGUAGES.items():
         if wanted in (code, name.casefold()):
             return code
@@ -122,16 +124,20 @@ def fixed(*choices: tuple[str, str]) -> Options:
     return options
 
 
-def choice(*values: str) -> Parser:
-    """One of `values`, typed as itself or as its number in the list."""
+def choice(*values: str, kind: str = "value") -> Parser:
+    """One of `values`, typed as itself, as one of its forms in any language (the words of
+    `kind` in bot/locales/<language>/words.toml) or as its number in the list."""
 
     def parse(raw: str) -> str:
-        wanted, place = raw.strip().casefold(), decimal(raw)
+        place = decimal(raw)
         if place is not None and 1 <= place <= len(values):
             return values[place - 1]
+        wanted = words.read(kind, raw) or raw.strip().casefold()
         if wanted in values:
             return wanted
-        raise BadArgument(N_("Please choose one of: {choices}."), choices=", ".join(values))
+        raise BadArgument(
+            N_("Please choose one of: {choices}."), choices=words.Listed(kind, values)
+        )
 
     return parse
 

@@ -10,6 +10,7 @@ Portuguese) are read per language with `index`.
 
 import tomllib
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -63,3 +64,15 @@ def index(kind: str, language: str | None = None) -> dict[str, str]:
 def read(kind: str, typed: str) -> str | None:
     """The key a typed word stands for, in any language; None if it is not one."""
     return index(kind).get(fold(typed))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Words to list in the reader's language, given where the reader is not yet known (in a
+    refusal): the translator writes them, comma-separated, when it writes the message."""
+
+    kind: str
+    keys: tuple[str, ...]
+
+    def written(self, language: str) -> str:
+        return ", ".join(shown(language, self.kind, key) for key in self.keys)
