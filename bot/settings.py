@@ -217,7 +217,7 @@ def named(typed: str) -> Setting | None:
     return SETTINGS.get(words.read("setting", typed) or typed.strip().casefold())
 
 
-def shown(tr: Translator, key: str, value: str) -> str:
+def shown_value(tr: Translator, key: str, value: str) -> str:
     """A setting's value as this reader writes it: 'español', 'comida, transporte'."""
     if key == "categories":
         return words.Listed("category", tuple(value.split(", "))).written(tr.language)

@@ -138,7 +138,9 @@ async def group_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tu
 async def category_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
     """The group's categories in the reader's words; the button carries the category itself."""
     group = await ctx.uow.groups.get(answers["group"]) if "group" in answers else None
-    return [(ctx.tr.word("category", c), c) for c in categories(group, ctx.defaults)] if group else []
+    return (
+        [(ctx.tr.word("category", c), c) for c in categories(group, ctx.defaults)] if group else []
+    )
 
 
 def category_of(ctx: Context, group: Group, typed: str) -> str:

@@ -11,7 +11,7 @@ from bot.messages import Action, Button, Edit, Post, Reply
 from bot.model import Group, Job, JobKind
 from bot.params import BadArgument
 from bot.router import Args
-from bot.settings import SETTINGS, named, setting, shown, vouches_needed
+from bot.settings import SETTINGS, named, setting, shown_value, vouches_needed
 
 ROSTER_PAGE = 25
 INVITATION_LASTS = timedelta(days=7)
@@ -253,7 +253,7 @@ async def settings(ctx: Context, args: Args) -> list[Action]:
     tr = ctx.tr
     lines = [tr._("Settings of {group}:", group=ctx.group.name)]
     for key, spec in SETTINGS.items():
-        value = shown(tr, key, setting(ctx.group, key, ctx.defaults))
+        value = shown_value(tr, key, setting(ctx.group, key, ctx.defaults))
         lines.append(f"{tr.word('setting', key)} = {value} – {tr._(spec.description)}")
     lines.append(tr._("Trusted members change one with /set <setting> <value>."))
     return [Reply("\n".join(lines))]
@@ -295,7 +295,7 @@ async def set_(ctx: Context, args: Args) -> list[Action]:
     changed = await ctx.uow.groups.get(group.id)
     assert changed is not None
     gtr = ctx.group_tr(changed)
-    words = {"key": gtr.word("setting", key), "value": shown(gtr, key, value)}
+    words = {"key": gtr.word("setting", key), "value": shown_value(gtr, key, value)}
     if ctx.by_group:
         return [Post(group.id, gtr._("The group set {key} to {value}.", **words))]
     return [Post(group.id, gtr._("{name} set {key} to {value}.", name=ctx.person.name, **words))]

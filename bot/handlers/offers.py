@@ -50,7 +50,11 @@ def quantity_of(what: str) -> int | None:
 
 def offer_line(tr: Translator, offer: Offer, zone: str, offerer: Person | None) -> str:
     """O5 · food · Eastside · …: the number monospace, what is offered bold."""
-    parts: list[str] = [code(f"O{offer.id}"), strong(tr.word("category", offer.category)), offer.area]
+    parts: list[str] = [
+        code(f"O{offer.id}"),
+        strong(tr.word("category", offer.category)),
+        offer.area,
+    ]
     if offer.until:
         parts.append(tr._("until {when}", when=tr.when(offer.until, zone)))
     parts.append(offer.what)

@@ -43,7 +43,9 @@ async def mydata(ctx: Context, args: Args) -> list[Action]:
             f": {tr.word('category', request.category)} · {request.area} · {request.description}"
         )
     for offer in await ctx.uow.offers.of_person(person.id):
-        lines.append(f"O{offer.id}: {tr.word('category', offer.category)} · {offer.area} · {offer.what}")
+        lines.append(
+            f"O{offer.id}: {tr.word('category', offer.category)} · {offer.area} · {offer.what}"
+        )
     lines.append(
         tr._(
             "/forget erases your name, accounts and roster places; your open "
