@@ -3,6 +3,7 @@ the reader's language and understood in any: `comida` and `food` are the same ca
 
 import re
 
+from tests.decide import decided
 from tests.harness import Harness, in_chat, text
 
 FOUNDERS = ("Lucía", "Beto", "Carmen", "Diego")
@@ -146,3 +147,20 @@ async def test_a_portuguese_group_reads_and_shows_its_own_words(bot: Harness) ->
     assert "fuso_horário" in changed and "timezone" not in changed
     added = text(await bot.say("Lucía", '/shift add "Entrega" sat 10:00-13:00 places 3'))
     assert "voluntário" in added and "volunteer" not in added
+
+
+async def test_each_reader_sees_an_english_groups_categories_in_their_language(
+    group: Harness,
+) -> None:
+    await group.say("Eli", "/request food Eastside: bread", group=None)
+    await group.say("Ben", "/language es", group=None)
+    assert "R1 · comida · Eastside" in text(await group.say("Ben", "/requests", group=None))
+    assert "R1 · food · Eastside" in text(await group.say("Chioma", "/requests", group=None))
+    found = text(await group.say("Ben", "/requests comida", group=None))
+    assert "R1 · comida" in found
+
+
+async def test_a_binding_proposal_names_a_setting_in_spanish(group: Harness) -> None:
+    closed = text(await decided(group, "Más avales do set avales_necesarios 2"))
+    assert "The group set vouches_needed to 2." in closed
+    assert "vouches_needed = 2" in text(await group.say("Ana", "/settings"))
