@@ -21,6 +21,7 @@ from bot.handlers import (
 )
 from bot.handlers.common import (
     category_options,
+    check_category,
     check_until,
     check_when,
     group_options,
@@ -45,7 +46,7 @@ CATEGORY = Param(
     params.word,
     prompt=N_("What kind of help?"),
     options=category_options,
-    only_options=True,
+    check=check_category,
 )
 AREA = Param(
     "area",
@@ -201,7 +202,7 @@ _TABLE = (
             Param(
                 "show_name",
                 N_("show name"),
-                params.choice("no", "yes"),
+                params.choice("no", "yes", kind="answer"),
                 prompt=N_("May the group see your name on the post?"),
                 options=fixed(
                     (N_("No, keep me anonymous"), "no"), (N_("Yes, show my name"), "yes")
@@ -500,7 +501,7 @@ _TABLE = (
             Param(
                 "sure",
                 N_("yes or no"),
-                params.choice("yes", "no"),
+                params.choice("yes", "no", kind="answer"),
                 prompt=N_(
                     "This erases your name, accounts and places on rosters, "
                     "and closes your open requests and offers. Are you sure?"

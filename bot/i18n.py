@@ -56,7 +56,14 @@ class Translator:
 
     def _(self, message: str, **values: object) -> str:
         text = self.catalog.gettext(message)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        return text.format(
+            **{
+                name: value.written(self.language) if isinstance(value, words.Listed) else value
+                for name, value in values.items()
+            }
+        )
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         return self.catalog.ngettext(singular, plural, n).format(n=n, **values)

@@ -97,8 +97,8 @@ def timezone(raw: str) -> str:
 
 
 def language(raw: str) -> str:
-    """'pt', 'Português', 'portugues' or 'Portuguese' → 'pt'."""
-    wanted = words.fold(raw)
+    """'pt', 'Português', 'portugues', 'Portuguese' or 'portugués' → 'pt'."""
+    wanted = words.read("value", raw) or words.fold(raw)
     for code in LANGUAGES:
         if wanted in {code, *map(words.fold, words.forms(code, "language", "name"))}:
             return code
@@ -124,16 +124,20 @@ def fixed(*choices: tuple[str, str]) -> Options:
     return options
 
 
-def choice(*values: str) -> Parser:
-    """One of `values`, typed as itself or as its number in the list."""
+def choice(*values: str, kind: str = "value") -> Parser:
+    """One of `values`, typed as itself, as one of its forms in any language (the words of
+    `kind` in bot/locales/<language>/words.toml) or as its number in the list."""
 
     def parse(raw: str) -> str:
-        wanted, place = raw.strip().casefold(), decimal(raw)
+        place = decimal(raw)
         if place is not None and 1 <= place <= len(values):
             return values[place - 1]
+        wanted = words.read(kind, raw) or raw.strip().casefold()
         if wanted in values:
             return wanted
-        raise BadArgument(N_("Please choose one of: {choices}."), choices=", ".join(values))
+        raise BadArgument(
+            N_("Please choose one of: {choices}."), choices=words.Listed(kind, values)
+        )
 
     return parse
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from bot import checks, params
+from bot import checks, params, words
 from bot.checks import Check
-from bot.i18n import LANGUAGES, N_
+from bot.i18n import LANGUAGES, N_, Translator
 from bot.model import Group
 from bot.params import BadArgument, Parser
 
@@ -35,7 +35,7 @@ def choice(*values: str) -> Rule:
 
 
 def _vouches(raw: str) -> str:
-    if raw.strip().lower() == "auto":
+    if words.read("value", raw) == "auto":
         return "auto"
     try:
         return str(params.integer(1, 20)(raw))
@@ -44,7 +44,10 @@ def _vouches(raw: str) -> str:
 
 
 def _categories(raw: str) -> str:
-    names = [" ".join(name.split()).casefold() for name in raw.split(",")]
+    """A category minga knows, typed in any language, is kept as its key ('comida' → food),
+    so each reader sees it in their language; a group's own word is kept as typed."""
+    typed = [" ".join(name.split()).casefold() for name in raw.split(",")]
+    names = [words.read("category", name) or name for name in typed]
     if not 2 <= len(names) <= 20 or not all(0 < len(n) <= 20 and " " not in n for n in names):
         raise BadArgument(
             N_(
@@ -209,6 +212,18 @@ SETTINGS = {
 }
 
 
+def named(typed: str) -> Setting | None:
+    """The setting a typed name stands for, in any language ('idioma' is language)."""
+    return SETTINGS.get(words.read("setting", typed) or typed.strip().casefold())
+
+
+def shown_value(tr: Translator, key: str, value: str) -> str:
+    """A setting's value as this reader writes it: 'español', 'comida, transporte'."""
+    if key == "categories":
+        return words.Listed("category", tuple(value.split(", "))).written(tr.language)
+    return tr.word("value", value)
+
+
 def setting(group: Group, key: str, defaults: GroupDefaults) -> str:
     return group.settings.get(key) or str(getattr(defaults, key))
 
@@ -219,6 +234,15 @@ def number(group: Group, key: str, defaults: GroupDefaults) -> int:
 
 def categories(group: Group, defaults: GroupDefaults) -> list[str]:
     return setting(group, "categories", defaults).split(", ")
+
+
+def category(group: Group, typed: str, defaults: GroupDefaults) -> str | None:
+    """The group's category a typed word names, in any language ('comida' is food), or None."""
+    names = categories(group, defaults)
+    folded = words.fold(typed)
+    same = [name for name in names if words.fold(name) == folded]
+    found = same[0] if same else words.read("category", typed)
+    return found if found in names else None
 
 
 def vouches_needed(group: Group, trusted: int, defaults: GroupDefaults) -> int:

@@ -10,6 +10,7 @@ Portuguese) are read per language with `index`.
 
 import tomllib
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -94,3 +95,15 @@ def read_each(kind: str, typed: str) -> list[str] | None:
         keys.append(found[0])
         rest = found[1]
     return keys
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Words to list in the reader's language, given where the reader is not yet known (in a
+    refusal): the translator writes them, comma-separated, when it writes the message."""
+
+    kind: str
+    keys: tuple[str, ...]
+
+    def written(self, language: str) -> str:
+        return ", ".join(shown(language, self.kind, key) for key in self.keys)

@@ -20,7 +20,7 @@ async def calendar(ctx: Context, args: Args) -> list[Action]:
         event.add("dtstamp", ctx.now)
         event.add("dtstart", shift.starts_at)
         event.add("dtend", shift.ends_at)
-        event.add("summary", f"{shift.name} ({signup.role}) · S{shift.id}")
+        event.add("summary", f"{shift.name} ({ctx.tr.word('role', signup.role)}) · S{shift.id}")
         cal.add_component(event)
         count += 1
     for booking in await ctx.uow.pickups.of_person(ctx.person.id, ctx.now):

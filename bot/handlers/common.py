@@ -10,7 +10,8 @@ from bot.i18n import N_
 from bot.messages import Action, Button, PrivateMessage, Reply
 from bot.model import Group, Member
 from bot.params import BadArgument
-from bot.settings import categories, setting
+from bot.settings import categories, category, setting
+from bot.words import Listed
 
 # The colon that ends the head of a one-line form, not the one inside "10:00".
 FORM_COLON = re.compile(r"(?<!\d):|:(?!\d)")
@@ -135,8 +136,31 @@ async def group_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tu
 
 
 async def category_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
+    """The group's categories in the reader's words; the button carries the category itself."""
     group = await ctx.uow.groups.get(answers["group"]) if "group" in answers else None
-    return [(c, c) for c in categories(group, ctx.defaults)] if group else []
+    return (
+        [(ctx.tr.word("category", c), c) for c in categories(group, ctx.defaults)] if group else []
+    )
+
+
+def category_of(ctx: Context, group: Group, typed: str) -> str:
+    """The group's category a typed word names, in any language, or a refusal listing them."""
+    found = category(group, typed, ctx.defaults)
+    if found is None:
+        raise BadArgument(
+            N_("{group} has no category '{value}'. It has: {choices}."),
+            param="category",
+            group=group.name,
+            value=typed,
+            choices=Listed("category", tuple(categories(group, ctx.defaults))),
+        )
+    return found
+
+
+async def check_category(ctx: Context, answers: Mapping[str, Any], value: str) -> None:
+    group = await ctx.uow.groups.get(answers["group"])
+    if group is not None:
+        category_of(ctx, group, value)
 
 
 async def _zone_of(ctx: Context, answers: Mapping[str, Any]) -> str:

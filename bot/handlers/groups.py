@@ -11,7 +11,7 @@ from bot.messages import Action, Button, Edit, Post, Reply
 from bot.model import Group, Job, JobKind
 from bot.params import BadArgument
 from bot.router import Args
-from bot.settings import SETTINGS, setting, vouches_needed
+from bot.settings import SETTINGS, named, setting, shown_value, vouches_needed
 
 ROSTER_PAGE = 25
 INVITATION_LASTS = timedelta(days=7)
@@ -253,7 +253,8 @@ async def settings(ctx: Context, args: Args) -> list[Action]:
     tr = ctx.tr
     lines = [tr._("Settings of {group}:", group=ctx.group.name)]
     for key, spec in SETTINGS.items():
-        lines.append(f"{key} = {setting(ctx.group, key, ctx.defaults)} – {tr._(spec.description)}")
+        value = shown_value(tr, key, setting(ctx.group, key, ctx.defaults))
+        lines.append(f"{tr.word('setting', key)} = {value} – {tr._(spec.description)}")
     lines.append(tr._("Trusted members change one with /set <setting> <value>."))
     return [Reply("\n".join(lines))]
 
@@ -261,7 +262,7 @@ async def settings(ctx: Context, args: Args) -> list[Action]:
 def check_set(ctx: Context, args: Args) -> tuple[str, str]:
     """The setting and its value as stored, or a refusal naming what is wrong. A binding
     proposal is checked with this when it is made, and again when it is carried out."""
-    spec = SETTINGS.get(args["key"])
+    spec = named(args["key"])
     if spec is None:
         raise BadArgument(N_("There is no setting '{key}'. /settings lists them."), key=args["key"])
     return spec.key, spec.parse(args["value"])
@@ -270,7 +271,7 @@ def check_set(ctx: Context, args: Args) -> tuple[str, str]:
 async def set_(ctx: Context, args: Args) -> list[Action]:
     assert ctx.group is not None
     group, tr = ctx.group, ctx.tr
-    spec = SETTINGS.get(args["key"])
+    spec = named(args["key"])
     if spec is not None and spec.binding_only and not ctx.by_group:
         return [
             Reply(
@@ -278,7 +279,7 @@ async def set_(ctx: Context, args: Args) -> list[Action]:
                     "{key} is one of the rules of how {group} decides: it changes only "
                     "by a binding proposal, like: /propose <title> do set {key} "
                     "<value>",
-                    key=spec.key,
+                    key=tr.word("setting", spec.key),
                     group=group.name,
                 )
             )
@@ -294,14 +295,10 @@ async def set_(ctx: Context, args: Args) -> list[Action]:
     changed = await ctx.uow.groups.get(group.id)
     assert changed is not None
     gtr = ctx.group_tr(changed)
+    words = {"key": gtr.word("setting", key), "value": shown_value(gtr, key, value)}
     if ctx.by_group:
-        return [Post(group.id, gtr._("The group set {key} to {value}.", key=key, value=value))]
-    return [
-        Post(
-            group.id,
-            gtr._("{name} set {key} to {value}.", name=ctx.person.name, key=key, value=value),
-        )
-    ]
+        return [Post(group.id, gtr._("The group set {key} to {value}.", **words))]
+    return [Post(group.id, gtr._("{name} set {key} to {value}.", name=ctx.person.name, **words))]
 
 
 async def founding_closed(work: Work, job: Job) -> list[Action]:

@@ -4,14 +4,20 @@ import re
 
 from bot.context import Context, Work
 from bot.dates import NO_END, parse_when
-from bot.handlers.common import active_member, chosen_group, handle_of, privately, split_form
+from bot.handlers.common import (
+    active_member,
+    category_of,
+    chosen_group,
+    handle_of,
+    privately,
+    split_form,
+)
 from bot.handlers.requests import matching_requests
 from bot.i18n import N_, Translator
 from bot.messages import Action, Button, Edit, Post, PrivateMessage, Reply, Rich, code, strong
 from bot.model import Group, Job, JobKind, Offer, Person
 from bot.params import BadArgument
 from bot.router import Args
-from bot.settings import categories
 
 LINE_FORM = re.compile(r"\s+(?:until|till|hasta)\s+", re.IGNORECASE)
 QUANTITY = re.compile(r"^(\d{1,4})\b")
@@ -44,7 +50,11 @@ def quantity_of(what: str) -> int | None:
 
 def offer_line(tr: Translator, offer: Offer, zone: str, offerer: Person | None) -> str:
     """O5 · food · Eastside · …: the number monospace, what is offered bold."""
-    parts: list[str] = [code(f"O{offer.id}"), strong(offer.category), offer.area]
+    parts: list[str] = [
+        code(f"O{offer.id}"),
+        strong(tr.word("category", offer.category)),
+        offer.area,
+    ]
     if offer.until:
         parts.append(tr._("until {when}", when=tr.when(offer.until, zone)))
     parts.append(offer.what)
@@ -75,14 +85,7 @@ async def edit_post(work: Work, offer_id: int) -> Edit:
 
 async def offer_(ctx: Context, args: Args) -> list[Action]:
     group, _ = await chosen_group(ctx, args["group"])
-    if args["category"] not in categories(group, ctx.defaults):
-        raise BadArgument(
-            N_("{group} has no category '{value}'. It has: {choices}."),
-            param="category",
-            group=group.name,
-            value=args["category"],
-            choices=", ".join(categories(group, ctx.defaults)),
-        )
+    category = category_of(ctx, group, args["category"])
     try:
         until = parse_when(args["until"], ctx.now, ctx.zone(group), ctx.tr.language, NO_END)
     except BadArgument as error:
@@ -94,7 +97,7 @@ async def offer_(ctx: Context, args: Args) -> list[Action]:
             id=0,
             group_id=group.id,
             offerer_id=ctx.person.id,
-            category=args["category"],
+            category=category,
             what=args["what"],
             area=args["area"],
             quantity=quantity,

@@ -40,10 +40,12 @@ async def mydata(ctx: Context, args: Args) -> list[Action]:
         role = tr._("asked") if request.requester_id == person.id else tr._("helping")
         lines.append(
             f"R{request.id} ({role}, {tr._(request_handlers.STATE_WORDS[request.state])})"
-            f": {request.category} · {request.area} · {request.description}"
+            f": {tr.word('category', request.category)} · {request.area} · {request.description}"
         )
     for offer in await ctx.uow.offers.of_person(person.id):
-        lines.append(f"O{offer.id}: {offer.category} · {offer.area} · {offer.what}")
+        lines.append(
+            f"O{offer.id}: {tr.word('category', offer.category)} · {offer.area} · {offer.what}"
+        )
     lines.append(
         tr._(
             "/forget erases your name, accounts and roster places; your open "

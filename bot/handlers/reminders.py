@@ -88,7 +88,7 @@ async def remind(work: Work, job: Job) -> list[Action]:
         tr._(
             "Reminder: {shift}. You are on it as {role}.",
             shift=title(tr, shift, work.zone(group)),
-            role=signup.role,
+            role=tr.word("role", signup.role),
         )
     ]
     if signup.giving_away:

@@ -21,6 +21,7 @@ from bot.dates import parse_when
 from bot.handlers.common import (
     active_member,
     answer_privately,
+    category_of,
     chosen_group,
     handle_of,
     privately,
@@ -32,7 +33,7 @@ from bot.messages import LINE, Action, Button, Edit, Post, PrivateMessage, Reply
 from bot.model import Group, HelpRequest, Job, JobKind, Offer, Person, RequestState
 from bot.params import BadArgument
 from bot.router import Args
-from bot.settings import categories, number
+from bot.settings import number
 
 ASAP_FOR = timedelta(days=7)  # how long an "as soon as possible" request stays open
 LINE_FORM = re.compile(r"\s+(?:by|para|before|antes del?|until|hasta)\s+", re.IGNORECASE)
@@ -73,7 +74,7 @@ def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person 
     parts: list[str] = [
         code(f"R{request.id}"),
         *([strong(tr._("URGENT"))] if request.urgent else []),
-        strong(request.category),
+        strong(tr.word("category", request.category)),
         request.area,
     ]
     parts.append(
@@ -135,14 +136,7 @@ async def schedule_expiry(work: Work, request: HelpRequest, group: Group) -> Non
 async def request_(ctx: Context, args: Args) -> list[Action]:
     group, _ = await chosen_group(ctx, args["group"])
     tr = ctx.tr
-    if args["category"] not in categories(group, ctx.defaults):
-        raise BadArgument(
-            N_("{group} has no category '{value}'. It has: {choices}."),
-            param="category",
-            group=group.name,
-            value=args["category"],
-            choices=", ".join(categories(group, ctx.defaults)),
-        )
+    category = category_of(ctx, group, args["category"])
     try:
         needed_by = parse_when(args["when"], ctx.now, ctx.zone(group), tr.language)
     except BadArgument as error:
@@ -153,7 +147,7 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
             id=0,
             group_id=group.id,
             requester_id=ctx.person.id,
-            category=args["category"],
+            category=category,
             description=args["what"],
             area=args["area"],
             needed_by=needed_by,

@@ -31,6 +31,7 @@ from bot.times import (
     wall_span,
     weekday,
 )
+from bot.words import Listed, fold, read
 
 WEEK = timedelta(days=7)
 POST_AHEAD = timedelta(days=6)  # a shift is posted in the group the week before it
@@ -67,20 +68,20 @@ async def post_of(work: Work, shift: Shift, group: Group) -> tuple[str, tuple[Bu
             if s.role == place.role and s.state == "in"
         ]
         lines.append(
-            strong(place.role)
+            strong(tr.word("role", place.role))
             + f" {place.taken}/{place.places}"
             + (f": {', '.join(names)}" if names else "")
         )
         buttons.append(
             Button(
-                place.role
+                tr.word("role", place.role)
                 if place.taken < place.places
-                else tr._("{role} (waitlist)", role=place.role),
+                else tr._("{role} (waitlist)", role=tr.word("role", place.role)),
                 f"signup {shift.id} {place.role}",
                 undo=f"withdraw {shift.id}",
             )
         )
-    waiting = [f"{s.name} ({s.role})" for s in signups if s.state == "waiting"]
+    waiting = [f"{s.name} ({tr.word('role', s.role)})" for s in signups if s.state == "waiting"]
     if waiting:
         lines.append(tr._("Waiting: {names}", names=", ".join(waiting)))
     if any(s.giving_away for s in signups):
@@ -130,7 +131,12 @@ def _roles(typed: str | None, places: int | None) -> tuple[tuple[str, int], ...]
     pairs = [part.split(":") for part in typed.split(",")]
     if any(len(pair) != 2 for pair in pairs):
         raise BadArgument(ROLES_AND_PLACES)
-    return tuple((" ".join(name.split()).casefold(), _count(count)) for name, count in pairs)
+    names = [" ".join(name.split()).casefold() for name, _ in pairs]
+    # 'voluntario' is the role minga knows, so each reader sees it in their language.
+    return tuple(
+        (read("role", name) or name, _count(count))
+        for name, (_, count) in zip(names, pairs, strict=True)
+    )
 
 
 def _check_sizes(roles: tuple[tuple[str, int], ...], places: int | None) -> None:
@@ -391,14 +397,16 @@ async def coverage(work: Work, job: Job) -> list[Action]:
     text = tr._(
         "{shift} still needs: {missing}.",
         shift=title(tr, shift, work.zone(group)),
-        missing=", ".join(f"{role} {n}" for role, n in short),
+        missing=", ".join(f"{tr.word('role', role)} {n}" for role, n in short),
     )
     return [
         Post(
             group.id,
             text,
             tuple(
-                Button(role, f"signup {shift.id} {role}", undo=f"withdraw {shift.id}")
+                Button(
+                    tr.word("role", role), f"signup {shift.id} {role}", undo=f"withdraw {shift.id}"
+                )
                 for role, _ in short
             ),
         )
@@ -433,6 +441,14 @@ async def _clash(ctx: Context, shift: Shift, group: Group) -> str | None:
     )
 
 
+def role_named(roles: list[str], typed: str) -> str | None:
+    """The shift's role a typed word names: as the group wrote it, or minga's own role
+    in any language ('voluntario' is volunteer)."""
+    same = [role for role in roles if fold(role) == fold(typed)]
+    found = same[0] if same else read("role", typed)
+    return found if found in roles else None
+
+
 def role_and_weeks(raw: str | None) -> tuple[str | None, int]:
     """'packer', '4 weeks', 'collector weeks 4', '4' → (role or None, how many weeks)."""
     words = [w for w in (raw or "").casefold().split() if w not in ("weeks", "semanas")]
@@ -461,15 +477,15 @@ async def signup(ctx: Context, args: Args) -> list[Action]:
         ]
     wanted, weeks = role_and_weeks(args.get("more"))
     roles = [p.role for p in shift.roles]
-    role = wanted or (roles[0] if len(roles) == 1 else None)
-    if role not in roles:
+    role = role_named(roles, wanted) if wanted else (roles[0] if len(roles) == 1 else None)
+    if role is None:
         return [
             Reply(
                 tr._(
                     "Which role? S{number} has: {roles}. Like: /signup S{number} {example}",
                     number=shift.id,
-                    roles=", ".join(roles),
-                    example=roles[0],
+                    roles=Listed("role", tuple(roles)),
+                    example=tr.word("role", roles[0]),
                 )
             )
         ]
@@ -494,7 +510,11 @@ async def _sign(ctx: Context, shift: Shift, group: Group, role: str) -> tuple[st
     mine = await ctx.uow.shifts.signup_of(shift.id, ctx.person.id)
     if mine is not None:
         return (
-            tr._("You are already on S{number} as {role}.", number=shift.id, role=mine.role)
+            tr._(
+                "You are already on S{number} as {role}.",
+                number=shift.id,
+                role=tr.word("role", mine.role),
+            )
             if mine.state == "in"
             else tr._("You are already on the waitlist of S{number}.", number=shift.id)
         ), False
@@ -514,13 +534,13 @@ async def _sign(ctx: Context, shift: Shift, group: Group, role: str) -> tuple[st
         return tr._(
             "{role} on S{number} is full: you are on its waitlist, and I will tell "
             "you if a place frees up.",
-            role=role,
+            role=tr.word("role", role),
             number=shift.id,
         ), True
     await schedule_reminders(ctx, placed, shift, group)
     return tr._(
         "You are on {shift} as {role}. Thank you!",
-        role=role,
+        role=tr.word("role", role),
         shift=title(tr, shift, ctx.zone(group)),
     ), True
 
@@ -540,7 +560,7 @@ async def _promoted(
             number=shift.id,
             name=shift.name,
             when=work.group_tr(group).when(shift.starts_at, work.zone(group)),
-            role=promoted.role,
+            role=Listed("role", (promoted.role,)),
         )
     ]
 
@@ -580,7 +600,9 @@ async def giveaway(ctx: Context, args: Args) -> list[Action]:
     await ctx.uow.audit.add(group.id, ctx.person.id, "shift.giveaway", {"shift": shift.id}, ctx.now)
     gtr, zone = ctx.group_tr(group), ctx.zone(group)
     offer = gtr._(
-        "A {role} place on {shift} is up for grabs.", role=mine.role, shift=title(gtr, shift, zone)
+        "A {role} place on {shift} is up for grabs.",
+        role=gtr.word("role", mine.role),
+        shift=title(gtr, shift, zone),
     )
     take = ((N_("Take it"), f"take S{shift.id}"),)
     waiting = [
@@ -599,7 +621,7 @@ async def giveaway(ctx: Context, args: Args) -> list[Action]:
             ),
             take,
             number=shift.id,
-            role=mine.role,
+            role=Listed("role", (mine.role,)),
         )
         for s in waiting
     ]
@@ -634,7 +656,11 @@ async def take(ctx: Context, args: Args) -> list[Action]:
     if mine is not None and mine.state == "in":
         return [
             Reply(
-                ctx.tr._("You are already on S{number} as {role}.", number=shift.id, role=mine.role)
+                ctx.tr._(
+                    "You are already on S{number} as {role}.",
+                    number=shift.id,
+                    role=ctx.tr.word("role", mine.role),
+                )
             )
         ]
     if not offered:
@@ -670,7 +696,7 @@ async def take(ctx: Context, args: Args) -> list[Action]:
         Reply(
             ctx.tr._(
                 "You took the {role} place on {shift}. Thank you!",
-                role=place.role,
+                role=ctx.tr.word("role", place.role),
                 shift=title(ctx.tr, shift, ctx.zone(group)),
             )
         ),
@@ -679,7 +705,7 @@ async def take(ctx: Context, args: Args) -> list[Action]:
             group,
             N_("{name} took your {role} place on S{number}: you are free."),
             name=ctx.person.name,
-            role=place.role,
+            role=Listed("role", (place.role,)),
             number=shift.id,
         ),
         *await refresh(ctx, shift.id),
@@ -697,8 +723,8 @@ async def take_either(ctx: Context, args: Args) -> list[Action]:
 # --- views ---------------------------------------------------------------------------------
 
 
-def _places(shift: Shift) -> str:
-    return ", ".join(f"{p.role} {p.taken}/{p.places}" for p in shift.roles)
+def _places(tr: Translator, shift: Shift) -> str:
+    return ", ".join(f"{tr.word('role', p.role)} {p.taken}/{p.places}" for p in shift.roles)
 
 
 async def week(ctx: Context, args: Args) -> list[Action]:
@@ -709,7 +735,7 @@ async def week(ctx: Context, args: Args) -> list[Action]:
     if not shifts:
         return [Reply(ctx.tr._("No shifts in the coming week."))]
     lines = [strong(ctx.tr._("The coming week:"))] + [
-        title(ctx.tr, s, zones[s.group_id]) + f" · {_places(s)}" for s in shifts
+        title(ctx.tr, s, zones[s.group_id]) + f" · {_places(ctx.tr, s)}" for s in shifts
     ]
     return [Reply(LINE.join(lines))]
 
@@ -727,7 +753,7 @@ async def mine(ctx: Context, args: Args) -> list[Action]:
             if signup_.state == "waiting"
             else tr._("giving it away")
             if signup_.giving_away
-            else signup_.role
+            else tr.word("role", signup_.role)
         )
         lines.append(
             title(tr, shift, zones.get(shift.group_id, ctx.defaults.timezone)) + f" · {note}"

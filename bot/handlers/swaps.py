@@ -12,6 +12,7 @@ from bot.messages import Action, Button, PrivateMessage, Reply
 from bot.model import Group, Job, JobKind, Shift, Signup, Swap
 from bot.params import BadArgument, reference
 from bot.router import Args
+from bot.words import Listed
 
 
 async def swap(ctx: Context, args: Args) -> list[Action]:
@@ -47,7 +48,7 @@ async def swap(ctx: Context, args: Args) -> list[Action]:
                 N_("{name} would trade their {role} place on {mine} for your place on {yours}."),
                 ((N_("Accept"), f"swapyes {deal.id} {s.id}"), (N_("Decline"), f"swapno {deal.id}")),
                 name=ctx.person.name,
-                role=mine.role,
+                role=Listed("role", (mine.role,)),
                 mine=title(tr, shift, zone),
                 yours=title(tr, wanted, zone),
             )
@@ -94,7 +95,7 @@ async def _ask_person(
     text = ptr._(
         "{name} would trade their {role} place on {mine} for one of yours. Pick one, or decline.",
         name=ctx.person.name,
-        role=mine.role,
+        role=ptr.word("role", mine.role),
         mine=title(ptr, shift, zone),
     )
     buttons = (
@@ -158,7 +159,7 @@ async def pick(ctx: Context, args: Args) -> list[Action]:
                 (N_("Decline"), f"swapno {deal.id}"),
             ),
             name=ctx.person.name,
-            role=theirs.role,
+            role=Listed("role", (theirs.role,)),
             theirs=title(gtr, other, zone),
             mine=title(gtr, shift, zone),
         ),

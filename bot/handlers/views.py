@@ -8,7 +8,7 @@ from bot.handlers.requests import STATE_WORDS, request_line
 from bot.messages import LINE, Action, Reply, strong
 from bot.model import Group
 from bot.router import Args
-from bot.settings import categories
+from bot.settings import category
 from bot.text import decimal
 
 PAGE = 10
@@ -23,15 +23,15 @@ async def _scope(ctx: Context) -> list[Group]:
 def _filter(
     raw: str | None, groups: Sequence[Group], ctx: Context
 ) -> tuple[str | None, str | None, int]:
-    """'food 2' → category food, page 2; 'eastside' → area Eastside, page 1."""
+    """'food 2' or 'comida 2' → category food, page 2; 'eastside' → area Eastside, page 1."""
     words = (raw or "").split()
     page = 1
     if words and words[-1].isdecimal():
         number = decimal(words.pop())
         page = number if number is not None else LAST_PAGE
     wanted = " ".join(words).casefold() or None
-    known = {c for g in groups for c in categories(g, ctx.defaults)}
-    return (wanted, None, page) if wanted in known else (None, wanted, page)
+    known = [c for g in groups if wanted and (c := category(g, wanted, ctx.defaults))]
+    return (known[0], None, page) if known else (None, wanted, page)
 
 
 def _page(ctx: Context, title: str, lines: list[str], page: int, command: str) -> Reply:
