@@ -37,6 +37,7 @@ from bot.router import (
     Command,
     CommandLine,
     continue_dialog,
+    find,
     parse_command,
     problem_with_text,
     run_command,
@@ -367,8 +368,9 @@ async def _refused(uow: UnitOfWork, event: ButtonPress) -> str | None:
 
 
 def _kind(what: str, name: str, commands: Mapping[str, Command]) -> str:
-    """For the log: a command's name, never an unknown word someone typed."""
-    return f"{what}:{name if name in commands else '?'}"
+    """For the log: a command's (English) name, never an unknown word someone typed."""
+    command = find(commands, name)
+    return f"{what}:{command.name if command else '?'}"
 
 
 async def _relayed(uow: UnitOfWork, event: Message) -> CommandLine | None:

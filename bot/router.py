@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot import words
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.messages import ANSWER, Action, Button, Reply
@@ -74,10 +75,24 @@ def problem_with_text(text: str) -> str | None:
     return None
 
 
+def find(commands: Mapping[str, Command], typed: str) -> Command | None:
+    """A command by any of its names, in any language: "/ayuda" is /help."""
+    return commands.get(words.read("command", typed) or typed)
+
+
+def suggest(commands: Mapping[str, Command], typed: str, tr: Translator) -> str | None:
+    """The command someone probably meant, as the reader's language names it; the names
+    compared are the English ones and the reader's own."""
+    names = {**{name: name for name in commands}, **words.index("command", tr.language)}
+    close = difflib.get_close_matches(words.fold(typed), list(names), n=1)
+    return tr.word("command", names[close[0]]) if close else None
+
+
 def usage(command: Command, tr: Translator) -> str:
+    shown = tr.word("command", command.name)
     if command.syntax:
-        return f"/{command.name} {tr._(command.syntax)}"
-    parts = [f"/{command.name}"]
+        return f"/{shown} {tr._(command.syntax)}"
+    parts = [f"/{shown}"]
     for param in command.params:
         label = tr._(param.label) + ("…" if param.rest else "")
         parts.append(f"[{label}]" if param.optional or command.dialog else f"<{label}>")
@@ -131,10 +146,11 @@ def refuse(ctx: Context, error: BadArgument) -> str:
 
 def check_where(ctx: Context, command: Command) -> str | None:
     tr = ctx.tr
+    shown = tr.word("command", command.name)
     if command.where == "private" and ctx.chat.kind != "private":
-        return tr._("Please send /{command} to me in a private chat.", command=command.name)
+        return tr._("Please send /{command} to me in a private chat.", command=shown)
     if command.where == "group" and ctx.chat.kind != "group":
-        return tr._("/{command} works in a group chat.", command=command.name)
+        return tr._("/{command} works in a group chat.", command=shown)
     if command.needs_group and ctx.group is None:
         return tr._(
             "This chat is not part of a minga group yet. Anyone here can start one with /setup."
@@ -146,17 +162,17 @@ def check_where(ctx: Context, command: Command) -> str | None:
 
 async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
     tr = ctx.tr
-    command = ctx.commands.get(line.name)
+    command = find(ctx.commands, line.name)
     if command is None:
-        close = difflib.get_close_matches(line.name, list(ctx.commands), n=1)
-        if close:
+        suggestion = suggest(ctx.commands, line.name, tr)
+        if suggestion:
             return [
                 Reply(
                     tr._(
                         "I don't know /{command}. Did you mean /{suggestion}? "
                         "/help lists what I can do.",
                         command=line.name,
-                        suggestion=close[0],
+                        suggestion=suggestion,
                     )
                 )
             ]
@@ -188,7 +204,7 @@ async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
             Reply(
                 tr._(
                     "That is more than /{command} takes. Usage: {usage}",
-                    command=command.name,
+                    command=tr.word("command", command.name),
                     usage=usage(command, tr),
                 )
             )
@@ -242,7 +258,7 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
             Reply(
                 ctx.tr._(
                     "/{command} is missing the {what}. Usage: {usage}",
-                    command=command.name,
+                    command=ctx.tr.word("command", command.name),
                     what=ctx.tr._(param.label),
                     usage=usage(command, ctx.tr),
                 )

@@ -53,6 +53,7 @@ HTML_TAGS = {
 FAULTY = {"sendMessage", "editMessageText", "getUpdates"}
 ENTITIES = {"bold", "italic", "code", "pre", "text_link"}  # what a bot may mark in a text
 TAG = re.compile(r"<([A-Za-z][\w-]*)")
+COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what setMyCommands takes as a command's name
 TAG_OR_END = re.compile(r"</?[A-Za-z][\w-]*[^>]*>")
 
 
@@ -392,6 +393,14 @@ class BotApi:
                     await asyncio.sleep(0.2)
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise ApiError(400, "Bad Request: too many commands")
+        for command in commands:
+            if not COMMAND_NAME.fullmatch(command.get("command", "")):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         self.commands.append(params)
         return True
 

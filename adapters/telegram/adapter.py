@@ -106,7 +106,8 @@ class TelegramAdapter:
         await self.app.shutdown()
 
     async def set_commands(self) -> None:
-        """The command menu in each language, for private chats and for groups."""
+        """The command menu in each language, for private chats and for groups: each
+        command by its name in that language (any language's name is understood)."""
         for scope, where in (
             (BotCommandScopeAllPrivateChats(), "private"),
             (BotCommandScopeAllGroupChats(), "group"),
@@ -116,7 +117,9 @@ class TelegramAdapter:
             ]
             for language in LANGUAGES:
                 tr = translator(self.core.catalogs, language)
-                commands = [BotCommand(c.name, tr._(c.summary)[:256]) for c in shown]
+                commands = [
+                    BotCommand(tr.word("command", c.name), tr._(c.summary)[:256]) for c in shown
+                ]
                 code = None if language == self.core.defaults.language else language
                 await self.app.bot.set_my_commands(commands, scope=scope, language_code=code)
 

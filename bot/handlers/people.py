@@ -9,7 +9,7 @@ from bot.handlers.requests import cancel_request
 from bot.i18n import LANGUAGES
 from bot.messages import Action, Button, Reply
 from bot.params import code
-from bot.router import Args, CommandLine, check_where, run_command, usage
+from bot.router import Args, CommandLine, check_where, find, run_command, usage
 
 
 def language_buttons() -> tuple[Button, ...]:
@@ -85,13 +85,20 @@ async def cancel(ctx: Context, args: Args) -> list[Action]:
     if dialog is None:
         return [Reply(ctx.tr._("There was nothing to stop."))]
     await ctx.uow.dialogs.clear(ctx.person.id, ctx.chat.id)
-    return [Reply(ctx.tr._("Stopped /{command}. Nothing was changed.", command=dialog.command))]
+    return [
+        Reply(
+            ctx.tr._(
+                "Stopped /{command}. Nothing was changed.",
+                command=ctx.tr.word("command", dialog.command),
+            )
+        )
+    ]
 
 
 async def help_(ctx: Context, args: Args) -> list[Action]:
     tr = ctx.tr
     if "command" in args:
-        command = ctx.commands.get(args["command"].lstrip("/!"))
+        command = find(ctx.commands, args["command"].lstrip("/!"))
         if command is None:
             return [
                 Reply(
@@ -115,10 +122,13 @@ async def help_(ctx: Context, args: Args) -> list[Action]:
     ]
     lines = [tr._("What you can do here:")]
     for topic in dict.fromkeys(c.topic for c in ctx.commands.values()):
-        names = " ".join(f"/{c.name}" for c in here if c.topic == topic)
+        names = " ".join(f"/{tr.word('command', c.name)}" for c in here if c.topic == topic)
         if names:
             lines.append(f"{tr._(topic)}: {names}")
     lines.append(
-        tr._("/help <command> tells what one does, like /help {example}.", example="request")
+        tr._(
+            "/help <command> tells what one does, like /help {example}.",
+            example=tr.word("command", "request"),
+        )
     )
     return [Reply("\n".join(lines))]

@@ -33,7 +33,9 @@ from bot.poll_kinds import (
 )
 from bot.router import (
     Args,
+    Command,
     CommandLine,
+    find,
     missing,
     parse_command,
     run_command,
@@ -172,10 +174,26 @@ ACTIONS = {
 }
 
 
+def action_line(commands: Mapping[str, Command], action: str) -> CommandLine | None:
+    """'ajustar idioma es' → set, 'idioma es': a proposal's action by the command's English
+    name, whichever name it was written with; None if no proposal can make me do it."""
+    line = parse_command("/" + action, ("/",), None)
+    command = find(commands, line.name) if line else None
+    if line is None or command is None or command.name not in ACTIONS:
+        return None
+    return CommandLine(command.name, line.args)
+
+
+def shown_action(tr: Translator, action: str) -> str:
+    """A stored action ('set language es') with its command named in the reader's language."""
+    name, _, args = action.partition(" ")
+    return " ".join(filter(None, (tr.word("command", name), args)))
+
+
 async def check_action(ctx: Context, action: str) -> int | None:
     """Whom the action is about (trust, remove), or a refusal naming what is wrong."""
-    line = parse_command("/" + action, ("/",), None)
-    if line is None or line.name not in ACTIONS:
+    line = action_line(ctx.commands, action)
+    if line is None:
         raise BadArgument(
             N_(
                 "A proposal can make me do one of: /set, /trust, /remove, "
@@ -295,6 +313,10 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
         raise BadArgument(N_("Give the poll a title of at most 300 characters."))
     options = _options(tr, rules, title, options)
     subject = await _subject(ctx, rules, author, action) if action else None
+    if action:  # kept with the command's English name, shown in each reader's language
+        checked = action_line(ctx.commands, action)
+        assert checked is not None
+        action = f"{checked.name} {checked.args}".strip()
     zone = ctx.zone(group)
     options = rules.keep(options, lambda typed: parse_when(typed, ctx.now, zone, tr.language))
     closes_at = _closes_at(ctx, group, rules, flags)
@@ -397,7 +419,7 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
         Rich(" · ").join([code(f"P{poll.id}"), tr.word("poll_kind", poll.kind), strong(poll.title)])
     ]
     if poll.action:
-        lines.append(tr._("If it passes, I will: /{action}", action=poll.action))
+        lines.append(tr._("If it passes, I will: /{action}", action=shown_action(tr, poll.action)))
         lines.append(
             tr._(
                 "Binding: the members trusted when it opened vote, and at least {n} must agree.",
@@ -652,7 +674,7 @@ async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
         return []
     chats = await work.uow.chats.of_group(group.id)
     tr = work.group_tr(group)
-    line = parse_command("/" + poll.action, ("/",), None)
+    line = action_line(work.commands, poll.action)
     assert line is not None and chats
     binding = ACTIONS[line.name]
     author = (
@@ -692,7 +714,12 @@ async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
     await _audit_action(work, poll, group, outcome="carried out")
     return [
         Post(
-            group.id, tr._("Carrying out P{number}: /{action}", number=poll.id, action=poll.action)
+            group.id,
+            tr._(
+                "Carrying out P{number}: /{action}",
+                number=poll.id,
+                action=shown_action(tr, poll.action),
+            ),
         ),
         *[Post(group.id, a.text) if isinstance(a, Reply) else a for a in done],
     ]

@@ -47,7 +47,7 @@ def _page(ctx: Context, title: str, lines: list[str], page: int, command: str) -
                 "Page {page} of {pages}: /{command} {next} for more.",
                 page=page,
                 pages=pages,
-                command=command,
+                command=tr.word("command", command),
                 next=page + 1,
             )
         )

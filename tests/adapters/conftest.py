@@ -9,6 +9,7 @@ import pytest
 
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig
+from bot.i18n import LANGUAGES
 from tests.botapi import BotApi
 from tests.stopping import stopped
 from tests.synapse import Account, Homeserver, start, unique_localpart
@@ -48,7 +49,8 @@ async def api(tmp_path: Path) -> AsyncIterator[BotApi]:
         telegram=TelegramConfig(enabled=True, token=stand_in.token, base_url=base_url),
     )
     running = asyncio.create_task(bootstrap.run_platforms(config))
-    await stand_in.until(lambda: len(stand_in.commands) == 4 or running.done())
+    menus = 2 * len(LANGUAGES)  # private chats and groups, in each language
+    await stand_in.until(lambda: len(stand_in.commands) == menus or running.done())
     assert not running.done(), running.exception()
     yield stand_in
     await stopped(running)

@@ -172,6 +172,20 @@ async def test_intake_in_a_direct_room_claim_by_reaction_and_relay(minga: Minga)
     assert not any("door code" in t for t in ana.texts(room))  # never in the group room
 
 
+async def test_commands_in_spanish_are_typed_and_shown_with_the_rooms_prefix(
+    minga: Minga,
+) -> None:
+    lucia = await minga.person("Lucia")
+    direct = await lucia.room("", (minga.bot,), direct=True)
+    await lucia.until(lambda: lucia.has_joined(direct, minga.bot))
+    await lucia.say(direct, "!idioma es")
+    await lucia.sees("A partir de ahora te hablaré en español.", direct)
+    await lucia.say(direct, "!ayuda")
+    shown = await lucia.sees("Esto puedes hacer aquí:", direct)
+    assert "Pedidos: !pedir !pedidos" in shown.body
+    assert "!ayuda <comando>" in shown.body and "/" not in shown.body
+
+
 @pytest.mark.slow
 async def test_taking_back_a_reaction_undoes_a_claim_but_a_moderator_removing_it_does_not(
     minga: Minga,

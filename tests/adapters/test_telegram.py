@@ -33,16 +33,39 @@ async def test_the_command_menu_in_each_language_and_scope(api: BotApi) -> None:
     assert scopes == {
         ("all_private_chats", None),
         ("all_private_chats", "es"),
+        ("all_private_chats", "pt"),
         ("all_group_chats", None),
         ("all_group_chats", "es"),
+        ("all_group_chats", "pt"),
     }
-    private_es = next(
-        c
-        for c in api.commands
-        if c["scope"]["type"] == "all_private_chats" and c.get("language_code") == "es"
+
+    def menu(scope: str, language: str | None) -> dict[str, str]:
+        shown = next(
+            c
+            for c in api.commands
+            if c["scope"]["type"] == scope and c.get("language_code") == language
+        )
+        return {c["command"]: c["description"] for c in shown["commands"]}
+
+    private_es, group_es = menu("all_private_chats", "es"), menu("all_group_chats", "es")
+    assert private_es["pedir"] == "pedir ayuda, en privado"
+    assert {"ayuda", "ofrecer", "turnos", "votar", "cancelar"} <= set(private_es)
+    assert {"ayuda", "proponer", "encuesta", "votar", "unirme"} <= set(group_es)
+    assert "help" not in private_es and "request" not in private_es
+    assert {"ajuda", "pedir", "oferecer", "turnos", "votar", "propor"} <= set(
+        menu("all_private_chats", "pt") | menu("all_group_chats", "pt")
     )
-    request = next(c for c in private_es["commands"] if c["command"] == "request")
-    assert request["description"] == "pedir ayuda, en privado"
+    assert {"help", "request", "propose"} <= set(
+        menu("all_private_chats", None) | menu("all_group_chats", None)
+    )
+
+
+async def test_a_command_typed_in_spanish_is_answered_in_spanish(api: BotApi) -> None:
+    group = api.group(GROUP, "Free Food")
+    api.says(ELI, group, "/ayuda@mingabot")
+    await api.until(lambda: texts(api, GROUP))
+    assert texts(api, GROUP)[0].startswith("Esto puedes hacer aquí:")
+    assert "/pedir" in texts(api, GROUP)[0] and "/request" not in texts(api, GROUP)[0]
 
 
 async def test_a_request_from_intake_to_claim(api: BotApi) -> None:

@@ -43,7 +43,7 @@ async def test_a_brazilian_is_greeted_and_helped_in_portuguese(bot: Harness) -> 
     assert "Olá, João! Eu sou a minga." in text(seen)
     helped = text(await bot.say("João", "/help", group=None))
     assert "O que você pode fazer aqui:" in helped
-    assert "Pedidos: /request" in helped
+    assert "Pedidos: /pedir" in helped
     assert "pedir ajuda, no privado" in text(await bot.say("João", "/help request", group=None))
 
 

@@ -27,14 +27,14 @@ async def test_a_spanish_proposal_is_voted_and_answered_in_spanish(group: Harnes
     said = [await group.say("Ana", "/propose Comprar una segunda nevera")]
     assert said[0][0].text.splitlines()[0] == "P1 · propuesta · Comprar una segunda nevera"
     said.append(await group.say("Ben", "/vote P1 bloqueo"))
-    assert "con bloqueo es obligatorio: /vote P1 bloqueo <por qué>" in text(said[-1])
+    assert "con bloqueo es obligatorio: /votar P1 bloqueo <por qué>" in text(said[-1])
     said.append(await group.say("Ben", "/vote P1 quizás"))
     assert text(said[-1]) == (
         "Responde con una de estas opciones: de acuerdo, me abstengo, en desacuerdo, bloqueo."
     )
     said.append(await group.say("Ben", "/vote P1 desacuerdo"))
     assert "Se contó tu voto en P1." in text(said[-1])
-    assert "/vote P1 en desacuerdo <" in text(said[-1])  # why, if Ben likes
+    assert "/votar P1 en desacuerdo <" in text(said[-1])  # why, if Ben likes
     said.append(await group.say("Chioma", "/vote P1 En Desacuerdo porque cuesta mucho"))
     said.append(await group.say("Dev", "/vote P1 Bloqueo: no estamos listos"))
     said.append(await group.say("Ana", "/vote P1 a favor"))
@@ -54,7 +54,7 @@ async def test_a_spanish_consent_round_and_its_refusals(group: Harness) -> None:
     assert said[0][0].text.startswith("P1 · consentimiento · Probar")
     said.append(await group.say("Ben", "/vote P1 sin objeción"))
     said.append(await group.say("Chioma", "/vote P1 objeción"))
-    assert "con objeción es obligatorio: /vote P1 objeción <por qué>" in text(said[-1])
+    assert "con objeción es obligatorio: /votar P1 objeción <por qué>" in text(said[-1])
     said.append(await group.say("Chioma", "/vote P1 objecion todavía no tiene seguro"))
     said.append(await group.say("Dev", "/vote P1 no"))
     assert text(said[-1]) == "Responde con una de estas opciones: sin objeción, objeción."

@@ -44,7 +44,7 @@ async def test_the_newly_trusted_hear_it_privately_if_they_ever_wrote_to_minga(
         (
             "dm:eli",
             "Ahora eres miembro de confianza de Free Food. Puedes avalar a personas "
-            "nuevas con /trust y enlazar otros chats con /link.",
+            "nuevas con /avalar y enlazar otros chats con /vincular.",
         )
     ]
     await bot.say("Ana", "/trust @fay")
