@@ -152,7 +152,8 @@ def _clock(said: Said, found: re.Match[str], language: str) -> Said | None:
     if said.hour is not None:
         return None
     typed = found["h"]
-    written = bool(found.groupdict().get("mark")) or typed.startswith("0")
+    marks = found.groupdict()
+    written = bool(marks.get("mark")) or marks.get("sep") == "h" or typed.startswith("0")
     minute = found.groupdict().get("mi")
     return replace(
         said,
@@ -200,7 +201,7 @@ def pieces(language: str) -> tuple[Piece, ...]:
             rf"(?:\s(?P<after>{_any('date_next', language)}))?",
             _weekday,
         ),
-        (rf"(?:(?:{at})\s)?(?P<h>\d{{1,2}})(?::|h|\.)(?P<mi>\d{{2}}){after_hour}", _clock),
+        (rf"(?:(?:{at})\s)?(?P<h>\d{{1,2}})(?P<sep>:|h|\.)(?P<mi>\d{{2}}){after_hour}", _clock),
         (rf"(?:(?:{at})\s)?(?P<h>\d{{1,2}})\s?(?P<mark>h|hs|hrs|horas)(?:\s?(?P<ampm>am|pm))?", _clock),
         (rf"(?:(?:{at})\s)?(?P<h>\d{{1,2}})\s?(?P<ampm>am|pm)", _clock),
         (rf"(?:{at})\s(?P<h>\d{{1,2}})(?:\s(?:o'clock|en punto|em ponto))?", _clock),
@@ -286,7 +287,7 @@ def fast(text: str, now: datetime, zone: str, language: str) -> datetime | None:
     at = hour_of(reading)
     timed = reading.hour is not None or reading.part is not None
     if reading.later is not None and not timed:
-        return now + reading.later
+        return now.astimezone(UTC) + reading.later
     day = place(reading, now, zone, at)
     named = reading.offset is not None or reading.date or reading.weekday is not None
     if reading.later is not None or (timed and at is None) or (named and day is None):
