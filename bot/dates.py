@@ -202,7 +202,10 @@ def pieces(language: str) -> tuple[Piece, ...]:
             _weekday,
         ),
         (rf"(?:(?:{at})\s)?(?P<h>\d{{1,2}})(?P<sep>:|h|\.)(?P<mi>\d{{2}}){after_hour}", _clock),
-        (rf"(?:(?:{at})\s)?(?P<h>\d{{1,2}})\s?(?P<mark>h|hs|hrs|horas)(?:\s?(?P<ampm>am|pm))?", _clock),
+        (
+            rf"(?:(?:{at})\s)?(?P<h>\d{{1,2}})\s?(?P<mark>h|hs|hrs|horas)(?:\s?(?P<ampm>am|pm))?",
+            _clock,
+        ),
         (rf"(?:(?:{at})\s)?(?P<h>\d{{1,2}})\s?(?P<ampm>am|pm)", _clock),
         (rf"(?:{at})\s(?P<h>\d{{1,2}})(?:\s(?:o'clock|en punto|em ponto))?", _clock),
         (rf"(?P<h>\d{{1,2}})(?=\s(?:{part}){END})", _clock),
@@ -320,12 +323,35 @@ def slow(text: str, now: datetime, zone: str, language: str) -> datetime | None:
     return wall(local.date(), at, zone).at
 
 
+def split_when(text: str, connectors: tuple[str, ...] = ("by", "until")) -> tuple[str, str]:
+    """'Centro para el viernes' → ('Centro', 'el viernes'): the words before the first
+    connector of a deadline (by, para, até, antes de…: any language's, since the one-line
+    forms are typed before anyone knows the group) and the words after it, if any."""
+    typed = text.split()
+    forms = {form for form, key in words.index("date_by").items() if key in connectors}
+    for start in range(1, len(typed)):
+        for length in (3, 2, 1):
+            if words.fold(" ".join(typed[start : start + length])) in forms:
+                return " ".join(typed[:start]), " ".join(typed[start + length :])
+    return " ".join(typed), ""
+
+
+def in_order(language: str) -> tuple[str, ...]:
+    """The speaker's words are read first (with English's); then each other language's, for
+    someone whose settings are in one language who writes in the group's: each reading uses
+    one language's words, so "a" or "mar" mean what they mean in that language."""
+    return tuple(dict.fromkeys([language, "en", *words.languages()]))
+
+
 def is_one_of(kind: str, text: str, language: str) -> bool:
     """Whether the text is one of the words of a kind ("asap", "sin fecha"), with or without
     a connector before it ("para lo antes posible")."""
     typed = normal(text)
-    skip = re.compile(rf"^(?:(?:{_any('date_by', language)}|{_any('date_the', language)})\s)+")
-    return typed in vocabulary(kind, language) or skip.sub("", typed) in vocabulary(kind, language)
+    for each in in_order(language):
+        skip = re.compile(rf"^(?:(?:{_any('date_by', each)}|{_any('date_the', each)})\s)+")
+        if typed in vocabulary(kind, each) or skip.sub("", typed) in vocabulary(kind, each):
+            return True
+    return False
 
 
 def parse_when(
@@ -334,7 +360,9 @@ def parse_when(
     """A moment still to come, in aware UTC; None for the words of the kind `open_words`."""
     if is_one_of(open_words, text, language):
         return None
-    moment = fast(text, now, zone, language) or slow(text, now, zone, language)
+    moment = next(
+        (m for each in in_order(language) if (m := fast(text, now, zone, each))), None
+    ) or slow(text, now, zone, language)
     if moment is None:
         raise BadArgument(UNREADABLE, value=text.strip())
     if moment <= now:

@@ -3,7 +3,7 @@
 import re
 
 from bot.context import Context, Work
-from bot.dates import NO_END, parse_when
+from bot.dates import NO_END, parse_when, split_when
 from bot.handlers.common import active_member, chosen_group, handle_of, privately, split_form
 from bot.handlers.requests import matching_requests
 from bot.i18n import N_, Translator
@@ -13,7 +13,6 @@ from bot.params import BadArgument
 from bot.router import Args
 from bot.settings import categories
 
-LINE_FORM = re.compile(r"\s+(?:until|till|hasta)\s+", re.IGNORECASE)
 QUANTITY = re.compile(r"^(\d{1,4})\b")
 
 
@@ -27,11 +26,11 @@ def parse_offer_line(line: str) -> dict[str, str]:
         raise BadArgument(
             N_("Write it like this: food Eastside until saturday: 10 loaves of bread")
         )
-    area, *until = LINE_FORM.split(" ".join(words[1:]), maxsplit=1)
+    area, until = split_when(" ".join(words[1:]), ("until",))
     return {
         "category": words[0],
         "area": area,
-        "until": until[0] if until else "none",
+        "until": until or "none",
         "what": what,
     }
 

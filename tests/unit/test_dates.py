@@ -1,20 +1,25 @@
 """Dates and times as people type them, in each language: the instant each form gives."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+import dateparser
 import pytest
 
-import bot.dates
 from bot.dates import NO_END, PASSED, UNREADABLE, fast, parse_when
 from bot.i18n import load_catalogs, translator
 from bot.params import BadArgument
+from tests.harness import Harness, Seen, text
 
 # Where and when each row is typed: the zone and the local time there.
 SCENES = {
     "caracas": ("America/Caracas", "2026-12-09T14:00"),  # a Wednesday afternoon
     "madrid": ("Europe/Madrid", "2026-12-09T10:00"),
     "sao_paulo": ("America/Sao_Paulo", "2026-12-09T14:00"),
-    "madrid_spring": ("Europe/Madrid", "2027-03-27T12:00"),  # the clocks jump 02:00→03:00 next night
+    "madrid_spring": (
+        "Europe/Madrid",
+        "2027-03-27T12:00",
+    ),  # the clocks jump 02:00→03:00 next night
     "madrid_autumn": ("Europe/Madrid", "2026-10-24T12:00"),  # 02:00–03:00 comes twice next night
 }
 # (what is typed, the instant it gives with the zone's offset, the scene)
@@ -289,13 +294,17 @@ CATALOGS = load_catalogs()
 
 def scene(name: str) -> tuple[str, datetime]:
     zone, local = SCENES[name]
-    from zoneinfo import ZoneInfo
-
     return zone, datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone))
 
 
 ROWS = [
-    pytest.param(language, row[0], row[1], row[2] if len(row) > 2 else HOME[language], id=f"{language}:{row[0]}")
+    pytest.param(
+        language,
+        row[0],
+        row[1],
+        row[2] if len(row) > 2 else HOME[language],
+        id=f"{language}:{row[0]}",
+    )
     for language, rows in CASES.items()
     for row in rows
 ]
@@ -321,7 +330,7 @@ def test_the_common_forms_do_without_dateparser(
     language: str, typed: str, instant: str, where: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     called: list[str] = []
-    monkeypatch.setattr(bot.dates.dateparser, "parse", lambda text, **_: called.append(text))
+    monkeypatch.setattr(dateparser, "parse", lambda text, **_: called.append(text))
     zone, now = scene(where)
     fast_or_not = fast(typed, now, zone, language)
     assert (fast_or_not is None, bool(called)) == (typed in BY_DATEPARSER, False)
@@ -363,3 +372,62 @@ def test_as_soon_as_possible_is_no_date(language: str, typed: str) -> None:
 def test_an_offer_may_have_no_end(language: str, typed: str) -> None:
     zone, now = scene(HOME[language])
     assert parse_when(typed, now, zone, language, NO_END) is None
+
+
+# --- through the forms: a group in Caracas that speaks Spanish, on Wednesday 4 March 05:00 ----
+
+
+@pytest.fixture
+async def caracas(group: Harness) -> Harness:
+    await group.say("Ana", "/set timezone America/Caracas")
+    await group.say("Ana", "/set language es")
+    return group
+
+
+def posted(seen: list[Seen], start: str) -> str:
+    return next(s.text for s in seen if s.chat_id == "group:food" and s.text.startswith(start))
+
+
+async def test_a_request_in_one_line_reads_the_spanish_deadline(caracas: Harness) -> None:
+    seen = await caracas.say("Eli", "/request food Centro para el jueves 10h: 2 cajas", group=None)
+    assert posted(seen, "R1") == "R1 · food · Centro · para el jue 5 mar 10:00 · 2 cajas"
+
+
+async def test_the_connector_of_the_one_line_form_stays_out_of_the_area(caracas: Harness) -> None:
+    seen = await caracas.say("Eli", "/request food Centro para urgente: 1 caja", group=None)
+    assert posted(seen, "R1") == "R1 · URGENTE · food · Centro · lo antes posible · 1 caja"
+    seen = await caracas.say(
+        "Eli", "/request food Las Mercedes antes de mañana: 1 caja", group=None
+    )
+    assert posted(seen, "R2") == "R2 · food · Las Mercedes · para el jue 5 mar 18:00 · 1 caja"
+    seen = await caracas.say("Eli", "/offer food Centro até o sábado: 2 pães", group=None)
+    assert posted(seen, "O1").startswith("O1 · food · Centro · hasta el sáb 7 mar 18:00 · 2 pães")
+
+
+async def test_the_request_dialog_reads_the_spanish_deadline(caracas: Harness) -> None:
+    await caracas.say("Lucía", "/join", language="es")
+    answers = ("/request", "food", "2 cajas", "Centro", "mañana a las 10", "normal", "relay", "no")
+    for answer in answers:
+        seen = await caracas.say("Lucía", answer, group=None, language="es")
+    assert posted(seen, "R1") == "R1 · food · Centro · para el jue 5 mar 10:00 · 2 cajas"
+
+
+async def test_an_offer_reads_the_spanish_end(caracas: Harness) -> None:
+    seen = await caracas.say(
+        "Eli", "/offer food Centro hasta el sábado por la tarde: 3 panes", group=None
+    )
+    assert posted(seen, "O1").startswith("O1 · food · Centro · hasta el sáb 7 mar 15:00 · 3 panes")
+
+
+async def test_a_poll_closes_when_the_spanish_says(caracas: Harness) -> None:
+    seen = await caracas.say(
+        "Ana", "/poll choice Almuerzo: sopa | ensalada; closes pasado mañana a las 8"
+    )
+    assert "Cierra el vie 6 mar 08:00" in posted(seen, "P1")
+    refused = await caracas.say(
+        "Ana", "/poll choice Cena: arepas | pasta; closes ayer", language="es"
+    )
+    assert (
+        text(refused)
+        == "'ayer' ya pasó. Escribe un momento que todavía no haya llegado, por favor."
+    )
