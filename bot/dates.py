@@ -61,6 +61,7 @@ DAYTIME_FROM = 8  # a bare hour below this (1–7) is in the afternoon, see abov
 UNREADABLE = N_(
     "I can't read '{value}' as a date. Try something like 'friday 18:00', 'tomorrow' or 'asap'."
 )
+NOT_A_DAY = N_("'{value}' is not a day I can read, like sat, 12/12 or tomorrow.")
 PASSED = N_("'{value}' has already passed. Please give a time still to come.")
 TIME_OF_DAY = re.compile(  # dateparser's readings that name a time of day
     r"\d[:.h]\d|\d\s*(am|pm|h)\b|\b(hour|hours|minute|minutes|hora|horas|"
@@ -368,3 +369,30 @@ def parse_when(
     if moment <= now:
         raise BadArgument(PASSED, value=text.strip())
     return moment.astimezone(UTC)
+
+
+def weekday(word: str, language: str) -> int:
+    """'sáb', 'saturday', 'sexta-feira' → 5 (Monday is 0)."""
+    for each in in_order(language):
+        found = vocabulary("date_weekday", each).get(normal(word))
+        if found:
+            return WEEKDAYS.index(found)
+    raise BadArgument(N_("'{value}' is not a day of the week, like sat or sábado."), value=word)
+
+
+def day(text: str, now: datetime, zone: str, language: str, at: time) -> date:
+    """The day of a shift or of pickup windows starting at `at`: a weekday (the next one
+    whose `at` is still to come), a date ("12/12") or a day from today ("mañana", "en 3
+    días", "sábado que viene")."""
+    for each in in_order(language):
+        reading = said(normal(text), each)
+        timed = reading is None or reading.hour is not None or reading.part or reading.later
+        if reading is None or reading == Said() or timed:
+            continue
+        found = place(reading, now, zone, at)
+        if found is None:
+            break
+        if wall(found, at, zone).at <= now:
+            raise BadArgument(PASSED, value=text.strip())
+        return found
+    raise BadArgument(NOT_A_DAY, value=text.strip())

@@ -9,21 +9,6 @@ from zoneinfo import ZoneInfo
 from bot.i18n import N_
 from bot.params import BadArgument
 
-WEEKDAYS = {
-    name: n
-    for n, names in enumerate(
-        (
-            ("mon", "monday", "lun", "lunes"),
-            ("tue", "tuesday", "mar", "martes"),
-            ("wed", "wednesday", "mié", "mie", "miércoles", "miercoles"),
-            ("thu", "thursday", "jue", "jueves"),
-            ("fri", "friday", "vie", "viernes"),
-            ("sat", "saturday", "sáb", "sab", "sábado", "sabado"),
-            ("sun", "sunday", "dom", "domingo"),
-        )
-    )
-    for name in names
-}
 RANGE = re.compile(r"^(\d{1,2})[:.h](\d{2})-(\d{1,2})[:.h](\d{2})$")
 CLOCK = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 
@@ -34,13 +19,6 @@ Oddity = Literal["gap", "twice"] | None
 class Moment:
     at: datetime  # aware UTC
     oddity: Oddity  # "gap": the wall time does not exist that day; "twice": it happens twice
-
-
-def weekday(word: str) -> int:
-    found = WEEKDAYS.get(word.strip().casefold().rstrip("."))
-    if found is None:
-        raise BadArgument(N_("'{value}' is not a day of the week, like sat or sábado."), value=word)
-    return found
 
 
 def clock(text: str) -> time:

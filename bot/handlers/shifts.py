@@ -8,6 +8,7 @@ so a weekly 10:00 stays 10:00 across a change of the clocks.
 import shlex
 from datetime import date, datetime, time, timedelta
 
+from bot import dates
 from bot.context import Context, Work
 from bot.handlers import offers
 from bot.handlers.common import active_member, change_refusal
@@ -28,7 +29,6 @@ from bot.times import (
     next_weekday,
     time_range,
     wall,
-    weekday,
 )
 
 WEEK = timedelta(days=7)
@@ -211,9 +211,10 @@ async def add(ctx: Context, spec: str) -> list[Action]:
             N_('A shift needs a name of 1 to {limit} characters, like "Box distribution".'),
             limit=MAX_NAME,
         )
-    roles = parse_roles(words[3:])
-    day, (start, minutes) = weekday(words[1]), time_range(words[2])
-    first = next_weekday(ctx.now, zone, day, start)
+    day, hours, rest = _when(words)
+    roles = parse_roles(rest)
+    start, minutes = time_range(hours)
+    first = dates.day(day, ctx.now, zone, tr.language, start)
     refusal = oddity_refusal(tr, wall(first, start, zone), first, start, zone)
     if refusal and "weekly" not in flags:
         return [Reply(refusal)]
@@ -223,7 +224,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
             group_id=group.id,
             name=name,
             kind="collection" if "collection" in flags else "shift",
-            weekday=day,
+            weekday=first.weekday(),
             start=start.strftime("%H:%M"),
             minutes=minutes,
             weekly="weekly" in flags,
@@ -239,7 +240,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
         {"activity": activity.id, "name": activity.name},
         ctx.now,
     )
-    made, notes = await generate(ctx, activity, group)
+    made, notes = await generate(ctx, activity, group, first)
     if activity.weekly:
         await ctx.uow.jobs.add(JobKind.SHIFT_EXTEND, activity.id, ctx.now + WEEK)
     lines = [
@@ -262,14 +263,17 @@ async def add(ctx: Context, spec: str) -> list[Action]:
     ]
 
 
-async def generate(work: Work, activity: Activity, group: Group) -> tuple[list[Shift], list[str]]:
-    """Occurrences up to `weeks_ahead` weeks out; notes about clock changes on the way."""
+async def generate(
+    work: Work, activity: Activity, group: Group, first: date | None = None
+) -> tuple[list[Shift], list[str]]:
+    """Occurrences up to `weeks_ahead` weeks out, from `first` (a date typed) or the next
+    of its weekday; notes about clock changes on the way."""
     zone, tr, start = work.zone(group), work.group_tr(group), clock(activity.start)
     latest = await work.uow.shifts.latest(activity.id)
     day = (
         local_date(latest.starts_at, zone) + WEEK
         if latest
-        else next_weekday(work.now, zone, activity.weekday, start)
+        else first or next_weekday(work.now, zone, activity.weekday, start)
     )
     horizon = work.now + WEEK * number(group, "weeks_ahead", work.defaults)
     made: list[Shift] = []
@@ -748,9 +752,16 @@ async def _changed(
     return shift, group, words, flags
 
 
-def _destination(words: list[str]) -> tuple[int | None, time | None]:
+def _when(words: list[str]) -> tuple[str, str, list[str]]:
+    """After the name, the day ('sat', '12/12', 'sábado que viene'), the hours (the first
+    word with a digit and a dash, '10:00-13:00'), and the words after them."""
+    hours = next((i for i, w in enumerate(words) if i > 1 and w[:1].isdecimal() and "-" in w), 2)
+    return " ".join(words[1:hours]), [*words, ""][hours], words[hours + 1 :]
+
+
+def _destination(words: list[str], language: str) -> tuple[int | None, time | None]:
     """'sun 10:00' → (the weekday, the time of day); either may be left out."""
-    day = weekday(words[0]) if words and not words[0][:1].isdecimal() else None
+    day = dates.weekday(words[0], language) if words and not words[0][:1].isdecimal() else None
     at = clock(words[-1]) if words and words[-1][:1].isdecimal() else None
     if day is None and at is None:
         raise BadArgument(N_("Say where to: /shift move S45 sun 10:00, or a day, or a time."))
@@ -770,13 +781,14 @@ async def check_plan(ctx: Context, args: Args) -> None:
                     "weekly places 12 roles packer:4,table:6,driver:2"
                 )
             )
-        parse_roles(words[3:])
-        weekday(words[1])
-        time_range(words[2])
+        assert ctx.group is not None
+        day, hours, rest = _when(words)
+        parse_roles(rest)
+        dates.day(day, ctx.now, ctx.zone(ctx.group), ctx.tr.language, time_range(hours)[0])
         return
     _, _, words, _ = await _changed(ctx, action, spec)
     if action in ("move", "mover"):
-        _destination(words[1:])
+        _destination(words[1:], ctx.tr.language)
 
 
 async def _affected(
@@ -831,7 +843,7 @@ async def _move(
 ) -> list[Action]:
     """To another weekday of the same week and/or another time of day."""
     zone, tr = ctx.zone(group), ctx.tr
-    day, at = _destination(words)
+    day, at = _destination(words, tr.language)
     actions: list[Action] = []
     for shift in shifts:
         old_day = local_date(shift.starts_at, zone)

@@ -431,3 +431,49 @@ async def test_a_poll_closes_when_the_spanish_says(caracas: Harness) -> None:
         text(refused)
         == "'ayer' ya pasó. Escribe un momento que todavía no haya llegado, por favor."
     )
+
+
+# --- the day of a shift or of pickup windows: Wednesday 4 March 2026, 09:00 UTC ------------
+
+
+@pytest.mark.parametrize(
+    ("day", "first"),
+    [
+        ("sat", "Sat 7 Mar"),
+        ("mañana", "Thu 5 Mar"),
+        ("tomorrow", "Thu 5 Mar"),
+        ("sábado que viene", "Sat 7 Mar"),
+        ("next wednesday", "Wed 11 Mar"),
+        ("20/3", "Fri 20 Mar"),
+        ("en 3 días", "Sat 7 Mar"),
+        ("sexta-feira", "Fri 6 Mar"),
+    ],
+)
+async def test_a_shift_starts_on_a_weekday_a_date_or_a_day_from_today(
+    group: Harness, day: str, first: str
+) -> None:
+    seen = await group.say("Ana", f'/shift add "Soup" {day} 10:00-13:00 weekly places 2')
+    assert f"shifts open for sign-up, the first S1 · Soup · {first} 10:00–13:00." in seen[0].text
+
+
+@pytest.mark.parametrize(
+    ("day", "answer"),
+    [
+        ("ayer", "'ayer' has already passed."),
+        ("hoy 08:00-09:00", "'hoy' has already passed."),
+        ("31/2", "'31/2' is not a day I can read, like sat, 12/12 or tomorrow."),
+        ("mañana a las 10 10:00-11:00", "is not a day I can read"),
+    ],
+)
+async def test_a_shift_on_a_day_gone_or_unreadable_is_refused(
+    group: Harness, day: str, answer: str
+) -> None:
+    hours = "" if "-" in day else " 10:00-13:00"
+    assert answer in text(await group.say("Ana", f'/shift add "Soup" {day}{hours} places 2'))
+
+
+async def test_pickup_windows_open_on_a_date_or_a_day_from_today(group: Harness) -> None:
+    seen = await group.say("Ana", "/pickups open mañana 13:00-14:00 every 30 boxes 2")
+    assert "Food boxes on Thu 5 Mar" in text(seen)
+    seen = await group.say("Ana", "/pickups open 20/3 13:00-14:00 every 30 boxes 2")
+    assert "Food boxes on Fri 20 Mar" in text(seen)

@@ -48,7 +48,7 @@ async def test_a_weekly_activity_opens_four_weeks_and_posts_the_first(group: Har
         ('"Soup" sat 13:00-10:00 places 2', "The end (10:00) must come after the start (13:00)."),
         ('"Soup" sat 10:00-13:00 places 3 roles cook:1,server:1', "The roles add up to 2 places"),
         ('"Soup" sat 10:00-13:00 roles cook:0', "Every role needs at least 1 place"),
-        ('"Soup" someday 10:00-13:00 places 2', "'someday' is not a day of the week"),
+        ('"Soup" someday 10:00-13:00 places 2', "'someday' is not a day I can read"),
         ('"Soup" sat 10-13 places 2', "Write the time like 10:00-13:00."),
         ('"Soup" sat', "Write it like: /shift add"),
         ('"" sat 10:00-13:00 places 2', "A shift needs a name of 1 to 100 characters"),
