@@ -11,21 +11,6 @@ from bot import words
 from bot.i18n import N_
 from bot.params import BadArgument
 
-WEEKDAYS = {
-    name: n
-    for n, names in enumerate(
-        (
-            ("mon", "monday", "lun", "lunes"),
-            ("tue", "tuesday", "mar", "martes"),
-            ("wed", "wednesday", "mié", "mie", "miércoles", "miercoles"),
-            ("thu", "thursday", "jue", "jueves"),
-            ("fri", "friday", "vie", "viernes"),
-            ("sat", "saturday", "sáb", "sab", "sábado", "sabado"),
-            ("sun", "sunday", "dom", "domingo"),
-        )
-    )
-    for name in names
-}
 # 10:00, 10.00, 10h00, 10h, 10hs, 10, 10am, 10 p.m.: as people write a time of day
 CLOCK = r"\d{1,2}(?:[:.h]\d{2})?\s*(?:hs|hrs|h|am|pm|a\.m\.|p\.m\.)?"
 CLOCK_PARTS = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(hs|hrs|h|am|pm|a\.m\.|p\.m\.)?$")
@@ -40,13 +25,6 @@ Oddity = Literal["gap", "twice"] | None
 class Moment:
     at: datetime  # aware UTC
     oddity: Oddity  # "gap": the wall time does not exist that day; "twice": it happens twice
-
-
-def weekday(word: str) -> int:
-    found = WEEKDAYS.get(word.strip().casefold().rstrip("."))
-    if found is None:
-        raise BadArgument(N_("'{value}' is not a day of the week, like sat or sábado."), value=word)
-    return found
 
 
 def clock(text: str) -> time:
@@ -99,13 +77,19 @@ def time_range(text: str) -> tuple[time, int]:
     return start, minutes
 
 
-def leading_range(typed: list[str]) -> tuple[time, int, int]:
-    """The time range a list of words begins with, however many words people write it in
-    ('22-6', 'de 22 a 6', 'desde las 22 hasta las 6'): (start, minutes, words it took)."""
+def range_words(typed: list[str]) -> int:
+    """How many of the first words are written like a time range, however many words people
+    write it in ('22-6', 'de 22 a 6', 'desde las 22 hasta las 6'); 0 if they are not one."""
     for n in range(min(len(typed), LONGEST_RANGE_WORDS), 0, -1):
         if _range_pattern().match(words.fold(" ".join(typed[:n]))):
-            return (*time_range(" ".join(typed[:n])), n)
-    return (*time_range(typed[0] if typed else ""), 1)  # refused, saying why
+            return n
+    return 0
+
+
+def leading_range(typed: list[str]) -> tuple[time, int, int]:
+    """The time range a list of words begins with: (start, minutes, words it took)."""
+    n = range_words(typed)
+    return (*time_range(" ".join(typed[:n]) if n else (typed[0] if typed else "")), n or 1)
 
 
 def wall(day: date, at: time, zone: str) -> Moment:

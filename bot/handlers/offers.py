@@ -3,7 +3,7 @@
 import re
 
 from bot.context import Context, Work
-from bot.dates import NO_END, parse_when
+from bot.dates import NO_END, parse_when, split_when
 from bot.handlers.common import (
     active_member,
     category_of,
@@ -19,7 +19,6 @@ from bot.model import Group, Job, JobKind, Offer, Person
 from bot.params import BadArgument
 from bot.router import Args
 
-LINE_FORM = re.compile(r"\s+(?:until|till|hasta)\s+", re.IGNORECASE)
 QUANTITY = re.compile(r"^(\d{1,4})\b")
 
 
@@ -33,11 +32,11 @@ def parse_offer_line(line: str) -> dict[str, str]:
         raise BadArgument(
             N_("Write it like this: food Eastside until saturday: 10 loaves of bread")
         )
-    area, *until = LINE_FORM.split(" ".join(words[1:]), maxsplit=1)
+    area, until = split_when(" ".join(words[1:]), ("until",))
     return {
         "category": words[0],
         "area": area,
-        "until": until[0] if until else "none",
+        "until": until or "none",
         "what": what,
     }
 

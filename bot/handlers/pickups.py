@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.context import Context, Work
+from bot.dates import day
 from bot.handlers.common import active_member, chosen_group
 from bot.handlers.reminders import out_of_quiet
 from bot.i18n import N_, Translator
@@ -20,7 +21,7 @@ from bot.params import MAX_REFERENCE_DIGITS, BadArgument
 from bot.router import Args
 from bot.settings import number, setting
 from bot.text import decimal
-from bot.times import local_date, next_weekday, time_range, wall, weekday
+from bot.times import local_date, time_range, wall
 
 BOOK_AHEAD = timedelta(days=14)
 REMIND_BEFORE = timedelta(hours=2)
@@ -42,7 +43,7 @@ async def open_windows(ctx: Context, spec: str) -> list[Action]:
         words = shlex.split(spec)
         options = dict(zip(words[2::2], words[3::2], strict=True))
         every, boxes = decimal(options.get("every", "15")), decimal(options["boxes"])
-        day, (start, minutes) = weekday(words[0]), time_range(words[1])
+        typed_day, (start, minutes) = words[0], time_range(words[1])
     except (ValueError, KeyError, IndexError):
         raise BadArgument(OPEN_USAGE) from None
     if every is None or boxes is None:
@@ -60,7 +61,7 @@ async def open_windows(ctx: Context, spec: str) -> list[Action]:
         raise BadArgument(
             N_("The place's name can have at most {limit} characters."), limit=MAX_PLACE
         )
-    date_ = next_weekday(ctx.now, zone, day, start)
+    date_ = day(typed_day, ctx.now, zone, tr.language, start)
     begin = wall(date_, start, zone).at
     slots = [
         await ctx.uow.pickups.add_slot(

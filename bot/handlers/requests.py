@@ -13,11 +13,10 @@ may make is offered to them privately, with a button, since the post's edit righ
 their message would show the group whose request it is.
 """
 
-import re
 from datetime import datetime, timedelta
 
 from bot.context import Context, Work
-from bot.dates import parse_when
+from bot.dates import parse_when, split_when
 from bot.handlers.common import (
     active_member,
     answer_privately,
@@ -36,7 +35,6 @@ from bot.router import Args
 from bot.settings import number
 
 ASAP_FOR = timedelta(days=7)  # how long an "as soon as possible" request stays open
-LINE_FORM = re.compile(r"\s+(?:by|para|before|antes del?|until|hasta)\s+", re.IGNORECASE)
 URGENT_WORDS = {"urgent", "urgente"}
 STATE_WORDS = {
     "open": N_("open"),
@@ -57,11 +55,11 @@ def parse_request_line(line: str) -> dict[str, str]:
         raise BadArgument(
             N_("Write it like this: food Eastside by friday: 2 boxes for a family of 4")
         )
-    area, *when = LINE_FORM.split(" ".join(words[1:]), maxsplit=1)
+    area, when = split_when(" ".join(words[1:]))
     return {
         "category": words[0],
         "area": area,
-        "when": when[0] if when else "asap",
+        "when": when or "asap",
         "what": what,
         "urgency": "urgent" if len(words) < len(head.split()) else "normal",
         "contact": "relay",

@@ -8,6 +8,7 @@ so a weekly 10:00 stays 10:00 across a change of the clocks.
 import shlex
 from datetime import date, datetime, time, timedelta
 
+from bot import dates
 from bot.context import Context, Work
 from bot.handlers import offers
 from bot.handlers.common import active_member, change_refusal
@@ -27,9 +28,9 @@ from bot.times import (
     local_date,
     local_time,
     next_weekday,
+    range_words,
     wall,
     wall_span,
-    weekday,
 )
 from bot.words import Listed, fold, read
 
@@ -218,10 +219,10 @@ async def add(ctx: Context, spec: str) -> list[Action]:
             N_('A shift needs a name of 1 to {limit} characters, like "Box distribution".'),
             limit=MAX_NAME,
         )
-    start, minutes, used = leading_range(words[2:])
-    roles = parse_roles(words[2 + used :])
-    day = weekday(words[1])
-    first = next_weekday(ctx.now, zone, day, start)
+    day, rest = _when(words)
+    start, minutes, used = leading_range(rest)
+    roles = parse_roles(rest[used:])
+    first = dates.day(day, ctx.now, zone, tr.language, start)
     refusal = oddity_refusal(tr, wall(first, start, zone), first, start, zone)
     if refusal and "weekly" not in flags:
         return [Reply(refusal)]
@@ -231,7 +232,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
             group_id=group.id,
             name=name,
             kind="collection" if "collection" in flags else "shift",
-            weekday=day,
+            weekday=first.weekday(),
             start=start.strftime("%H:%M"),
             minutes=minutes,
             weekly="weekly" in flags,
@@ -247,7 +248,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
         {"activity": activity.id, "name": activity.name},
         ctx.now,
     )
-    made, notes = await generate(ctx, activity, group, tr)
+    made, notes = await generate(ctx, activity, group, tr, first)
     if activity.weekly:
         await ctx.uow.jobs.add(JobKind.SHIFT_EXTEND, activity.id, ctx.now + WEEK)
     lines = [
@@ -271,23 +272,24 @@ async def add(ctx: Context, spec: str) -> list[Action]:
 
 
 async def generate(
-    work: Work, activity: Activity, group: Group, tr: Translator
+    work: Work, activity: Activity, group: Group, tr: Translator, first: date | None = None
 ) -> tuple[list[Shift], list[tuple[Shift, str]]]:
-    """Occurrences up to `weeks_ahead` weeks out; notes about clock changes on the way."""
+    """Occurrences up to `weeks_ahead` weeks out, from `first` (a date typed) or the next
+    of its weekday; notes about clock changes on the way."""
     zone, start = work.zone(group), clock(activity.start)
     latest = await work.uow.shifts.latest(activity.id)
     day = (
         local_date(latest.starts_at, zone) + WEEK
         if latest
-        else next_weekday(work.now, zone, activity.weekday, start)
+        else first or next_weekday(work.now, zone, activity.weekday, start)
     )
     horizon = work.now + WEEK * number(group, "weeks_ahead", work.defaults)
     made: list[Shift] = []
     notes: list[tuple[Shift, str]] = []
 
     def wanted(day: date) -> bool:
-        first = latest is None and not made  # an activity has at least one occurrence
-        return first or (activity.weekly and wall(day, start, zone).at <= horizon)
+        opening = latest is None and not made  # an activity has at least one occurrence
+        return opening or (activity.weekly and wall(day, start, zone).at <= horizon)
 
     while wanted(day):
         begin, end = wall_span(day, start, activity.minutes, zone)
@@ -808,9 +810,16 @@ async def _changed(
     return shift, group, words, flags
 
 
-def _destination(words: list[str]) -> tuple[int | None, time | None]:
+def _when(words: list[str]) -> tuple[str, list[str]]:
+    """After the name, the day ('sat', '12/12', 'sábado que viene'), and the words from the
+    first that make a time range ('10:00-13:00', 'de 22 a 6') on."""
+    hours = next((i for i in range(2, len(words)) if range_words(words[i:])), 2)
+    return " ".join(words[1:hours]), words[hours:]
+
+
+def _destination(words: list[str], language: str) -> tuple[int | None, time | None]:
     """'sun 10:00' → (the weekday, the time of day); either may be left out."""
-    day = weekday(words[0]) if words and not words[0][:1].isdecimal() else None
+    day = dates.weekday(words[0], language) if words and not words[0][:1].isdecimal() else None
     at = clock(words[-1]) if words and words[-1][:1].isdecimal() else None
     if day is None and at is None:
         raise BadArgument(N_("Say where to: /shift move S45 sun 10:00, or a day, or a time."))
@@ -830,13 +839,15 @@ async def check_plan(ctx: Context, args: Args) -> None:
                     "weekly places 12 roles packer:4,table:6,driver:2"
                 )
             )
-        _, _, used = leading_range(words[2:])
-        parse_roles(words[2 + used :])
-        weekday(words[1])
+        assert ctx.group is not None
+        day, rest = _when(words)
+        start, _, used = leading_range(rest)
+        parse_roles(rest[used:])
+        dates.day(day, ctx.now, ctx.zone(ctx.group), ctx.tr.language, start)
         return
     _, _, words, _ = await _changed(ctx, action, spec)
     if action in ("move", "mover"):
-        _destination(words[1:])
+        _destination(words[1:], ctx.tr.language)
 
 
 async def _affected(
@@ -891,7 +902,7 @@ async def _move(
 ) -> list[Action]:
     """To another weekday of the same week and/or another time of day."""
     zone, tr = ctx.zone(group), ctx.tr
-    day, at = _destination(words)
+    day, at = _destination(words, tr.language)
     activity = await ctx.uow.shifts.get_activity(shifts[0].activity_id)
     assert activity is not None
     actions: list[Action] = []

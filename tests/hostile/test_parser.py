@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot import params, times
+from bot import dates, params, times
 from bot.commands import COMMANDS
 from bot.dates import NO_END, parse_when
 from bot.handlers import offers, pickups, polls, reminders, requests, shifts
@@ -107,7 +107,7 @@ def test_the_pieces_of_the_plan_forms_read_or_refuse(raw: str) -> None:
     """Days, clock times, ranges, roles, flags and counts inside /shift, /pickups, /poll,
     /offer, /signup and /reminders."""
     for parse in (
-        times.weekday,
+        partial(dates.weekday, language="es"),
         times.clock,
         times.time_range,
         offers.quantity_of,

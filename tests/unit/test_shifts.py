@@ -49,7 +49,7 @@ async def test_a_weekly_activity_opens_four_weeks_and_posts_the_first(group: Har
         ('"Soup" sat 13:00-10:00 places 2', "From 13:00 to 10:00 the next day is 21 hours"),
         ('"Soup" sat 10:00-13:00 places 3 roles cook:1,server:1', "The roles add up to 2 places"),
         ('"Soup" sat 10:00-13:00 roles cook:0', "Every role needs at least 1 place"),
-        ('"Soup" someday 10:00-13:00 places 2', "'someday' is not a day of the week"),
+        ('"Soup" someday 10:00-13:00 places 2', "'someday' is not a day I can read"),
         ('"Soup" sat 10-25 places 2', "'25' is not a time of day"),
         ('"Soup" sat 10:00 places 2', "Write the time like 10:00-13:00."),
         ('"Soup" sat', "Write it like: /shift add"),
