@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from bot.i18n import LANGUAGES, N_
 from bot.text import decimal
 
+CHOOSE = N_("Please choose one of: {choices}.")  # the choices as the person can give them
 MAX_REFERENCE_DIGITS = 9  # R17, S45, P3: ids, far below what the database can hold
 
 
@@ -131,7 +132,7 @@ def choice(*values: str) -> Parser:
             return values[place - 1]
         if wanted in values:
             return wanted
-        raise BadArgument(N_("Please choose one of: {choices}."), choices=", ".join(values))
+        raise BadArgument(CHOOSE, choices=", ".join(values))
 
     return parse
 
