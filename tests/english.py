@@ -37,6 +37,9 @@ BOTH = frozenset(
         "europe",
         "caracas",
         "madrid",
+        "english",  # a language is offered by its own name: English, Español, Português
+        "roles",  # the same word in Spanish ("Los roles suman…")
+        "vote",  # Spanish too ("salvo que antes vote todo el que puede")
         "chat",  # English words Spanish speakers use as they are
         "app",
         "bots",
