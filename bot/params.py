@@ -11,6 +11,7 @@ from bot import words
 from bot.i18n import LANGUAGES, N_
 from bot.text import decimal
 
+CHOOSE = N_("Please choose one of: {choices}.")  # the choices as the person can give them
 MAX_REFERENCE_DIGITS = 9  # R17, S45, P3: ids, far below what the database can hold
 
 
@@ -135,9 +136,7 @@ def choice(*values: str, kind: str = "value") -> Parser:
         wanted = words.read(kind, raw) or raw.strip().casefold()
         if wanted in values:
             return wanted
-        raise BadArgument(
-            N_("Please choose one of: {choices}."), choices=words.Listed(kind, values)
-        )
+        raise BadArgument(CHOOSE, choices=words.Listed(kind, values))
 
     return parse
 

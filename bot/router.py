@@ -4,7 +4,7 @@ import difflib
 import io
 import shlex
 import unicodedata
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -13,8 +13,9 @@ from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.messages import ANSWER, Action, Button, Reply
 from bot.model import Dialog
-from bot.params import BadArgument, Param
+from bot.params import CHOOSE, BadArgument, Param
 from bot.text import decimal
+from bot.words import fold
 
 MAX_TEXT = 4000
 
@@ -271,6 +272,16 @@ async def complete(ctx: Context, command: Command, answers: dict[str, Any]) -> l
     return [await ask(ctx, param, answers)]
 
 
+def typed_option(text: str, options: Sequence[tuple[str, str]]) -> str:
+    """A button's number or label, typed instead of pressed, stands for its value: a
+    Spanish speaker answers "urgente" as the button reads, not "urgent"."""
+    number = decimal(text)
+    if number is not None and 1 <= number <= len(options):
+        return options[number - 1][1]
+    named = {fold(label): value for label, value in options}
+    return named.get(fold(text), text)
+
+
 async def continue_dialog(
     ctx: Context, dialog: Dialog, text: str, pressed: bool = False
 ) -> list[Action]:
@@ -278,19 +289,18 @@ async def continue_dialog(
     param = missing(command, dialog.answers)
     assert param is not None
     options = await param.options(ctx, dialog.answers) if param.options else ()
-    typed = decimal(text) if not pressed else None
-    if typed is not None and 1 <= typed <= len(options):
-        text = options[typed - 1][1]  # the number of a button, typed instead of pressed
+    labels = ", ".join(label for label, _ in options)
+    if not pressed:
+        text = typed_option(text, options)
     try:
         value = param.parse(text)
         if param.only_options and str(value) not in {v for _, v in options}:
-            raise BadArgument(
-                N_("Please choose one of: {choices}."),
-                choices=", ".join(label for label, _ in options),
-            )
+            raise BadArgument(CHOOSE, choices=labels)
         if param.check:
             await param.check(ctx, dialog.answers, value)
     except BadArgument as error:
+        if error.message == CHOOSE and options:  # the buttons as they read, not their values
+            error = BadArgument(CHOOSE, choices=labels)
         return [await ask(ctx, param, dialog.answers, refuse(ctx, error))]
     await ctx.uow.dialogs.clear(ctx.person.id, ctx.chat.id)
     return await complete(ctx, command, {**dialog.answers, param.name: value})

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 
-def minga(tmp_path: Path, lines: str, *args: str, demo: bool = False) -> str:
-    """Run `python -m bot` in tmp_path with its own database and the given input lines."""
+def minga(tmp_path: Path, lines: str, *args: str, demo: bool = False, groups: str = "") -> str:
+    """Run `python -m bot` in tmp_path with its own database and the given input lines;
+    `groups` is the [groups] section of its configuration (new groups' settings)."""
     config = tmp_path / "minga.toml"
     config.write_text(
         f'[storage]\nurl = "sqlite:///{tmp_path}/minga.db"\n[console]\ndemo = {str(demo).lower()}\n'
+        f"[groups]\n{groups}\n"
     )
     done = subprocess.run(
         [sys.executable, "-m", "bot", *(args or ("run",)), "--config", str(config)],

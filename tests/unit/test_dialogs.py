@@ -39,3 +39,14 @@ async def test_other_commands_work_while_a_question_is_open(bot: Harness) -> Non
     await bot.say("Ana", "/setup")
     assert "What you can do here" in text(await bot.say("Ana", "/help"))
     assert "Welcome to minga, Food!" in text(await bot.say("Ana", "Food"))
+
+
+async def test_a_buttons_label_typed_in_spanish_is_the_answer(group: Harness) -> None:
+    await group.say("Eli", "/language es", group=None)
+    await group.say("Eli", "/request", group=None)
+    for answer in ("1", "2 cajas", "Centro", "friday 18:00"):  # the date and the category
+        await group.say("Eli", answer, group=None)  # in Spanish are other tests' part
+    wrong = text(await group.say("Eli", "muy", group=None))
+    assert wrong.startswith("Elige una de estas opciones, por favor: No es urgente, Urgente.")
+    asked = text(await group.say("Eli", "urgente", group=None))  # as the button reads
+    assert asked.startswith("¿Cómo quieres que te contacte quien te ayude?")

@@ -132,7 +132,7 @@ async def test_yes_is_si_wherever_yes_works(bot: Harness) -> None:
     await spanish_group(bot)
     await bot.say("Beto", "/forget", group=None)
     refused = text(await bot.say("Beto", "tal vez", group=None))
-    assert "Elige una de estas opciones, por favor: sí, no." in refused
+    assert "Elige una de estas opciones, por favor: Sí, olvídame, No." in refused
     assert "ya te olvidé" in text(await bot.say("Beto", "sí", group=None))
 
 
