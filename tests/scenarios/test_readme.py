@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.console import Console, ConsoleClock, seed_demo
 from adapters.scheduler import Scheduler
+from bot import words
 from bot.commands import COMMANDS
 from bot.config import GroupDefaults
 from bot.dispatch import Core
@@ -142,3 +143,33 @@ def test_where_things_live_names_every_module() -> None:
         and path.name not in named
     ]
     assert unnamed == []
+
+
+def _a_word_of(language: str, typed: str) -> bool:
+    """A form people type in that language (a language's code, like `es`, in any)."""
+    folded = words.fold(typed.strip("/ "))
+    return any(
+        folded in {words.fold(form) for form in forms}
+        or (folded == words.fold(key) and (language == "en" or kind == "value"))
+        for kind, keys in words.table(language).items()
+        for key, forms in keys.items()
+    )
+
+
+def test_the_languages_table_shows_words_minga_reads() -> None:
+    """Each cell of the table in "Languages" is made of words of its column's language."""
+    section = README.split("\n## Languages\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
+    unknown = []
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")][1:]
+        for language, cell in zip(("en", "es", "pt"), cells, strict=True):
+            for item in re.split(r",\s*|\s+/\s+|;\s*", cell.replace("`", "")):
+                if _a_word_of(language, item):
+                    continue
+                unknown += [
+                    (language, word)
+                    for word in item.split()
+                    if word != "…" and not word.isdecimal() and not _a_word_of(language, word)
+                ]
+    assert len(rows) >= 6 and unknown == []
