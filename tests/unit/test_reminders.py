@@ -180,3 +180,25 @@ async def test_a_weekly_series_steps_over_the_gap_and_says_so(group: Harness) ->
     group.clock.advance(days=14)
     seen = text(await group.say("Ana", '/shift add "Night" sun 02:30-04:00 weekly places 1'))
     assert "On Sun 29 Mar the clocks change: that shift starts at 03:30." in seen
+
+
+@pytest.mark.parametrize(
+    ("language", "command", "off", "on", "answer"),
+    [
+        ("es", "/recordatorios", "no", "sí", "Recordatorios: desactivados."),
+        ("pt", "/lembretes", "não", "sim", "Lembretes: desativados."),
+    ],
+)
+async def test_reminders_and_quiet_hours_are_turned_off_in_the_speakers_words(
+    group: Harness, language: str, command: str, off: str, on: str, answer: str
+) -> None:
+    await group.say("Ana", SOUP)
+    await group.say("Ben", "/signup S1 cook")
+    muted = text(await group.say("Ben", f"{command} {off}", group=None, language=language))
+    assert muted.startswith(answer)
+    assert await reminder_times(group) == []
+    await group.say("Ben", f"{command} {on}", group=None, language=language)
+    assert len(await reminder_times(group)) == 2
+    await group.say("Ben", "/silencio 22-8", group=None, language=language)
+    quiet = text(await group.say("Ben", f"/silencio {off}", group=None, language=language))
+    assert quiet == answer
