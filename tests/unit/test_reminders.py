@@ -6,6 +6,7 @@ import pytest
 
 from adapters.scheduler import Scheduler
 from tests.harness import Harness, in_chat, text
+from tests.unit.test_group_words import spanish_group
 
 SOUP = '/shift add "Soup" sat 10:00-13:00 places 2 roles cook:1,server:1'
 
@@ -190,15 +191,17 @@ async def test_a_weekly_series_steps_over_the_gap_and_says_so(group: Harness) ->
     ],
 )
 async def test_reminders_and_quiet_hours_are_turned_off_in_the_speakers_words(
-    group: Harness, language: str, command: str, off: str, on: str, answer: str
+    bot: Harness, language: str, command: str, off: str, on: str, answer: str
 ) -> None:
-    await group.say("Ana", SOUP)
-    await group.say("Ben", "/signup S1 cook")
-    muted = text(await group.say("Ben", f"{command} {off}", group=None, language=language))
+    await spanish_group(bot, language)
+    await bot.say("Lucía", SOUP, language=language)
+    await bot.say("Beto", "/signup S1 cook", language=language)
+    muted = text(await bot.say("Beto", f"{command} {off}", group=None, language=language))
     assert muted.startswith(answer)
-    assert await reminder_times(group) == []
-    await group.say("Ben", f"{command} {on}", group=None, language=language)
-    assert len(await reminder_times(group)) == 2
-    await group.say("Ben", "/silencio 22-8", group=None, language=language)
-    quiet = text(await group.say("Ben", f"/silencio {off}", group=None, language=language))
-    assert quiet == answer
+    assert await reminder_times(bot) == []
+    await bot.say("Beto", f"{command} {on}", group=None, language=language)
+    assert len(await reminder_times(bot)) == 2
+    quiet = text(await bot.say("Beto", "/silencio 22-8", group=None, language=language))
+    assert len(quiet.splitlines()) == 2  # the reminders, then the quiet hours
+    unquiet = text(await bot.say("Beto", f"/silencio {off}", group=None, language=language))
+    assert unquiet == quiet.splitlines()[0]

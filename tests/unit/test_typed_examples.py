@@ -65,14 +65,12 @@ def written(tr: Translator, message: str, pattern: str, **values: object) -> lis
     assert shown != message.format(**values), f"{tr.language} does not translate {message!r}"
     found = re.findall(pattern, shown)
     assert found, f"no example in the {tr.language} text {shown!r}"
-    english = [
-        typed
-        for typed in re.findall(r"[^\W\d_]+", shown)
-        for kind in KINDS
-        if words.fold(typed) in words.index(kind, "en")
-        and words.fold(typed) not in words.index(kind, tr.language)
-    ]
-    assert not english, f"{tr.language}: {shown!r} shows the English {english}"
+    english, own = (
+        {form for kind in KINDS for form in words.index(kind, language)}
+        for language in ("en", tr.language)
+    )
+    left = [w for w in re.findall(r"[^\W\d_]+", shown) if words.fold(w) in english - own]
+    assert not left, f"{tr.language}: {shown!r} shows the English {left}"
     return found
 
 
