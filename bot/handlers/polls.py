@@ -8,6 +8,7 @@ is made by a trusted member, voted by the members trusted when it opened, open a
 time, and counted against the group's own quorum (README, "Decisions without admins").
 """
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,13 +58,24 @@ NUMBERED = {"quorum": "50%", "days": "3", "max": "2", "points": "8"}  # with an 
 
 
 def split_poll_line(tr: Translator, line: str) -> tuple[str, str, list[str], dict[str, str]]:
-    """'Title do: action: a | b; secret days 3' → title, action, options, settings."""
+    """'Title: a | b do action; secret days 3' → title, action, options, settings."""
     head, _, flag_text = line.partition(";")
     flags = _settings(tr, flag_text.split())
-    head, _, action = head.partition(" do ")
+    head, action = _split_action(head)
     title, _, options_text = head.partition(":")
     options = [o.strip() for o in options_text.split("|")] if options_text.strip() else []
-    return title.strip(), action.strip().removeprefix(":").strip(), options, flags
+    return title.strip(), action, options, flags
+
+
+def _split_action(head: str) -> tuple[str, str]:
+    """'Hora de Madrid hacer ajustar zona_horaria …' → the title and the action. The
+    proposal word ('do', 'hacer', 'fazer', in any language) counts only where a command
+    name follows it, so 'Vamos a hacer una fiesta' is a title and nothing more."""
+    said = list(re.finditer(r"\S+", head))
+    for word, command in zip(said[1:], said[2:], strict=False):
+        if words.read("proposal_word", word.group()) and words.read("command", command.group()):
+            return head[: word.start()], head[command.start() :].strip()
+    return head, ""
 
 
 def _setting_at(said: list[str]) -> tuple[str, int] | None:
