@@ -12,6 +12,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from bot import decisions, words
 from bot.context import Context, Work
@@ -72,7 +73,7 @@ def _split_action(head: str) -> tuple[str, str]:
     proposal word ('do', 'hacer', 'fazer', in any language) counts only where a command
     name follows it, so 'Vamos a hacer una fiesta' is a title and nothing more."""
     said = list(re.finditer(r"\S+", head))
-    for word, command in zip(said[1:], said[2:], strict=False):
+    for word, command in pairwise(said[1:]):
         if words.read("proposal_word", word.group()) and words.read("command", command.group()):
             return head[: word.start()], head[command.start() :].strip()
     return head, ""
