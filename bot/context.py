@@ -9,7 +9,7 @@ from babel.support import Translations
 
 from bot.config import PrivacyConfig
 from bot.i18n import Translator, pick_language, translator
-from bot.messages import Button, PrivateMessage, Sender
+from bot.messages import PrivateMessage, Sender
 from bot.model import ChatRecord, Group, Person
 from bot.ports import UnitOfWork
 from bot.settings import GroupDefaults, setting
@@ -58,7 +58,7 @@ class Work:
         return PrivateMessage(
             person_id,
             tr._(message, **values),
-            tuple(Button(tr._(label), data) for label, data in buttons),
+            tuple(tr.button(tr._(label), data) for label, data in buttons),
         )
 
     def tr_for(self, person: Person, group: Group | None = None) -> Translator:

@@ -196,7 +196,7 @@ async def _arrived(uow: UnitOfWork, core: Core, event: Arrived) -> list[Action]:
                 name=event.sender.name,
                 group=group.name,
             ),
-            (Button(tr._("Join"), "join"),),
+            (tr.button(tr._("Join"), "join"),),
         )
     ]
 

@@ -461,10 +461,10 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
         lines.append(conclusion(tr, poll, counted, zone))
         return LINE.join(lines), ()
     if poll.secret or not rules.buttons or poll.max_choices > 1:
-        return LINE.join(lines), (Button(tr._("Vote"), f"vote P{poll.id}", private=True),)
+        return LINE.join(lines), (tr.button(tr._("Vote"), f"vote P{poll.id}", private=True),)
     native = setting(group, "native_polls", work.defaults) == "on"
     return LINE.join(lines), tuple(
-        Button(label(tr, poll, o, zone), f"vote P{poll.id} {n}", answer=native)
+        tr.button(label(tr, poll, o, zone), f"vote P{poll.id} {n}", answer=native)
         for n, o in enumerate(poll.options, 1)
     )
 
@@ -546,7 +546,7 @@ async def _not_here(ctx: Context, poll: Poll, group: Group) -> list[Action]:
         return [
             Reply(
                 ctx.tr._("P{number} is voted in a private chat with me.", number=poll.id),
-                (Button(ctx.tr._("Vote privately"), f"vote P{poll.id}", private=True),),
+                (ctx.tr.button(ctx.tr._("Vote privately"), f"vote P{poll.id}", private=True),),
             )
         ]
     return []
