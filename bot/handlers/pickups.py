@@ -22,6 +22,7 @@ from bot.router import Args
 from bot.settings import number, setting
 from bot.text import decimal
 from bot.times import local_date, time_range, wall
+from bot.words import read
 
 BOOK_AHEAD = timedelta(days=14)
 REMIND_BEFORE = timedelta(hours=2)
@@ -41,7 +42,11 @@ async def open_windows(ctx: Context, spec: str) -> list[Action]:
     group, zone, tr = ctx.group, ctx.zone(ctx.group), ctx.tr
     try:
         words = shlex.split(spec)
-        options = dict(zip(words[2::2], words[3::2], strict=True))
+        # After the day and the hours, pairs: 'every 15', 'boxes 4', 'at "Community hall"'.
+        options = {
+            read("pickup_word", name): value
+            for name, value in zip(words[2::2], words[3::2], strict=True)
+        }
         every, boxes = decimal(options.get("every", "15")), decimal(options["boxes"])
         typed_day, (start, minutes) = words[0], time_range(words[1])
     except (ValueError, KeyError, IndexError):
@@ -192,7 +197,7 @@ async def book(ctx: Context, args: Args) -> list[Action]:
     group, _ = await chosen_group(ctx, args["group"])
     tr, zone = ctx.tr, ctx.zone(group)
     current = await _mine(ctx, group)
-    if args["window"] == "cancel":
+    if read("pickup_word", args["window"]) == "cancel":
         return await _cancel(ctx, group, current)
     if args["window"] in (FULL, WAIT):
         return await _wait(ctx, group, args["window"])
@@ -285,15 +290,16 @@ async def table(ctx: Context, args: Args) -> list[Action]:
 async def pickups(ctx: Context, args: Args) -> list[Action]:
     """`/pickups` shows today's table; `/pickups open ...` opens windows."""
     assert ctx.group is not None
-    if args.get("action") not in (None, "open", "abrir"):
+    typed = args.get("action")
+    if typed is None:
+        return await table(ctx, args)
+    if read("pickup_word", typed) != "open":
         raise BadArgument(
             N_(
                 "Use /pickups to see today's table, or /pickups open sat "
                 "13:00-15:00 every 15 boxes 4 at 'Community hall'."
             )
         )
-    if args.get("action") is None:
-        return await table(ctx, args)
     member = await active_member(ctx, ctx.group.id)
     if member is None or member.status != "trusted":
         return [Reply(ctx.tr._("Only trusted members can open pickup windows."))]

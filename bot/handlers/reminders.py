@@ -12,6 +12,7 @@ from bot.model import Group, Job, JobKind, Prefs, Shift, Signup
 from bot.params import BadArgument
 from bot.router import Args
 from bot.times import at_local, local_hour
+from bot.words import read
 
 DEFAULT_HOURS = (24, 2)
 EVENING_BEFORE = time(20, 0)  # donor pickups: the evening before, at 20:00
@@ -144,7 +145,8 @@ async def reminders(ctx: Context, args: Args) -> list[Action]:
     prefs = await current(ctx)
     if "choice" in args:
         choice = args["choice"].casefold()
-        hours = () if choice == "off" else DEFAULT_HOURS if choice == "on" else _hours(choice)
+        switch = read("reminder_word", choice)
+        hours = () if switch == "off" else DEFAULT_HOURS if switch == "on" else _hours(choice)
         prefs = replace(prefs, hours=hours)
         await _save(ctx, prefs)
     return [
@@ -162,7 +164,7 @@ async def quiet(ctx: Context, args: Args) -> list[Action]:
     prefs = await current(ctx)
     raw = args["hours"].casefold()
     found = QUIET.match(raw)
-    if raw == "off":
+    if read("reminder_word", raw) == "off":
         prefs = replace(prefs, quiet_from=None, quiet_to=None)
     elif found and all(int(h) < 24 for h in found.groups()) and len(set(found.groups())) == 2:
         prefs = replace(prefs, quiet_from=int(found.group(1)), quiet_to=int(found.group(2)))

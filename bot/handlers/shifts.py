@@ -41,14 +41,11 @@ MAX_NAME = 100  # an activity's name, as its posts show it
 MAX_PLACES = 500  # on one shift, all roles together: more than any kitchen or warehouse
 MAX_ROLES = 10
 MAX_ROLE_NAME = 30
-FLAGS = {
-    "weekly": "weekly",
-    "semanal": "weekly",
-    "collection": "collection",
-    "recogida": "collection",
-    "all": "all",
-    "todas": "all",
-}
+FLAGS = ("weekly", "collection", "all")  # words of a plan that stand alone ([shift_word])
+PLAN_USAGE = N_(
+    'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
+    "weekly places 12 roles packer:4,table:6,driver:2"
+)
 
 
 # --- what the group sees ---------------------------------------------------------------
@@ -111,15 +108,13 @@ async def publish(work: Work, shift: Shift) -> list[Action]:
 
 def parse_roles(words: list[str]) -> tuple[tuple[str, int], ...]:
     """'places 12 roles packer:4,table:6,driver:2' → the roles; 'places 3' → one role."""
-    options = dict(zip(words[::2], words[1::2], strict=False))
-    if len(words) % 2 or set(options) - {"places", "plazas", "roles"}:
-        raise BadArgument(
-            N_(
-                'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
-                "weekly places 12 roles packer:4,table:6,driver:2"
-            )
-        )
-    places_text = options.get("places", options.get("plazas"))
+    options = {
+        read("shift_word", name): value
+        for name, value in zip(words[::2], words[1::2], strict=False)
+    }
+    if len(words) % 2 or set(options) - {"places", "roles"}:
+        raise BadArgument(PLAN_USAGE)
+    places_text = options.get("places")
     places = _count(places_text) if places_text is not None else None
     roles = _roles(options.get("roles"), places)
     _check_sizes(roles, places)
@@ -173,12 +168,14 @@ def _count(raw: str) -> int:
 
 
 def split_flags(spec: str) -> tuple[list[str], set[str]]:
+    """The words of a plan, and apart the flags among them ('semanal' is weekly)."""
     try:
         words = shlex.split(spec)
     except ValueError:
         raise BadArgument(N_("A quote is not closed.")) from None
-    return [w for w in words if w.casefold() not in FLAGS], {
-        FLAGS[w.casefold()] for w in words if w.casefold() in FLAGS
+    flags = [read("shift_word", w) for w in words]
+    return [w for w, flag in zip(words, flags, strict=True) if flag not in FLAGS], {
+        flag for flag in flags if flag in FLAGS
     }
 
 
@@ -208,12 +205,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
     group, tr, zone = ctx.group, ctx.tr, ctx.zone(ctx.group)
     words, flags = split_flags(spec)
     if len(words) < 3:
-        raise BadArgument(
-            N_(
-                'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
-                "weekly places 12 roles packer:4,table:6,driver:2"
-            )
-        )
+        raise BadArgument(PLAN_USAGE)
     name = " ".join(words[0].split())
     if not 0 < len(name) <= MAX_NAME:
         raise BadArgument(
@@ -457,7 +449,7 @@ def role_named(roles: list[str], typed: str) -> str | None:
 
 def role_and_weeks(raw: str | None) -> tuple[str | None, int]:
     """'packer', '4 weeks', 'collector weeks 4', '4' → (role or None, how many weeks)."""
-    words = [w for w in (raw or "").casefold().split() if w not in ("weeks", "semanas")]
+    words = [w for w in (raw or "").casefold().split() if read("shift_word", w) != "weeks"]
     counts = [n for w in words if (n := decimal(w)) is not None]
     roles = [w for w in words if decimal(w) is None]
     if len(counts) > 1 or len(roles) > 1 or (counts and not 1 <= counts[0] <= 12):
@@ -776,8 +768,8 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
     member = await active_member(ctx, ctx.group.id)
     if not ctx.by_group and (member is None or member.status != "trusted"):
         return [Reply(ctx.tr._("Only trusted members can plan shifts."))]
-    action, spec = args["action"], args.get("spec", "")
-    if action in ("add", "nuevo"):
+    action, spec = read("shift_word", args["action"]), args.get("spec", "")
+    if action == "add":
         return await add(ctx, spec)
     shift, group, words, flags = await _changed(ctx, action, spec)
     targets = [shift]
@@ -788,13 +780,13 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
         targets = await ctx.uow.shifts.of_activity(
             shift.activity_id, shift.starts_at - timedelta(seconds=1)
         )
-    if action in ("cancel", "cancelar"):
+    if action == "cancel":
         return await _cancel(ctx, group, targets, "all" in flags)
     return await _move(ctx, group, targets, words[1:], "all" in flags)
 
 
 async def _changed(
-    ctx: Context, action: str, spec: str
+    ctx: Context, action: str | None, spec: str
 ) -> tuple[Shift, Group, list[str], set[str]]:
     """The shift a move or cancel is about, with the rest of its words and its flags."""
     assert ctx.group is not None
@@ -804,7 +796,7 @@ async def _changed(
         if words and (words[0].upper().startswith("S"))
         else None
     )
-    if action not in ("move", "mover", "cancel", "cancelar") or number_ is None:
+    if action not in ("move", "cancel") or number_ is None:
         raise BadArgument(
             N_("Use /shift add …, /shift move S45 sun 10:00 [all] or /shift cancel S45 [all].")
         )
@@ -833,16 +825,11 @@ def _destination(words: list[str], language: str) -> tuple[int | None, time | No
 async def check_plan(ctx: Context, args: Args) -> None:
     """A binding `shift` checked as /shift checks it, without doing it: a refusal names
     what is wrong."""
-    action, spec = args["action"], args.get("spec", "")
-    if action in ("add", "nuevo"):
+    action, spec = read("shift_word", args["action"]), args.get("spec", "")
+    if action == "add":
         words, _ = split_flags(spec)
         if len(words) < 3:
-            raise BadArgument(
-                N_(
-                    'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
-                    "weekly places 12 roles packer:4,table:6,driver:2"
-                )
-            )
+            raise BadArgument(PLAN_USAGE)
         assert ctx.group is not None
         day, rest = _when(words)
         start, _, used = leading_range(rest)
@@ -850,7 +837,7 @@ async def check_plan(ctx: Context, args: Args) -> None:
         dates.day(day, ctx.now, ctx.zone(ctx.group), ctx.tr.language, start)
         return
     _, _, words, _ = await _changed(ctx, action, spec)
-    if action in ("move", "mover"):
+    if action == "move":
         _destination(words[1:], ctx.tr.language)
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.harness import Harness, in_chat, text
+from tests.unit.test_group_words import spanish_group
 
 OPEN = '/pickups open sat 13:00-14:00 every 15 boxes 2 at "Community hall"'
 
@@ -156,3 +157,28 @@ async def test_opening_windows_out_of_bounds_is_refused(
 ) -> None:
     assert answer in text(await group.say("Ana", f"/pickups open {spec}"))
     assert text(await group.say("Eli", "/pickup", group=None)).startswith("No pickup window")
+
+
+async def test_a_spanish_group_opens_books_and_cancels_in_spanish(bot: Harness) -> None:
+    await spanish_group(bot)
+    seen = await bot.say(
+        "Lucía",
+        '/retiros abrir sábado 13:00-14:00 cada 15 cajas 2 en "Salón comunal"',
+        language="es",
+    )
+    assert "Se abrieron 4 franjas de retiro." in text(seen)
+    assert "Salón comunal" in in_chat(seen, "group:food")
+    await book(bot, "Beto")
+    cancelled = text(await bot.say("Beto", "/reservar cancelar", group=None, language="es"))
+    assert cancelled.startswith("B1 quedó cancelada")
+
+
+async def test_a_portuguese_group_opens_windows_in_portuguese(bot: Harness) -> None:
+    await spanish_group(bot, "pt")
+    seen = await bot.say(
+        "Lucía",
+        '/retiradas abrir sábado 13:00-14:00 cada 15 cestas 2 no "Salão comunitário"',
+        language="pt",
+    )
+    assert "Horários de retirada abertos: 4." in text(seen)
+    assert "Salão comunitário" in in_chat(seen, "group:food")

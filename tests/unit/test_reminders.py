@@ -6,6 +6,7 @@ import pytest
 
 from adapters.scheduler import Scheduler
 from tests.harness import Harness, in_chat, text
+from tests.unit.test_group_words import spanish_group
 
 SOUP = '/shift add "Soup" sat 10:00-13:00 places 2 roles cook:1,server:1'
 
@@ -180,3 +181,27 @@ async def test_a_weekly_series_steps_over_the_gap_and_says_so(group: Harness) ->
     group.clock.advance(days=14)
     seen = text(await group.say("Ana", '/shift add "Night" sun 02:30-04:00 weekly places 1'))
     assert "On Sun 29 Mar the clocks change: that shift starts at 03:30." in seen
+
+
+@pytest.mark.parametrize(
+    ("language", "command", "off", "on", "answer"),
+    [
+        ("es", "/recordatorios", "no", "sí", "Recordatorios: desactivados."),
+        ("pt", "/lembretes", "não", "sim", "Lembretes: desativados."),
+    ],
+)
+async def test_reminders_and_quiet_hours_are_turned_off_in_the_speakers_words(
+    bot: Harness, language: str, command: str, off: str, on: str, answer: str
+) -> None:
+    await spanish_group(bot, language)
+    await bot.say("Lucía", SOUP, language=language)
+    await bot.say("Beto", "/signup S1 cook", language=language)
+    muted = text(await bot.say("Beto", f"{command} {off}", group=None, language=language))
+    assert muted.startswith(answer)
+    assert await reminder_times(bot) == []
+    await bot.say("Beto", f"{command} {on}", group=None, language=language)
+    assert len(await reminder_times(bot)) == 2
+    quiet = text(await bot.say("Beto", "/silencio 22-8", group=None, language=language))
+    assert len(quiet.splitlines()) == 2  # the reminders, then the quiet hours
+    unquiet = text(await bot.say("Beto", f"/silencio {off}", group=None, language=language))
+    assert unquiet == quiet.splitlines()[0]

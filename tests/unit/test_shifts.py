@@ -6,6 +6,7 @@ import icalendar
 import pytest
 
 from tests.harness import Harness, in_chat, text
+from tests.unit.test_group_words import spanish_group
 
 BOXES = (
     '/shift add "Box distribution" sat 10:00-13:00 weekly places 12 roles packer:4,table:6,driver:2'
@@ -301,3 +302,48 @@ async def test_who_loses_the_race_for_a_giveaway_keeps_their_place_in_the_queue(
     assert "Someone was quicker" in text(await group.press("Dev", "take S1"))
     mine = text(await group.say("Dev", "/myshifts"))
     assert "S1 · Soup" in mine and "waitlist" in mine
+
+
+async def test_a_spanish_group_plans_moves_and_cancels_with_spanish_words(bot: Harness) -> None:
+    await spanish_group(bot)  # Friday 6 March 2026
+    planned = text(
+        await bot.say(
+            "Lucía",
+            '/turno nuevo "Reparto" sábado 10:00-13:00 semanal plazas 6 '
+            "roles empaque:2,mesa:3,chofer:1",
+            language="es",
+        )
+    )
+    assert planned.startswith("Reparto: 4 turnos abiertos para anotarse; el primero, S1")
+    bread = text(
+        await bot.say(
+            "Lucía", '/turno agregar "Pan" viernes 08:00-08:30 plazas 1 recogida', language="es"
+        )
+    )
+    assert bread.startswith("Pan: 1 turno abierto para anotarse: S5")
+    async with bot.core.uow() as uow:
+        found = [await uow.shifts.get(n) for n in (1, 5)]
+    assert [s.kind if s else None for s in found] == ["shift", "collection"]
+    moved = text(await bot.say("Lucía", "/turno mover S1 domingo 11:00 todas", language="es"))
+    assert moved.startswith("4 turnos reprogramados; les aviso a las personas")
+    one = text(await bot.say("Lucía", "/turno cancelar S2", language="es"))
+    assert one.startswith("1 turno cancelado; les aviso a las personas")
+    refused = text(await bot.say("Lucía", "/turno borrar S3", language="es"))
+    assert "/turno nuevo …, /turno mover S45 dom 10:00 [todas]" in refused
+
+
+async def test_a_portuguese_group_plans_and_cancels_with_portuguese_words(bot: Harness) -> None:
+    await spanish_group(bot, "pt")
+    planned = text(
+        await bot.say(
+            "Lucía",
+            '/turno novo "Distribuição" sábado 10:00-13:00 semanal vagas 4 '
+            "funções embalagem:2,mesa:2",
+            language="pt",
+        )
+    )
+    assert planned.startswith("Distribuição: 4 turnos abertos para inscrição; o primeiro, S1")
+    moved = text(await bot.say("Lucía", "/turno mudar S1 domingo todos", language="pt"))
+    assert moved.startswith("4 turnos remarcados")
+    cancelled = text(await bot.say("Lucía", "/turno cancelar S1 todos", language="pt"))
+    assert cancelled.startswith("4 turnos cancelados")
