@@ -5,15 +5,10 @@ in Venezuela would run it), and everyone types what a Spanish speaker types: Spa
 names, days, roles, vote words and settings. Everything minga says must be Spanish: the only
 English words allowed are those the group typed itself (tests/english.py finds the rest).
 
-This is the "done when" of issue 15. The Spanish command names, vote words, poll settings,
-categories and date forms typed here come from the other parts of that issue; until they are
-all in, this test fails on the lines that use them.
+This is the "done when" of issue 15: the command names, the words after them (a shift's
+plan, a pickup window), vote words, poll settings, categories, date forms and the word that
+makes a proposal binding (`hacer`) are all typed in Spanish here.
 """
-
-# EXPECTED TO FAIL until the other parts of issue 15 are merged (Spanish command names such
-# as /configurar /turno /anotarme /votar, `hacer` for a binding proposal's `do`, the category
-# `comida`, the default role, setting names): it is committed failing on purpose, not skipped,
-# so the merge shows at once what is still English.
 
 import re
 
