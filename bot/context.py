@@ -9,7 +9,7 @@ from babel.support import Translations
 
 from bot.config import PrivacyConfig
 from bot.i18n import Translator, pick_language, translator
-from bot.messages import Button, PrivateMessage, Sender
+from bot.messages import PrivateMessage, Sender
 from bot.model import ChatRecord, Group, Person
 from bot.ports import UnitOfWork
 from bot.settings import GroupDefaults, setting
@@ -58,7 +58,7 @@ class Work:
         return PrivateMessage(
             person_id,
             tr._(message, **values),
-            tuple(Button(tr._(label), data) for label, data in buttons),
+            tuple(tr.button(tr._(label), data) for label, data in buttons),
         )
 
     def tr_for(self, person: Person, group: Group | None = None) -> Translator:
@@ -78,6 +78,9 @@ class Context(Work):
     person: Person
     chat: ChatRecord
     group: Group | None  # the group this chat belongs to, if any
+    # In a private chat, the first group on the speaker's roster when the speaker has no
+    # language of their own: minga speaks to them in its language, not the deployment's.
+    home: Group | None = None
     # A binding proposal that passed: the group itself acts, not the person in `person`.
     by_group: bool = False
 
@@ -90,13 +93,20 @@ class Context(Work):
         person: Person,
         chat: ChatRecord,
         group: Group | None,
+        home: Group | None = None,
         by_group: bool = False,
     ) -> "Context":
         """The one way a Context is made: who spoke where, within the work it is part of
         (its unit of work, time and settings carried over whole)."""
         carried = {f.name: getattr(work, f.name) for f in fields(Work)}
         return cls(
-            **carried, sender=sender, person=person, chat=chat, group=group, by_group=by_group
+            **carried,
+            sender=sender,
+            person=person,
+            chat=chat,
+            group=group,
+            home=home,
+            by_group=by_group,
         )
 
     @property
@@ -106,7 +116,7 @@ class Context(Work):
 
     @property
     def tr(self) -> Translator:
-        return self.tr_for(self.person)
+        return self.tr_for(self.person, self.home)
 
     def tr_for(self, person: Person, group: Group | None = None) -> Translator:
         return super().tr_for(person, group or self.group)

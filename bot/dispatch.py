@@ -196,7 +196,7 @@ async def _arrived(uow: UnitOfWork, core: Core, event: Arrived) -> list[Action]:
                 name=event.sender.name,
                 group=group.name,
             ),
-            (Button(tr._("Join"), "join"),),
+            (tr.button(tr._("Join"), "join"),),
         )
     ]
 
@@ -401,7 +401,10 @@ async def _context(
         if scene.group and scene.group.id == chat.group_id
         else (await uow.groups.get(chat.group_id) if chat.group_id else None)
     )
-    return Context.of(work, sender=event.sender, person=person, chat=chat, group=group)
+    home = None
+    if event.chat.kind == "private" and person.language is None:
+        home = next(iter(await uow.groups.of_person(person.id)), None)
+    return Context.of(work, sender=event.sender, person=person, chat=chat, group=group, home=home)
 
 
 async def _speaker(uow: UnitOfWork, sender: Sender, scene: Scene, now: datetime) -> Person:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from io import BytesIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -14,6 +15,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from bot import words
+from bot.messages import Button
 
 DOMAIN = "minga"
 # The languages minga speaks, by code, with the name each gives itself: one for each folder
@@ -67,6 +69,14 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         return self.catalog.ngettext(singular, plural, n).format(n=n, **values)
+
+    def button(self, label: str, data: str, *, said: str | None = None, **flags: Any) -> Button:
+        """A button whose command is also named as this language types it; `said`: the
+        command line with its arguments in the reader's words, where they are words (a
+        role), else the data's."""
+        name, _, rest = (said or data).partition(" ")
+        typed = " ".join(filter(None, (self.word("command", name), rest)))
+        return Button(label, data, typed=typed, **flags)
 
     def word(self, kind: str, key: str) -> str:
         """A word people type (a vote answer, a category…) as this language writes it."""

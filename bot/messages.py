@@ -124,6 +124,10 @@ class Button:
     undo: str | None = None
     # One of a poll's answers, for a platform that can show the poll as its own.
     answer: bool = False
+    # What a person types to do the same, in the words of the button's label (Translator.
+    # button): 'ayudar 3' for 'claim 3'. None: the data itself. Shown where a platform names
+    # a button's command (Matrix's legend); a press always carries `data`.
+    typed: str | None = None
 
     def __post_init__(self) -> None:
         for line in (self.data, self.undo or ""):

@@ -187,7 +187,9 @@ async def run_command(ctx: Context, line: CommandLine) -> list[Action]:
         return [
             Reply(
                 refusal,
-                (Button(tr._("Talk to me privately"), command.name, private=True),) if move else (),
+                (tr.button(tr._("Talk to me privately"), command.name, private=True),)
+                if move
+                else (),
             )
         ]
     try:

@@ -24,6 +24,7 @@ def _buttons(buttons: Sequence[Button]) -> list[list[str]]:
             *(["private"] if b.private else []),
             *(["answer"] if b.answer else []),
             *([UNDO + b.undo] if b.undo else []),
+            *([TYPED + b.typed] if b.typed else []),
         ]
         for b in buttons
     ]
@@ -47,13 +48,16 @@ def _unbuttons(stored: list[list[str]]) -> tuple[Button, ...]:
             private="private" in rest,
             answer="answer" in rest,
             undo=next((r[len(UNDO) :] for r in rest if r.startswith(UNDO)), None),
+            typed=next((r[len(TYPED) :] for r in rest if r.startswith(TYPED)), None),
         )
         for label, data, *rest in stored
     )
 
 
-# A button's flags after its label and data: "private", "answer", "undo:<command>".
+# A button's flags after its label and data: "private", "answer", "undo:<command>",
+# "typed:<command as the reader types it>".
 UNDO = "undo:"
+TYPED = "typed:"
 
 
 def _sendable() -> Any:

@@ -87,7 +87,9 @@ def legend(pairs: list[tuple[str, Button]], prefix: str) -> str:
     shown = []
     for emoji, button in pairs:
         typed = (
-            button.data[len(ANSWER) :] if button.data.startswith(ANSWER) else (prefix + button.data)
+            button.data[len(ANSWER) :]
+            if button.data.startswith(ANSWER)
+            else prefix + (button.typed or button.data)
         )
         shown.append(f"{emoji} {button.label} ({typed})")
     return " · ".join(shown)

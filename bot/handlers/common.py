@@ -82,7 +82,7 @@ async def privately(ctx: Context, text: str, key: str | None = None) -> list[Act
                 "{name}, I have a message for you: open a private chat with me to read it.",
                 name=ctx.person.name,
             ),
-            (Button(tr._("Open a private chat"), "start", private=True),),
+            (tr.button(tr._("Open a private chat"), "start", private=True),),
         ),
     ]
 
@@ -106,7 +106,7 @@ async def answer_privately(
         answer,
         Reply(
             tr._("I answered you privately: open a private chat with me to read it."),
-            (Button(tr._("Open a private chat"), "start", private=True),),
+            (tr.button(tr._("Open a private chat"), "start", private=True),),
         ),
     ]
 

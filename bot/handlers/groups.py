@@ -42,7 +42,7 @@ def welcome(work: Work, group: Group, on_roster: int) -> tuple[str, tuple[Button
             tr.ngettext("On the roster: {n} person.", "On the roster: {n} people.", on_roster),
         )
     )
-    return text, (Button(tr._("Join"), "join"),)
+    return text, (tr.button(tr._("Join"), "join"),)
 
 
 async def _welcome_edit(ctx: Context, group: Group) -> Edit:
@@ -114,7 +114,7 @@ async def invitation(ctx: Context, code: str) -> list[Action]:
                 "You are invited to the roster of {group}. Press Join to be on it.",
                 group=group.name,
             ),
-            (Button(ctx.tr._("Join {group}", group=group.name), f"join {code}"),),
+            (ctx.tr.button(ctx.tr._("Join {group}", group=group.name), f"join {code}"),),
         )
     ]
 
@@ -193,7 +193,11 @@ async def invite(ctx: Context, args: Args) -> list[Action]:
                 code=shown(code),
                 days=INVITATION_LASTS.days,
             ),
-            (Button(ctx.tr._("Join {group}", group=ctx.group.name), f"join {code}", private=True),),
+            (
+                ctx.tr.button(
+                    ctx.tr._("Join {group}", group=ctx.group.name), f"join {code}", private=True
+                ),
+            ),
         )
     ]
 

@@ -69,7 +69,7 @@ async def post_of(work: Work, offer: Offer, group: Group) -> tuple[str, tuple[Bu
     offerer = await work.uow.people.get(offer.offerer_id) if offer.offerer_id else None
     line = offer_line(tr, offer, work.zone(group), offerer)
     if offer.state == "open":
-        return line, (Button(tr._("I'd like this"), f"take {offer.id}"),)
+        return line, (tr.button(tr._("I'd like this"), f"take {offer.id}"),)
     ended = tr._("All taken.") if offer.remaining == 0 else tr._("This offer has ended.")
     return line + "\n" + ended, ()
 

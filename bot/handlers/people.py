@@ -6,14 +6,14 @@ import re
 from bot.context import Context
 from bot.handlers.groups import invitation
 from bot.handlers.requests import cancel_request
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, Translator
 from bot.messages import Action, Button, Reply
 from bot.params import code
 from bot.router import Args, CommandLine, check_where, find, run_command, usage
 
 
-def language_buttons() -> tuple[Button, ...]:
-    return tuple(Button(name, f"language {code}") for code, name in LANGUAGES.items())
+def language_buttons(tr: Translator) -> tuple[Button, ...]:
+    return tuple(tr.button(name, f"language {code}") for code, name in LANGUAGES.items())
 
 
 log = logging.getLogger("minga.core")
@@ -50,7 +50,7 @@ async def start(ctx: Context, args: Args) -> list[Action]:
     lines.append(tr._("/help shows what you can do here."))
     if ctx.person.language is None:
         lines.append(tr._("Which language shall I speak with you?"))
-        return [Reply("\n".join(lines), language_buttons())]
+        return [Reply("\n".join(lines), language_buttons(tr))]
     return [Reply("\n".join(lines))]
 
 
@@ -69,7 +69,7 @@ async def _followed(ctx: Context, payload: str) -> list[Action] | None:
 
 async def language(ctx: Context, args: Args) -> list[Action]:
     if "language" not in args:
-        return [Reply(ctx.tr._("Which language shall I speak with you?"), language_buttons())]
+        return [Reply(ctx.tr._("Which language shall I speak with you?"), language_buttons(ctx.tr))]
     code = args["language"]
     await ctx.uow.people.set_language(ctx.person.id, code)
     await ctx.uow.audit.add(None, ctx.person.id, "person.language", {"language": code}, ctx.now)

@@ -105,7 +105,7 @@ async def open_windows(ctx: Context, spec: str) -> list[Action]:
         boxes=boxes,
     )
     return [
-        Post(group.id, text, (Button(gtr._("Book a box"), "pickup", private=True),)),
+        Post(group.id, text, (gtr.button(gtr._("Book a box"), "pickup", private=True),)),
         Reply(
             tr.ngettext("{n} pickup window is open.", "{n} pickup windows are open.", len(slots))
         ),
@@ -157,7 +157,7 @@ def _full(tr: Translator, slots: Sequence[PickupSlot]) -> list[Action]:
                 "All boxes are booked right now. Shall I put you on the waiting list? "
                 "I will tell you as soon as one is free."
             ),
-            (Button(tr._("Join the waiting list"), f"pickup {WAIT}"),),
+            (tr.button(tr._("Join the waiting list"), f"pickup {WAIT}"),),
         )
     ]
 
@@ -279,7 +279,7 @@ async def table(ctx: Context, args: Args) -> list[Action]:
                 )
             )
             if booking.state == "booked" and len(buttons) < TABLE_BUTTONS:
-                buttons.append(Button(f"B{booking.id} ✓", f"collected {booking.id}"))
+                buttons.append(tr.button(f"B{booking.id} ✓", f"collected {booking.id}"))
         lines.append(
             f"{tr.clock(slot.starts_at, zone)} ({slot.booked}/{slot.boxes}): "
             + (Rich(", ").join(shown) or "–")

@@ -8,9 +8,11 @@ is made by a trusted member, voted by the members trusted when it opened, open a
 time, and counted against the group's own quorum (README, "Decisions without admins").
 """
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from bot import decisions, words
 from bot.context import Context, Work
@@ -57,13 +59,24 @@ NUMBERED = {"quorum": "50%", "days": "3", "max": "2", "points": "8"}  # with an 
 
 
 def split_poll_line(tr: Translator, line: str) -> tuple[str, str, list[str], dict[str, str]]:
-    """'Title do: action: a | b; secret days 3' → title, action, options, settings."""
+    """'Title: a | b do action; secret days 3' → title, action, options, settings."""
     head, _, flag_text = line.partition(";")
     flags = _settings(tr, flag_text.split())
-    head, _, action = head.partition(" do ")
+    head, action = _split_action(head)
     title, _, options_text = head.partition(":")
     options = [o.strip() for o in options_text.split("|")] if options_text.strip() else []
-    return title.strip(), action.strip().removeprefix(":").strip(), options, flags
+    return title.strip(), action, options, flags
+
+
+def _split_action(head: str) -> tuple[str, str]:
+    """'Hora de Madrid hacer ajustar zona_horaria …' → the title and the action. The
+    proposal word ('do', 'hacer', 'fazer', in any language) counts only where a command
+    name follows it, so 'Vamos a hacer una fiesta' is a title and nothing more."""
+    said = list(re.finditer(r"\S+", head))
+    for word, command in pairwise(said[1:]):
+        if words.read("proposal_word", word.group()) and words.read("command", command.group()):
+            return head[: word.start()], head[command.start() :].strip()
+    return head, ""
 
 
 def _setting_at(said: list[str]) -> tuple[str, int] | None:
@@ -448,10 +461,10 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
         lines.append(conclusion(tr, poll, counted, zone))
         return LINE.join(lines), ()
     if poll.secret or not rules.buttons or poll.max_choices > 1:
-        return LINE.join(lines), (Button(tr._("Vote"), f"vote P{poll.id}", private=True),)
+        return LINE.join(lines), (tr.button(tr._("Vote"), f"vote P{poll.id}", private=True),)
     native = setting(group, "native_polls", work.defaults) == "on"
     return LINE.join(lines), tuple(
-        Button(label(tr, poll, o, zone), f"vote P{poll.id} {n}", answer=native)
+        tr.button(label(tr, poll, o, zone), f"vote P{poll.id} {n}", answer=native)
         for n, o in enumerate(poll.options, 1)
     )
 
@@ -533,7 +546,7 @@ async def _not_here(ctx: Context, poll: Poll, group: Group) -> list[Action]:
         return [
             Reply(
                 ctx.tr._("P{number} is voted in a private chat with me.", number=poll.id),
-                (Button(ctx.tr._("Vote privately"), f"vote P{poll.id}", private=True),),
+                (ctx.tr.button(ctx.tr._("Vote privately"), f"vote P{poll.id}", private=True),),
             )
         ]
     return []

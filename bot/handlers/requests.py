@@ -93,7 +93,7 @@ async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, 
     lines = [request_line(tr, request, work.zone(group), asker)]
     if request.state == "open":
         return lines[0], (
-            Button(tr._("I can help"), f"claim {request.id}", undo=f"unclaim {request.id}"),
+            tr.button(tr._("I can help"), f"claim {request.id}", undo=f"unclaim {request.id}"),
         )
     helper = await work.uow.people.get(request.claimer_id) if request.claimer_id else None
     if request.state == "claimed" and helper:
@@ -214,7 +214,7 @@ async def matching_offers(ctx: Context, request: HelpRequest) -> list[Action]:
                         )
                     ),
                     (
-                        Button(
+                        tr.button(
                             tr._("I can help"), f"claim {request.id}", undo=f"unclaim {request.id}"
                         ),
                     ),
@@ -242,7 +242,7 @@ async def matching_requests(ctx: Context, offer: Offer) -> list[Action]:
                             f"O{offer.id} · {offer.what} · {offer.area}",
                         )
                     ),
-                    (Button(tr._("I'd like this"), f"take {offer.id}"),),
+                    (tr.button(tr._("I'd like this"), f"take {offer.id}"),),
                 )
             )
     return notices
@@ -299,7 +299,7 @@ async def _offered_privately(
             "the button to do it here.",
             number=request.id,
         ),
-        (Button(tr._(label, number=request.id), f"{command} {request.id}"),),
+        (tr.button(tr._(label, number=request.id), f"{command} {request.id}"),),
     )
 
 

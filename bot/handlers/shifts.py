@@ -71,11 +71,12 @@ async def post_of(work: Work, shift: Shift, group: Group) -> tuple[str, tuple[Bu
             + (f": {', '.join(names)}" if names else "")
         )
         buttons.append(
-            Button(
+            tr.button(
                 tr.word("role", place.role)
                 if place.taken < place.places
                 else tr._("{role} (waitlist)", role=tr.word("role", place.role)),
                 f"signup {shift.id} {place.role}",
+                said=f"signup S{shift.id} {tr.word('role', place.role)}",
                 undo=f"withdraw {shift.id}",
             )
         )
@@ -398,8 +399,11 @@ async def coverage(work: Work, job: Job) -> list[Action]:
             group.id,
             text,
             tuple(
-                Button(
-                    tr.word("role", role), f"signup {shift.id} {role}", undo=f"withdraw {shift.id}"
+                tr.button(
+                    tr.word("role", role),
+                    f"signup {shift.id} {role}",
+                    said=f"signup S{shift.id} {tr.word('role', role)}",
+                    undo=f"withdraw {shift.id}",
                 )
                 for role, _ in short
             ),
@@ -627,7 +631,7 @@ async def giveaway(ctx: Context, args: Args) -> list[Action]:
             )
         ),
         *asked,
-        Post(group.id, offer, (Button(gtr._("Take it"), f"take S{shift.id}"),)),
+        Post(group.id, offer, (gtr.button(gtr._("Take it"), f"take S{shift.id}"),)),
         *await refresh(ctx, shift.id),
     ]
 

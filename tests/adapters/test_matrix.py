@@ -208,7 +208,7 @@ async def test_taking_back_a_reaction_undoes_a_claim_but_a_moderator_removing_it
     # Removing someone else's reaction (Ana made the room, so she may) undoes nothing of theirs.
     await ana.say(room, f'!shift add "Soup" {tomorrow()} 10:00-12:00 places 2')
     shift = await ana.sees("S1 · Soup", room)
-    assert "1️⃣ volunteer (!signup 1 volunteer)" in shift.body
+    assert "1️⃣ volunteer (!signup S1 volunteer)" in shift.body
     mine, his = await ana.react(shift, "1️⃣"), await ben.react(shift, "1️⃣")
     await ana.until(lambda: "volunteer 2/2" in shift.body)
     await ana.take_back(room, his)

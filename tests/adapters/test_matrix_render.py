@@ -22,6 +22,7 @@ from adapters.matrix.translate import (
     sender_of,
     unpress,
 )
+from bot.i18n import load_catalogs, translator
 from bot.messages import LINE, Button, ButtonPress, Message, code, strong
 from bot.model import Reaction
 
@@ -202,3 +203,19 @@ def test_a_long_message_of_emoji_or_markup_fits_the_homeservers_64_kib_per_event
         assert len(json.dumps(edit, ensure_ascii=False).encode()) < 60_000
         ended = poll_end("$poll", parts(text, 2)[0])
         assert len(json.dumps(ended, ensure_ascii=False).encode()) < 60_000
+
+
+def test_the_legend_names_the_command_as_the_reader_types_it() -> None:
+    es = translator(load_catalogs(), "es")
+    pairs = reactions(
+        (
+            es.button("Ayudo", "claim 1", undo="unclaim 1"),
+            es.button("mesa", "signup 4 table", said="signup S4 mesa"),
+        )
+    )
+    assert content("R1", pairs, "!")["body"] == (
+        "R1\n\n1️⃣ Ayudo (!ayudar 1) · 2️⃣ mesa (!anotarme S4 mesa)"
+    )
+    assert pairs[0][1].data == "claim 1"  # a press still carries the core's own words
+    pairs = reactions((Button("Handed over", "handed 2"),))  # no one types it: as it is
+    assert content("O2", pairs, "!")["body"] == "O2\n\n✅ Handed over (!handed 2)"

@@ -528,7 +528,7 @@ async def test_a_reaction_is_remembered_once_taken_back_once_and_forgotten_after
 
 
 async def test_a_sent_message_keeps_its_buttons_with_what_undoes_them(engine: AsyncEngine) -> None:
-    claim = Button("I can help", "claim 3", undo="unclaim 3")
+    claim = Button("Ayudo", "claim 3", undo="unclaim 3", typed="ayudar 3")
     place = Button("Vote", "vote P1", private=True)
     async with unit(engine) as uow:
         await uow.outbox.send("matrix", "!room", "R3", (claim, place), "request:3", T0)

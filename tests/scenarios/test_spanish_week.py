@@ -5,15 +5,10 @@ in Venezuela would run it), and everyone types what a Spanish speaker types: Spa
 names, days, roles, vote words and settings. Everything minga says must be Spanish: the only
 English words allowed are those the group typed itself (tests/english.py finds the rest).
 
-This is the "done when" of issue 15. The Spanish command names, vote words, poll settings,
-categories and date forms typed here come from the other parts of that issue; until they are
-all in, this test fails on the lines that use them.
+This is the "done when" of issue 15: the command names, the words after them (a shift's
+plan, a pickup window), vote words, poll settings, categories, date forms and the word that
+makes a proposal binding (`hacer`) are all typed in Spanish here.
 """
-
-# EXPECTED TO FAIL until the other parts of issue 15 are merged (Spanish command names such
-# as /configurar /turno /anotarme /votar, `hacer` for a binding proposal's `do`, the category
-# `comida`, the default role, setting names): it is committed failing on purpose, not skipped,
-# so the merge shows at once what is still English.
 
 import re
 
@@ -40,20 +35,20 @@ WEEK = "\n".join(
     [
         ":clock 2026-03-02 09:00",
         ":dm",
-        "/start",
+        "/empezar",
         ":press 2",  # Español
         "/idioma es",
         f":group {GROUP}",
-        f"/configurar {GROUP}",
+        f"/crear {GROUP}",
         "/ajustar idioma es",
         '/turno nuevo "Reparto de cajas" sábado 10:00-13:00 semanal plazas 6 '
         "roles empaque:2,mesa:3,chofer:1",
         '/turno nuevo "Pan de la panadería" viernes 08:00-08:30 semanal plazas 1 recogida',
-        '/recogidas abrir sábado 13:00-14:00 cada 15 cajas 2 en "Salón comunal"',
+        '/retiros abrir sábado 13:00-14:00 cada 15 cajas 2 en "Salón comunal"',
         *(
             line
             for who in [*VOLUNTEERS, "Hugo", "Iris", *RECIPIENTS]
-            for line in (f":as {who}", ":group", "/unirme", ":dm", "/start", ":group")
+            for line in (f":as {who}", ":group", "/unirme", ":dm", "/empezar", ":group")
         ),
         *(
             line
@@ -72,7 +67,7 @@ WEEK = "\n".join(
         *(
             line
             for n, who in enumerate(RECIPIENTS)
-            for line in (f":as {who}", ":dm", "/recoger", "1" if n < 8 else ":press 1")
+            for line in (f":as {who}", ":dm", "/reservar", "1" if n < 8 else ":press 1")
         ),
         # A request and an offer, typed the way minga's own Spanish examples show them.
         ":as Lucía",
@@ -91,7 +86,7 @@ WEEK = "\n".join(
         ":as Beto",
         ":group",
         "/pedidos",
-        "/ayudo R1",
+        "/ayudar R1",
         ":dm",
         "/mensaje R1 Puedo llevarlas el jueves después de las 5, ¿está bien?",
         ":as Lucía",
@@ -131,7 +126,7 @@ WEEK = "\n".join(
         ":clock 2026-03-07 13:30",
         ":as Ana",
         ":group",
-        "/recogidas",
+        "/retiros",
         *(f"/recogido B{n}" for n in range(2, 9)),  # B1 is not collected: Vera gets it
         ":clock 2026-03-07 17:30",
         "/turnos",
@@ -143,9 +138,9 @@ DECISION = "\n".join(
     [
         ":clock 2026-03-02 09:00",
         ":dm",
-        "/start",
+        "/empezar",
         f":group {GROUP}",
-        f"/configurar {GROUP}",
+        f"/crear {GROUP}",
         *(line for who in ("Beto", "Carmen", "Diego") for line in (f":as {who}", "/unirme")),
         ":as Ana",
         '/turno nuevo "Reparto de cajas" sábado 10:00-13:00 semanal plazas 12 '

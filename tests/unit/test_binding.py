@@ -182,7 +182,7 @@ def test_the_binding_rule(
         ("shift move S9 sun 10:00", "There is no shift S9."),
         ("shift dance S1", "Use /shift add …"),
         ("link ABCD-EFGH", "A proposal links a chat with 'do link' alone"),
-        ("dance", "A proposal can make me do one of: /set, /trust, /remove, /shift, /link"),
+        ("help", "A proposal can make me do one of: /set, /trust, /remove, /shift, /link"),
     ],
 )
 async def test_a_binding_action_is_checked_when_it_is_proposed(

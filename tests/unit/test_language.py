@@ -54,3 +54,17 @@ async def test_a_language_is_chosen_by_its_code_or_its_name_in_any_spelling(bot:
         ), typed
     refused = text(await bot.say("Ana", "/language klingon", group=None))
     assert "English (en), Español (es), Português (pt)" in refused
+
+
+async def test_someone_with_no_language_hears_their_groups_privately(bot: Harness) -> None:
+    await bot.setup_group()  # Free Food, in the deployment's English
+    await bot.say("Ana", "/set language es")
+    await bot.say("Beto", "/join")
+    assert "¡Hola, Beto!" in text(await bot.say("Beto", "/start", group=None))
+    assert "Esto puedes hacer aquí" in text(await bot.say("Beto", "/help", group=None))
+    # Their own choice and their platform's language come first; no group, the default.
+    await bot.say("Beto", "/language en", group=None)
+    assert "What you can do here" in text(await bot.say("Beto", "/help", group=None))
+    await bot.say("Carla", "/join", language="pt-BR")
+    assert "Olá, Carla!" in text(await bot.say("Carla", "/start", group=None))
+    assert "Hello Zoe!" in text(await bot.say("Zoe", "/start", group=None))

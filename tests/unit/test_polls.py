@@ -41,7 +41,7 @@ async def test_a_poll_posts_number_in_monospace_and_title_in_bold(group: Harness
         ("/poll choice Lunch: soup | salad; loudly", "I don't understand 'loudly'"),
         ("/poll vote Lunch: a | b", "Please choose one of: consent, choice, time, dot, ranked."),
         ("/propose Fridge: a | b", "A proposal has fixed answers"),
-        ("/propose Sundays do dance", "A proposal can make me do one of"),
+        ("/propose Sundays do help", "A proposal can make me do one of"),
         ("/poll choice Lunch: a | A | a", "'A' is there twice: give each option once."),
         (
             "/poll ranked a | a | b",
