@@ -19,9 +19,14 @@ from bot.config import GroupDefaults
 from bot.dispatch import Core
 from bot.i18n import load_catalogs
 from storage.uow import units_of_work
+from tests.english import english_in
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The front door and its quick starts in other languages: their conversations are replayed too.
+READMES = {
+    name: (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "README.es.md")
+}
 PROMPT = re.compile(r"(?P<who>\w+) \((?P<where>[^)]+)\)> (?P<text>.*)")
 ELIDED = "  …"  # a transcript leaves out what minga says here
 
@@ -40,11 +45,11 @@ class Transcript:
         return datetime.fromisoformat(first.removeprefix(":clock ")).replace(tzinfo=UTC)
 
 
-def code_blocks() -> list[tuple[str, str, list[str]]]:
-    """The README's fenced blocks: (the heading they are under, their language, lines)."""
+def code_blocks(readme: str = README) -> list[tuple[str, str, list[str]]]:
+    """A README's fenced blocks: (the heading they are under, their language, lines)."""
     blocks: list[tuple[str, str, list[str]]] = []
     section, inside = "", False
-    for line in README.splitlines():
+    for line in readme.splitlines():
         if line.startswith("```"):
             inside = not inside
             if inside:
@@ -57,10 +62,11 @@ def code_blocks() -> list[tuple[str, str, list[str]]]:
 
 
 def transcripts() -> list[Transcript]:
-    """Every block of the README that is a conversation: one that opens with a prompt."""
+    """Every block of the READMEs that is a conversation: one that opens with a prompt."""
     return [
-        Transcript(section, tuple(lines))
-        for section, language, lines in code_blocks()
+        Transcript(f"{name}: {section}", tuple(lines))
+        for name, readme in READMES.items()
+        for section, language, lines in code_blocks(readme)
         if not language and lines and PROMPT.fullmatch(lines[0])
     ]
 
@@ -103,8 +109,9 @@ async def test_the_readmes_conversations_are_what_minga_says(
         assert "\n".join(said) == "\n".join(transcript.lines)  # shows where they part
 
 
-def test_the_readme_has_conversations_to_replay() -> None:
-    assert len(transcripts()) >= 4
+def test_each_readme_has_conversations_to_replay() -> None:
+    replayed = [t.section.split(":")[0] for t in transcripts()]
+    assert replayed.count("README.md") >= 4 and replayed.count("README.es.md") >= 1
 
 
 def named_paths(lines: list[str]) -> list[tuple[Path, str]]:
@@ -173,3 +180,27 @@ def test_the_languages_table_shows_words_minga_reads() -> None:
                     if word != "…" and not word.isdecimal() and not _a_word_of(language, word)
                 ]
     assert len(rows) >= 6 and unknown == []
+
+
+def test_the_spanish_quick_start_names_commands_as_minga_reads_them() -> None:
+    """Its table pairs each Spanish name with the English one of the same command, covers
+    every command people type, and the text names no command minga would not read."""
+    rows = re.findall(r"^\|[^|]*\| `/(\w+)` \| `/(\w+)` \|", READMES["README.es.md"], re.M)
+    assert [words.read("command", es) for es, _ in rows] == [en for _, en in rows]
+    assert {en for _, en in rows} == {n for n, c in COMMANDS.items() if not c.hidden}
+    named = re.findall(r"(?<![\w/.])/(\w+)", READMES["README.es.md"])
+    assert [name for name in named if words.read("command", name) is None] == []
+
+
+def test_the_spanish_quick_start_speaks_only_spanish() -> None:
+    """minga's part of its conversations (the console's own lines aside) is all Spanish,
+    but for the words people typed themselves."""
+    for transcript in transcripts():
+        if transcript.section.startswith("README.es.md"):
+            typed = [m["text"] for m in transcript.inputs()] + [
+                m["who"] for m in transcript.inputs()
+            ]
+            said = [line for line in transcript.lines if line.startswith("  ")]
+            assert [
+                (line, english_in(line, typed)) for line in said if english_in(line, typed)
+            ] == []
