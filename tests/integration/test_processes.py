@@ -22,6 +22,7 @@ import pytest
 
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig
+from bot.i18n import LANGUAGES
 from tests.botapi import BotApi, Person
 from tests.conftest import empty_postgres, postgres_admin, postgres_fetch, postgres_url_of
 from tests.stopping import stopped
@@ -334,7 +335,8 @@ async def test_in_polling_mode_too_a_database_restart_loses_nothing(
     )
     running = asyncio.create_task(bootstrap.run_platforms(config))
     try:
-        await api.until(lambda: len(api.commands) == 4 or running.done(), within=20)
+        menus = 2 * len(LANGUAGES)  # private chats and groups, in each language
+        await api.until(lambda: len(api.commands) == menus or running.done(), within=20)
         [group] = await setup_groups(api, 1)
         await postgres_admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
         await postgres_admin(
