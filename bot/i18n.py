@@ -85,6 +85,10 @@ class Translator:
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.language)
 
+    def tenths(self, value: float) -> str:
+        """A number to one decimal, as this language writes it: 1.2, 1,2."""
+        return format_decimal(round(value, 1), format="0.0", locale=self.language)
+
     def day(self, day: date) -> str:
         return format_date(day, "EEE d MMM", locale=self.language)
 

@@ -7,7 +7,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.context import Work
-from bot.handlers import offers, pickups, polls, reminders, requests, retention, shifts, swaps
+from bot.handlers import (
+    offers,
+    pickups,
+    polls,
+    reminders,
+    requests,
+    retention,
+    rotation,
+    shifts,
+    swaps,
+)
 from bot.handlers.groups import founding_closed
 from bot.messages import Action
 from bot.model import Job, JobKind, JobOutcome
@@ -50,6 +60,9 @@ JOB_HANDLERS = {
     JobKind.SHIFT_EXTEND: JobHandler(shifts.extend, useful_for=None),
     JobKind.SHIFT_REMINDER: JobHandler(
         reminders.remind, useful_for=None, deadline=reminders.starts
+    ),
+    JobKind.SHIFT_ROTATION: JobHandler(
+        rotation.ask, useful_for=None, deadline=shifts.shift_starts
     ),
     JobKind.SWAP_EXPIRE: JobHandler(swaps.swap_expired, useful_for=None),
     JobKind.PICKUP_REMINDER: JobHandler(

@@ -27,6 +27,7 @@ class JobKind(StrEnum):
     SHIFT_COVERAGE = "shift_coverage"
     SHIFT_EXTEND = "shift_extend"
     SHIFT_REMINDER = "shift_reminder"
+    SHIFT_ROTATION = "shift_rotation"
     SWAP_EXPIRE = "swap_expire"
     PICKUP_REMINDER = "pickup_reminder"
     PICKUP_CLOSE = "pickup_close"
@@ -241,6 +242,8 @@ class Activity:
     roles: tuple[tuple[str, int], ...]
     state: Literal["active", "cancelled"]
     created_at: datetime
+    # When a shift of it opens, those who took it least lately are asked first, privately.
+    rotating: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

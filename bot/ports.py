@@ -337,6 +337,16 @@ class Shifts(Protocol):
     async def add_activity(self, activity: Activity) -> Activity: ...
     async def get_activity(self, activity_id: int) -> Activity | None: ...
     async def set_activity(self, activity_id: int, **values: Any) -> None: ...
+    async def rotating(self, group_ids: Sequence[int]) -> list[Activity]:
+        """The active activities of these groups that rotate, by name."""
+
+    async def turns(
+        self, activity_id: int, since: datetime, until: datetime
+    ) -> list[tuple[int, datetime]]:
+        """Who had a place on a scheduled shift of this activity starting from `since` to
+        `until` (not included), and when that shift started: (person id, start) in time
+        order."""
+
     async def add(self, activity: Activity, starts_at: datetime, ends_at: datetime) -> Shift: ...
     async def get(self, shift_id: int, lock: bool = False) -> Shift | None:
         """With `lock`, others changing this shift wait until this transaction ends."""

@@ -148,6 +148,14 @@ class GroupDefaults:
         whole(13, 336),
         N_("hours before a shift that the group is told which roles are still short"),
     )
+    rotation_weeks: int = _row(
+        6,
+        whole(2, 26),
+        N_(
+            "weeks looked back on to ask first, privately, those who took a rotating "
+            "activity least"
+        ),
+    )
     pickup_grace_minutes: int = _row(
         30,
         whole(0, 720),

@@ -336,6 +336,7 @@ class ActivityRow(Base):
     roles: Mapped[list[list[Any]]] = mapped_column(JSON)  # [[role, places], ...]
     state: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rotating: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class ShiftRow(Base):

@@ -45,6 +45,35 @@ class SqlShifts(Repository):
     async def set_activity(self, activity_id: int, **values: Any) -> None:
         await self._change(ActivityRow, activity_id, **values)
 
+    async def rotating(self, group_ids: Sequence[int]) -> list[Activity]:
+        rows = await self.conn.execute(
+            select(ActivityRow.__table__)
+            .where(
+                ActivityRow.group_id.in_(group_ids),
+                ActivityRow.rotating.is_(True),
+                ActivityRow.state == "active",
+            )
+            .order_by(ActivityRow.name, ActivityRow.id)
+        )
+        return [_activity(r) for r in rows]
+
+    async def turns(
+        self, activity_id: int, since: datetime, until: datetime
+    ) -> list[tuple[int, datetime]]:
+        rows = await self.conn.execute(
+            select(SignupRow.person_id, ShiftRow.starts_at)
+            .join(ShiftRow, ShiftRow.id == SignupRow.shift_id)
+            .where(
+                ShiftRow.activity_id == activity_id,
+                ShiftRow.state == "scheduled",
+                ShiftRow.starts_at >= since,
+                ShiftRow.starts_at < until,
+                SignupRow.state == "in",
+            )
+            .order_by(ShiftRow.starts_at, SignupRow.id)
+        )
+        return [(r.person_id, r.starts_at) for r in rows]
+
     async def add(self, activity: Activity, starts_at: datetime, ends_at: datetime) -> Shift:
         shift_id = await self._insert(
             ShiftRow,

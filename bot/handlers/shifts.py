@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot import dates
 from bot.context import Context, Work
-from bot.handlers import offers
+from bot.handlers import offers, rotation
 from bot.handlers.common import active_member, change_refusal
 from bot.handlers.reminders import cancel_reminders, schedule_reminders
 from bot.handlers.shift_text import length, span, title
@@ -41,11 +41,17 @@ MAX_NAME = 100  # an activity's name, as its posts show it
 MAX_PLACES = 500  # on one shift, all roles together: more than any kitchen or warehouse
 MAX_ROLES = 10
 MAX_ROLE_NAME = 30
-FLAGS = ("weekly", "collection", "all")  # words of a plan that stand alone ([shift_word])
+FLAGS = ("weekly", "collection", "all", "rotating")  # words of a plan that stand alone ([shift_word])
 PLAN_USAGE = N_(
     'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
     "weekly places 12 roles packer:4,table:6,driver:2"
 )
+ROTATES = N_(
+    "{name} rotates now: when a shift of it opens, the people who took it least in the "
+    "last {weeks} weeks are asked first, privately, a day before the group."
+)
+ROTATES_NOT = N_("{name} no longer rotates: each of its shifts opens to the whole group at once.")
+ROTATE_USAGE = N_("Write it like /shift rotate S45 on, or /shift rotate S45 off.")
 
 
 # --- what the group sees ---------------------------------------------------------------
@@ -232,6 +238,7 @@ async def add(ctx: Context, spec: str) -> list[Action]:
             roles=roles,
             state="active",
             created_at=ctx.now,
+            rotating="rotating" in flags,
         )
     )
     await ctx.uow.audit.add(
@@ -253,6 +260,10 @@ async def add(ctx: Context, spec: str) -> list[Action]:
             first=title(tr, made[0], zone),
         )
     ]
+    if activity.rotating:
+        lines.append(
+            tr._(ROTATES, name=activity.name, weeks=number(group, "rotation_weeks", ctx.defaults))
+        )
     return [
         Reply("\n".join(lines + [note for _, note in notes])),
         *[
@@ -291,6 +302,8 @@ async def generate(
         if note:
             notes.append((shift, note))
         await schedule_shift_jobs(work, shift, group)
+        if activity.rotating:
+            await rotation.plan_ask(work, shift, shift.starts_at - POST_AHEAD)
         made.append(shift)
         day += WEEK
     return made, notes
@@ -730,18 +743,31 @@ async def week(ctx: Context, args: Args) -> list[Action]:
     groups = [ctx.group] if ctx.group else await ctx.uow.groups.of_person(ctx.person.id)
     zones = {g.id: ctx.zone(g) for g in groups}
     shifts = await ctx.uow.shifts.between(list(zones), ctx.now, ctx.now + WEEK)
+    # The shares of rotating activities: the group's chat hears how many took turns; a
+    # person alone, their own turns. Nobody's count is shown to others.
+    shares = (
+        await rotation.group_lines(ctx, ctx.tr, ctx.group)
+        if ctx.group
+        else await rotation.own_lines(ctx, ctx.tr, ctx.person.id)
+    )
     if not shifts:
-        return [Reply(ctx.tr._("No shifts in the coming week."))]
+        return [Reply(LINE.join([ctx.tr._("No shifts in the coming week."), *shares]))]
     lines = [strong(ctx.tr._("The coming week:"))] + [
         title(ctx.tr, s, zones[s.group_id]) + f" · {_places(ctx.tr, s)}" for s in shifts
     ]
-    return [Reply(LINE.join(lines))]
+    return [Reply(LINE.join(lines + shares))]
 
 
 async def mine(ctx: Context, args: Args) -> list[Action]:
     pairs = await ctx.uow.shifts.of_person(ctx.person.id, ctx.now)
+    # Someone's own turns are theirs to see, not the chat's they ask in.
+    shares = [] if ctx.group else await rotation.own_lines(ctx, ctx.tr, ctx.person.id)
     if not pairs:
-        return [Reply(ctx.tr._("You are on no coming shift. /shifts shows the week."))]
+        return [
+            Reply(
+                LINE.join([ctx.tr._("You are on no coming shift. /shifts shows the week."), *shares])
+            )
+        ]
     tr = ctx.tr
     zones = {g.id: ctx.zone(g) for g in await ctx.uow.groups.of_person(ctx.person.id)}
     lines: list[str] = [strong(tr._("Your shifts:"))]
@@ -756,7 +782,7 @@ async def mine(ctx: Context, args: Args) -> list[Action]:
         lines.append(
             title(tr, shift, zones.get(shift.group_id, ctx.defaults.timezone)) + f" · {note}"
         )
-    return [Reply(LINE.join(lines))]
+    return [Reply(LINE.join(lines + shares))]
 
 
 # --- changing the plan (trusted members) ------------------------------------------------------
@@ -773,7 +799,7 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
         return await add(ctx, spec)
     shift, group, words, flags = await _changed(ctx, action, spec)
     targets = [shift]
-    refusal = await change_refusal(ctx) if "all" in flags else None
+    refusal = await change_refusal(ctx) if "all" in flags or action == "rotate" else None
     if refusal:
         return [Reply(refusal)]
     if "all" in flags:
@@ -782,6 +808,8 @@ async def shift_command(ctx: Context, args: Args) -> list[Action]:
         )
     if action == "cancel":
         return await _cancel(ctx, group, targets, "all" in flags)
+    if action == "rotate":
+        return await _rotate(ctx, group, shift, _switch(words))
     return await _move(ctx, group, targets, words[1:], "all" in flags)
 
 
@@ -796,7 +824,7 @@ async def _changed(
         if words and (words[0].upper().startswith("S"))
         else None
     )
-    if action not in ("move", "cancel") or number_ is None:
+    if action not in ("move", "cancel", "rotate") or number_ is None:
         raise BadArgument(
             N_("Use /shift add …, /shift move S45 sun 10:00 [all] or /shift cancel S45 [all].")
         )
@@ -839,6 +867,38 @@ async def check_plan(ctx: Context, args: Args) -> None:
     _, _, words, _ = await _changed(ctx, action, spec)
     if action == "move":
         _destination(words[1:], ctx.tr.language)
+    if action == "rotate":
+        _switch(words)
+
+
+def _switch(words: list[str]) -> bool:
+    """'S4 on' → True: the activity of S4 rotates from now on; 'S4 off' → False."""
+    switch = read("reminder_word", words[1]) if len(words) == 2 else None
+    if switch is None:
+        raise BadArgument(ROTATE_USAGE)
+    return switch == "on"
+
+
+async def _rotate(ctx: Context, group: Group, shift: Shift, on: bool) -> list[Action]:
+    """The whole activity rotates, or no longer: its coming shifts' private asks are
+    planned, or dropped."""
+    activity = await ctx.uow.shifts.get_activity(shift.activity_id)
+    assert activity is not None
+    if activity.rotating != on:
+        await ctx.uow.shifts.set_activity(activity.id, rotating=on)
+        coming = await ctx.uow.shifts.of_activity(activity.id, ctx.now)
+        await rotation.drop_asks(ctx, coming)
+        for each in coming if on else []:
+            await rotation.plan_ask(ctx, each, each.starts_at - POST_AHEAD)
+        await ctx.uow.audit.add(
+            group.id,
+            ctx.actor_id,
+            "activity.rotate",
+            {"activity": activity.id, "rotating": on},
+            ctx.now,
+        )
+    weeks = number(group, "rotation_weeks", ctx.defaults)
+    return [Reply(ctx.tr._(ROTATES if on else ROTATES_NOT, name=activity.name, weeks=weeks))]
 
 
 async def _affected(
@@ -856,7 +916,9 @@ async def _cancel(ctx: Context, group: Group, shifts: list[Shift], series: bool)
     for shift in shifts:
         if not await ctx.uow.shifts.cancel(shift.id):
             continue
-        await ctx.uow.jobs.cancel((JobKind.SHIFT_POST, JobKind.SHIFT_COVERAGE), shift.id, ctx.now)
+        await ctx.uow.jobs.cancel(
+            (JobKind.SHIFT_POST, JobKind.SHIFT_COVERAGE, JobKind.SHIFT_ROTATION), shift.id, ctx.now
+        )
         for signup_ in await ctx.uow.shifts.signups(shift.id):
             await cancel_reminders(ctx, signup_.id)
         actions += await _affected(
