@@ -61,9 +61,7 @@ JOB_HANDLERS = {
     JobKind.SHIFT_REMINDER: JobHandler(
         reminders.remind, useful_for=None, deadline=reminders.starts
     ),
-    JobKind.SHIFT_ROTATION: JobHandler(
-        rotation.ask, useful_for=None, deadline=shifts.shift_starts
-    ),
+    JobKind.SHIFT_ROTATION: JobHandler(rotation.ask, useful_for=None, deadline=shifts.shift_starts),
     JobKind.SWAP_EXPIRE: JobHandler(swaps.swap_expired, useful_for=None),
     JobKind.PICKUP_REMINDER: JobHandler(
         pickups.remind, useful_for=None, deadline=pickups.window_starts

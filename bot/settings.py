@@ -152,8 +152,7 @@ class GroupDefaults:
         6,
         whole(2, 26),
         N_(
-            "weeks looked back on to ask first, privately, those who took a rotating "
-            "activity least"
+            "weeks looked back on to ask first, privately, those who took a rotating activity least"
         ),
     )
     pickup_grace_minutes: int = _row(

@@ -41,7 +41,12 @@ MAX_NAME = 100  # an activity's name, as its posts show it
 MAX_PLACES = 500  # on one shift, all roles together: more than any kitchen or warehouse
 MAX_ROLES = 10
 MAX_ROLE_NAME = 30
-FLAGS = ("weekly", "collection", "all", "rotating")  # words of a plan that stand alone ([shift_word])
+FLAGS = (
+    "weekly",
+    "collection",
+    "all",
+    "rotating",
+)  # words of a plan that stand alone ([shift_word])
 PLAN_USAGE = N_(
     'Write it like: /shift add "Box distribution" sat 10:00-13:00 '
     "weekly places 12 roles packer:4,table:6,driver:2"
@@ -765,7 +770,9 @@ async def mine(ctx: Context, args: Args) -> list[Action]:
     if not pairs:
         return [
             Reply(
-                LINE.join([ctx.tr._("You are on no coming shift. /shifts shows the week."), *shares])
+                LINE.join(
+                    [ctx.tr._("You are on no coming shift. /shifts shows the week."), *shares]
+                )
             )
         ]
     tr = ctx.tr
