@@ -80,9 +80,7 @@ class SqlNetworks(Repository):
         ).scalar_one()
         if staying == 0:
             await self.drop_code(network.id)
-            await self.conn.execute(
-                delete(NetworkRow.__table__).where(NetworkRow.id == network.id)
-            )
+            await self.conn.execute(delete(NetworkRow.__table__).where(NetworkRow.id == network.id))
         return network, staying
 
     async def set_code(self, network_id: int, code: str, expires_at: datetime) -> None:
