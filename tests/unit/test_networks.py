@@ -5,6 +5,7 @@ name and what it serves, never who is on its roster."""
 import re
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import Built
 from tests.decide import FOUNDERS
@@ -24,6 +25,12 @@ async def passed(
     for who in voters:
         seen += await bot.press(who, agree, group=group)
     return seen
+
+
+@pytest.fixture
+async def bot(engine: AsyncEngine) -> Harness:
+    """Replayed on SQLite and on a real PostgreSQL: joining and leaving lock the network."""
+    return Harness(engine)
 
 
 async def _two_groups(bot: Harness) -> None:
