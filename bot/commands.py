@@ -7,6 +7,7 @@ from bot.handlers import (
     calendar,
     groups,
     links,
+    networks,
     offers,
     people,
     pickups,
@@ -154,6 +155,22 @@ _TABLE = (
         params=(
             Param("key", N_("setting"), params.word),
             Param("value", N_("value"), params.text(200), rest=True),
+        ),
+    ),
+    Command(
+        "network",
+        N_("the group's network of groups; a join code (trusted members)"),
+        networks.network,
+        where="group",
+        needs_group=True,
+        params=(
+            Param(
+                "action",
+                N_("code, or by a proposal: create, join, leave"),
+                params.word,
+                optional=True,
+            ),
+            Param("spec", N_("name or code"), params.text(200), optional=True, rest=True),
         ),
     ),
     Command(
@@ -556,6 +573,7 @@ TOPICS = {
         "link",
         "settings",
         "set",
+        "network",
     ),
     N_("You"): ("start", "help", "language", "cancel", "mydata", "forget"),
 }

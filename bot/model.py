@@ -76,6 +76,25 @@ class Group:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Network:
+    """Groups that each agreed, by a binding proposal of their own, to work together. It
+    has no officers and no rules over its groups: each group is in it or leaves it."""
+
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkGroup:
+    """A group's place in a network; a group is in one network at most."""
+
+    network_id: int
+    group_id: int
+    joined_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
 class Member:
     id: int
     group_id: int

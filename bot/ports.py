@@ -21,6 +21,8 @@ from bot.model import (
     LinkKind,
     Member,
     MemberStatus,
+    Network,
+    NetworkGroup,
     Offer,
     OfferState,
     OutboxMessage,
@@ -291,6 +293,37 @@ class Links(Protocol):
         """Compare-and-set on used_at: a code works once."""
 
 
+class Networks(Protocol):
+    """Networks of groups, and the one join code each has: kept only as a digest, so the
+    code itself is shown once, when it is made."""
+
+    async def create(self, name: str, group_id: int, now: datetime) -> Network:
+        """A new network with its first group in it."""
+
+    async def get(self, network_id: int) -> Network | None: ...
+    async def by_name(self, name: str) -> Network | None:
+        """Names are compared without case: two networks are not told apart by it."""
+
+    async def of_group(self, group_id: int) -> Network | None: ...
+    async def groups(self, network_id: int) -> list[NetworkGroup]:
+        """Its groups, in the order they joined."""
+
+    async def join(self, network_id: int, group_id: int, now: datetime) -> bool:
+        """False when the network is gone or the group is already in one."""
+
+    async def leave(self, group_id: int) -> tuple[Network, int] | None:
+        """The group is out of its network; the network and how many groups stay in it
+        (with none, the network and its code are gone). None when it was in none."""
+
+    async def set_code(self, network_id: int, code: str, expires_at: datetime) -> None:
+        """The network's join code from now on; the one before stops working."""
+
+    async def by_code(self, code: str, now: datetime) -> Network | None:
+        """The network a code joins while it works; None for a wrong or expired one."""
+
+    async def drop_code(self, network_id: int) -> None: ...
+
+
 class Requests(Protocol):
     async def add(self, request: HelpRequest) -> HelpRequest:
         """Stores a new request (its id is ignored) and returns it with its number."""
@@ -482,6 +515,8 @@ class UnitOfWork(Protocol):
     def jobs(self) -> Jobs: ...
     @property
     def links(self) -> Links: ...
+    @property
+    def networks(self) -> Networks: ...
     @property
     def requests(self) -> Requests: ...
     @property

@@ -5,7 +5,7 @@ audit) points to nobody; identities, memberships and vouches, dialogs, link code
 reminder wishes, pickup waitlists, private chats and every message to them go; requests,
 offers, takes, bookings and swaps keep the row without the person; reactions (which hold
 platform user ids) go; the texts others keep are scrubbed of the words that name them.
-Inbox keys, jobs, cursors, settings and groups never hold a person.
+Inbox keys, jobs, cursors, settings, groups and networks never hold a person.
 """
 
 import json

@@ -94,6 +94,38 @@ class GroupRow(Base):
     founding_until: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class NetworkRow(Base):
+    __tablename__ = "networks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100), unique=True)  # casefolded
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NetworkGroupRow(Base):
+    """A group in a network: the group is the key, so it is in one network at most."""
+
+    __tablename__ = "network_groups"
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("networks.id", ondelete="CASCADE"), index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NetworkCodeRow(Base):
+    """A network's one join code, as its SHA-256 digest: the code is shown once."""
+
+    __tablename__ = "network_codes"
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class SettingRow(Base):
     __tablename__ = "settings"
     group_id: Mapped[int] = mapped_column(

@@ -13,6 +13,7 @@ from storage.groups import SqlGroups, SqlMembers
 from storage.inbox import SqlCursors, SqlInbox, SqlReactions
 from storage.jobs import SqlJobs
 from storage.links import SqlLinks
+from storage.networks import SqlNetworks
 from storage.offers import SqlOffers
 from storage.outbox import SqlLanes, SqlOutbox
 from storage.people import SqlPeople
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(conn)
         self.jobs = SqlJobs(conn, self.new_jobs)
         self.links = SqlLinks(conn)
+        self.networks = SqlNetworks(conn)
         self.requests = SqlRequests(conn)
         self.offers = SqlOffers(conn)
         self.shifts = SqlShifts(conn)

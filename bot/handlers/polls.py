@@ -17,7 +17,7 @@ from itertools import pairwise
 from bot import decisions, words
 from bot.context import Context, Work
 from bot.dates import parse_when
-from bot.handlers import groups, offers, shifts, trust
+from bot.handlers import groups, networks, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
 from bot.messages import LINE, Action, Button, Edit, Post, Reply, Rich, Sender, code, strong
@@ -168,6 +168,11 @@ async def _link(ctx: Context, args: Args) -> int | None:
     return None
 
 
+async def _network(ctx: Context, args: Args) -> int | None:
+    await networks.check_network(ctx, args)
+    return None
+
+
 @dataclass(frozen=True)
 class Binding:
     """One thing a proposal may make minga do, checked when it is proposed (so a refusal
@@ -184,6 +189,7 @@ ACTIONS = {
     "remove": Binding(trust.check_remove),
     "shift": Binding(_plan),
     "link": Binding(_link, needs_author=True),
+    "network": Binding(_network),
 }
 
 
@@ -210,7 +216,7 @@ async def check_action(ctx: Context, action: str) -> int | None:
         raise BadArgument(
             N_(
                 "A proposal can make me do one of: /set, /trust, /remove, "
-                "/shift, /link; write it after 'do', like: /propose Sundays "
+                "/shift, /link, /network; write it after 'do', like: /propose Sundays "
                 "do shift move S4 sun 10:00 all"
             )
         )

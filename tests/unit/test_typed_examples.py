@@ -43,7 +43,7 @@ SHOWN = [
     ),
     ("Say the quiet hours like 22-8 (from 22:00 to 8:00), or off.", "reminder_word", ("off",)),
     (
-        "A proposal can make me do one of: /set, /trust, /remove, /shift, /link; "
+        "A proposal can make me do one of: /set, /trust, /remove, /shift, /link, /network; "
         "write it after 'do', like: /propose Sundays do shift move S4 sun 10:00 all",
         "shift_word",
         ("move", "all"),
