@@ -283,6 +283,15 @@ _TABLE = (
                 options=fixed((N_("No end date"), "none")),
                 check=check_until,
             ),
+            Param(
+                "share",
+                N_("who sees it"),
+                params.choice("group", "network", kind="offer_word"),
+                prompt=N_("Who should see it? The network's groups take from the same count."),
+                options=offers.share_options,
+                only_options=True,
+                default=offers.share_default,
+            ),
         ),
     ),
     Command(

@@ -365,6 +365,12 @@ class Offers(Protocol):
     async def record_match(self, request_id: int, offer_id: int) -> bool:
         """False if this pair was matched before: at most one notice per pair."""
 
+    async def share(self, offer_id: int, group_ids: Sequence[int]) -> None:
+        """Notes the sibling groups an offer is posted in besides its own."""
+
+    async def groups(self, offer: Offer) -> list[int]:
+        """The groups an offer is posted in: its own first, then those it is shared with."""
+
 
 class Shifts(Protocol):
     async def add_activity(self, activity: Activity) -> Activity: ...

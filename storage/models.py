@@ -353,6 +353,19 @@ class MatchRow(Base):
     )
 
 
+class OfferShareRow(Base):
+    """A group of the offerer's network that an offer was posted in besides the offerer's
+    own: its post is edited as the offer goes down, and its roster may take from it."""
+
+    __tablename__ = "offer_shares"
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class ActivityRow(Base):
     """A recurring (or one-off) kind of shift: the Saturday box distribution, bread pick-up."""
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from bot.model import Offer, OfferState, Take
 from storage.base import Repository, insert_ignoring_duplicates, record
-from storage.models import MatchRow, OfferRow, TakeRow
+from storage.models import MatchRow, OfferRow, OfferShareRow, TakeRow
 
 
 class SqlOffers(Repository):
@@ -70,3 +70,18 @@ class SqlOffers(Repository):
         return await insert_ignoring_duplicates(
             self.conn, MatchRow.__table__, {"request_id": request_id, "offer_id": offer_id}
         )
+
+    async def share(self, offer_id: int, group_ids: Sequence[int]) -> None:
+        if group_ids:
+            await self.conn.execute(
+                OfferShareRow.__table__.insert(),
+                [{"offer_id": offer_id, "group_id": g} for g in group_ids],
+            )
+
+    async def groups(self, offer: Offer) -> list[int]:
+        rows = await self.conn.execute(
+            select(OfferShareRow.group_id)
+            .where(OfferShareRow.offer_id == offer.id)
+            .order_by(OfferShareRow.group_id)
+        )
+        return [offer.group_id, *rows.scalars()]

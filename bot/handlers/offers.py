@@ -1,7 +1,13 @@
-"""Offers: bread to give, a car on Saturday. Counted things go down as people take them."""
+"""Offers: bread to give, a car on Saturday. Counted things go down as people take them.
+An offer shared with the network is posted in every group of the offerer's network, each
+post as the group's own shows it, and anyone on one of those groups' rosters takes from the
+one count."""
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from bot import words
 from bot.context import Context, Work
 from bot.dates import NO_END, parse_when, split_when
 from bot.handlers.common import (
@@ -23,22 +29,44 @@ QUANTITY = re.compile(r"^(\d{1,4})\b")
 
 
 def parse_offer_line(line: str) -> dict[str, str]:
-    """'food Eastside until saturday: 10 loaves' → raw answers; empty starts the dialog."""
+    """'food Eastside until saturday: 10 loaves' → raw answers; empty starts the dialog.
+    The network's word just before the colon shares it: 'food Eastside network: bread'."""
     if not line.strip():
         return {}
     head, colon, what = split_form(line)
-    words = head.split()
-    if not colon or len(words) < 2 or not what.strip():
+    typed = head.split()
+    # Only as the last word, so that an area called Red Hill stays an area.
+    shared = len(typed) > 2 and words.read("offer_word", typed[-1]) == "network"
+    typed = typed[:-1] if shared else typed
+    if not colon or len(typed) < 2 or not what.strip():
         raise BadArgument(
             N_("Write it like this: food Eastside until saturday: 10 loaves of bread")
         )
-    area, until = split_when(" ".join(words[1:]), ("until",))
+    area, until = split_when(" ".join(typed[1:]), ("until",))
     return {
-        "category": words[0],
+        "category": typed[0],
         "area": area,
         "until": until or "none",
         "what": what,
+        "share": "network" if shared else "group",
     }
+
+
+async def share_default(ctx: Context, answers: Mapping[str, Any]) -> str | None:
+    """Only a group in a network is asked whom the offer is for."""
+    if "group" not in answers:
+        return None  # asked once the group is known
+    return None if await ctx.uow.networks.of_group(answers["group"]) else "group"
+
+
+async def share_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
+    group = await ctx.load_group(answers["group"])
+    network = await ctx.uow.networks.of_group(group.id)
+    assert network is not None  # share_default asks only then
+    return [
+        (ctx.tr._("Only {group}", group=group.name), "group"),
+        (ctx.tr._("The whole network {network}", network=network.name), "network"),
+    ]
 
 
 def quantity_of(what: str) -> int | None:
@@ -74,12 +102,33 @@ async def post_of(work: Work, offer: Offer, group: Group) -> tuple[str, tuple[Bu
     return line + "\n" + ended, ()
 
 
-async def edit_post(work: Work, offer_id: int) -> Edit:
+async def edit_posts(work: Work, offer_id: int) -> list[Action]:
+    """The offer's post as it is now, in every group it was posted in."""
     offer = await work.uow.offers.get(offer_id)
     assert offer is not None
-    group = await work.uow.groups.get(offer.group_id)
-    assert group is not None
-    return Edit(group.id, f"offer:{offer.id}", *await post_of(work, offer, group))
+    return [
+        Edit(g, f"offer:{offer.id}", *await post_of(work, offer, await work.load_group(g)))
+        for g in await work.uow.offers.groups(offer)
+    ]
+
+
+async def _siblings(ctx: Context, group: Group) -> tuple[str, list[Group]]:
+    """The network's name and its other groups, for an offer shared with it."""
+    network = await ctx.uow.networks.of_group(group.id)
+    if network is None:
+        raise BadArgument(
+            N_(
+                "{group} is in no network, so the offer can only be for the group: "
+                "leave out the word {word}."
+            ),
+            group=group.name,
+            word=ctx.tr.word("offer_word", "network"),
+        )
+    return network.name, [
+        await ctx.load_group(n.group_id)
+        for n in await ctx.uow.networks.groups(network.id)
+        if n.group_id != group.id
+    ]
 
 
 async def offer_(ctx: Context, args: Args) -> list[Action]:
@@ -90,6 +139,7 @@ async def offer_(ctx: Context, args: Args) -> list[Action]:
     except BadArgument as error:
         error.param = "until"
         raise
+    network, siblings = await _siblings(ctx, group) if args["share"] == "network" else (None, [])
     quantity = quantity_of(args["what"])
     offer = await ctx.uow.offers.add(
         Offer(
@@ -106,6 +156,7 @@ async def offer_(ctx: Context, args: Args) -> list[Action]:
             created_at=ctx.now,
         )
     )
+    await ctx.uow.offers.share(offer.id, [g.id for g in siblings])
     await ctx.uow.audit.add(group.id, ctx.person.id, "offer.open", {"offer": offer.id}, ctx.now)
     if until:
         await ctx.uow.jobs.add(JobKind.OFFER_EXPIRE, offer.id, until)
@@ -119,14 +170,22 @@ async def offer_(ctx: Context, args: Args) -> list[Action]:
         if quantity
         else tr._("It is offered as a skill or service, not counted.")
     )
-    text, buttons = await post_of(ctx, offer, group)
+    posted = (
+        tr._(
+            "O{number} is posted in {group} and shared with the network {network}.",
+            number=offer.id,
+            group=group.name,
+            network=network,
+        )
+        if network
+        else tr._("O{number} is posted in {group}.", number=offer.id, group=group.name)
+    )
     return [
-        Post(group.id, text, buttons, key=f"offer:{offer.id}"),
-        Reply(
-            tr._("O{number} is posted in {group}.", number=offer.id, group=group.name)
-            + "\n"
-            + counted
-        ),
+        *[
+            Post(g.id, *await post_of(ctx, offer, g), key=f"offer:{offer.id}")
+            for g in (group, *siblings)
+        ],
+        Reply(posted + "\n" + counted),
         *await matching_requests(ctx, offer),
     ]
 
@@ -145,13 +204,16 @@ async def take(ctx: Context, args: Args) -> list[Action]:
     assert group is not None
     if offer.offerer_id == ctx.person.id:
         return [Reply(tr._("O{number} is your own offer.", number=offer.id))]
-    if await active_member(ctx, group.id) is None:
+    posted_in = await ctx.uow.offers.groups(offer)
+    if not [g for g in posted_in if await active_member(ctx, g) is not None]:
+        # Named: the group whose post was pressed, the one a person can join there.
+        here = ctx.group if ctx.group is not None and ctx.group.id in posted_in else group
         return [
             Reply(
                 tr._(
                     "Only people on the roster of {group} can take its offers. "
                     "Press Join in its chat first.",
-                    group=group.name,
+                    group=here.name,
                 )
             )
         ]
@@ -163,7 +225,7 @@ async def take(ctx: Context, args: Args) -> list[Action]:
     assert after is not None
     if after.remaining == 0:
         await ctx.uow.offers.change(offer.id, ["open"], state="closed")
-    actions: list[Action] = [await edit_post(ctx, offer.id)]
+    actions = await edit_posts(ctx, offer.id)
     if offer.offerer_id is None:
         return [*actions, Reply(tr._("You have one of O{number}.", number=offer.id))]
     offerer = await ctx.uow.people.get(offer.offerer_id)
@@ -215,7 +277,7 @@ async def close(ctx: Context, args: Args) -> list[Action]:
         offer.group_id, ctx.person.id, "offer.close", {"offer": offer.id}, ctx.now
     )
     return [
-        await edit_post(ctx, offer.id),
+        *await edit_posts(ctx, offer.id),
         Reply(ctx.tr._("O{number} has ended.", number=offer.id)),
     ]
 
@@ -225,4 +287,4 @@ async def expire(work: Work, job: Job) -> list[Action]:
     if offer is None or not await work.uow.offers.change(offer.id, ["open"], state="expired"):
         return []
     await work.uow.audit.add(offer.group_id, None, "offer.expired", {"offer": offer.id}, work.now)
-    return [await edit_post(work, offer.id)]
+    return await edit_posts(work, offer.id)
