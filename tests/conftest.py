@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -202,3 +203,38 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_testnodedown(node: Any, error: object) -> None:
     for name, count in getattr(node, "workeroutput", {}).get("hostile_ran", {}).items():
         RAN[name] = RAN.get(name, 0) + count
+
+
+STRAYS_WAIT = 10.0  # seconds a task left running after a test gets to stop
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if isinstance(item, pytest.Function) and asyncio.iscoroutinefunction(item.obj):
+            item.fixturenames.insert(0, "_no_task_left_running")
+
+
+@pytest.fixture
+async def _no_task_left_running() -> AsyncIterator[None]:
+    """After an asynchronous test and its fixtures, every task still running is cancelled,
+    again and again until it stops. The event loop's close cancels leftovers once and waits
+    for them forever, and one seen in CI never ended: SQLAlchemy's graceful close of an
+    aiosqlite connection (`_terminate_graceful_close`), started when a webhook handler was
+    cancelled mid-transaction as minga stopped, hung a worker and with it the whole run. A
+    task that outlives half a second after a cancel is named in a warning, with where it
+    was, so the next one is found without a hang."""
+    yield
+    me = asyncio.current_task()
+    strays = {t for t in asyncio.all_tasks() if t is not me and not t.done()}
+    deadline = asyncio.get_running_loop().time() + STRAYS_WAIT
+    stubborn: set[asyncio.Task[Any]] = set()
+    while strays and asyncio.get_running_loop().time() < deadline:
+        for task in strays:
+            task.cancel()
+        _, strays = await asyncio.wait(strays, timeout=0.5)
+        stubborn |= strays
+    for task in stubborn:
+        frames = "".join(f"\n  {f.f_code.co_filename}:{f.f_lineno}" for f in task.get_stack())
+        warnings.warn(
+            f"a task outlived its test and a first cancel: {task!r}{frames}", stacklevel=1
+        )
