@@ -220,6 +220,9 @@ class HelpRequest:
     created_at: datetime
     changed_at: datetime
     thanks: str | None = None
+    # The person agreed that, if nobody in the group takes it, it may be offered (without
+    # their name) to the other groups of the group's network.
+    refer: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -310,6 +310,7 @@ class RequestRow(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     thanks: Mapped[str | None] = mapped_column(Text)
     anonymised: Mapped[bool] = mapped_column(Boolean)
+    refer: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class OfferRow(Base):

@@ -13,8 +13,11 @@ may make is offered to them privately, with a button, since the post's edit righ
 their message would show the group whose request it is.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
+from bot import words
 from bot.context import Context, Work
 from bot.dates import parse_when, split_when
 from bot.handlers.common import (
@@ -32,7 +35,7 @@ from bot.messages import LINE, Action, Button, Edit, Post, PrivateMessage, Reply
 from bot.model import Group, HelpRequest, Job, JobKind, Offer, Person, RequestState
 from bot.params import BadArgument
 from bot.router import Args
-from bot.settings import number
+from bot.settings import categories, category, number
 
 ASAP_FOR = timedelta(days=7)  # how long an "as soon as possible" request stays open
 URGENT_WORDS = {"urgent", "urgente"}
@@ -50,21 +53,45 @@ def parse_request_line(line: str) -> dict[str, str]:
     if not line.strip():
         return {}
     head, colon, what = split_form(line)
-    words = [w for w in head.split() if w.casefold() not in URGENT_WORDS]
-    if not colon or len(words) < 2 or not what.strip():
+    typed = head.split()
+    refer = [w for w in typed if words.read("request_word", w) == "network"]
+    typed = [w for w in typed if w not in refer]
+    kept = [w for w in typed if w.casefold() not in URGENT_WORDS]
+    if not colon or len(kept) < 2 or not what.strip():
         raise BadArgument(
             N_("Write it like this: food Eastside by friday: 2 boxes for a family of 4")
         )
-    area, when = split_when(" ".join(words[1:]))
+    area, when = split_when(" ".join(kept[1:]))
     return {
-        "category": words[0],
+        "category": kept[0],
         "area": area,
         "when": when or "asap",
         "what": what,
-        "urgency": "urgent" if len(words) < len(head.split()) else "normal",
+        "urgency": "urgent" if len(kept) < len(typed) else "normal",
         "contact": "relay",
         "show_name": "no",
+        # As with the name and the contact, the one line keeps the request to the group
+        # unless the person says otherwise: with the word "network".
+        "refer": "yes" if refer else "no",
     }
+
+
+async def refer_unasked(ctx: Context, answers: Mapping[str, Any]) -> str | None:
+    """A group in no network has no one to offer the request to: nothing to ask."""
+    in_network = "group" in answers and await ctx.uow.networks.of_group(answers["group"])
+    return None if in_network else "no"
+
+
+async def refer_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
+    """Yes first, as proposed, except for a category the group keeps to itself by default."""
+    tr = ctx.tr
+    yes = (tr._("Yes, the network may help"), "yes")
+    no = (tr._("No, only this group"), "no")
+    group = await ctx.uow.groups.get(answers["group"])
+    sensitive = group is not None and category(
+        group, answers.get("category", ""), ctx.defaults
+    ) in categories(group, ctx.defaults, "sensitive_categories")
+    return (no, yes) if sensitive else (yes, no)
 
 
 def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person | None) -> str:
@@ -152,6 +179,7 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
             urgent=args["urgency"] == "urgent",
             contact=args["contact"],
             show_name=args["show_name"] == "yes",
+            refer=args["refer"] == "yes",
             state="open",
             claimer_id=None,
             created_at=ctx.now,
