@@ -22,6 +22,7 @@ class JobKind(StrEnum):
     REQUEST_NUDGE = "request_nudge"
     REQUEST_EXPIRE = "request_expire"
     REQUEST_ANONYMISE = "request_anonymise"
+    REQUEST_REFER = "request_refer"
     OFFER_EXPIRE = "offer_expire"
     SHIFT_POST = "shift_post"
     SHIFT_COVERAGE = "shift_coverage"

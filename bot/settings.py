@@ -161,6 +161,14 @@ class GroupDefaults:
     bump_hours: int = _row(
         24, whole(1, 720), N_("hours after which an unclaimed request is shown again")
     )
+    referral_hours: int = _row(
+        24,
+        whole(0, 720),
+        N_(
+            "hours after which a request nobody here took is offered to the other groups of "
+            "the network, if the person who asked agreed; 0: never"
+        ),
+    )
     nudge_hours: int = _row(
         48,
         whole(1, 720),

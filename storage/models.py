@@ -342,6 +342,18 @@ class TakeRow(Base):
     handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class ReferralRow(Base):
+    """A sibling group a request was offered to, when nobody in its own group took it."""
+
+    __tablename__ = "referrals"
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class MatchRow(Base):
     """A request and an offer that were shown to each other: at most one notice per pair."""
 

@@ -116,10 +116,17 @@ def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person 
 async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, tuple[Button, ...]]:
     """The group post of a request as it stands now: its line, its state, its button."""
     tr = work.group_tr(group)
-    asker = await work.uow.people.get(request.requester_id) if request.requester_id else None
+    # Another group of the network sees it without a name, whatever its own group sees.
+    home = group.id == request.group_id
+    asker = (
+        await work.uow.people.get(request.requester_id) if home and request.requester_id else None
+    )
     lines = [request_line(tr, request, work.zone(group), asker)]
+    if not home:
+        origin = await work.load_group(request.group_id)
+        lines.insert(0, tr._("From {group}, in the network:", group=origin.name))
     if request.state == "open":
-        return lines[0], (
+        return LINE.join(lines), (
             tr.button(tr._("I can help"), f"claim {request.id}", undo=f"unclaim {request.id}"),
         )
     helper = await work.uow.people.get(request.claimer_id) if request.claimer_id else None
@@ -195,6 +202,12 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
         ctx.now + timedelta(hours=number(group, "bump_hours", ctx.defaults)),
     )
     await schedule_expiry(ctx, request, group)
+    referral = number(group, "referral_hours", ctx.defaults)
+    refer = request.refer and referral > 0 and await ctx.uow.networks.of_group(group.id)
+    if refer:
+        await ctx.uow.jobs.add(
+            JobKind.REQUEST_REFER, request.id, ctx.now + timedelta(hours=referral)
+        )
     text, buttons = await post_of(ctx, request, group)
     confirm = "\n".join(
         (
@@ -213,6 +226,18 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
                 "I'll tell you when someone claims it. /mine shows your requests; "
                 "/cancel R{number} takes it back.",
                 number=request.id,
+            ),
+            *(
+                [
+                    tr._(
+                        "If nobody in {group} takes it within {hours} hours, I'll offer it, "
+                        "without your name, to the other groups of the network.",
+                        group=group.name,
+                        hours=referral,
+                    )
+                ]
+                if refer
+                else []
             ),
         )
     )
@@ -742,6 +767,44 @@ async def expire(work: Work, job: Job) -> list[Action]:
                 request.requester_id,
                 group,
                 N_("R{number} has expired. If you still need it, /reopen R{number}."),
+                number=request.id,
+            )
+        )
+    return actions
+
+
+async def refer(work: Work, job: Job) -> list[Action]:
+    """Nobody in its group took it: the request goes, as an anonymous post of each of their
+    chats, to the groups of the network that serve its category. (Groups say no area yet,
+    so the category alone decides.) Whoever joined since is in; whoever left, out."""
+    request = await work.uow.requests.get(job.ref_id)
+    if request is None or request.state != "open" or not request.refer:
+        return []
+    network = await work.uow.networks.of_group(request.group_id)
+    if network is None:
+        return []
+    group = await work.load_group(request.group_id)
+    actions: list[Action] = []
+    for sibling in await work.uow.networks.groups(network.id):
+        other = await work.load_group(sibling.group_id)
+        if other.id == group.id or request.category not in categories(other, work.defaults):
+            continue
+        if not await work.uow.requests.refer(request.id, other.id):
+            continue
+        actions.append(
+            Post(other.id, *await post_of(work, request, other), key=f"request:{request.id}")
+        )
+    if actions and request.requester_id:
+        await work.uow.audit.add(group.id, None, "request.refer", {"request": request.id}, work.now)
+        actions.append(
+            await work.tell(
+                request.requester_id,
+                group,
+                N_(
+                    "Nobody in {name} has taken R{number} yet, so I offered it, without your "
+                    "name, to the other groups of the network that help with it."
+                ),
+                name=group.name,
                 number=request.id,
             )
         )

@@ -44,10 +44,10 @@ async def net(bot: Harness, built: Built) -> Harness:
     return bot
 
 
-async def dialog(bot: Harness, category: str) -> list[str]:
+async def dialog(bot: Harness, category: str, show_name: str = "no") -> list[str]:
     """Eli's dialog up to the question about the network; the buttons it offers."""
     await bot.say("Eli", "/request", group=None)
-    for answer in (category, "some help", "Eastside", "asap", "normal", "relay", "no"):
+    for answer in (category, "some help", "Eastside", "asap", "normal", "relay", show_name):
         seen = await bot.say("Eli", answer, group=None)
     assert "May I offer it to the other groups of the network" in text(seen), text(seen)
     return list(seen[-1].buttons)
@@ -67,3 +67,82 @@ async def test_a_group_in_no_network_is_not_asked(group: Harness) -> None:
         await group.say("Eli", answer, group=None)
     seen = await group.say("Eli", "no", group=None)
     assert "R1 is posted in Free Food" in in_chat(seen, "dm:eli")
+
+
+ONE_LINE = "/request food Eastside network: 2 boxes for a family of 4"
+
+
+def posts(bot: Harness, chat: str) -> list[str]:
+    return [s.text for s in bot.seen if s.chat_id == f"group:{chat}" and "R1" in s.text]
+
+
+async def test_one_line_with_network_is_offered_to_the_groups_that_serve_food_after_a_day(
+    net: Harness,
+) -> None:
+    asked = in_chat(await net.say("Eli", ONE_LINE, group=None), "dm:eli")
+    assert "If nobody in Free Food takes it within 24 hours, I'll offer it" in asked
+    await net.later(hours=23)
+    assert posts(net, "bakery") == []
+    seen = await net.later(hours=1)
+    post = next(s for s in seen if s.chat_id == "group:bakery")
+    assert post.text == (
+        "From Free Food, in the network:\nR1 · food · Eastside · as soon as possible · "
+        "2 boxes for a family of 4"
+    )
+    assert post.buttons == ("claim 1",)
+    assert posts(net, "books") == []  # Books helps with no food
+    assert "so I offered it, without your name" in in_chat(seen, "dm:eli")
+
+
+async def test_without_the_word_it_stays_in_the_group(net: Harness) -> None:
+    asked = await net.say("Eli", ONE_LINE.replace(" network", ""), group=None)
+    assert "I'll offer it" not in text(asked)
+    await net.later(hours=30)
+    assert posts(net, "bakery") == []
+
+
+async def test_a_request_taken_at_home_is_not_offered(net: Harness) -> None:
+    await net.say("Eli", ONE_LINE, group=None)
+    await net.press("Ben", "claim 1")
+    await net.later(hours=30)
+    assert posts(net, "bakery") == []
+
+
+async def test_a_sensitive_request_stays_home_with_the_proposed_answer(net: Harness) -> None:
+    proposed = await dialog(net, "legal")
+    await net.say("Eli", proposed[0].removeprefix(">"), group=None)
+    await net.later(hours=30)
+    assert posts(net, "bakery") == []
+
+
+async def test_the_network_never_sees_the_name_even_when_the_group_does(net: Harness) -> None:
+    await net.say("Fay", "/set categories food, legal", group="bakery")
+    proposed = await dialog(net, "legal", show_name="yes")
+    await net.say("Eli", proposed[1].removeprefix(">"), group=None)  # yes, after all
+    assert "asked by Eli" in posts(net, "food")[-1]
+    await net.later(hours=24)
+    assert posts(net, "bakery") and not any("Eli" in p for p in posts(net, "bakery"))
+
+
+async def test_referral_hours_zero_never_refers(net: Harness) -> None:
+    await net.say("Ana", "/set referral_hours 0")
+    asked = await net.say("Eli", ONE_LINE, group=None)
+    assert "I'll offer it" not in text(asked)
+    await net.later(hours=48)
+    assert posts(net, "bakery") == []
+
+
+async def test_a_group_that_left_the_network_gets_no_referrals(net: Harness) -> None:
+    await net.say("Eli", ONE_LINE, group=None)
+    await passed(net, "Leave do network leave", "bakery", BAKERS)
+    await net.later(hours=30)
+    assert posts(net, "bakery") == []
+
+
+async def test_the_sibling_reads_it_in_its_own_language(net: Harness) -> None:
+    await net.say("Fay", "/set language es", group="bakery")
+    await net.say("Eli", ONE_LINE, group=None)
+    await net.later(hours=24)
+    assert posts(net, "bakery")[-1].startswith(
+        "De Free Food, en la red:\nR1 · comida · Eastside · lo antes posible"
+    )

@@ -20,8 +20,21 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('refer', sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    op.create_table(
+        'referrals',
+        sa.Column('request_id', sa.Integer(), nullable=False),
+        sa.Column('group_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['request_id'], ['requests.id'], ondelete='CASCADE',
+                                name=op.f('fk_referrals_request_id_requests')),
+        sa.ForeignKeyConstraint(['group_id'], ['groups.id'], ondelete='CASCADE',
+                                name=op.f('fk_referrals_group_id_groups')),
+        sa.PrimaryKeyConstraint('request_id', 'group_id', name=op.f('pk_referrals')),
+    )
+    op.create_index(op.f('ix_referrals_group_id'), 'referrals', ['group_id'])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_referrals_group_id'), table_name='referrals')
+    op.drop_table('referrals')
     with op.batch_alter_table('requests', schema=None) as batch_op:
         batch_op.drop_column('refer')
