@@ -224,6 +224,8 @@ class HelpRequest:
     # The person agreed that, if nobody in the group takes it, it may be offered (without
     # their name) to the other groups of the group's network.
     refer: bool = False
+    # The group whose roster the volunteer took it from: its own, or one it was offered to.
+    helper_group_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -311,6 +311,9 @@ class RequestRow(Base):
     thanks: Mapped[str | None] = mapped_column(Text)
     anonymised: Mapped[bool] = mapped_column(Boolean)
     refer: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    helper_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL")
+    )
 
 
 class OfferRow(Base):

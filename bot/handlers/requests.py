@@ -130,11 +130,20 @@ async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, 
             tr.button(tr._("I can help"), f"claim {request.id}", undo=f"unclaim {request.id}"),
         )
     helper = await work.uow.people.get(request.claimer_id) if request.claimer_id else None
+    # Another group sees the volunteer's group, not their name.
+    helpers = await work.load_group(request.helper_group_id or request.group_id)
+    away = helpers.id != group.id
     if request.state == "claimed" and helper:
-        lines.append(tr._("✋ {name} is helping.", name=helper.name))
+        lines.append(
+            tr._("✋ A volunteer of {group} is helping.", group=helpers.name)
+            if away
+            else tr._("✋ {name} is helping.", name=helper.name)
+        )
     elif request.state == "done":
         lines.append(
-            tr._("✅ Done, with the help of {name}.", name=helper.name)
+            tr._("✅ Done, with the help of a volunteer of {group}.", group=helpers.name)
+            if helper and away
+            else tr._("✅ Done, with the help of {name}.", name=helper.name)
             if helper
             else tr._("✅ Done.")
         )
@@ -147,11 +156,15 @@ async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, 
     return LINE.join(lines), ()
 
 
-async def edit_post(work: Work, request_id: int) -> Edit:
+async def edit_posts(work: Work, request_id: int) -> list[Edit]:
+    """The request's post, as it stands now, in its group and every group it was offered to."""
     request = await work.uow.requests.get(request_id)
     assert request is not None
-    group = await work.load_group(request.group_id)
-    return Edit(group.id, f"request:{request.id}", *await post_of(work, request, group))
+    edits = []
+    for group_id in (request.group_id, *await work.uow.requests.referred(request.id)):
+        group = await work.load_group(group_id)
+        edits.append(Edit(group.id, f"request:{request.id}", *await post_of(work, request, group)))
+    return edits
 
 
 def deadline(request: HelpRequest) -> datetime:
@@ -356,25 +369,50 @@ async def _offered_privately(
     )
 
 
-async def _taken_by(ctx: Context, request: HelpRequest) -> str:
+async def _taken_by(ctx: Context, request: HelpRequest, mine: Group) -> str:
+    """Why a claim lost; a volunteer of another group of the network is not named."""
     current = await ctx.uow.requests.get(request.id)
     assert current is not None
     if current.state == "claimed" and current.claimer_id:
         if current.claimer_id == ctx.person.id:
             return ctx.tr._("You are already helping with R{number}.", number=request.id)
+        helpers = await ctx.load_group(current.helper_group_id or current.group_id)
+        if helpers.id != mine.id:
+            return ctx.tr._(
+                "R{number} was just taken by a volunteer of {group}.",
+                number=request.id,
+                group=helpers.name,
+            )
         helper = await ctx.uow.people.get(current.claimer_id)
         return ctx.tr._("R{number} was just taken by {name}.", number=request.id, name=helper.name)
     return _state_refusal(ctx, current)
+
+
+async def _helping_group(ctx: Context, request: HelpRequest) -> Group | None:
+    """The group whose roster lets this person take the request: its own, else one it was
+    offered to that is still in its network."""
+    home = await ctx.load_group(request.group_id)
+    if await active_member(ctx, home.id):
+        return home
+    network = await ctx.uow.networks.of_group(home.id)
+    if network is None:
+        return None
+    siblings = {each.group_id for each in await ctx.uow.networks.groups(network.id)}
+    for group_id in await ctx.uow.requests.referred(request.id):
+        if group_id in siblings and await active_member(ctx, group_id):
+            return await ctx.load_group(group_id)
+    return None
 
 
 async def claim(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
     tr = ctx.tr
     group = await ctx.load_group(request.group_id)
+    helpers = await _helping_group(ctx, request)
     # About the speaker, not the request (the person who asked may have left the roster
     # too): said where they asked. Every other refusal is private, so that none of them
     # marks the one who asked.
-    if await active_member(ctx, group.id) is None:
+    if helpers is None:
         return [
             Reply(
                 tr._(
@@ -388,22 +426,32 @@ async def claim(ctx: Context, args: Args) -> list[Action]:
         return await answer_privately(
             ctx, tr._("R{number} is your own request.", number=request.id)
         )
+    # One row for the whole network: of two claims from two groups, one wins.
     if request.state != "open" or not await ctx.uow.requests.change(
-        request.id, ["open"], ctx.now, state="claimed", claimer_id=ctx.person.id
+        request.id,
+        ["open"],
+        ctx.now,
+        state="claimed",
+        claimer_id=ctx.person.id,
+        helper_group_id=helpers.id,
     ):
-        return await answer_privately(ctx, await _taken_by(ctx, request))
+        return await answer_privately(ctx, await _taken_by(ctx, request, helpers))
     await ctx.uow.audit.add(
-        group.id, ctx.person.id, "request.claim", {"request": request.id}, ctx.now
+        group.id,
+        ctx.person.id,
+        "request.claim",
+        {"request": request.id, "group": helpers.id},
+        ctx.now,
     )
     await ctx.uow.jobs.add(
         JobKind.REQUEST_NUDGE,
         request.id,
         ctx.now + timedelta(hours=number(group, "nudge_hours", ctx.defaults)),
     )
-    return [await edit_post(ctx, request.id), *await _tell_both(ctx, request)]
+    return [*await edit_posts(ctx, request.id), *await _tell_both(ctx, request, helpers)]
 
 
-async def _tell_both(ctx: Context, request: HelpRequest) -> list[Action]:
+async def _tell_both(ctx: Context, request: HelpRequest, helpers: Group) -> list[Action]:
     """After a claim: the volunteer learns how to reach the person, and they learn who helps."""
     assert request.requester_id is not None
     asker = await ctx.uow.people.get(request.requester_id)
@@ -426,6 +474,13 @@ async def _tell_both(ctx: Context, request: HelpRequest) -> list[Action]:
                     atr._(
                         "Good news: {name} will help with R{number}.",
                         name=ctx.person.name,
+                        number=request.id,
+                    )
+                    if helpers.id == request.group_id
+                    else atr._(
+                        "Good news: {name}, a volunteer of {group}, will help with R{number}.",
+                        name=ctx.person.name,
+                        group=helpers.name,
                         number=request.id,
                     ),
                     atr._(
@@ -462,7 +517,7 @@ async def unclaim(ctx: Context, args: Args) -> list[Action]:
             )
         ]
     if not await ctx.uow.requests.change(
-        request.id, ["claimed"], ctx.now, state="open", claimer_id=None
+        request.id, ["claimed"], ctx.now, state="open", claimer_id=None, helper_group_id=None
     ):
         return _refuse_state(ctx, request)
     await ctx.uow.audit.add(
@@ -470,7 +525,7 @@ async def unclaim(ctx: Context, args: Args) -> list[Action]:
     )
     gtr = ctx.group_tr(group)
     actions: list[Action] = [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Post(group.id, gtr._("R{number} is open again: can someone else help?", number=request.id)),
         Reply(ctx.tr._("R{number} is open again.", number=request.id)),
     ]
@@ -536,7 +591,7 @@ async def done(ctx: Context, args: Args) -> list[Action]:
         return _refuse_state(ctx, request)
     other = request.claimer_id if ctx.person.id == request.requester_id else (request.requester_id)
     actions: list[Action] = [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Reply(
             ctx.tr._("R{number} is done. Thank you!", number=request.id)
             + (
@@ -582,7 +637,7 @@ async def thanks(ctx: Context, args: Args) -> list[Action]:
     if not await ctx.uow.requests.change(request.id, ["done"], ctx.now, thanks=args["text"]):
         return [Reply(ctx.tr._(not_yet, number=request.id))]
     actions: list[Action] = [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Reply(ctx.tr._("Your thanks are on the post of R{number}.", number=request.id)),
     ]
     if request.claimer_id:
@@ -610,7 +665,7 @@ async def cancel_request(ctx: Context, number_: int) -> list[Action]:
     if not await _close(ctx, request, group, "cancelled", ["open", "claimed"]):
         return _refuse_state(ctx, request)
     actions: list[Action] = [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Reply(ctx.tr._("R{number} is cancelled.", number=request.id)),
     ]
     if request.claimer_id:
@@ -644,6 +699,7 @@ async def reopen(ctx: Context, args: Args) -> list[Action]:
         ctx.now,
         state="open",
         claimer_id=None,
+        helper_group_id=None,
         thanks=None,
     ):
         return _refuse_state(ctx, request)
@@ -655,7 +711,7 @@ async def reopen(ctx: Context, args: Args) -> list[Action]:
     assert reopened is not None
     await schedule_expiry(ctx, reopened, group)
     return [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Reply(ctx.tr._("R{number} is open again.", number=request.id)),
     ]
 
@@ -760,7 +816,7 @@ async def expire(work: Work, job: Job) -> list[Action]:
         request.id,
         work.now + timedelta(days=number(group, "retention_days", work.defaults)),
     )
-    actions: list[Action] = [await edit_post(work, request.id)]
+    actions: list[Action] = [*await edit_posts(work, request.id)]
     if request.requester_id:
         actions.append(
             await work.tell(

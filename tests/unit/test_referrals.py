@@ -2,8 +2,12 @@
 groups of its network whose categories fit: anonymous as at home, claimed by one volunteer
 network-wide, relayed as within a group."""
 
+import asyncio
+
 import pytest
 
+from bot.dispatch import handle
+from bot.messages import ButtonPress
 from tests.conftest import Built
 from tests.harness import Harness, in_chat, text
 from tests.unit.test_networks import formed, passed
@@ -146,3 +150,88 @@ async def test_the_sibling_reads_it_in_its_own_language(net: Harness) -> None:
     assert posts(net, "bakery")[-1].startswith(
         "De Free Food, en la red:\nR1 · comida · Eastside · lo antes posible"
     )
+
+
+async def referred(net: Harness) -> None:
+    await net.say("Eli", ONE_LINE, group=None)
+    await net.later(hours=24)
+
+
+async def test_a_volunteer_of_a_sibling_takes_it_and_the_relay_works(net: Harness) -> None:
+    await referred(net)
+    seen = await net.press("Fay", "claim 1", group="bakery")
+    assert posts(net, "food")[-1].endswith("✋ A volunteer of Bakery is helping.")
+    assert posts(net, "bakery")[-1].endswith("✋ Fay is helping.")
+    assert "Good news: Fay, a volunteer of Bakery, will help with R1." in in_chat(seen, "dm:eli")
+    assert "You are helping with R1." in in_chat(seen, "dm:fay")
+    to_fay = await net.say("Eli", "/msg R1 thank you, Eastside corner", group=None)
+    assert "About R1, the person who asked writes:" in in_chat(to_fay, "dm:fay")
+    to_eli = await net.say("Fay", "/msg R1 on my way", group=None)
+    assert "About R1, Fay writes:" in in_chat(to_eli, "dm:eli")
+    done = await net.say("Fay", "/done R1", group=None)
+    assert posts(net, "food")[-1].endswith("✅ Done, with the help of a volunteer of Bakery.")
+    assert "R1 is marked done." in in_chat(done, "dm:eli")
+    # No one's name crossed over: not Eli's into Bakery, not Fay's into Free Food.
+    assert not any("Eli" in s.text for s in net.seen if s.chat_id == "group:bakery")
+    assert not any("Fay" in s.text for s in net.seen if s.chat_id == "group:food")
+
+
+async def test_a_group_not_offered_it_cannot_take_it(net: Harness) -> None:
+    await referred(net)
+    refused = await net.say("Ida", "/claim R1", group="books")
+    assert "Only people on the roster of Free Food can take its requests." in text(refused)
+    assert posts(net, "food")[-1].endswith("· 2 boxes for a family of 4")
+
+
+async def test_one_winner_across_groups_and_the_late_one_hears_who(net: Harness) -> None:
+    await net.say("Ben", "/start", group=None)
+    await referred(net)
+    home = net.showing("group:food", "claim 1")
+    away = net.showing("group:bakery", "claim 1")
+    await net.press("Gus", "claim 1", group="bakery", message_id=away)
+    late = await net.press("Ben", "claim 1", message_id=home)
+    assert "R1 was just taken by a volunteer of Bakery." in text(late)
+    assert "Gus" not in text(late)
+    assert posts(net, "food")[-1].endswith("✋ A volunteer of Bakery is helping.")
+
+
+async def test_claims_at_once_from_two_groups_make_one_winner(net: Harness) -> None:
+    await referred(net)
+    presses = [
+        ButtonPress(
+            "a",
+            net.group_chat("food"),
+            net.sender("Ben"),
+            net.showing("group:food", "claim 1"),
+            "claim 1",
+            None,
+        ),
+        ButtonPress(
+            "b",
+            net.group_chat("bakery"),
+            net.sender("Hana"),
+            net.showing("group:bakery", "claim 1"),
+            "claim 1",
+            None,
+        ),
+    ]
+    await asyncio.gather(*(handle(net.core, p) for p in presses))
+    await net.flush()
+    mine = {who: text(await net.say(who, "/mine", group=None)) for who in ("Ben", "Hana")}
+    helping = [who for who, shown in mine.items() if "R1" in shown]
+    assert len(helping) == 1, mine
+
+
+async def test_a_volunteer_who_gives_it_back_reopens_it_everywhere(net: Harness) -> None:
+    await referred(net)
+    await net.press("Fay", "claim 1", group="bakery")
+    await net.say("Fay", "/unclaim R1", group=None)
+    assert posts(net, "bakery")[-1].endswith("· 2 boxes for a family of 4")
+    assert net.showing("group:bakery", "claim 1")
+
+
+async def test_the_spanish_sibling_reads_who_took_it_in_spanish(net: Harness) -> None:
+    await net.say("Ana", "/set language es")
+    await referred(net)
+    await net.press("Fay", "claim 1", group="bakery")
+    assert posts(net, "food")[-1].endswith("✋ Una persona voluntaria de Bakery está ayudando.")

@@ -20,6 +20,11 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('refer', sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+        batch_op.add_column(sa.Column('helper_group_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_requests_helper_group_id_groups'), 'groups', ['helper_group_id'],
+            ['id'], ondelete='SET NULL',
+        )
     op.create_table(
         'referrals',
         sa.Column('request_id', sa.Integer(), nullable=False),
@@ -37,4 +42,8 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_referrals_group_id'), table_name='referrals')
     op.drop_table('referrals')
     with op.batch_alter_table('requests', schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f('fk_requests_helper_group_id_groups'), type_='foreignkey'
+        )
+        batch_op.drop_column('helper_group_id')
         batch_op.drop_column('refer')
