@@ -235,3 +235,11 @@ async def test_the_spanish_sibling_reads_who_took_it_in_spanish(net: Harness) ->
     await referred(net)
     await net.press("Fay", "claim 1", group="bakery")
     assert posts(net, "food")[-1].endswith("✋ Una persona voluntaria de Bakery está ayudando.")
+
+
+async def test_in_spanish_the_word_is_red(net: Harness) -> None:
+    await net.say("Eli", "/idioma es", group=None)
+    asked = await net.say("Eli", "/pedir comida Centro red: dos cajas", group=None)
+    assert "lo ofreceré, sin tu nombre, a los otros grupos de la red" in text(asked)
+    await net.later(hours=24)
+    assert posts(net, "bakery")[-1].endswith("R1 · food · Centro · as soon as possible · dos cajas")
