@@ -225,6 +225,16 @@ _TABLE = (
                     (N_("No, keep me anonymous"), "no"), (N_("Yes, show my name"), "yes")
                 ),
             ),
+            Param(
+                "refer",
+                N_("network"),
+                params.choice("yes", "no", kind="answer"),
+                prompt=N_(
+                    "May I offer it to the other groups of the network if nobody here can help?"
+                ),
+                options=requests.refer_options,
+                default=requests.refer_unasked,
+            ),
         ),
     ),
     Command("claim", N_("help with a request"), requests.claim, params=(REQUEST,)),

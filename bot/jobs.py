@@ -52,6 +52,7 @@ JOB_HANDLERS = {
     JobKind.REQUEST_NUDGE: JobHandler(requests.nudge, useful_for=timedelta(hours=24)),
     JobKind.REQUEST_EXPIRE: JobHandler(requests.expire, useful_for=None),
     JobKind.REQUEST_ANONYMISE: JobHandler(requests.anonymise, useful_for=None),
+    JobKind.REQUEST_REFER: JobHandler(requests.refer, useful_for=None),
     JobKind.OFFER_EXPIRE: JobHandler(offers.expire, useful_for=None),
     JobKind.SHIFT_POST: JobHandler(shifts.post_job, useful_for=None, deadline=shifts.shift_starts),
     JobKind.SHIFT_COVERAGE: JobHandler(

@@ -22,6 +22,7 @@ class JobKind(StrEnum):
     REQUEST_NUDGE = "request_nudge"
     REQUEST_EXPIRE = "request_expire"
     REQUEST_ANONYMISE = "request_anonymise"
+    REQUEST_REFER = "request_refer"
     OFFER_EXPIRE = "offer_expire"
     SHIFT_POST = "shift_post"
     SHIFT_COVERAGE = "shift_coverage"
@@ -220,6 +221,11 @@ class HelpRequest:
     created_at: datetime
     changed_at: datetime
     thanks: str | None = None
+    # The person agreed that, if nobody in the group takes it, it may be offered (without
+    # their name) to the other groups of the group's network.
+    refer: bool = False
+    # The group whose roster the volunteer took it from: its own, or one it was offered to.
+    helper_group_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

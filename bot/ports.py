@@ -344,6 +344,12 @@ class Requests(Protocol):
     async def of_person(self, person_id: int) -> list[HelpRequest]:
         """Requests this person made or claimed, newest first."""
 
+    async def refer(self, request_id: int, group_id: int) -> bool:
+        """The request is offered to this (sibling) group; False if it was already."""
+
+    async def referred(self, request_id: int) -> list[int]:
+        """The groups the request was offered to, besides its own."""
+
     async def anonymise(self, request_id: int) -> None: ...
 
 

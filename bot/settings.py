@@ -43,19 +43,36 @@ def _vouches(raw: str) -> str:
         raise BadArgument(N_("Please give 'auto' or a number from 1 to 20.")) from None
 
 
-def _categories(raw: str) -> str:
+def _category_names(raw: str, least: int) -> list[str] | None:
     """A category minga knows, typed in any language, is kept as its key ('comida' → food),
-    so each reader sees it in their language; a group's own word is kept as typed."""
+    so each reader sees it in their language; a group's own word is kept as typed. None
+    when they are too few, too many or not one word each."""
     typed = [" ".join(name.split()).casefold() for name in raw.split(",")]
     names = [words.read("category", name) or name for name in typed]
-    if not 2 <= len(names) <= 20 or not all(0 < len(n) <= 20 and " " not in n for n in names):
+    if not least <= len(names) <= 20 or not all(0 < len(n) <= 20 and " " not in n for n in names):
+        return None
+    return list(dict.fromkeys(names))
+
+
+def _categories(raw: str) -> str:
+    names = _category_names(raw, 2)
+    if names is None:
         raise BadArgument(
             N_(
                 "Please give 2 to 20 one-word categories separated by commas, "
                 "like: food, ride, errand."
             )
         )
-    return ", ".join(dict.fromkeys(names))
+    return ", ".join(names)
+
+
+def _sensitive(raw: str) -> str:
+    names = _category_names(raw, 1)
+    if names is None:
+        raise BadArgument(
+            N_("Please give 1 to 20 one-word categories separated by commas, like: legal, medical.")
+        )
+    return ", ".join(names)
 
 
 LANGUAGE = Rule(params.language, checks.one_of(*LANGUAGES))
@@ -65,6 +82,12 @@ CATEGORIES = Rule(
     _categories,
     lambda value: (
         "must be 2 to 20 one-word categories (at most 20 letters each) separated by commas"
+    ),
+)
+SENSITIVE = Rule(
+    _sensitive,
+    lambda value: (
+        "must be 1 to 20 one-word categories (at most 20 letters each) separated by commas"
     ),
 )
 
@@ -127,8 +150,24 @@ class GroupDefaults:
         CATEGORIES,
         N_("the kinds of help people can ask for"),
     )
+    sensitive_categories: str = _row(
+        "legal, medical",
+        SENSITIVE,
+        N_(
+            "categories whose requests stay in the group unless the person who asks agrees "
+            "otherwise"
+        ),
+    )
     bump_hours: int = _row(
         24, whole(1, 720), N_("hours after which an unclaimed request is shown again")
+    )
+    referral_hours: int = _row(
+        24,
+        whole(0, 720),
+        N_(
+            "hours after which a request nobody here took is offered to the other groups of "
+            "the network, if the person who asked agreed; 0: never"
+        ),
     )
     nudge_hours: int = _row(
         48,
@@ -226,7 +265,7 @@ def named(typed: str) -> Setting | None:
 
 def shown_value(tr: Translator, key: str, value: str) -> str:
     """A setting's value as this reader writes it: 'español', 'comida, transporte'."""
-    if key == "categories":
+    if key in ("categories", "sensitive_categories"):
         return words.Listed("category", tuple(value.split(", "))).written(tr.language)
     return tr.word("value", value)
 
@@ -239,8 +278,9 @@ def number(group: Group, key: str, defaults: GroupDefaults) -> int:
     return int(setting(group, key, defaults))
 
 
-def categories(group: Group, defaults: GroupDefaults) -> list[str]:
-    return setting(group, "categories", defaults).split(", ")
+def categories(group: Group, defaults: GroupDefaults, key: str = "categories") -> list[str]:
+    """The group's categories, or those of another setting that lists some."""
+    return setting(group, key, defaults).split(", ")
 
 
 def category(group: Group, typed: str, defaults: GroupDefaults) -> str | None:

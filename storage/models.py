@@ -310,6 +310,10 @@ class RequestRow(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     thanks: Mapped[str | None] = mapped_column(Text)
     anonymised: Mapped[bool] = mapped_column(Boolean)
+    refer: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    helper_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL")
+    )
 
 
 class OfferRow(Base):
@@ -339,6 +343,18 @@ class TakeRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReferralRow(Base):
+    """A sibling group a request was offered to, when nobody in its own group took it."""
+
+    __tablename__ = "referrals"
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class MatchRow(Base):

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from bot.model import HelpRequest, RequestState
-from storage.base import Repository, record
-from storage.models import RequestRow
+from storage.base import Repository, insert_ignoring_duplicates, record
+from storage.models import ReferralRow, RequestRow
 
 
 class SqlRequests(Repository):
@@ -51,6 +51,19 @@ class SqlRequests(Repository):
             .order_by(RequestRow.id.desc())
         )
         return [record(HelpRequest, r) for r in rows]
+
+    async def refer(self, request_id: int, group_id: int) -> bool:
+        return await insert_ignoring_duplicates(
+            self.conn, ReferralRow.__table__, {"request_id": request_id, "group_id": group_id}
+        )
+
+    async def referred(self, request_id: int) -> list[int]:
+        rows = await self.conn.execute(
+            select(ReferralRow.group_id)
+            .where(ReferralRow.request_id == request_id)
+            .order_by(ReferralRow.group_id)
+        )
+        return list(rows.scalars())
 
     async def anonymise(self, request_id: int) -> None:
         await self._change(

@@ -13,8 +13,11 @@ may make is offered to them privately, with a button, since the post's edit righ
 their message would show the group whose request it is.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
+from bot import words
 from bot.context import Context, Work
 from bot.dates import parse_when, split_when
 from bot.handlers.common import (
@@ -32,7 +35,7 @@ from bot.messages import LINE, Action, Button, Edit, Post, PrivateMessage, Reply
 from bot.model import Group, HelpRequest, Job, JobKind, Offer, Person, RequestState
 from bot.params import BadArgument
 from bot.router import Args
-from bot.settings import number
+from bot.settings import categories, category, number
 
 ASAP_FOR = timedelta(days=7)  # how long an "as soon as possible" request stays open
 URGENT_WORDS = {"urgent", "urgente"}
@@ -50,21 +53,45 @@ def parse_request_line(line: str) -> dict[str, str]:
     if not line.strip():
         return {}
     head, colon, what = split_form(line)
-    words = [w for w in head.split() if w.casefold() not in URGENT_WORDS]
-    if not colon or len(words) < 2 or not what.strip():
+    typed = head.split()
+    refer = [w for w in typed if words.read("request_word", w) == "network"]
+    typed = [w for w in typed if w not in refer]
+    kept = [w for w in typed if w.casefold() not in URGENT_WORDS]
+    if not colon or len(kept) < 2 or not what.strip():
         raise BadArgument(
             N_("Write it like this: food Eastside by friday: 2 boxes for a family of 4")
         )
-    area, when = split_when(" ".join(words[1:]))
+    area, when = split_when(" ".join(kept[1:]))
     return {
-        "category": words[0],
+        "category": kept[0],
         "area": area,
         "when": when or "asap",
         "what": what,
-        "urgency": "urgent" if len(words) < len(head.split()) else "normal",
+        "urgency": "urgent" if len(kept) < len(typed) else "normal",
         "contact": "relay",
         "show_name": "no",
+        # As with the name and the contact, the one line keeps the request to the group
+        # unless the person says otherwise: with the word "network".
+        "refer": "yes" if refer else "no",
     }
+
+
+async def refer_unasked(ctx: Context, answers: Mapping[str, Any]) -> str | None:
+    """A group in no network has no one to offer the request to: nothing to ask."""
+    in_network = "group" in answers and await ctx.uow.networks.of_group(answers["group"])
+    return None if in_network else "no"
+
+
+async def refer_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
+    """Yes first, as proposed, except for a category the group keeps to itself by default."""
+    tr = ctx.tr
+    yes = (tr._("Yes, the network may help"), "yes")
+    no = (tr._("No, only this group"), "no")
+    group = await ctx.uow.groups.get(answers["group"])
+    sensitive = group is not None and category(
+        group, answers.get("category", ""), ctx.defaults
+    ) in categories(group, ctx.defaults, "sensitive_categories")
+    return (no, yes) if sensitive else (yes, no)
 
 
 def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person | None) -> str:
@@ -89,18 +116,34 @@ def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person 
 async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, tuple[Button, ...]]:
     """The group post of a request as it stands now: its line, its state, its button."""
     tr = work.group_tr(group)
-    asker = await work.uow.people.get(request.requester_id) if request.requester_id else None
+    # Another group of the network sees it without a name, whatever its own group sees.
+    home = group.id == request.group_id
+    asker = (
+        await work.uow.people.get(request.requester_id) if home and request.requester_id else None
+    )
     lines = [request_line(tr, request, work.zone(group), asker)]
+    if not home:
+        origin = await work.load_group(request.group_id)
+        lines.insert(0, tr._("From {group}, in the network:", group=origin.name))
     if request.state == "open":
-        return lines[0], (
+        return LINE.join(lines), (
             tr.button(tr._("I can help"), f"claim {request.id}", undo=f"unclaim {request.id}"),
         )
     helper = await work.uow.people.get(request.claimer_id) if request.claimer_id else None
+    # Another group sees the volunteer's group, not their name.
+    helpers = await work.load_group(request.helper_group_id or request.group_id)
+    away = helpers.id != group.id
     if request.state == "claimed" and helper:
-        lines.append(tr._("✋ {name} is helping.", name=helper.name))
+        lines.append(
+            tr._("✋ A volunteer of {group} is helping.", group=helpers.name)
+            if away
+            else tr._("✋ {name} is helping.", name=helper.name)
+        )
     elif request.state == "done":
         lines.append(
-            tr._("✅ Done, with the help of {name}.", name=helper.name)
+            tr._("✅ Done, with the help of a volunteer of {group}.", group=helpers.name)
+            if helper and away
+            else tr._("✅ Done, with the help of {name}.", name=helper.name)
             if helper
             else tr._("✅ Done.")
         )
@@ -113,11 +156,15 @@ async def post_of(work: Work, request: HelpRequest, group: Group) -> tuple[str, 
     return LINE.join(lines), ()
 
 
-async def edit_post(work: Work, request_id: int) -> Edit:
+async def edit_posts(work: Work, request_id: int) -> list[Edit]:
+    """The request's post, as it stands now, in its group and every group it was offered to."""
     request = await work.uow.requests.get(request_id)
     assert request is not None
-    group = await work.load_group(request.group_id)
-    return Edit(group.id, f"request:{request.id}", *await post_of(work, request, group))
+    edits = []
+    for group_id in (request.group_id, *await work.uow.requests.referred(request.id)):
+        group = await work.load_group(group_id)
+        edits.append(Edit(group.id, f"request:{request.id}", *await post_of(work, request, group)))
+    return edits
 
 
 def deadline(request: HelpRequest) -> datetime:
@@ -152,6 +199,7 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
             urgent=args["urgency"] == "urgent",
             contact=args["contact"],
             show_name=args["show_name"] == "yes",
+            refer=args["refer"] == "yes",
             state="open",
             claimer_id=None,
             created_at=ctx.now,
@@ -167,6 +215,12 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
         ctx.now + timedelta(hours=number(group, "bump_hours", ctx.defaults)),
     )
     await schedule_expiry(ctx, request, group)
+    referral = number(group, "referral_hours", ctx.defaults)
+    refer = request.refer and referral > 0 and await ctx.uow.networks.of_group(group.id)
+    if refer:
+        await ctx.uow.jobs.add(
+            JobKind.REQUEST_REFER, request.id, ctx.now + timedelta(hours=referral)
+        )
     text, buttons = await post_of(ctx, request, group)
     confirm = "\n".join(
         (
@@ -185,6 +239,18 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
                 "I'll tell you when someone claims it. /mine shows your requests; "
                 "/cancel R{number} takes it back.",
                 number=request.id,
+            ),
+            *(
+                [
+                    tr._(
+                        "If nobody in {group} takes it within {hours} hours, I'll offer it, "
+                        "without your name, to the other groups of the network.",
+                        group=group.name,
+                        hours=referral,
+                    )
+                ]
+                if refer
+                else []
             ),
         )
     )
@@ -303,25 +369,50 @@ async def _offered_privately(
     )
 
 
-async def _taken_by(ctx: Context, request: HelpRequest) -> str:
+async def _taken_by(ctx: Context, request: HelpRequest, mine: Group) -> str:
+    """Why a claim lost; a volunteer of another group of the network is not named."""
     current = await ctx.uow.requests.get(request.id)
     assert current is not None
     if current.state == "claimed" and current.claimer_id:
         if current.claimer_id == ctx.person.id:
             return ctx.tr._("You are already helping with R{number}.", number=request.id)
+        helpers = await ctx.load_group(current.helper_group_id or current.group_id)
+        if helpers.id != mine.id:
+            return ctx.tr._(
+                "R{number} was just taken by a volunteer of {group}.",
+                number=request.id,
+                group=helpers.name,
+            )
         helper = await ctx.uow.people.get(current.claimer_id)
         return ctx.tr._("R{number} was just taken by {name}.", number=request.id, name=helper.name)
     return _state_refusal(ctx, current)
+
+
+async def _helping_group(ctx: Context, request: HelpRequest) -> Group | None:
+    """The group whose roster lets this person take the request: its own, else one it was
+    offered to that is still in its network."""
+    home = await ctx.load_group(request.group_id)
+    if await active_member(ctx, home.id):
+        return home
+    network = await ctx.uow.networks.of_group(home.id)
+    if network is None:
+        return None
+    siblings = {each.group_id for each in await ctx.uow.networks.groups(network.id)}
+    for group_id in await ctx.uow.requests.referred(request.id):
+        if group_id in siblings and await active_member(ctx, group_id):
+            return await ctx.load_group(group_id)
+    return None
 
 
 async def claim(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
     tr = ctx.tr
     group = await ctx.load_group(request.group_id)
+    helpers = await _helping_group(ctx, request)
     # About the speaker, not the request (the person who asked may have left the roster
     # too): said where they asked. Every other refusal is private, so that none of them
     # marks the one who asked.
-    if await active_member(ctx, group.id) is None:
+    if helpers is None:
         return [
             Reply(
                 tr._(
@@ -335,22 +426,32 @@ async def claim(ctx: Context, args: Args) -> list[Action]:
         return await answer_privately(
             ctx, tr._("R{number} is your own request.", number=request.id)
         )
+    # One row for the whole network: of two claims from two groups, one wins.
     if request.state != "open" or not await ctx.uow.requests.change(
-        request.id, ["open"], ctx.now, state="claimed", claimer_id=ctx.person.id
+        request.id,
+        ["open"],
+        ctx.now,
+        state="claimed",
+        claimer_id=ctx.person.id,
+        helper_group_id=helpers.id,
     ):
-        return await answer_privately(ctx, await _taken_by(ctx, request))
+        return await answer_privately(ctx, await _taken_by(ctx, request, helpers))
     await ctx.uow.audit.add(
-        group.id, ctx.person.id, "request.claim", {"request": request.id}, ctx.now
+        group.id,
+        ctx.person.id,
+        "request.claim",
+        {"request": request.id, "group": helpers.id},
+        ctx.now,
     )
     await ctx.uow.jobs.add(
         JobKind.REQUEST_NUDGE,
         request.id,
         ctx.now + timedelta(hours=number(group, "nudge_hours", ctx.defaults)),
     )
-    return [await edit_post(ctx, request.id), *await _tell_both(ctx, request)]
+    return [*await edit_posts(ctx, request.id), *await _tell_both(ctx, request, helpers)]
 
 
-async def _tell_both(ctx: Context, request: HelpRequest) -> list[Action]:
+async def _tell_both(ctx: Context, request: HelpRequest, helpers: Group) -> list[Action]:
     """After a claim: the volunteer learns how to reach the person, and they learn who helps."""
     assert request.requester_id is not None
     asker = await ctx.uow.people.get(request.requester_id)
@@ -373,6 +474,13 @@ async def _tell_both(ctx: Context, request: HelpRequest) -> list[Action]:
                     atr._(
                         "Good news: {name} will help with R{number}.",
                         name=ctx.person.name,
+                        number=request.id,
+                    )
+                    if helpers.id == request.group_id
+                    else atr._(
+                        "Good news: {name}, a volunteer of {group}, will help with R{number}.",
+                        name=ctx.person.name,
+                        group=helpers.name,
                         number=request.id,
                     ),
                     atr._(
@@ -409,7 +517,7 @@ async def unclaim(ctx: Context, args: Args) -> list[Action]:
             )
         ]
     if not await ctx.uow.requests.change(
-        request.id, ["claimed"], ctx.now, state="open", claimer_id=None
+        request.id, ["claimed"], ctx.now, state="open", claimer_id=None, helper_group_id=None
     ):
         return _refuse_state(ctx, request)
     await ctx.uow.audit.add(
@@ -417,7 +525,7 @@ async def unclaim(ctx: Context, args: Args) -> list[Action]:
     )
     gtr = ctx.group_tr(group)
     actions: list[Action] = [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Post(group.id, gtr._("R{number} is open again: can someone else help?", number=request.id)),
         Reply(ctx.tr._("R{number} is open again.", number=request.id)),
     ]
@@ -483,7 +591,7 @@ async def done(ctx: Context, args: Args) -> list[Action]:
         return _refuse_state(ctx, request)
     other = request.claimer_id if ctx.person.id == request.requester_id else (request.requester_id)
     actions: list[Action] = [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Reply(
             ctx.tr._("R{number} is done. Thank you!", number=request.id)
             + (
@@ -529,7 +637,7 @@ async def thanks(ctx: Context, args: Args) -> list[Action]:
     if not await ctx.uow.requests.change(request.id, ["done"], ctx.now, thanks=args["text"]):
         return [Reply(ctx.tr._(not_yet, number=request.id))]
     actions: list[Action] = [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Reply(ctx.tr._("Your thanks are on the post of R{number}.", number=request.id)),
     ]
     if request.claimer_id:
@@ -557,7 +665,7 @@ async def cancel_request(ctx: Context, number_: int) -> list[Action]:
     if not await _close(ctx, request, group, "cancelled", ["open", "claimed"]):
         return _refuse_state(ctx, request)
     actions: list[Action] = [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Reply(ctx.tr._("R{number} is cancelled.", number=request.id)),
     ]
     if request.claimer_id:
@@ -591,6 +699,7 @@ async def reopen(ctx: Context, args: Args) -> list[Action]:
         ctx.now,
         state="open",
         claimer_id=None,
+        helper_group_id=None,
         thanks=None,
     ):
         return _refuse_state(ctx, request)
@@ -602,7 +711,7 @@ async def reopen(ctx: Context, args: Args) -> list[Action]:
     assert reopened is not None
     await schedule_expiry(ctx, reopened, group)
     return [
-        await edit_post(ctx, request.id),
+        *await edit_posts(ctx, request.id),
         Reply(ctx.tr._("R{number} is open again.", number=request.id)),
     ]
 
@@ -707,13 +816,51 @@ async def expire(work: Work, job: Job) -> list[Action]:
         request.id,
         work.now + timedelta(days=number(group, "retention_days", work.defaults)),
     )
-    actions: list[Action] = [await edit_post(work, request.id)]
+    actions: list[Action] = [*await edit_posts(work, request.id)]
     if request.requester_id:
         actions.append(
             await work.tell(
                 request.requester_id,
                 group,
                 N_("R{number} has expired. If you still need it, /reopen R{number}."),
+                number=request.id,
+            )
+        )
+    return actions
+
+
+async def refer(work: Work, job: Job) -> list[Action]:
+    """Nobody in its group took it: the request goes, as an anonymous post of each of their
+    chats, to the groups of the network that serve its category. (Groups say no area yet,
+    so the category alone decides.) Whoever joined since is in; whoever left, out."""
+    request = await work.uow.requests.get(job.ref_id)
+    if request is None or request.state != "open" or not request.refer:
+        return []
+    network = await work.uow.networks.of_group(request.group_id)
+    if network is None:
+        return []
+    group = await work.load_group(request.group_id)
+    actions: list[Action] = []
+    for sibling in await work.uow.networks.groups(network.id):
+        other = await work.load_group(sibling.group_id)
+        if other.id == group.id or request.category not in categories(other, work.defaults):
+            continue
+        if not await work.uow.requests.refer(request.id, other.id):
+            continue
+        actions.append(
+            Post(other.id, *await post_of(work, request, other), key=f"request:{request.id}")
+        )
+    if actions and request.requester_id:
+        await work.uow.audit.add(group.id, None, "request.refer", {"request": request.id}, work.now)
+        actions.append(
+            await work.tell(
+                request.requester_id,
+                group,
+                N_(
+                    "Nobody in {name} has taken R{number} yet, so I offered it, without your "
+                    "name, to the other groups of the network that help with it."
+                ),
+                name=group.name,
                 number=request.id,
             )
         )

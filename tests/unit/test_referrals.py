@@ -1,0 +1,245 @@
+"""A request nobody in its group took is offered, with the asker's consent, to the sibling
+groups of its network whose categories fit: anonymous as at home, claimed by one volunteer
+network-wide, relayed as within a group."""
+
+import asyncio
+
+import pytest
+
+from bot.dispatch import handle
+from bot.messages import ButtonPress
+from tests.conftest import Built
+from tests.harness import Harness, in_chat, text
+from tests.unit.test_networks import formed, passed
+
+BAKERS = ("Fay", "Gus", "Hana")
+READERS = ("Ida", "Jon", "Kim")
+
+
+async def _group(bot: Harness, chat: str, name: str, founders: tuple[str, ...]) -> None:
+    await bot.say(founders[0], f"/setup {name}", group=chat)
+    for who in founders[1:]:
+        await bot.say(who, "/join", group=chat)
+    for who in founders:
+        await bot.say(who, "/start", group=None)
+
+
+async def _network(bot: Harness) -> None:
+    """Free Food (Ana, Ben, Chioma, Dev; Eli a newcomer), Bakery (Fay, Gus, Hana) and Books
+    (Ida, Jon, Kim; it serves no food) in the network Barquisimeto."""
+    await bot.setup_group()
+    await bot.say("Eli", "/join")
+    await bot.say("Eli", "/start", group=None)
+    await _group(bot, "bakery", "Bakery", BAKERS)
+    await _group(bot, "books", "Books", READERS)
+    bot.clock.advance(days=2)
+    await bot.fire_due()
+    await bot.say("Ida", "/set categories books, ride", group="books")
+    code = await formed(bot)
+    await passed(bot, f"Join do network join {code}", "bakery", BAKERS)
+    await passed(bot, f"Join do network join {code}", "books", READERS)
+    bot.clock.advance(days=3)
+    await bot.fire_due()
+
+
+@pytest.fixture
+async def net(bot: Harness, built: Built) -> Harness:
+    await built(bot, _network)
+    return bot
+
+
+async def dialog(bot: Harness, category: str, show_name: str = "no") -> list[str]:
+    """Eli's dialog up to the question about the network; the buttons it offers."""
+    await bot.say("Eli", "/request", group=None)
+    for answer in (category, "some help", "Eastside", "asap", "normal", "relay", show_name):
+        seen = await bot.say("Eli", answer, group=None)
+    assert "May I offer it to the other groups of the network" in text(seen), text(seen)
+    return list(seen[-1].buttons)
+
+
+async def test_the_dialog_asks_whether_the_network_may_help_yes_proposed(net: Harness) -> None:
+    assert await dialog(net, "food") == [">yes", ">no"]
+
+
+async def test_for_a_sensitive_category_it_proposes_no(net: Harness) -> None:
+    assert await dialog(net, "legal") == [">no", ">yes"]
+
+
+async def test_a_group_in_no_network_is_not_asked(group: Harness) -> None:
+    await group.say("Eli", "/request", group=None)
+    for answer in ("food", "some help", "Eastside", "asap", "normal", "relay"):
+        await group.say("Eli", answer, group=None)
+    seen = await group.say("Eli", "no", group=None)
+    assert "R1 is posted in Free Food" in in_chat(seen, "dm:eli")
+
+
+ONE_LINE = "/request food Eastside network: 2 boxes for a family of 4"
+
+
+def posts(bot: Harness, chat: str) -> list[str]:
+    return [s.text for s in bot.seen if s.chat_id == f"group:{chat}" and "R1" in s.text]
+
+
+async def test_one_line_with_network_is_offered_to_the_groups_that_serve_food_after_a_day(
+    net: Harness,
+) -> None:
+    asked = in_chat(await net.say("Eli", ONE_LINE, group=None), "dm:eli")
+    assert "If nobody in Free Food takes it within 24 hours, I'll offer it" in asked
+    await net.later(hours=23)
+    assert posts(net, "bakery") == []
+    seen = await net.later(hours=1)
+    post = next(s for s in seen if s.chat_id == "group:bakery")
+    assert post.text == (
+        "From Free Food, in the network:\nR1 · food · Eastside · as soon as possible · "
+        "2 boxes for a family of 4"
+    )
+    assert post.buttons == ("claim 1",)
+    assert posts(net, "books") == []  # Books helps with no food
+    assert "so I offered it, without your name" in in_chat(seen, "dm:eli")
+
+
+async def test_without_the_word_it_stays_in_the_group(net: Harness) -> None:
+    asked = await net.say("Eli", ONE_LINE.replace(" network", ""), group=None)
+    assert "I'll offer it" not in text(asked)
+    await net.later(hours=30)
+    assert posts(net, "bakery") == []
+
+
+async def test_a_request_taken_at_home_is_not_offered(net: Harness) -> None:
+    await net.say("Eli", ONE_LINE, group=None)
+    await net.press("Ben", "claim 1")
+    await net.later(hours=30)
+    assert posts(net, "bakery") == []
+
+
+async def test_a_sensitive_request_stays_home_with_the_proposed_answer(net: Harness) -> None:
+    proposed = await dialog(net, "legal")
+    await net.say("Eli", proposed[0].removeprefix(">"), group=None)
+    await net.later(hours=30)
+    assert posts(net, "bakery") == []
+
+
+async def test_the_network_never_sees_the_name_even_when_the_group_does(net: Harness) -> None:
+    await net.say("Fay", "/set categories food, legal", group="bakery")
+    proposed = await dialog(net, "legal", show_name="yes")
+    await net.say("Eli", proposed[1].removeprefix(">"), group=None)  # yes, after all
+    assert "asked by Eli" in posts(net, "food")[-1]
+    await net.later(hours=24)
+    assert posts(net, "bakery") and not any("Eli" in p for p in posts(net, "bakery"))
+
+
+async def test_referral_hours_zero_never_refers(net: Harness) -> None:
+    await net.say("Ana", "/set referral_hours 0")
+    asked = await net.say("Eli", ONE_LINE, group=None)
+    assert "I'll offer it" not in text(asked)
+    await net.later(hours=48)
+    assert posts(net, "bakery") == []
+
+
+async def test_a_group_that_left_the_network_gets_no_referrals(net: Harness) -> None:
+    await net.say("Eli", ONE_LINE, group=None)
+    await passed(net, "Leave do network leave", "bakery", BAKERS)
+    await net.later(hours=30)
+    assert posts(net, "bakery") == []
+
+
+async def test_the_sibling_reads_it_in_its_own_language(net: Harness) -> None:
+    await net.say("Fay", "/set language es", group="bakery")
+    await net.say("Eli", ONE_LINE, group=None)
+    await net.later(hours=24)
+    assert posts(net, "bakery")[-1].startswith(
+        "De Free Food, en la red:\nR1 · comida · Eastside · lo antes posible"
+    )
+
+
+async def referred(net: Harness) -> None:
+    await net.say("Eli", ONE_LINE, group=None)
+    await net.later(hours=24)
+
+
+async def test_a_volunteer_of_a_sibling_takes_it_and_the_relay_works(net: Harness) -> None:
+    await referred(net)
+    seen = await net.press("Fay", "claim 1", group="bakery")
+    assert posts(net, "food")[-1].endswith("✋ A volunteer of Bakery is helping.")
+    assert posts(net, "bakery")[-1].endswith("✋ Fay is helping.")
+    assert "Good news: Fay, a volunteer of Bakery, will help with R1." in in_chat(seen, "dm:eli")
+    assert "You are helping with R1." in in_chat(seen, "dm:fay")
+    to_fay = await net.say("Eli", "/msg R1 thank you, Eastside corner", group=None)
+    assert "About R1, the person who asked writes:" in in_chat(to_fay, "dm:fay")
+    to_eli = await net.say("Fay", "/msg R1 on my way", group=None)
+    assert "About R1, Fay writes:" in in_chat(to_eli, "dm:eli")
+    done = await net.say("Fay", "/done R1", group=None)
+    assert posts(net, "food")[-1].endswith("✅ Done, with the help of a volunteer of Bakery.")
+    assert "R1 is marked done." in in_chat(done, "dm:eli")
+    # No one's name crossed over: not Eli's into Bakery, not Fay's into Free Food.
+    assert not any("Eli" in s.text for s in net.seen if s.chat_id == "group:bakery")
+    assert not any("Fay" in s.text for s in net.seen if s.chat_id == "group:food")
+
+
+async def test_a_group_not_offered_it_cannot_take_it(net: Harness) -> None:
+    await referred(net)
+    refused = await net.say("Ida", "/claim R1", group="books")
+    assert "Only people on the roster of Free Food can take its requests." in text(refused)
+    assert posts(net, "food")[-1].endswith("· 2 boxes for a family of 4")
+
+
+async def test_one_winner_across_groups_and_the_late_one_hears_who(net: Harness) -> None:
+    await net.say("Ben", "/start", group=None)
+    await referred(net)
+    home = net.showing("group:food", "claim 1")
+    away = net.showing("group:bakery", "claim 1")
+    await net.press("Gus", "claim 1", group="bakery", message_id=away)
+    late = await net.press("Ben", "claim 1", message_id=home)
+    assert "R1 was just taken by a volunteer of Bakery." in text(late)
+    assert "Gus" not in text(late)
+    assert posts(net, "food")[-1].endswith("✋ A volunteer of Bakery is helping.")
+
+
+async def test_claims_at_once_from_two_groups_make_one_winner(net: Harness) -> None:
+    await referred(net)
+    presses = [
+        ButtonPress(
+            "a",
+            net.group_chat("food"),
+            net.sender("Ben"),
+            net.showing("group:food", "claim 1"),
+            "claim 1",
+            None,
+        ),
+        ButtonPress(
+            "b",
+            net.group_chat("bakery"),
+            net.sender("Hana"),
+            net.showing("group:bakery", "claim 1"),
+            "claim 1",
+            None,
+        ),
+    ]
+    await asyncio.gather(*(handle(net.core, p) for p in presses))
+    await net.flush()
+    mine = {who: text(await net.say(who, "/mine", group=None)) for who in ("Ben", "Hana")}
+    helping = [who for who, shown in mine.items() if "R1" in shown]
+    assert len(helping) == 1, mine
+
+
+async def test_a_volunteer_who_gives_it_back_reopens_it_everywhere(net: Harness) -> None:
+    await referred(net)
+    await net.press("Fay", "claim 1", group="bakery")
+    await net.say("Fay", "/unclaim R1", group=None)
+    assert posts(net, "bakery")[-1].endswith("· 2 boxes for a family of 4")
+    assert net.showing("group:bakery", "claim 1")
+
+
+async def test_the_spanish_sibling_reads_who_took_it_in_spanish(net: Harness) -> None:
+    await net.say("Ana", "/set language es")
+    await referred(net)
+    await net.press("Fay", "claim 1", group="bakery")
+    assert posts(net, "food")[-1].endswith("✋ Una persona voluntaria de Bakery está ayudando.")
+
+
+async def test_in_spanish_the_word_is_red(net: Harness) -> None:
+    await net.say("Eli", "/idioma es", group=None)
+    asked = await net.say("Eli", "/pedir comida Centro red: dos cajas", group=None)
+    assert "lo ofreceré, sin tu nombre, a los otros grupos de la red" in text(asked)
+    await net.later(hours=24)
+    assert posts(net, "bakery")[-1].endswith("R1 · food · Centro · as soon as possible · dos cajas")
