@@ -228,7 +228,7 @@ _TABLE = (
             Param(
                 "refer",
                 N_("network"),
-                params.choice("yes", "no", kind="answer"),
+                params.choice("yes", "now", "no", kind="answer"),
                 prompt=N_(
                     "May I offer it to the other groups of the network if nobody here can help?"
                 ),

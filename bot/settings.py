@@ -169,6 +169,14 @@ class GroupDefaults:
             "the network, if the person who asked agreed; 0: never"
         ),
     )
+    refer_at_once: str = _row(
+        "off",
+        choice("on", "off"),
+        N_(
+            "whether the person who asks may have their request offered to the other groups "
+            "of the network right away, without waiting referral_hours: 'on' or 'off'"
+        ),
+    )
     nudge_hours: int = _row(
         48,
         whole(1, 720),

@@ -35,7 +35,7 @@ from bot.messages import LINE, Action, Button, Edit, Post, PrivateMessage, Reply
 from bot.model import Group, HelpRequest, Job, JobKind, Offer, Person, RequestState
 from bot.params import BadArgument
 from bot.router import Args
-from bot.settings import categories, category, number
+from bot.settings import categories, category, number, setting
 
 ASAP_FOR = timedelta(days=7)  # how long an "as soon as possible" request stays open
 URGENT_WORDS = {"urgent", "urgente"}
@@ -54,8 +54,9 @@ def parse_request_line(line: str) -> dict[str, str]:
         return {}
     head, colon, what = split_form(line)
     typed = head.split()
-    refer = [w for w in typed if words.read("request_word", w) == "network"]
+    refer = [w for w in typed if words.read("request_word", w) in ("network", "at_once")]
     typed = [w for w in typed if w not in refer]
+    at_once = any(words.read("request_word", w) == "at_once" for w in refer)
     kept = [w for w in typed if w.casefold() not in URGENT_WORDS]
     if not colon or len(kept) < 2 or not what.strip():
         raise BadArgument(
@@ -71,8 +72,9 @@ def parse_request_line(line: str) -> dict[str, str]:
         "contact": "relay",
         "show_name": "no",
         # As with the name and the contact, the one line keeps the request to the group
-        # unless the person says otherwise: with the word "network".
-        "refer": "yes" if refer else "no",
+        # unless the person says otherwise: with the word "network" ("network-now": at once,
+        # where the group allows it).
+        "refer": "now" if at_once else "yes" if refer else "no",
     }
 
 
@@ -83,15 +85,21 @@ async def refer_unasked(ctx: Context, answers: Mapping[str, Any]) -> str | None:
 
 
 async def refer_options(ctx: Context, answers: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
-    """Yes first, as proposed, except for a category the group keeps to itself by default."""
+    """Yes first, as proposed, except for a category the group keeps to itself by default;
+    "right away" only where the group allows it."""
     tr = ctx.tr
     yes = (tr._("Yes, the network may help"), "yes")
     no = (tr._("No, only this group"), "no")
     group = await ctx.uow.groups.get(answers["group"])
+    now = (
+        [(tr._("Yes, and right away"), "now")]
+        if group is not None and setting(group, "refer_at_once", ctx.defaults) == "on"
+        else []
+    )
     sensitive = group is not None and category(
         group, answers.get("category", ""), ctx.defaults
     ) in categories(group, ctx.defaults, "sensitive_categories")
-    return (no, yes) if sensitive else (yes, no)
+    return (no, yes, *now) if sensitive else (yes, *now, no)
 
 
 def request_line(tr: Translator, request: HelpRequest, zone: str, asker: Person | None) -> str:
@@ -199,7 +207,7 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
             urgent=args["urgency"] == "urgent",
             contact=args["contact"],
             show_name=args["show_name"] == "yes",
-            refer=args["refer"] == "yes",
+            refer=args["refer"] in ("yes", "now"),
             state="open",
             claimer_id=None,
             created_at=ctx.now,
@@ -217,9 +225,13 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
     await schedule_expiry(ctx, request, group)
     referral = number(group, "referral_hours", ctx.defaults)
     refer = request.refer and referral > 0 and await ctx.uow.networks.of_group(group.id)
+    # Asked at once where the group does not allow it, it waits as any other.
+    at_once = args["refer"] == "now" and setting(group, "refer_at_once", ctx.defaults) == "on"
     if refer:
         await ctx.uow.jobs.add(
-            JobKind.REQUEST_REFER, request.id, ctx.now + timedelta(hours=referral)
+            JobKind.REQUEST_REFER,
+            request.id,
+            ctx.now if at_once else ctx.now + timedelta(hours=referral),
         )
     text, buttons = await post_of(ctx, request, group)
     confirm = "\n".join(
@@ -243,6 +255,11 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
             *(
                 [
                     tr._(
+                        "I'm offering it now, without your name, to the other groups of the "
+                        "network too."
+                    )
+                    if at_once
+                    else tr._(
                         "If nobody in {group} takes it within {hours} hours, I'll offer it, "
                         "without your name, to the other groups of the network.",
                         group=group.name,
@@ -852,11 +869,18 @@ async def refer(work: Work, job: Job) -> list[Action]:
         )
     if actions and request.requester_id:
         await work.uow.audit.add(group.id, None, "request.refer", {"request": request.id}, work.now)
+        # Offered at the moment it was asked, it was not for want of anyone at home.
+        at_once = job.runs_at <= request.created_at
         actions.append(
             await work.tell(
                 request.requester_id,
                 group,
                 N_(
+                    "I offered R{number}, without your name, to the other groups of the network "
+                    "that help with it."
+                )
+                if at_once
+                else N_(
                     "Nobody in {name} has taken R{number} yet, so I offered it, without your "
                     "name, to the other groups of the network that help with it."
                 ),

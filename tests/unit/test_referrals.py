@@ -243,3 +243,54 @@ async def test_in_spanish_the_word_is_red(net: Harness) -> None:
     assert "lo ofreceré, sin tu nombre, a los otros grupos de la red" in text(asked)
     await net.later(hours=24)
     assert posts(net, "bakery")[-1].endswith("R1 · food · Centro · as soon as possible · dos cajas")
+
+
+# "Or at once, if the requester asks and the group allows": the setting refer_at_once.
+
+
+async def test_a_group_that_allows_it_offers_right_away_in_the_dialog(net: Harness) -> None:
+    assert ">now" not in await dialog(net, "food")  # off by default
+    await net.say("Eli", "/cancel", group=None)
+    await net.say("Ana", "/set refer_at_once on")
+    assert await dialog(net, "food") == [">yes", ">now", ">no"]
+    asked = await net.say("Eli", "now", group=None)
+    assert "I'm offering it now, without your name, to the other groups" in text(asked)
+    assert posts(net, "bakery")[-1].startswith("From Free Food, in the network:\nR1 · food")
+    assert "I offered R1, without your name, to the other groups" in in_chat(asked, "dm:eli")
+    assert "Nobody in Free Food has taken" not in in_chat(asked, "dm:eli")
+
+
+AT_ONCE = "/request food Eastside network-now: 2 boxes for a family of 4"
+
+
+async def test_one_line_network_now_offers_it_at_once_where_the_group_allows(
+    net: Harness,
+) -> None:
+    await net.say("Ana", "/set refer_at_once on")
+    await net.say("Eli", AT_ONCE, group=None)
+    assert posts(net, "bakery")[-1].endswith("as soon as possible · 2 boxes for a family of 4")
+
+
+async def test_where_the_group_does_not_allow_it_the_usual_wait_applies(net: Harness) -> None:
+    asked = await net.say("Eli", AT_ONCE, group=None)
+    assert "If nobody in Free Food takes it within 24 hours, I'll offer it" in text(asked)
+    await net.later(hours=23)
+    assert posts(net, "bakery") == []
+    await net.later(hours=1)
+    assert posts(net, "bakery")
+
+
+async def test_referral_hours_zero_never_refers_even_at_once(net: Harness) -> None:
+    await net.say("Ana", "/set refer_at_once on")
+    await net.say("Ana", "/set referral_hours 0")
+    await net.say("Eli", AT_ONCE, group=None)
+    await net.later(hours=48)
+    assert posts(net, "bakery") == []
+
+
+async def test_in_portuguese_the_word_is_rede_ja(net: Harness) -> None:
+    await net.say("Ana", "/set encaminhar_já on")
+    await net.say("Eli", "/idioma pt", group=None)
+    asked = await net.say("Eli", "/pedir comida Centro rede-já: duas caixas", group=None)
+    assert "Estou oferecendo agora" in text(asked), text(asked)
+    assert posts(net, "bakery")[-1].endswith("duas caixas")
