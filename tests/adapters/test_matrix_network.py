@@ -5,6 +5,7 @@ Telegram group claimed from the Matrix room, with no name crossing over."""
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ async def test_a_request_of_a_telegram_group_is_claimed_from_a_matrix_room_of_it
         ) as minga:
             group = telegram.group(GROUP, "Free Food")
 
-            def said(start: str, chat: int = GROUP) -> dict[str, str]:
+            def said(start: str, chat: int = GROUP) -> dict[str, Any]:
                 """The chat's message that starts so, as it reads now ({} if none)."""
                 return next((m for m in telegram.in_chat(chat) if m["text"].startswith(start)), {})
 
