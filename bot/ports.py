@@ -495,6 +495,9 @@ class Polls(Protocol):
 
     async def voters(self, poll: Poll) -> set[int]: ...
     async def turnout(self, poll: Poll) -> Turnout: ...
+    async def parts(self, poll: Poll) -> dict[int, Turnout]:
+        """A network assembly's turnout on each group's roster, by group id."""
+
     async def claim_action(self, poll_id: int) -> bool:
         """Compare-and-set: a binding action is carried out once."""
 
