@@ -44,6 +44,14 @@ class SqlPolls(Repository):
         rows = await self.conn.execute(query.order_by(PollRow.id))
         return [_poll(r) for r in rows]
 
+    async def of_network(self, network_id: int) -> list[Poll]:
+        rows = await self.conn.execute(
+            select(PollRow.__table__)
+            .where(PollRow.network_id == network_id, PollRow.state == "open")
+            .order_by(PollRow.id)
+        )
+        return [_poll(r) for r in rows]
+
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
         if "options" in values:
             values["options"] = list(values["options"])

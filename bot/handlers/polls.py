@@ -47,6 +47,7 @@ from bot.poll_kinds import (
     answer_words,
     check_options,
     label,
+    listed,
 )
 from bot.router import (
     Args,
@@ -937,24 +938,33 @@ async def outcome(ctx: Context, args: Args) -> list[Action]:
     ]
 
 
+async def open_in(ctx: Context, group: Group) -> list[Poll]:
+    """The open polls a group's roster votes on: its own and its network's assemblies."""
+    network = await ctx.uow.networks.of_group(group.id)
+    return [
+        *await ctx.uow.polls.of_group(group.id, open_only=True),
+        *(await ctx.uow.polls.of_network(network.id) if network else []),
+    ]
+
+
 async def polls(ctx: Context, args: Args) -> list[Action]:
     groups = [ctx.group] if ctx.group else await ctx.uow.groups.of_person(ctx.person.id)
-    open_ = [p for g in groups for p in await ctx.uow.polls.of_group(g.id, open_only=True)]
+    # An assembly is listed once, in the zone of the first of the person's groups in it.
+    open_ = {p.id: (p, ctx.zone(g)) for g in reversed(groups) for p in await open_in(ctx, g)}
     if not open_:
         return [Reply(ctx.tr._("No open polls."))]
-    zones = {g.id: ctx.zone(g) for g in groups}
     return [
         Reply(
             "\n".join(
                 [ctx.tr._("Open polls:")]
-                + [
-                    f"P{p.id} · {ctx.tr.word('poll_kind', p.kind)} · {p.title} · "
-                    + ctx.tr._("closes {when}", when=ctx.tr.when(p.closes_at, zones[p.group_id]))
-                    for p in open_
-                ]
+                + [listed(ctx.tr, p, zone) for p, zone in sorted(open_.values(), key=_number)]
             )
         )
     ]
+
+
+def _number(shown: tuple[Poll, str]) -> int:
+    return shown[0].id
 
 
 async def close_either(ctx: Context, args: Args) -> list[Action]:

@@ -132,3 +132,20 @@ async def test_in_spanish(net: Harness) -> None:
     assert "Para toda la red Barquisimeto." in post
     assert "Votaron: 0 de 10 · Free Food 0 de 5 · Bakery 0 de 4 · Garden 0 de 4" in post
     assert "For the whole network Barquisimeto." in in_chat(seen, "group:food")
+
+
+async def test_every_group_of_the_network_lists_it(net: Harness) -> None:
+    await net.say("Dev", "/propose Share the truck ; network")
+    await net.say("Gus", "/propose Bake on Sundays", group="bakery")
+    assert text(await net.say("Jo", "/polls", group="garden")) == (
+        "Open polls:\nP4 · proposal · Share the truck · closes Fri 13 Mar 09:00"
+    )
+    assert text(await net.say("Ben", "/polls", group=None)) == (
+        "Open polls:\n"
+        "P4 · proposal · Share the truck · closes Fri 13 Mar 09:00\n"
+        "P5 · proposal · Bake on Sundays · closes Fri 13 Mar 09:00"
+    )
+    shown = text(await net.say("Jo", "/network", group="garden"))
+    assert shown.endswith(
+        "Open assemblies:\nP4 · proposal · Share the truck · closes Fri 13 Mar 09:00"
+    )
