@@ -5,6 +5,7 @@ counted against all of them, with each group's part shown."""
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.export import group_records
 from tests.conftest import Built
 from tests.harness import Harness, in_chat, text
 from tests.unit.test_networks import formed, passed
@@ -149,3 +150,14 @@ async def test_every_group_of_the_network_lists_it(net: Harness) -> None:
     assert shown.endswith(
         "Open assemblies:\nP4 · proposal · Share the truck · closes Fri 13 Mar 09:00"
     )
+
+
+async def test_a_groups_export_names_only_its_own_voters(net: Harness) -> None:
+    await net.say("Dev", "/propose Share the truck ; network")
+    for who, where in (("Dev", "food"), ("Ben", "bakery"), ("Gus", "bakery")):
+        await net.say(who, "/vote P4 agree", group=where)
+    async with net.core.uow() as uow:
+        records = await group_records(uow, "Free Food")
+    assert records is not None
+    [assembly] = [p for p in records["polls"] if p["poll"] == "P4"]
+    assert [v["name"] for v in assembly["votes"]] == ["Ben", "Dev"]  # not Gus, of Bakery
