@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.export import group_records
 from tests.conftest import Built
-from tests.harness import Harness, in_chat, text
+from tests.harness import OTHER_PLATFORM, Harness, in_chat, text
+from tests.unit.test_links import code_in
 from tests.unit.test_networks import formed, passed
 
 CHATS = ("group:food", "group:bakery", "group:garden")
@@ -63,7 +64,7 @@ async def test_a_person_on_one_two_or_three_rosters_votes_once(net: Harness) -> 
     changed = await net.say("Ben", "/vote P4 disagree", group="garden")
     assert "Your vote on P4 is changed." in text(changed)
     await net.say("Ana", "/vote P4 agree", group="garden")
-    await net.say("Gus", "/vote P4 agree", group="bakery")
+    await net.press("Gus", "vote P4 1", group="bakery")  # agree, on Bakery's post
     seen = await net.later(seconds=5)
     for chat in CHATS:
         [edit] = [s for s in seen if s.chat_id == chat and s.edit]
@@ -161,3 +162,20 @@ async def test_a_groups_export_names_only_its_own_voters(net: Harness) -> None:
     assert records is not None
     [assembly] = [p for p in records["polls"] if p["poll"] == "P4"]
     assert [v["name"] for v in assembly["votes"]] == ["Ben", "Dev"]  # not Gus, of Bakery
+
+
+async def test_two_linked_accounts_on_two_rosters_are_one_voter(net: Harness) -> None:
+    """Jo is on Garden's roster here and, from another platform's chat of Bakery, on
+    Bakery's; once she links her accounts she is one voter on both."""
+    chat_code = code_in(text(await net.say("Fay", "/link", group="bakery")))
+    await net.say("Fay", f"/link {chat_code}", group="bakery", platform=OTHER_PLATFORM)
+    await net.say("Jo", "/join", group="bakery", platform=OTHER_PLATFORM)
+    seen = await net.say("Dev", "/propose Share the truck ; network")
+    assert "Voted: 0 of 11 · Free Food 0 of 5 · Bakery 0 of 5 · Garden 0 of 4" in text(seen)
+    code = code_in(text(await net.say("Jo", "/link", group=None)))
+    await net.say("Jo", f"/link {code}", group=None, platform=OTHER_PLATFORM)
+    await net.say("Jo", "/vote P4 agree", group="bakery", platform=OTHER_PLATFORM)
+    changed = await net.say("Jo", "/vote P4 disagree", group="garden")
+    assert "Your vote on P4 is changed." in text(changed)
+    [edit] = [s for s in await net.later(seconds=5) if s.chat_id == "group:garden" and s.edit]
+    assert "Voted: 1 of 10 · Free Food 0 of 5 · Bakery 1 of 5 · Garden 1 of 4" in edit.text
