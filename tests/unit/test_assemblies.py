@@ -179,3 +179,14 @@ async def test_two_linked_accounts_on_two_rosters_are_one_voter(net: Harness) ->
     assert "Your vote on P4 is changed." in text(changed)
     [edit] = [s for s in await net.later(seconds=5) if s.chat_id == "group:garden" and s.edit]
     assert "Voted: 1 of 10 · Free Food 0 of 5 · Bakery 1 of 5 · Garden 1 of 4" in edit.text
+
+
+async def test_everyone_on_the_rosters_who_has_not_voted_is_reminded_once(net: Harness) -> None:
+    await net.say("Dev", "/propose Share the truck ; network days 3")
+    await net.say("Ben", "/vote P4 agree", group="bakery")
+    for who in ("Fay", "Jo"):
+        await net.say(who, "/start", group=None)
+    reminded = await net.later(days=2)
+    told = [s for s in reminded if "P4 closes in a day" in s.text]
+    # Ben voted; Ana is on two rosters and told once; Zed is on none.
+    assert sorted(s.chat_id for s in told) == ["dm:ana", "dm:dev", "dm:fay", "dm:jo"]
