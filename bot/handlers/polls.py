@@ -429,11 +429,14 @@ async def _assembly(ctx: Context, group: Group, author: Member, action: str) -> 
 
 
 async def posted_in(work: Work, poll: Poll) -> list[Group]:
-    """The groups whose chats show the poll: its own, or every group of its network."""
+    """The groups whose chats show the poll: its own, or every group of its network when it
+    opened and still in it. One that joined meanwhile was not asked: it has no post of it."""
     if poll.network_id is None:
         return [await work.load_group(poll.group_id)]
     return [
-        await work.load_group(n.group_id) for n in await work.uow.networks.groups(poll.network_id)
+        await work.load_group(n.group_id)
+        for n in await work.uow.networks.groups(poll.network_id)
+        if n.joined_at <= poll.created_at
     ]
 
 
@@ -633,7 +636,8 @@ async def _may_vote_in_network(ctx: Context, poll: Poll) -> str | None:
         network = await ctx.uow.networks.get(poll.network_id)
         assert network is not None
         return ctx.tr._(
-            "Only the rosters of the network {network} vote on P{number}.",
+            "Only the rosters of the groups in the network {network} when P{number} "
+            "opened vote on it.",
             network=network.name,
             number=poll.id,
         )
@@ -941,9 +945,10 @@ async def outcome(ctx: Context, args: Args) -> list[Action]:
 async def open_in(ctx: Context, group: Group) -> list[Poll]:
     """The open polls a group's roster votes on: its own and its network's assemblies."""
     network = await ctx.uow.networks.of_group(group.id)
+    assemblies = await ctx.uow.polls.of_network(network.id) if network else []
     return [
         *await ctx.uow.polls.of_group(group.id, open_only=True),
-        *(await ctx.uow.polls.of_network(network.id) if network else []),
+        *[p for p in assemblies if group.id in {g.id for g in await posted_in(ctx, p)}],
     ]
 
 

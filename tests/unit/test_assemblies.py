@@ -9,7 +9,7 @@ from bot.export import group_records
 from tests.conftest import Built
 from tests.harness import OTHER_PLATFORM, Harness, in_chat, text
 from tests.unit.test_links import code_in
-from tests.unit.test_networks import formed, passed
+from tests.unit.test_networks import CODE, formed, passed
 
 CHATS = ("group:food", "group:bakery", "group:garden")
 BAKERY = ("Fay", "Gus", "Hana", "Ben")
@@ -18,7 +18,7 @@ GARDEN = ("Ivo", "Jo", "Ben", "Ana")
 
 async def _three_groups(bot: Harness) -> None:
     """Free Food (Ana, Ben, Chioma, Dev; Eli a newcomer), Bakery (Fay, Gus, Hana, Ben) and
-    Garden (Ivo, Jo, Ben, Ana) in the network Barquisimeto; Choir (Kai) in none. Ben is on
+    Garden (Ivo, Jo, Ben, Ana) in the network Barquisimeto; Choir (Kai, Lu) in none. Ben is on
     three rosters, Ana on two, everyone else on one: ten people."""
     await bot.setup_group()
     await bot.say("Eli", "/join")
@@ -27,6 +27,7 @@ async def _three_groups(bot: Harness) -> None:
         for who in members[1:]:
             await bot.say(who, "/join", group=name.casefold())
     await bot.say("Kai", "/setup Choir", group="choir")
+    await bot.say("Lu", "/join", group="choir")
     for who in ("Ana", "Ben", "Dev", "Zed"):
         await bot.say(who, "/start", group=None)
     bot.clock.advance(days=2)
@@ -104,7 +105,7 @@ async def test_a_secret_network_vote_is_cast_once(net: Harness) -> None:
         await net.say("Ben", "/vote P4 objection too far", group=None)
     )
     assert text(await net.say("Zed", "/vote P4 no objection", group=None)) == (
-        "Only the rosters of the network Barquisimeto vote on P4."
+        "Only the rosters of the groups in the network Barquisimeto when P4 opened vote on it."
     )
 
 
@@ -190,3 +191,23 @@ async def test_everyone_on_the_rosters_who_has_not_voted_is_reminded_once(net: H
     told = [s for s in reminded if "P4 closes in a day" in s.text]
     # Ben voted; Ana is on two rosters and told once; Zed is on none.
     assert sorted(s.chat_id for s in told) == ["dm:ana", "dm:dev", "dm:fay", "dm:jo"]
+
+
+async def test_a_group_that_joins_the_network_meanwhile_is_not_in_it(net: Harness) -> None:
+    """An assembly is put to the groups in the network when it opens: one that joins later
+    was not asked, and finds no post of it to vote on."""
+    await net.say("Dev", "/propose Share the truck ; network")
+    net.clock.advance(minutes=1)
+    found = CODE.search(in_chat(await net.say("Ana", "/network code"), "dm:ana"))
+    assert found
+    code = found.group()
+    await passed(net, f"Join do network join {code}", "choir", ("Kai", "Lu"))
+    refused = await net.say("Lu", "/vote P4 agree", group="choir")
+    assert text(refused) == (
+        "Only the rosters of the groups in the network Barquisimeto when P4 opened vote on it."
+    )
+    assert text(await net.say("Lu", "/polls", group="choir")) == "No open polls."
+    await net.say("Ben", "/vote P4 agree", group="bakery")
+    seen = await net.later(seconds=5)
+    assert {s.chat_id for s in seen if s.edit and "P4 ·" in s.text} == set(CHATS)
+    assert "Voted: 1 of 10 · Free Food 1 of 5 · Bakery 1 of 4 · Garden 1 of 4" in text(seen)
