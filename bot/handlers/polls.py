@@ -396,8 +396,8 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
         ctx.now,
     )
     return [
-        Post(g.id, *await post_of(ctx, poll, g), key=f"poll:{poll.id}")
-        for g in await posted_in(ctx, poll)
+        Post(g.id, text, buttons, key=f"poll:{poll.id}")
+        for g, text, buttons in await posts_of(ctx, poll)
     ]
 
 
@@ -496,16 +496,52 @@ def result_of(poll: Poll, counted: Tally, voted: int, eligible_: int) -> str:
     return KINDS[poll.kind].decide(counted, voted, eligible_, poll.quorum / 100)
 
 
-async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Button, ...]]:
+@dataclass(frozen=True)
+class Counts:
+    """What every post of a poll shows alike, counted once for all the groups it is in."""
+
+    turnout: Turnout
+    counted: Tally | None  # None while the results are not shown
+    network: str | None  # a network assembly's network
+    parts: tuple[tuple[str, Turnout], ...]  # each group's part of an assembly, by name
+
+
+async def posts_of(work: Work, poll: Poll) -> list[tuple[Group, str, tuple[Button, ...]]]:
+    """The poll's post in each group it is posted in, in that group's language."""
+    groups = await posted_in(work, poll)
+    counts = await _counts(work, poll, groups)
+    return [(g, *post_of(work, poll, g, counts)) for g in groups]
+
+
+async def _counts(work: Work, poll: Poll, groups: list[Group]) -> Counts:
+    counted = None
+    # A secret or hidden poll shows only how many voted until it closes: a tally that grows
+    # vote by vote would tell, to anyone who watches it, what each voter chose.
+    if poll.state == "closed" or not (poll.hidden or poll.secret):
+        counted = KINDS[poll.kind].tally(poll, await work.uow.polls.ballots(poll))
+    if poll.network_id is None:
+        return Counts(await work.uow.polls.turnout(poll), counted, None, ())
+    network = await work.uow.networks.get(poll.network_id)
+    assert network is not None  # a network that ends leaves its polls (SET NULL)
+    # Each group's part: only counts, as the total shows them.
+    parts = await work.uow.polls.parts(poll)
+    nobody = Turnout(voted=0, eligible=0, missing=0)
+    return Counts(
+        await work.uow.polls.turnout(poll),
+        counted,
+        network.name,
+        tuple((g.name, parts.get(g.id, nobody)) for g in groups),
+    )
+
+
+def post_of(work: Work, poll: Poll, group: Group, counts: Counts) -> tuple[str, tuple[Button, ...]]:
     tr, zone, rules = work.group_tr(group), work.zone(group), KINDS[poll.kind]
-    turnout = await work.uow.polls.turnout(poll)
+    turnout, counted = counts.turnout, counts.counted
     lines: list[str] = [
         Rich(" · ").join([code(f"P{poll.id}"), tr.word("poll_kind", poll.kind), strong(poll.title)])
     ]
-    if poll.network_id is not None:
-        network = await work.uow.networks.get(poll.network_id)
-        assert network is not None  # a network that ends leaves its polls (SET NULL)
-        lines.append(tr._("For the whole network {network}.", network=network.name))
+    if counts.network:
+        lines.append(tr._("For the whole network {network}.", network=counts.network))
     if poll.action:
         lines.append(tr._("If it passes, I will: /{action}", action=shown_action(tr, poll.action)))
         lines.append(
@@ -523,23 +559,28 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
             quorum=poll.quorum,
         )
     )
-    # A secret or hidden poll shows only how many voted until it closes: a tally that grows
-    # vote by vote would tell, to anyone who watches it, what each voter chose.
-    if poll.state == "closed" or not (poll.hidden or poll.secret):
-        counted = rules.tally(poll, await work.uow.polls.ballots(poll))
-        if turnout.voted:
-            lines += rules.results(tr, poll, counted, zone)
+    if counted is not None and turnout.voted:
+        lines += rules.results(tr, poll, counted, zone)
     lines.append(
         " · ".join(
             [
                 tr._(
                     "Voted: {voted} of {eligible}", voted=turnout.voted, eligible=turnout.eligible
                 ),
-                *await _parts(work, tr, poll),
+                *[
+                    tr._(
+                        "{group} {voted} of {eligible}",
+                        group=name,
+                        voted=part.voted,
+                        eligible=part.eligible,
+                    )
+                    for name, part in counts.parts
+                ],
             ]
         )
     )
     if poll.state == "closed":
+        assert counted is not None
         lines.append(conclusion(tr, poll, counted, zone))
         return LINE.join(lines), ()
     if poll.secret or not rules.buttons or poll.max_choices > 1:
@@ -549,23 +590,6 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
         tr.button(label(tr, poll, o, zone), f"vote P{poll.id} {n}", answer=native)
         for n, o in enumerate(poll.options, 1)
     )
-
-
-async def _parts(work: Work, tr: Translator, poll: Poll) -> list[str]:
-    """Each group's part of a network assembly: only counts, as the total shows them."""
-    if poll.network_id is None:
-        return []
-    parts = await work.uow.polls.parts(poll)
-    nobody = Turnout(voted=0, eligible=0, missing=0)
-    return [
-        tr._(
-            "{group} {voted} of {eligible}",
-            group=g.name,
-            voted=parts.get(g.id, nobody).voted,
-            eligible=parts.get(g.id, nobody).eligible,
-        )
-        for g in await posted_in(work, poll)
-    ]
 
 
 def conclusion(tr: Translator, poll: Poll, counted: Tally, zone: str) -> str:
@@ -761,8 +785,8 @@ async def redraw(work: Work, job: Job) -> list[Action]:
     if poll is None or poll.state != "open":
         return []
     return [
-        Edit(g.id, f"poll:{poll.id}", *await post_of(work, poll, g))
-        for g in await posted_in(work, poll)
+        Edit(g.id, f"poll:{poll.id}", text, buttons)
+        for g, text, buttons in await posts_of(work, poll)
     ]
 
 
@@ -786,10 +810,10 @@ async def close(work: Work, poll: Poll, group: Group) -> list[Action]:
     closed = await work.uow.polls.get(poll.id)
     assert closed is not None
     actions: list[Action] = []
-    for shown in await posted_in(work, closed):
+    for shown, text, _ in await posts_of(work, closed):
         tr = work.group_tr(shown)
         actions += [
-            Edit(shown.id, f"poll:{poll.id}", (await post_of(work, closed, shown))[0], ()),
+            Edit(shown.id, f"poll:{poll.id}", text, ()),
             Post(
                 shown.id,
                 tr._("P{number} is closed: {title}", number=poll.id, title=poll.title)
@@ -934,10 +958,7 @@ async def outcome(ctx: Context, args: Args) -> list[Action]:
     closed = await ctx.uow.polls.get(poll.id)
     assert closed is not None
     return [
-        *[
-            Edit(g.id, f"poll:{poll.id}", (await post_of(ctx, closed, g))[0], ())
-            for g in await posted_in(ctx, closed)
-        ],
+        *[Edit(g.id, f"poll:{poll.id}", text, ()) for g, text, _ in await posts_of(ctx, closed)],
         Reply(ctx.tr._("The outcome is on the post of P{number}.", number=poll.id)),
     ]
 
