@@ -34,7 +34,10 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
         }
         for s in await uow.shifts.of_group(group.id)
     ]
-    polls = [await _poll_record(uow, poll) for poll in await uow.polls.of_group(group.id)]
+    polls = [
+        await _poll_record(uow, poll, {m.person_id for m in members})
+        for poll in await uow.polls.of_group(group.id)
+    ]
     return {
         "group": {
             "name": group.name,
@@ -62,7 +65,7 @@ async def group_records(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
     }
 
 
-async def _poll_record(uow: UnitOfWork, poll: Poll) -> dict[str, Any]:
+async def _poll_record(uow: UnitOfWork, poll: Poll, roster: set[int]) -> dict[str, Any]:
     record: dict[str, Any] = {
         "poll": f"P{poll.id}",
         "kind": poll.kind,
@@ -78,9 +81,12 @@ async def _poll_record(uow: UnitOfWork, poll: Poll) -> dict[str, Any]:
         kind = KINDS[poll.kind]
         record["tally"] = kind.export(kind.tally(poll, await uow.polls.ballots(poll)))
     else:
+        # A network assembly's voters on other groups' rosters are theirs to know, not this
+        # group's: its records name only its own.
         record["votes"] = [
             {"name": name, "ballot": dict(ballot)}
-            for _, name, ballot in await uow.polls.named(poll.id)
+            for person, name, ballot in await uow.polls.named(poll.id)
+            if poll.network_id is None or person in roster
         ]
     return record
 

@@ -377,6 +377,7 @@ class Poll:
     action_done: bool
     created_at: datetime
     subject_id: int | None = None  # the person a binding trust or removal is about
+    network_id: int | None = None  # an assembly: voted by every group of this network
 
     @property
     def electorate(self) -> "Electorate":

@@ -106,6 +106,13 @@ def label(tr: Translator, poll: Poll, option: str, zone: str) -> str:
     return KINDS[poll.kind].show(tr, option, zone)
 
 
+def listed(tr: Translator, poll: Poll, zone: str) -> str:
+    """An open poll in a list (/polls, /network)."""
+    return f"P{poll.id} · {tr.word('poll_kind', poll.kind)} · {poll.title} · " + tr._(
+        "closes {when}", when=tr.when(poll.closes_at, zone)
+    )
+
+
 # --- reading a ballot ------------------------------------------------------------------------
 
 

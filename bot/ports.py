@@ -478,6 +478,9 @@ class Polls(Protocol):
         """With `lock`, the votes of others wait until this transaction ends."""
 
     async def of_group(self, group_id: int, open_only: bool = False) -> list[Poll]: ...
+    async def of_network(self, network_id: int) -> list[Poll]:
+        """The network's open assemblies."""
+
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
         """Conditional update: only while the poll is in one of `states`."""
 
@@ -495,6 +498,9 @@ class Polls(Protocol):
 
     async def voters(self, poll: Poll) -> set[int]: ...
     async def turnout(self, poll: Poll) -> Turnout: ...
+    async def parts(self, poll: Poll) -> dict[int, Turnout]:
+        """A network assembly's turnout on each group's roster, by group id."""
+
     async def claim_action(self, poll_id: int) -> bool:
         """Compare-and-set: a binding action is carried out once."""
 

@@ -527,6 +527,11 @@ class PollRow(Base):
     # The person a binding trust or removal is about. Not a foreign key: SQLite cannot add
     # one to a table in place (migration 0008); people are merged with it (repositories).
     subject_id: Mapped[int | None] = mapped_column(Integer)
+    # A network assembly: every group of the network votes. A network that ends (its last
+    # group left) leaves the poll to the group it was opened in.
+    network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("networks.id", ondelete="SET NULL"), index=True
+    )
 
 
 class VoteRow(Base):

@@ -5,11 +5,19 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, distinct, func, select, update
 
-from bot.model import Electorate, Poll, Revote, Turnout
+from bot.model import Poll, Revote, Turnout
 from storage.base import Repository, insert_ignoring_duplicates, record
-from storage.models import BallotCountRow, MemberRow, PersonRow, PollRow, VotedRow, VoteRow
+from storage.models import (
+    BallotCountRow,
+    MemberRow,
+    NetworkGroupRow,
+    PersonRow,
+    PollRow,
+    VotedRow,
+    VoteRow,
+)
 
 
 def canonical(ballot: Mapping[str, Any]) -> str:
@@ -34,6 +42,14 @@ class SqlPolls(Repository):
         if open_only:
             query = query.where(PollRow.state == "open")
         rows = await self.conn.execute(query.order_by(PollRow.id))
+        return [_poll(r) for r in rows]
+
+    async def of_network(self, network_id: int) -> list[Poll]:
+        rows = await self.conn.execute(
+            select(PollRow.__table__)
+            .where(PollRow.network_id == network_id, PollRow.state == "open")
+            .order_by(PollRow.id)
+        )
         return [_poll(r) for r in rows]
 
     async def change(self, poll_id: int, states: Sequence[str], **values: Any) -> bool:
@@ -108,11 +124,12 @@ class SqlPolls(Repository):
         return [(r.person_id, r.name, dict(r.ballot)) for r in rows]
 
     async def turnout(self, poll: Poll) -> Turnout:
-        """Counted in one statement, however long the roster."""
-        table = VotedRow if poll.secret else VoteRow
+        """Counted in one statement, however long the rosters; a person on several rosters
+        of a network assembly is one voter."""
         members = MemberRow.__table__
-        voted = select(table.person_id).where(table.poll_id == poll.id)
-        eligible = _eligible(poll.group_id, poll.electorate)
+        voted = _voted(poll)
+        eligible = _eligible(poll)
+        people = func.count(distinct(members.c.person_id))
         row = (
             await self.conn.execute(
                 select(
@@ -120,8 +137,8 @@ class SqlPolls(Repository):
                     .select_from(voted.subquery())
                     .scalar_subquery()
                     .label("voted"),
-                    select(func.count()).where(*eligible).scalar_subquery().label("eligible"),
-                    select(func.count())
+                    select(people).where(*eligible).scalar_subquery().label("eligible"),
+                    select(people)
                     .where(*eligible, members.c.person_id.not_in(voted))
                     .scalar_subquery()
                     .label("missing"),
@@ -129,6 +146,25 @@ class SqlPolls(Repository):
             )
         ).one()
         return Turnout(voted=row.voted, eligible=row.eligible, missing=row.missing)
+
+    async def parts(self, poll: Poll) -> dict[int, Turnout]:
+        """Each group's part of a network assembly: how many on its roster may vote and how
+        many of them did. A person on several rosters counts in each of them."""
+        members = MemberRow.__table__
+        voted = members.c.person_id.in_(_voted(poll))
+        rows = await self.conn.execute(
+            select(
+                members.c.group_id,
+                func.count().label("eligible"),
+                func.count().filter(voted).label("voted"),
+            )
+            .where(*_eligible(poll))
+            .group_by(members.c.group_id)
+        )
+        return {
+            r.group_id: Turnout(voted=r.voted, eligible=r.eligible, missing=r.eligible - r.voted)
+            for r in rows
+        }
 
     async def voters(self, poll: Poll) -> set[int]:
         table = VotedRow if poll.secret else VoteRow
@@ -141,10 +177,27 @@ class SqlPolls(Repository):
         )
 
 
-def _eligible(group_id: int, electorate: Electorate) -> list[Any]:
-    """Electorate.admits (bot/model.py) as conditions on the members table."""
+def _voted(poll: Poll) -> Any:
+    table = VotedRow if poll.secret else VoteRow
+    return select(table.person_id).where(table.poll_id == poll.id)
+
+
+def _eligible(poll: Poll) -> list[Any]:
+    """Electorate.admits (bot/model.py) as conditions on the members table, over the
+    poll's group or, for a network assembly, every group of the network when it opened."""
     members = MemberRow.__table__
-    conditions = [members.c.group_id == group_id, members.c.status != "left"]
+    electorate = poll.electorate
+    groups = (
+        members.c.group_id == poll.group_id
+        if poll.network_id is None
+        else members.c.group_id.in_(
+            select(NetworkGroupRow.group_id).where(
+                NetworkGroupRow.network_id == poll.network_id,
+                NetworkGroupRow.joined_at <= poll.created_at,  # as bot.handlers.polls.posted_in
+            )
+        )
+    )
+    conditions = [groups, members.c.status != "left"]
     if electorate.trusted_only:
         conditions.append(members.c.status == "trusted")
     if electorate.trusted_by is not None:

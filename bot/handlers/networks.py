@@ -15,6 +15,7 @@ from bot.i18n import N_, Translator
 from bot.messages import Action, Post, Reply
 from bot.model import Group, Network
 from bot.params import BadArgument, code
+from bot.poll_kinds import listed
 from bot.router import Args
 from bot.settings import setting, shown_value
 
@@ -215,6 +216,10 @@ async def _shown(ctx: Context, group: Group) -> str:
     for g in siblings:
         served = shown_value(tr, "categories", setting(g, "categories", ctx.defaults))
         lines.append(f"• {g.name} – {served}")
+    assemblies = await ctx.uow.polls.of_network(network.id)
+    if assemblies:
+        lines.append(tr._("Open assemblies:"))
+        lines += [listed(tr, p, ctx.zone(group)) for p in assemblies]
     return "\n".join(lines)
 
 

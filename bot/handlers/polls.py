@@ -6,6 +6,10 @@ voted, and its poll shows only how many voted until it closes. A proposal may ca
 action that minga carries out, once, for the group, if it passes: such a binding proposal
 is made by a trusted member, voted by the members trusted when it opened, open a minimum
 time, and counted against the group's own quorum (README, "Decisions without admins").
+
+A network assembly ('; network') is a poll of every group of the author's network: posted
+and redrawn in each, voted by everyone on their rosters, once per person however many
+rosters they are on, and counted against all of them ("A network of groups").
 """
 
 import re
@@ -21,7 +25,18 @@ from bot.handlers import groups, networks, offers, shifts, trust
 from bot.handlers.common import active_member
 from bot.i18n import N_, Translator
 from bot.messages import LINE, Action, Button, Edit, Post, Reply, Rich, Sender, code, strong
-from bot.model import Group, Job, JobKind, Member, Person, Poll, PollKind, Revote
+from bot.model import (
+    Group,
+    Job,
+    JobKind,
+    Member,
+    Network,
+    Person,
+    Poll,
+    PollKind,
+    Revote,
+    Turnout,
+)
 from bot.params import BadArgument, reference
 from bot.poll_kinds import (
     KINDS,
@@ -32,6 +47,7 @@ from bot.poll_kinds import (
     answer_words,
     check_options,
     label,
+    listed,
 )
 from bot.router import (
     Args,
@@ -328,6 +344,7 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
     group, tr, rules = ctx.group, ctx.tr, KINDS[kind]
     author = await _author(ctx, group)
     title, action, options, flags = split_poll_line(tr, line)
+    network = await _assembly(ctx, group, author, action) if "network" in flags else None
     if not title or len(title) > 300:
         raise BadArgument(N_("Give the poll a title of at most 300 characters."))
     options = _options(tr, rules, title, options)
@@ -365,6 +382,7 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
             action_done=False,
             created_at=ctx.now,
             subject_id=subject,
+            network_id=network.id if network else None,
         )
     )
     await ctx.uow.jobs.add(JobKind.POLL_CLOSE, poll.id, closes_at)
@@ -377,7 +395,49 @@ async def create(ctx: Context, kind: PollKind, line: str) -> list[Action]:
         {"poll": poll.id, "kind": kind, "action": action or None},
         ctx.now,
     )
-    return [Post(group.id, *await post_of(ctx, poll, group), key=f"poll:{poll.id}")]
+    return [
+        Post(g.id, text, buttons, key=f"poll:{poll.id}")
+        for g, text, buttons in await posts_of(ctx, poll)
+    ]
+
+
+async def _assembly(ctx: Context, group: Group, author: Member, action: str) -> Network:
+    """The network a poll is opened for, if this author may open one for it."""
+    network = await ctx.uow.networks.of_group(group.id)
+    if network is None:
+        raise BadArgument(
+            N_("{group} is in no network: leave out the word {word}."),
+            group=group.name,
+            word=ctx.tr.word("poll_setting", "network"),
+        )
+    if author.status != "trusted":
+        raise BadArgument(
+            N_("Only trusted members open a poll for the whole network {network}."),
+            network=network.name,
+        )
+    # What a group does, joining or leaving the network included, each group decides by
+    # its own proposals: no network decision is carried out in a group's name.
+    if action:
+        raise BadArgument(
+            N_(
+                "A network proposal cannot make me do anything: each group decides its "
+                "own settings, and joining or leaving the network, by its own proposal. "
+                "Leave out 'do …' for the network to decide it together."
+            )
+        )
+    return network
+
+
+async def posted_in(work: Work, poll: Poll) -> list[Group]:
+    """The groups whose chats show the poll: its own, or every group of its network when it
+    opened and still in it. One that joined meanwhile was not asked: it has no post of it."""
+    if poll.network_id is None:
+        return [await work.load_group(poll.group_id)]
+    return [
+        await work.load_group(n.group_id)
+        for n in await work.uow.networks.groups(poll.network_id)
+        if n.joined_at <= poll.created_at
+    ]
 
 
 async def propose(ctx: Context, args: Args) -> list[Action]:
@@ -415,8 +475,13 @@ async def poll_command(ctx: Context, args: Args) -> list[Action]:
 async def eligible(work: Work, poll: Poll) -> list[int]:
     """Who may vote. On a binding proposal: the members trusted when it opened and still on
     the roster, except the one it is about; accounts trusted since then do not count."""
-    roster = await work.uow.members.roster(poll.group_id)
-    return [m.person_id for m in roster if poll.electorate.admits(m)]
+    admitted = {
+        m.person_id: None
+        for g in await posted_in(work, poll)
+        for m in await work.uow.members.roster(g.id)
+        if poll.electorate.admits(m)
+    }
+    return list(admitted)  # a person on several rosters once
 
 
 def result_of(poll: Poll, counted: Tally, voted: int, eligible_: int) -> str:
@@ -431,12 +496,52 @@ def result_of(poll: Poll, counted: Tally, voted: int, eligible_: int) -> str:
     return KINDS[poll.kind].decide(counted, voted, eligible_, poll.quorum / 100)
 
 
-async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Button, ...]]:
+@dataclass(frozen=True)
+class Counts:
+    """What every post of a poll shows alike, counted once for all the groups it is in."""
+
+    turnout: Turnout
+    counted: Tally | None  # None while the results are not shown
+    network: str | None  # a network assembly's network
+    parts: tuple[tuple[str, Turnout], ...]  # each group's part of an assembly, by name
+
+
+async def posts_of(work: Work, poll: Poll) -> list[tuple[Group, str, tuple[Button, ...]]]:
+    """The poll's post in each group it is posted in, in that group's language."""
+    groups = await posted_in(work, poll)
+    counts = await _counts(work, poll, groups)
+    return [(g, *post_of(work, poll, g, counts)) for g in groups]
+
+
+async def _counts(work: Work, poll: Poll, groups: list[Group]) -> Counts:
+    counted = None
+    # A secret or hidden poll shows only how many voted until it closes: a tally that grows
+    # vote by vote would tell, to anyone who watches it, what each voter chose.
+    if poll.state == "closed" or not (poll.hidden or poll.secret):
+        counted = KINDS[poll.kind].tally(poll, await work.uow.polls.ballots(poll))
+    if poll.network_id is None:
+        return Counts(await work.uow.polls.turnout(poll), counted, None, ())
+    network = await work.uow.networks.get(poll.network_id)
+    assert network is not None  # a network that ends leaves its polls (SET NULL)
+    # Each group's part: only counts, as the total shows them.
+    parts = await work.uow.polls.parts(poll)
+    nobody = Turnout(voted=0, eligible=0, missing=0)
+    return Counts(
+        await work.uow.polls.turnout(poll),
+        counted,
+        network.name,
+        tuple((g.name, parts.get(g.id, nobody)) for g in groups),
+    )
+
+
+def post_of(work: Work, poll: Poll, group: Group, counts: Counts) -> tuple[str, tuple[Button, ...]]:
     tr, zone, rules = work.group_tr(group), work.zone(group), KINDS[poll.kind]
-    turnout = await work.uow.polls.turnout(poll)
+    turnout, counted = counts.turnout, counts.counted
     lines: list[str] = [
         Rich(" · ").join([code(f"P{poll.id}"), tr.word("poll_kind", poll.kind), strong(poll.title)])
     ]
+    if counts.network:
+        lines.append(tr._("For the whole network {network}.", network=counts.network))
     if poll.action:
         lines.append(tr._("If it passes, I will: /{action}", action=shown_action(tr, poll.action)))
         lines.append(
@@ -454,16 +559,28 @@ async def post_of(work: Work, poll: Poll, group: Group) -> tuple[str, tuple[Butt
             quorum=poll.quorum,
         )
     )
-    # A secret or hidden poll shows only how many voted until it closes: a tally that grows
-    # vote by vote would tell, to anyone who watches it, what each voter chose.
-    if poll.state == "closed" or not (poll.hidden or poll.secret):
-        counted = rules.tally(poll, await work.uow.polls.ballots(poll))
-        if turnout.voted:
-            lines += rules.results(tr, poll, counted, zone)
+    if counted is not None and turnout.voted:
+        lines += rules.results(tr, poll, counted, zone)
     lines.append(
-        tr._("Voted: {voted} of {eligible}", voted=turnout.voted, eligible=turnout.eligible)
+        " · ".join(
+            [
+                tr._(
+                    "Voted: {voted} of {eligible}", voted=turnout.voted, eligible=turnout.eligible
+                ),
+                *[
+                    tr._(
+                        "{group} {voted} of {eligible}",
+                        group=name,
+                        voted=part.voted,
+                        eligible=part.eligible,
+                    )
+                    for name, part in counts.parts
+                ],
+            ]
+        )
     )
     if poll.state == "closed":
+        assert counted is not None
         lines.append(conclusion(tr, poll, counted, zone))
         return LINE.join(lines), ()
     if poll.secret or not rules.buttons or poll.max_choices > 1:
@@ -516,6 +633,8 @@ def how_to_vote(tr: Translator, poll: Poll, zone: str) -> str:
 async def _may_vote(ctx: Context, poll: Poll, group: Group) -> str | None:
     """Why this person may not vote on this poll, or None if they may."""
     tr = ctx.tr
+    if poll.network_id is not None:
+        return await _may_vote_in_network(ctx, poll)
     member = await active_member(ctx, group.id)
     if member is None:
         return tr._(
@@ -529,6 +648,25 @@ async def _may_vote(ctx: Context, poll: Poll, group: Group) -> str | None:
         )
     if poll.trusted_only and member.status != "trusted":
         return tr._("Only trusted members vote on P{number}.", number=poll.id)
+    return None
+
+
+async def _may_vote_in_network(ctx: Context, poll: Poll) -> str | None:
+    """Anyone on a roster of the network votes, from whichever group's chat; where only
+    trusted members vote, being trusted in one of the groups is enough."""
+    assert poll.network_id is not None
+    on = [m for g in await posted_in(ctx, poll) if (m := await active_member(ctx, g.id))]
+    if not on:
+        network = await ctx.uow.networks.get(poll.network_id)
+        assert network is not None
+        return ctx.tr._(
+            "Only the rosters of the groups in the network {network} when P{number} "
+            "opened vote on it.",
+            network=network.name,
+            number=poll.id,
+        )
+    if not any(poll.electorate.admits(m) for m in on):
+        return ctx.tr._("Only trusted members vote on P{number}.", number=poll.id)
     return None
 
 
@@ -646,8 +784,10 @@ async def redraw(work: Work, job: Job) -> list[Action]:
     poll = await work.uow.polls.get(job.ref_id)
     if poll is None or poll.state != "open":
         return []
-    group = await work.load_group(poll.group_id)
-    return [Edit(group.id, f"poll:{poll.id}", *await post_of(work, poll, group))]
+    return [
+        Edit(g.id, f"poll:{poll.id}", text, buttons)
+        for g, text, buttons in await posts_of(work, poll)
+    ]
 
 
 # --- closing ---------------------------------------------------------------------------------
@@ -669,17 +809,18 @@ async def close(work: Work, poll: Poll, group: Group) -> list[Action]:
     )
     closed = await work.uow.polls.get(poll.id)
     assert closed is not None
-    tr = work.group_tr(group)
-    text, _ = await post_of(work, closed, group)
-    actions: list[Action] = [
-        Edit(group.id, f"poll:{poll.id}", text, ()),
-        Post(
-            group.id,
-            tr._("P{number} is closed: {title}", number=poll.id, title=poll.title)
-            + "\n"
-            + conclusion(tr, closed, counted, work.zone(group)),
-        ),
-    ]
+    actions: list[Action] = []
+    for shown, text, _ in await posts_of(work, closed):
+        tr = work.group_tr(shown)
+        actions += [
+            Edit(shown.id, f"poll:{poll.id}", text, ()),
+            Post(
+                shown.id,
+                tr._("P{number} is closed: {title}", number=poll.id, title=poll.title)
+                + "\n"
+                + conclusion(tr, closed, counted, work.zone(shown)),
+            ),
+        ]
     if result == "passed" and poll.action:
         actions += await carry_out(work, closed, group)
     return actions
@@ -814,33 +955,42 @@ async def outcome(ctx: Context, args: Args) -> list[Action]:
         return [Reply(ctx.tr._("Only the author of a poll can add its outcome."))]
     if not await ctx.uow.polls.change(poll.id, ["closed"], outcome=args["text"]):
         return [Reply(ctx.tr._("An outcome is added once the poll is closed."))]
-    group = await ctx.load_group(poll.group_id)
     closed = await ctx.uow.polls.get(poll.id)
     assert closed is not None
     return [
-        Edit(group.id, f"poll:{poll.id}", (await post_of(ctx, closed, group))[0], ()),
+        *[Edit(g.id, f"poll:{poll.id}", text, ()) for g, text, _ in await posts_of(ctx, closed)],
         Reply(ctx.tr._("The outcome is on the post of P{number}.", number=poll.id)),
+    ]
+
+
+async def open_in(ctx: Context, group: Group) -> list[Poll]:
+    """The open polls a group's roster votes on: its own and its network's assemblies."""
+    network = await ctx.uow.networks.of_group(group.id)
+    assemblies = await ctx.uow.polls.of_network(network.id) if network else []
+    return [
+        *await ctx.uow.polls.of_group(group.id, open_only=True),
+        *[p for p in assemblies if group.id in {g.id for g in await posted_in(ctx, p)}],
     ]
 
 
 async def polls(ctx: Context, args: Args) -> list[Action]:
     groups = [ctx.group] if ctx.group else await ctx.uow.groups.of_person(ctx.person.id)
-    open_ = [p for g in groups for p in await ctx.uow.polls.of_group(g.id, open_only=True)]
+    # An assembly is listed once, in the zone of the first of the person's groups in it.
+    open_ = {p.id: (p, ctx.zone(g)) for g in reversed(groups) for p in await open_in(ctx, g)}
     if not open_:
         return [Reply(ctx.tr._("No open polls."))]
-    zones = {g.id: ctx.zone(g) for g in groups}
     return [
         Reply(
             "\n".join(
                 [ctx.tr._("Open polls:")]
-                + [
-                    f"P{p.id} · {ctx.tr.word('poll_kind', p.kind)} · {p.title} · "
-                    + ctx.tr._("closes {when}", when=ctx.tr.when(p.closes_at, zones[p.group_id]))
-                    for p in open_
-                ]
+                + [listed(ctx.tr, p, zone) for p, zone in sorted(open_.values(), key=_number)]
             )
         )
     ]
+
+
+def _number(shown: tuple[Poll, str]) -> int:
+    return shown[0].id
 
 
 async def close_either(ctx: Context, args: Args) -> list[Action]:
