@@ -236,5 +236,6 @@ async def _no_task_left_running() -> AsyncIterator[None]:
     for task in stubborn:
         frames = "".join(f"\n  {f.f_code.co_filename}:{f.f_lineno}" for f in task.get_stack())
         warnings.warn(
-            f"a task outlived its test and a first cancel: {task!r}{frames}", stacklevel=1
+            f"a task outlived its test by half a second after a cancel: {task!r}{frames}",
+            stacklevel=1,
         )
