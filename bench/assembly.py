@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: bench/ is not installed
@@ -63,11 +63,9 @@ from bench.statements import Counts, StatementCounter  # noqa: E402
 from bot.messages import Chat  # noqa: E402
 from storage.engine import create_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.models import GroupRow, NetworkGroupRow, NetworkRow  # noqa: E402
 
 SECONDS_FLOOR = 5.0  # SQLite, one group
 NETWORK_SECONDS_FLOOR = 60.0  # SQLite, the whole network
-NETWORK_NAME = "Barquisimeto"
 TELEGRAM_GROUP_EDIT_EVERY = 5.0  # adapters/telegram/adapter.py EDIT_EVERY["group"]
 TITLE = "Use the hall on Sundays for the assembly"
 WAIT = 60.0  # seconds for the post to go out, and for the last edits after the votes
@@ -95,29 +93,7 @@ async def write_group(url: str, members: int, trusted: int, seed: int) -> Someon
 async def write_network(url: str, plan: networks.Plan) -> networks.Built:
     """bench/network.py's network, then its groups in one network by the bulk path."""
     built = await networks.build(url, plan)
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            network_id = (
-                await conn.execute(
-                    insert(NetworkRow.__table__).returning(NetworkRow.__table__.c.id),
-                    {
-                        "name": NETWORK_NAME,
-                        "name_key": NETWORK_NAME.casefold(),
-                        "created_at": built.now,
-                    },
-                )
-            ).scalar_one()
-            groups = (await conn.execute(select(GroupRow.__table__.c.id))).scalars().all()
-            await conn.execute(
-                insert(NetworkGroupRow.__table__),
-                [
-                    {"group_id": group, "network_id": network_id, "joined_at": built.now}
-                    for group in groups
-                ],
-            )
-    finally:
-        await engine.dispose()
+    await networks.one_network(url, built.now)
     return built
 
 
