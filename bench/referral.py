@@ -213,13 +213,16 @@ async def pending_referrals(url: str) -> int:
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
-            return (
-                await conn.execute(
-                    text(
-                        "SELECT count(*) FROM jobs WHERE kind = 'request_refer' AND done_at IS NULL"
+            return int(
+                (
+                    await conn.execute(
+                        text(
+                            "SELECT count(*) FROM jobs "
+                            "WHERE kind = 'request_refer' AND done_at IS NULL"
+                        )
                     )
-                )
-            ).scalar_one()
+                ).scalar_one()
+            )
     finally:
         await engine.dispose()
 
