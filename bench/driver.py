@@ -19,6 +19,7 @@ import json
 import logging
 import time
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -166,9 +167,12 @@ class NullPlatform:
     screen: Screen = field(default_factory=Screen)
     sent: dict[str, int] = field(default_factory=lambda: {"send": 0, "edit": 0, "toast": 0})
     edit_every: float = 0.0  # seconds between two edits of one post (Telegram: 5 in a group)
+    edits: Counter[str] = field(default_factory=Counter)  # received, by chat
 
     async def deliver(self, row: OutboxMessage) -> tuple[str, ...]:
         self.sent[row.kind] += 1
+        if row.kind == "edit":
+            self.edits[row.chat_id] += 1
         if row.kind == "toast":
             return ()
         message_id = row.message_id if row.kind == "edit" and row.message_id else f"m{row.id}"

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +57,7 @@ from bot.bootstrap import setup_logging  # noqa: E402
 from bot.config import LoggingConfig  # noqa: E402
 from bot.messages import Chat  # noqa: E402
 from storage.engine import create_engine  # noqa: E402
+from storage.models import GroupRow, NetworkGroupRow, NetworkRow  # noqa: E402
 
 DAY = timedelta(days=1)
 MANIFEST = "bench_network"  # a table of the bench's own: what was built, for mixed.py
@@ -447,6 +448,32 @@ async def read_group(engine: AsyncEngine, chat_id: str) -> bulk.BulkGroup:
         group.created_at,
         [bulk.Member(m.id, m.person_id, m.status) for m in members],
     )
+
+
+NETWORK_NAME = "Barquisimeto"
+
+
+async def one_network(url: str, now: datetime) -> None:
+    """Every group in one network, by the bulk path: the rows that binding proposals to form
+    and join it leave (a networks row, a network_groups row a group), without the
+    proposals, which are not what the benchmarks that need a network measure."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            networks, members = NetworkRow.__table__, NetworkGroupRow.__table__
+            network_id = (
+                await conn.execute(
+                    insert(networks).returning(networks.c.id),
+                    {"name": NETWORK_NAME, "name_key": NETWORK_NAME.casefold(), "created_at": now},
+                )
+            ).scalar_one()
+            groups = (await conn.execute(select(GroupRow.__table__.c.id))).scalars().all()
+            await conn.execute(
+                insert(members),
+                [{"group_id": g, "network_id": network_id, "joined_at": now} for g in groups],
+            )
+    finally:
+        await engine.dispose()
 
 
 TABLES = (
