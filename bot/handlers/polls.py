@@ -655,7 +655,12 @@ async def _may_vote_in_network(ctx: Context, poll: Poll) -> str | None:
     """Anyone on a roster of the network votes, from whichever group's chat; where only
     trusted members vote, being trusted in one of the groups is enough."""
     assert poll.network_id is not None
-    on = [m for g in await posted_in(ctx, poll) if (m := await active_member(ctx, g.id))]
+    groups = [
+        n.group_id
+        for n in await ctx.uow.networks.groups(poll.network_id)
+        if n.joined_at <= poll.created_at  # as posted_in: the groups asked when it opened
+    ]
+    on = [m for m in await ctx.uow.members.among(groups, ctx.person.id) if m.status != "left"]
     if not on:
         network = await ctx.uow.networks.get(poll.network_id)
         assert network is not None
