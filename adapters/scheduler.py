@@ -33,6 +33,9 @@ LOOK_EVERY = 2.0  # seconds between a leader's looks at the table and a follower
 AHEAD = timedelta(minutes=1)  # a look takes in the rows due this soon; later, a later look
 RETRY = 10.0  # seconds before a job fired with the database away is fired again, doubled
 RETRY_AT_MOST = 600.0  # each time it fails again, up to this
+# Looks a process that lost the lock waits before trying for it again: its session ended
+# under it (a kill, a broken link), so a follower whose session is well takes it first.
+STAND_BACK = 3
 
 
 class Lock(Protocol):
@@ -172,6 +175,7 @@ class Scheduler:
             try:
                 if self.leading and not await self.lock.held():
                     self._follow()  # its session ended: another may lead already
+                    await asyncio.sleep(STAND_BACK * self.look_every)
                 if not self.leading and await self.lock.acquire():
                     await self._lead()
                 elif self.leading:

@@ -3,7 +3,7 @@ engines stand for two processes. One fires, the other waits; when the leader's s
 ends, the other takes over, and jobs written by anyone fire once, in the leader."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -60,9 +60,20 @@ def fired(engines: list[AsyncEngine], monkeypatch: pytest.MonkeyPatch) -> list[s
 KIND = "founding_closed"  # of a group that is not there: it runs and sends nothing
 
 
-def process(engine: AsyncEngine) -> Scheduler:
-    core = Core(lambda: SqlUnitOfWork(engine), SystemClock(), CATALOGS, GroupDefaults(), {})
-    return Scheduler(core, scheduler_lock(engine), look_every=LOOK)
+@pytest.fixture
+async def process() -> AsyncIterator[Callable[[AsyncEngine], Scheduler]]:
+    """A scheduler of its own on `engine`, as a process is; all are stopped at the end, even
+    of a test that failed, so none holds the lock into the next test."""
+    made: list[Scheduler] = []
+
+    def start(engine: AsyncEngine) -> Scheduler:
+        core = Core(lambda: SqlUnitOfWork(engine), SystemClock(), CATALOGS, GroupDefaults(), {})
+        made.append(Scheduler(core, scheduler_lock(engine), look_every=LOOK))
+        return made[-1]
+
+    yield start
+    for scheduler in made:
+        await scheduler.stop()
 
 
 async def write_job(engine: AsyncEngine, after: float = 0.0) -> int:
@@ -96,7 +107,7 @@ async def lock_holder(engine: AsyncEngine) -> int | None:
 
 
 async def test_one_leads_and_the_other_takes_over_when_its_session_ends(
-    engines: list[AsyncEngine], fired: list[str]
+    engines: list[AsyncEngine], fired: list[str], process: Callable[[AsyncEngine], Scheduler]
 ) -> None:
     one, two = process(engines[0]), process(engines[1])
     await one.start()
@@ -127,7 +138,7 @@ async def test_one_leads_and_the_other_takes_over_when_its_session_ends(
 
 
 async def test_a_follower_fires_nothing_even_of_its_own_commits(
-    engines: list[AsyncEngine], fired: list[str]
+    engines: list[AsyncEngine], fired: list[str], process: Callable[[AsyncEngine], Scheduler]
 ) -> None:
     one, two = process(engines[0]), process(engines[1])
     await one.start()
