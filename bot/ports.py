@@ -499,6 +499,9 @@ class Polls(Protocol):
 
     async def voters(self, poll: Poll) -> set[int]: ...
     async def turnout(self, poll: Poll) -> Turnout: ...
+    async def all_voted(self, poll: Poll) -> bool:
+        """Whether everyone who may vote has: `turnout(poll).missing == 0`, cheaper."""
+
     async def parts(self, poll: Poll) -> dict[int, Turnout]:
         """A network assembly's turnout on each group's roster, by group id."""
 

