@@ -472,16 +472,17 @@ async def poll_command(ctx: Context, args: Args) -> list[Action]:
 # --- showing ---------------------------------------------------------------------------------
 
 
-async def eligible(work: Work, poll: Poll) -> list[int]:
-    """Who may vote. On a binding proposal: the members trusted when it opened and still on
-    the roster, except the one it is about; accounts trusted since then do not count."""
-    admitted = {
-        m.person_id: None
-        for g in await posted_in(work, poll)
-        for m in await work.uow.members.roster(g.id)
-        if poll.electorate.admits(m)
-    }
-    return list(admitted)  # a person on several rosters once
+async def eligible(work: Work, poll: Poll) -> dict[int, Group]:
+    """Who may vote, each with the first group of theirs the poll is posted in (whose
+    language they hear if they chose none). On a binding proposal: the members trusted when
+    it opened and still on the roster, except the one it is about; accounts trusted since
+    then do not count."""
+    admitted: dict[int, Group] = {}
+    for g in await posted_in(work, poll):
+        for m in await work.uow.members.roster(g.id):
+            if poll.electorate.admits(m):
+                admitted.setdefault(m.person_id, g)  # a person on several rosters once
+    return admitted
 
 
 def result_of(poll: Poll, counted: Tally, voted: int, eligible_: int) -> str:
@@ -909,7 +910,6 @@ async def remind(work: Work, job: Job) -> list[Action]:
     poll = await work.uow.polls.get(job.ref_id)
     if poll is None or poll.state != "open":
         return []
-    group = await work.load_group(poll.group_id)
     voted = await work.uow.polls.voters(poll)
     return [
         await work.tell(
@@ -920,7 +920,7 @@ async def remind(work: Work, job: Job) -> list[Action]:
             number=poll.id,
             title=poll.title,
         )
-        for person in await eligible(work, poll)
+        for person, group in (await eligible(work, poll)).items()
         if person not in voted
     ]
 

@@ -193,6 +193,18 @@ async def test_everyone_on_the_rosters_who_has_not_voted_is_reminded_once(net: H
     assert sorted(s.chat_id for s in told) == ["dm:ana", "dm:dev", "dm:fay", "dm:jo"]
 
 
+async def test_a_reminder_speaks_the_language_of_the_voters_own_group(net: Harness) -> None:
+    """Fay has said no language of her own: she hears Bakery's, not that of the group that
+    opened the assembly."""
+    await net.say("Fay", "/set language es", group="bakery")
+    await net.say("Dev", "/propose Share the truck ; network days 3")
+    for who in ("Fay", "Dev"):
+        await net.say(who, "/start", group=None)
+    reminded = {s.chat_id: s.text for s in await net.later(days=2)}
+    assert reminded["dm:fay"].startswith("P4 se cierra en un día")
+    assert reminded["dm:dev"].startswith("P4 closes in a day")
+
+
 async def test_a_group_that_joins_the_network_meanwhile_is_not_in_it(net: Harness) -> None:
     """An assembly is put to the groups in the network when it opens: one that joins later
     was not asked, and finds no post of it to vote on."""
