@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -15,6 +16,8 @@ from bot import bootstrap
 from bot.config import Config, Problem, find_config_path, load_config
 from bot.export import as_csv, as_json, group_records
 from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger("minga")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -85,7 +88,30 @@ async def until_stopped(work: Coroutine[Any, Any, None]) -> int:
     except asyncio.CancelledError:
         if not received:
             raise
+    finally:
+        await _cancel_the_rest()
     return 130 if signal.SIGINT in received else 0
+
+
+async def _cancel_the_rest(rounds: int = 5) -> None:
+    """Cancel every task the work left running, again each second until it ends. After
+    this, asyncio.run cancels what is left only once and then waits for it for ever: a task
+    that awaits again after one cancel kept a stopped minga from exiting (SQLAlchemy's
+    graceful close of an aiosqlite connection, begun when a webhook handler was cancelled
+    mid-transaction, waits on a thread that has already stopped)."""
+    me = asyncio.current_task()
+    for again in range(rounds):
+        left = {t for t in asyncio.all_tasks() if t is not me and not t.done()}
+        if not left:
+            return
+        for task in left:
+            task.cancel()
+        _, pending = await asyncio.wait(left, timeout=1.0)
+        if again:  # it outlived a cancel
+            for task in left - pending:
+                log.warning("task=stopped-late name=%s", task.get_name())
+    for task in asyncio.all_tasks() - {me}:
+        log.warning("task=still-running name=%s", task.get_name())
 
 
 def check_config(path: str | None) -> int:

@@ -177,3 +177,44 @@ async def test_minga_run_stops_cleanly_on_sigint_and_sigterm_even_started_in_the
             await process.wait()
         await api.stop()
     assert b"Traceback" not in await process.stderr.read()  # type: ignore[union-attr]
+
+
+STUBBORN = """
+import asyncio, os, signal
+from bot.cli import until_stopped
+
+async def work():
+    async def stubborn():
+        try:
+            await asyncio.sleep(3600)
+        finally:  # as SQLAlchemy's graceful close of an aiosqlite connection does
+            await asyncio.get_running_loop().create_future()
+
+    asyncio.get_running_loop().create_task(stubborn())
+    await asyncio.sleep(0)
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.sleep(3600)
+
+print("exit", asyncio.run(until_stopped(work())))
+"""
+
+
+async def test_a_stop_ends_the_process_even_with_a_task_that_outlives_one_cancel() -> None:
+    """asyncio.run cancels what is left once and then waits for it: a task that awaits again
+    after that cancel (one seen in CI: a connection's close, begun when a webhook handler
+    was cancelled mid-transaction) kept a stopped minga from ever exiting."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        STUBBORN,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert out.decode().split() == ["exit", "0"], err.decode()
+    assert "task=stopped-late" in err.decode()
