@@ -7,7 +7,8 @@ operator's file (bot/config.py) and `/set` read a value with the same rule, so t
 and refuse the same values; adding a setting is adding one field.
 """
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -75,6 +76,55 @@ def _sensitive(raw: str) -> str:
     return ", ".join(names)
 
 
+MAX_AREAS, MAX_AREA, MAX_AREAS_TEXT = 20, 40, 200  # the last: as a setting is stored
+
+
+def _area_words(text: str) -> list[str]:
+    """An area's words as they are compared: no case, no accents, no punctuation."""
+    return re.findall(r"\w+", words.fold(text))
+
+
+def _areas(raw: str) -> str:
+    """The areas a group serves, as typed (once each, whatever the case and accents); or
+    'none', for any area."""
+    if words.read("value", raw) == "none":
+        return "none"
+    typed = [" ".join(name.split()) for name in raw.split(",")]
+    once: dict[tuple[str, ...], str] = {}
+    for name in typed:
+        if name:
+            once.setdefault(tuple(_area_words(name)), name)
+    names = list(once.values())
+    kept = ", ".join(names)
+    if (
+        not 0 < len(names) <= MAX_AREAS
+        or not all(len(n) <= MAX_AREA and _area_words(n) for n in names)
+        or len(kept) > MAX_AREAS_TEXT
+    ):
+        raise BadArgument(
+            N_(
+                "Please give 1 to 20 areas separated by commas, each at most 40 characters "
+                "and 200 in all, like: Centro, Barrio Norte; or none, for any area."
+            )
+        )
+    return kept
+
+
+def in_area(served: Sequence[str], area: str) -> bool:
+    """Whether a group that serves these areas serves a request in this area: when it names
+    none, or the request says none, or one of its names is in the request's area as whole
+    words, whatever the case, accents and punctuation ("Centro" is in "centro, cerca del
+    mercado"; "Barrio Norte" is not in "Norte")."""
+    asked = _area_words(area)
+    if not served or not asked:
+        return True
+    for name in served:
+        wanted = _area_words(name)
+        if any(asked[i : i + len(wanted)] == wanted for i in range(len(asked))):
+            return True
+    return False
+
+
 LANGUAGE = Rule(params.language, checks.one_of(*LANGUAGES))
 TIME_ZONE = Rule(params.timezone, checks.time_zone)
 VOUCHES = Rule(_vouches, lambda value: "must be 'auto' or a number from 1 to 20, in quotes")
@@ -88,6 +138,15 @@ SENSITIVE = Rule(
     _sensitive,
     lambda value: (
         "must be 1 to 20 one-word categories (at most 20 letters each) separated by commas"
+    ),
+)
+
+
+AREAS = Rule(
+    _areas,
+    lambda value: (
+        f"must be 'none' or 1 to {MAX_AREAS} areas separated by commas (at most {MAX_AREA} "
+        f"characters each, {MAX_AREAS_TEXT} in all)"
     ),
 )
 
@@ -149,6 +208,14 @@ class GroupDefaults:
         "food, ride, errand, housing, legal, medical, childcare, other",
         CATEGORIES,
         N_("the kinds of help people can ask for"),
+    )
+    areas: str = _row(
+        "none",
+        AREAS,
+        N_(
+            "the areas the group serves, separated by commas: the network's requests from "
+            "other areas do not reach it; 'none': any area"
+        ),
     )
     sensitive_categories: str = _row(
         "legal, medical",
@@ -275,6 +342,8 @@ def shown_value(tr: Translator, key: str, value: str) -> str:
     """A setting's value as this reader writes it: 'español', 'comida, transporte'."""
     if key in ("categories", "sensitive_categories"):
         return words.Listed("category", tuple(value.split(", "))).written(tr.language)
+    if key == "areas" and value != "none":
+        return value  # as the group wrote them
     return tr.word("value", value)
 
 
@@ -289,6 +358,12 @@ def number(group: Group, key: str, defaults: GroupDefaults) -> int:
 def categories(group: Group, defaults: GroupDefaults, key: str = "categories") -> list[str]:
     """The group's categories, or those of another setting that lists some."""
     return setting(group, key, defaults).split(", ")
+
+
+def areas(group: Group, defaults: GroupDefaults) -> list[str]:
+    """The areas the group serves; none: it said none, and serves any."""
+    value = setting(group, "areas", defaults)
+    return [] if value == "none" else value.split(", ")
 
 
 def category(group: Group, typed: str, defaults: GroupDefaults) -> str | None:

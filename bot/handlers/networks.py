@@ -2,8 +2,8 @@
 proposal of its own, carried out by minga for the group; no group and no person decides
 for another. A join code lets a group propose to join, nothing more: the network's groups
 do not vote on a newcomer, since each group answers only for itself. What one group sees
-of another is what a group's post already shows: its name and what it serves; never who
-is on its roster, nor how many."""
+of another is what a group's post already shows, and the areas it says it serves: its
+name, what it serves and where; never who is on its roster, nor how many."""
 
 from datetime import timedelta
 
@@ -17,7 +17,7 @@ from bot.model import Group, Network
 from bot.params import BadArgument, code
 from bot.poll_kinds import listed
 from bot.router import Args
-from bot.settings import setting, shown_value
+from bot.settings import areas, setting, shown_value
 
 CODE_LASTS = timedelta(days=7)
 MAX_NAME = 100
@@ -194,7 +194,7 @@ async def _groups(work: Work, network: Network) -> list[Group]:
 
 async def _shown(ctx: Context, group: Group) -> str:
     """The network as any group in it sees it: each group's name and categories, which its
-    own posts show anyway; nothing of anyone's roster."""
+    own posts show anyway, and the areas it serves; nothing of anyone's roster."""
     tr = ctx.tr
     network = await ctx.uow.networks.of_group(group.id)
     if network is None:
@@ -215,7 +215,9 @@ async def _shown(ctx: Context, group: Group) -> str:
     ]
     for g in siblings:
         served = shown_value(tr, "categories", setting(g, "categories", ctx.defaults))
-        lines.append(f"• {g.name} – {served}")
+        where = areas(g, ctx.defaults)
+        place = tr._("areas: {areas}", areas=", ".join(where)) if where else tr._("any area")
+        lines.append(f"• {g.name} – {served} · {place}")
     assemblies = await ctx.uow.polls.of_network(network.id)
     if assemblies:
         lines.append(tr._("Open assemblies:"))

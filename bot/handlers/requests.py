@@ -35,7 +35,7 @@ from bot.messages import LINE, Action, Button, Edit, Post, PrivateMessage, Reply
 from bot.model import Group, HelpRequest, Job, JobKind, Offer, Person, RequestState
 from bot.params import BadArgument
 from bot.router import Args
-from bot.settings import categories, category, number, setting
+from bot.settings import areas, categories, category, in_area, number, setting
 
 ASAP_FOR = timedelta(days=7)  # how long an "as soon as possible" request stays open
 URGENT_WORDS = {"urgent", "urgente"}
@@ -848,8 +848,9 @@ async def expire(work: Work, job: Job) -> list[Action]:
 
 async def refer(work: Work, job: Job) -> list[Action]:
     """Nobody in its group took it: the request goes, as an anonymous post of each of their
-    chats, to the groups of the network that serve its category. (Groups say no area yet,
-    so the category alone decides.) Whoever joined since is in; whoever left, out."""
+    chats, to the groups of the network that serve its category and its area (one of their
+    areas is in the request's, or they name none). Whoever joined since is in; whoever left,
+    out. The person who asked hears where it went, or that no group fits and it stays."""
     request = await work.uow.requests.get(job.ref_id)
     if request is None or request.state != "open" or not request.refer:
         return []
@@ -857,37 +858,54 @@ async def refer(work: Work, job: Job) -> list[Action]:
     if network is None:
         return []
     group = await work.load_group(request.group_id)
-    actions: list[Action] = []
+    fitting: list[Group] = []
     for sibling in await work.uow.networks.groups(network.id):
         other = await work.load_group(sibling.group_id)
-        if other.id == group.id or request.category not in categories(other, work.defaults):
-            continue
+        if (
+            other.id != group.id
+            and request.category in categories(other, work.defaults)
+            and in_area(areas(other, work.defaults), request.area)
+        ):
+            fitting.append(other)
+    actions: list[Action] = []
+    for other in fitting:
         if not await work.uow.requests.refer(request.id, other.id):
-            continue
+            continue  # offered there already
         actions.append(
             Post(other.id, *await post_of(work, request, other), key=f"request:{request.id}")
         )
-    if actions and request.requester_id:
+    if not request.requester_id or (fitting and not actions):
+        return actions
+    # Offered at the moment it was asked, it was not for want of anyone at home.
+    at_once = job.runs_at <= request.created_at
+    if actions:
         await work.uow.audit.add(group.id, None, "request.refer", {"request": request.id}, work.now)
-        # Offered at the moment it was asked, it was not for want of anyone at home.
-        at_once = job.runs_at <= request.created_at
-        actions.append(
-            await work.tell(
-                request.requester_id,
-                group,
-                N_(
-                    "I offered R{number}, without your name, to the other groups of the network "
-                    "that help with it."
-                )
-                if at_once
-                else N_(
-                    "Nobody in {name} has taken R{number} yet, so I offered it, without your "
-                    "name, to the other groups of the network that help with it."
-                ),
-                name=group.name,
-                number=request.id,
+        told = (
+            N_(
+                "I offered R{number}, without your name, to the other groups of the network "
+                "that help with it."
+            )
+            if at_once
+            else N_(
+                "Nobody in {name} has taken R{number} yet, so I offered it, without your "
+                "name, to the other groups of the network that help with it."
             )
         )
+    else:
+        told = (
+            N_(
+                "None of the other groups of the network serves the category of R{number} in "
+                "its area, so it stays in {name}."
+            )
+            if at_once
+            else N_(
+                "Nobody in {name} has taken R{number} yet, and none of the other groups of the "
+                "network serves its category in its area, so it stays in {name}."
+            )
+        )
+    actions.append(
+        await work.tell(request.requester_id, group, told, name=group.name, number=request.id)
+    )
     return actions
 
 

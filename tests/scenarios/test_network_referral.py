@@ -142,3 +142,40 @@ def test_a_group_that_allows_it_offers_a_request_to_the_network_at_once(tmp_path
     [post] = [body for body in said(out, "Bakery") if "R1" in body]
     assert post.startswith("  From Free Food Eastside, in the network:\n  R1 · food")
     assert ":advance" not in out  # no time passed
+
+
+# Bakery serves Westside and Old Town: a request in Eastside stays at home, and Eli hears
+# so; one in Old Town is offered to Bakery.
+AREAS = """:as Fay
+:group Bakery
+/set areas Westside, Old Town
+:as Ana
+:group Free Food Eastside
+/set refer_at_once on
+/network
+:as Eli
+:dm
+/start
+/request food Eastside network-now: soup for two tonight
+/request food old town, near the church network-now: bread for one
+"""
+
+
+def test_a_request_is_offered_only_to_the_groups_that_serve_its_area(tmp_path: Path) -> None:
+    out = networked(tmp_path, AREAS)
+    network = out.partition("Ana (Free Food Eastside)> /network\n")[2].partition("> ")[0]
+    every = "food, ride, errand, housing, legal, medical, childcare, other"
+    assert f"  • Free Food Eastside – {every} · any area\n" in network
+    assert f"  • Bakery – {every} · areas: Westside, Old Town\n" in network
+    away = [body for body in said(out, "Bakery") if "From Free Food Eastside" in body]
+    assert len(away) == 1
+    assert away[0].startswith(
+        "  From Free Food Eastside, in the network:\n  R2 · food · old town, near the church"
+    )
+    eli = "\n".join(said(out, "Eli, private"))
+    assert (
+        "None of the other groups of the network serves the category of R1 in its area, so it "
+        "stays in Free Food Eastside."
+    ) in eli
+    assert "I offered R2, without your name, to the other groups of the network" in eli
+    assert "I offered R1" not in eli

@@ -1,6 +1,6 @@
 """A network of groups is formed, joined and left only by each group's own binding
 proposal; a code lets a group propose to join, nothing more; a sibling group sees a group's
-name and what it serves, never who is on its roster."""
+name, what it serves and where, never who is on its roster."""
 
 import re
 
@@ -73,7 +73,7 @@ async def test_a_group_forms_a_network_by_proposal_and_gets_a_code_to_share(two:
     assert "/propose <title> do network join" in closed
     assert text(await two.say("Dev", "/network")) == (
         "The network Barquisimeto: 1 group.\n"
-        "• Free Food – food, ride, errand, housing, legal, medical, childcare, other"
+        "• Free Food – food, ride, errand, housing, legal, medical, childcare, other · any area"
     )
 
 
@@ -231,3 +231,24 @@ async def test_in_spanish_by_the_words_of_spanish(two: Harness) -> None:
     assert text(await two.say("Fay", "/red", group="bakery", language="es")).startswith(
         "La red Lara: 1 grupo."
     )
+
+
+async def test_the_network_shows_each_groups_areas_in_the_readers_language(two: Harness) -> None:
+    code = await formed(two)
+    await passed(two, f"Join do network join {code}", "bakery", BAKERS_AND_BEN)
+    await two.say("Fay", "/set categories food, ride", group="bakery")
+    await two.say("Fay", "/set areas Centro, Barrio Norte", group="bakery")
+    shown = text(await two.say("Ana", "/network"))
+    assert (
+        "\n• Free Food – food, ride, errand, housing, legal, medical, childcare, other · any area"
+        in shown
+    )
+    assert shown.endswith("\n• Bakery – food, ride · areas: Centro, Barrio Norte")
+    await two.say("Ana", "/set language es")
+    shown = text(await two.say("Ana", "/red", language="es"))
+    assert "\n• Bakery – comida, transporte · zonas: Centro, Barrio Norte" in shown
+    assert "· cualquier zona" in shown
+    await two.say("Ana", "/ajustar idioma pt")
+    shown = text(await two.say("Ana", "/rede", language="pt"))
+    assert "\n• Bakery – comida, carona · áreas: Centro, Barrio Norte" in shown
+    assert "· qualquer área" in shown

@@ -1,6 +1,6 @@
 """A request nobody in its group took is offered, with the asker's consent, to the sibling
-groups of its network whose categories fit: anonymous as at home, claimed by one volunteer
-network-wide, relayed as within a group."""
+groups of its network whose categories and areas fit: anonymous as at home, claimed by one
+volunteer network-wide, relayed as within a group."""
 
 import asyncio
 
@@ -8,9 +8,10 @@ import pytest
 
 from bot.dispatch import handle
 from bot.messages import ButtonPress
+from bot.settings import in_area
 from tests.conftest import Built
 from tests.harness import Harness, in_chat, text
-from tests.unit.test_networks import formed, passed
+from tests.unit.test_networks import CODE, formed, passed
 
 BAKERS = ("Fay", "Gus", "Hana")
 READERS = ("Ida", "Jon", "Kim")
@@ -294,3 +295,138 @@ async def test_in_portuguese_the_word_is_rede_ja(net: Harness) -> None:
     asked = await net.say("Eli", "/pedir comida Centro rede-já: duas caixas", group=None)
     assert "Estou oferecendo agora" in text(asked), text(asked)
     assert posts(net, "bakery")[-1].endswith("duas caixas")
+
+
+# "Offered to the sibling groups whose area and categories fit": a group names the areas it
+# serves (/set areas); a request goes where its category fits and, when the group names any,
+# one of them is in the request's area, as whole words, whatever the case and accents.
+
+
+@pytest.mark.parametrize(
+    ("served", "area", "fits"),
+    [
+        ([], "Norte", True),  # a group that names no area serves any
+        (["Norte"], "", True),  # a request that says no area goes wherever its category fits
+        (["Norte"], "Norte", True),
+        (["Norte"], "  NORTE ", True),
+        (["San José"], "san jose", True),
+        (["Centro"], "Centro, cerca del mercado", True),
+        (["Sur", "Barrio Norte"], "barrio  norte, casa 4", True),
+        (["Norte"], "Barrio Norte", True),  # a name inside a longer one, as whole words
+        (["Norte"], "Sur", False),
+        (["Norte"], "Nortesur", False),  # not part of a word
+        (["Barrio Norte"], "Norte", False),  # the group's whole name, not a piece of it
+        (["Barrio Norte"], "Norte Barrio", False),
+        (["Sur", "Oeste"], "Norte", False),
+    ],
+)
+def test_a_group_serves_a_request_when_one_of_its_areas_is_in_the_requests_area(
+    served: list[str], area: str, fits: bool
+) -> None:
+    assert in_area(served, area) is fits
+
+
+async def test_a_trusted_member_sets_the_areas_and_settings_show_them(net: Harness) -> None:
+    seen = await net.say("Fay", "/set areas Centro,  barrio Norte", group="bakery")
+    assert in_chat(seen, "group:bakery") == "Fay set areas to Centro, barrio Norte."
+    shown = text(await net.say("Gus", "/settings", group="bakery"))
+    assert "\nareas = Centro, barrio Norte – the areas the group serves" in shown
+    cleared = await net.say("Fay", "/set areas none", group="bakery")
+    assert in_chat(cleared, "group:bakery") == "Fay set areas to none."
+    assert "\nareas = none – " in text(await net.say("Gus", "/settings", group="bakery"))
+
+
+async def test_a_newcomer_cannot_set_the_areas(net: Harness) -> None:
+    refused = text(await net.say("Eli", "/set areas Norte"))
+    assert "set areas to" not in refused
+    assert "areas = none" in text(await net.say("Ana", "/settings"))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ", ".join(f"Zona {n}" for n in range(21)),
+        "Centro, " + "x" * 41,
+        ", ,,",
+    ],
+)
+async def test_too_many_areas_one_too_long_or_only_commas_are_refused(
+    net: Harness, typed: str
+) -> None:
+    refused = text(await net.say("Fay", f"/set areas {typed}", group="bakery"))
+    assert refused == (
+        "Please give 1 to 20 areas separated by commas, each at most 40 characters and 200 "
+        "in all, like: Centro, Barrio Norte; or none, for any area."
+    )
+    assert "areas = none" in text(await net.say("Fay", "/settings", group="bakery"))
+
+
+async def test_in_spanish_the_setting_is_zonas_and_none_is_ninguna(net: Harness) -> None:
+    await net.say("Fay", "/set language es", group="bakery")
+    seen = await net.say("Fay", "/ajustar zonas Centro, Barrio Norte", group="bakery")
+    assert in_chat(seen, "group:bakery") == "Fay cambió zonas a Centro, Barrio Norte."
+    seen = await net.say("Fay", "/ajustar zonas ninguna", group="bakery")
+    assert in_chat(seen, "group:bakery") == "Fay cambió zonas a ninguna."
+
+
+async def _garden(net: Harness) -> None:
+    """A fourth group, Garden (Lia, Max), joins with a code Fay gets for it; it serves food
+    and says no area."""
+    await _group(net, "garden", "Garden", ("Lia", "Max"))
+    found = CODE.search(text(await net.say("Fay", "/network code", group="bakery")))
+    assert found
+    await passed(net, f"Join do network join {found.group()}", "garden", ("Lia", "Max"))
+
+
+async def test_a_request_in_norte_goes_to_who_serves_norte_or_names_no_area(net: Harness) -> None:
+    await _garden(net)
+    await net.say("Ida", "/set categories books, food", group="books")
+    await net.say("Ida", "/set areas Norte, Centro", group="books")
+    await net.say("Fay", "/set areas Sur", group="bakery")
+    await net.say("Eli", "/request food Norte, cerca del mercado network: 2 boxes", group=None)
+    seen = await net.later(hours=24)
+    assert posts(net, "books")[-1].startswith(
+        "From Free Food, in the network:\nR1 · food · Norte, cerca del mercado"
+    )
+    assert posts(net, "garden")  # it names no area: it serves any
+    assert posts(net, "bakery") == []  # only Sur
+    assert "so I offered it, without your name" in in_chat(seen, "dm:eli")
+    refused = text(await net.say("Gus", "/claim R1", group="bakery"))
+    assert "Only people on the roster of Free Food can take its requests." in refused
+    await net.press("Jon", "claim 1", group="books")
+    assert posts(net, "food")[-1].endswith("✋ A volunteer of Books is helping.")
+
+
+async def test_the_area_matches_without_case_or_accents(net: Harness) -> None:
+    await net.say("Fay", "/set areas Barrio Norte, San José", group="bakery")
+    await net.say("Eli", "/request food san jose network: 2 boxes", group=None)
+    await net.later(hours=24)
+    assert posts(net, "bakery")
+
+
+async def test_when_no_sibling_serves_the_area_the_requester_hears_it_stays_home(
+    net: Harness,
+) -> None:
+    await net.say("Fay", "/set areas Sur, Oeste", group="bakery")
+    await net.say("Eli", "/request food Norte network: 2 boxes", group=None)
+    seen = await net.later(hours=24)
+    assert posts(net, "bakery") == [] and posts(net, "books") == []
+    assert in_chat(seen, "dm:eli") == (
+        "Nobody in Free Food has taken R1 yet, and none of the other groups of the network "
+        "serves its category in its area, so it stays in Free Food."
+    )
+    assert "I offered" not in in_chat(net.seen, "dm:eli")
+
+
+async def test_offered_at_once_where_no_sibling_serves_the_area_it_says_so(
+    net: Harness,
+) -> None:
+    await net.say("Ana", "/set refer_at_once on")
+    await net.say("Fay", "/set areas Sur", group="bakery")
+    asked = await net.say("Eli", "/request food Norte network-now: 2 boxes", group=None)
+    assert posts(net, "bakery") == []
+    assert (
+        "None of the other groups of the network serves the category of R1 in its area, so it "
+        "stays in Free Food."
+    ) in in_chat(asked, "dm:eli")
+    assert "I offered R1" not in in_chat(asked, "dm:eli")

@@ -133,3 +133,54 @@ def test_the_readmes_table_of_settings_is_the_codes() -> None:
             ], row.name
         for word in re.findall(r"`([^`]+)`", values):
             assert by_set(row.name, word) is not None, (row.name, word)
+
+
+# The areas a group serves: names as people say them (several words each), or none.
+
+TWENTY = ", ".join(f"Zona {n}" for n in range(20))  # 168 characters
+MANY = TWENTY + ", Zona 20"  # 21 areas, 177 characters
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Centro, Barrio Norte", "Centro, Barrio Norte"),
+        ("  Centro ,Barrio   Norte,, CÉNTRO ", "Centro, Barrio Norte"),  # once each
+        ("San José", "San José"),
+        (TWENTY, TWENTY),
+        ("x" * 40, "x" * 40),
+        ("none", "none"),
+        ("None", "none"),
+        ("anywhere", "none"),
+        ("ninguna", "none"),
+        ("nenhuma", "none"),
+    ],
+)
+def test_a_group_names_the_areas_it_serves_or_none(typed: str, kept: str) -> None:
+    assert by_set("areas", typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        MANY,  # 21 areas
+        "Centro, " + "x" * 41,  # one too long
+        ",",
+        " , ,, ",
+        "",
+        "Centro, ?",  # a name with no letter in it matches nothing
+        ", ".join(f"{n} {'x' * 36}" for n in range(6)),  # 6 names of 38: over 200 in all
+    ],
+)
+def test_too_many_areas_one_too_long_or_only_commas_are_refused(typed: str) -> None:
+    assert by_set("areas", typed) is None
+
+
+def test_the_operator_is_told_what_areas_take(tmp_path: Path) -> None:
+    _, problems = in_the_file(tmp_path, "areas", MANY)
+    assert problems == [
+        "must be 'none' or 1 to 20 areas separated by commas (at most 40 characters each, "
+        "200 in all)"
+    ]
+    kept, problems = in_the_file(tmp_path, "areas", "Centro,Norte")
+    assert (kept, problems) == ("Centro, Norte", [])
