@@ -351,6 +351,23 @@ class Requests(Protocol):
     async def referred(self, request_id: int) -> list[int]:
         """The groups the request was offered to, besides its own."""
 
+    async def offered_to(
+        self,
+        group_ids: Sequence[int],
+        states: Sequence[RequestState],
+        category: str | None,
+        area: str | None,
+    ) -> list[tuple[int, HelpRequest]]:
+        """Requests of other groups offered to these groups, as (the group it was offered
+        to, the request), while both groups are in one network; urgent first, then by
+        number."""
+
+    async def referred_out(self, group_id: int) -> list[HelpRequest]:
+        """The group's open requests offered to a group in its network now, by number."""
+
+    async def open_referrals(self, network_id: int) -> int:
+        """How many open requests are offered from one group of the network to another."""
+
     async def anonymise(self, request_id: int) -> None: ...
 
 
@@ -368,6 +385,12 @@ class Offers(Protocol):
     async def listed(
         self, group_ids: Sequence[int], category: str | None, area: str | None
     ) -> list[Offer]: ...
+    async def shared_with(
+        self, group_ids: Sequence[int], category: str | None, area: str | None
+    ) -> list[tuple[int, Offer]]:
+        """Open offers of other groups shared with these groups, as (the group it was
+        shared with, the offer), while both groups are in one network; by number."""
+
     async def of_person(self, person_id: int) -> list[Offer]: ...
     async def record_match(self, request_id: int, offer_id: int) -> bool:
         """False if this pair was matched before: at most one notice per pair."""

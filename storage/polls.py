@@ -193,17 +193,15 @@ def _voted(poll: Poll) -> Any:
 
 def _eligible(poll: Poll) -> list[Any]:
     """Electorate.admits (bot/model.py) as conditions on the members table, over the
-    poll's group or, for a network assembly, every group of the network when it opened."""
+    poll's group or, for a network assembly, every group in the network now (as
+    bot.handlers.polls.posted_in: one that joined since it opened too)."""
     members = MemberRow.__table__
     electorate = poll.electorate
     groups = (
         members.c.group_id == poll.group_id
         if poll.network_id is None
         else members.c.group_id.in_(
-            select(NetworkGroupRow.group_id).where(
-                NetworkGroupRow.network_id == poll.network_id,
-                NetworkGroupRow.joined_at <= poll.created_at,  # as bot.handlers.polls.posted_in
-            )
+            select(NetworkGroupRow.group_id).where(NetworkGroupRow.network_id == poll.network_id)
         )
     )
     conditions = [groups, members.c.status != "left"]

@@ -4,11 +4,29 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import distinct, func, or_, select
+from sqlalchemy.orm import aliased
 
 from bot.model import HelpRequest, RequestState
 from storage.base import Repository, insert_ignoring_duplicates, record
-from storage.models import ReferralRow, RequestRow
+from storage.models import NetworkGroupRow, ReferralRow, RequestRow
+
+
+def _referrals_in_a_network(network_id: int | None = None) -> Any:
+    """Each referral whose request's group and the group it was offered to are in one
+    network now (this one, if given): a group that left it, or whose network ended, sees
+    no more of them. Its request's columns, and the group it was offered to."""
+    home, there = aliased(NetworkGroupRow), aliased(NetworkGroupRow)
+    query = (
+        select(ReferralRow.group_id.label("offered_to"), RequestRow.__table__)
+        .join(RequestRow, RequestRow.id == ReferralRow.request_id)
+        .join(home, home.group_id == RequestRow.group_id)
+        .join(
+            there,
+            (there.group_id == ReferralRow.group_id) & (there.network_id == home.network_id),
+        )
+    )
+    return query if network_id is None else query.where(home.network_id == network_id)
 
 
 class SqlRequests(Repository):
@@ -64,6 +82,38 @@ class SqlRequests(Repository):
             .order_by(ReferralRow.group_id)
         )
         return list(rows.scalars())
+
+    async def offered_to(
+        self,
+        group_ids: Sequence[int],
+        states: Sequence[RequestState],
+        category: str | None,
+        area: str | None,
+    ) -> list[tuple[int, HelpRequest]]:
+        query = _referrals_in_a_network().where(
+            ReferralRow.group_id.in_(group_ids), RequestRow.state.in_(states)
+        )
+        if category:
+            query = query.where(RequestRow.category == category)
+        if area:
+            query = query.where(func.lower(RequestRow.area) == area.casefold())
+        rows = await self.conn.execute(
+            query.order_by(RequestRow.urgent.desc(), RequestRow.id, ReferralRow.group_id)
+        )
+        return [(r.offered_to, record(HelpRequest, r)) for r in rows]
+
+    async def referred_out(self, group_id: int) -> list[HelpRequest]:
+        rows = await self.conn.execute(
+            _referrals_in_a_network()
+            .where(RequestRow.group_id == group_id, RequestRow.state == "open")
+            .order_by(RequestRow.id)
+        )
+        return list({r.id: record(HelpRequest, r) for r in rows}.values())
+
+    async def open_referrals(self, network_id: int) -> int:
+        referrals = _referrals_in_a_network(network_id).where(RequestRow.state == "open")
+        counted = select(func.count(distinct(referrals.subquery().c.id)))
+        return int((await self.conn.execute(counted)).scalar_one())
 
     async def anonymise(self, request_id: int) -> None:
         await self._change(

@@ -22,6 +22,7 @@ from bot.settings import areas, setting, shown_value
 CODE_LASTS = timedelta(days=7)
 MAX_NAME = 100
 BY_PROPOSAL = ("create", "join", "leave")  # what only the group as a whole does
+SHOWN = 10  # requests offered in the network that /network lists; /requests has them all
 
 
 def _word(args: Args) -> str | None:
@@ -218,11 +219,51 @@ async def _shown(ctx: Context, group: Group) -> str:
         where = areas(g, ctx.defaults)
         place = tr._("areas: {areas}", areas=", ".join(where)) if where else tr._("any area")
         lines.append(f"• {g.name} – {served} · {place}")
+    lines += await _open_in(ctx, group, network)
+    return "\n".join(lines)
+
+
+async def _open_in(ctx: Context, group: Group, network: Network) -> list[str]:
+    """What is open in the network, as one of its groups sees it: how many requests one
+    group offered to another; which of them were offered to this group or by it, as their
+    posts show them (number, category, area, from which group); and every open assembly,
+    which the roster of every group in the network votes on, including one that joined
+    after it opened."""
+    tr = ctx.tr
+    lines: list[str] = []
+    referrals = await ctx.uow.requests.open_referrals(network.id)
+    if referrals:
+        lines.append(tr._("Requests offered in the network and still open: {n}.", n=referrals))
+        offered = {r.id: r for r in await ctx.uow.requests.referred_out(group.id)}
+        offered |= {
+            r.id: r for _, r in await ctx.uow.requests.offered_to([group.id], ["open"], None, None)
+        }
+        for number in sorted(offered)[:SHOWN]:
+            request = offered[number]
+            origin = await ctx.load_group(request.group_id)
+            lines.append(
+                " · ".join(
+                    (
+                        f"R{number}",
+                        tr.word("category", request.category),
+                        request.area,
+                        tr._("from {group}", group=origin.name),
+                    )
+                )
+            )
+        if len(offered) > SHOWN:
+            more = len(offered) - SHOWN
+            lines.append(
+                tr.ngettext("… and {n} more: /requests", "… and {n} more: /requests", more)
+            )
+        if offered:
+            lines.append(tr._("To help with one: /claim R<number>."))
     assemblies = await ctx.uow.polls.of_network(network.id)
     if assemblies:
         lines.append(tr._("Open assemblies:"))
         lines += [listed(tr, p, ctx.zone(group)) for p in assemblies]
-    return "\n".join(lines)
+        lines.append(tr._("To vote: /vote P<number>."))
+    return lines
 
 
 async def _code(ctx: Context, group: Group) -> list[Action]:

@@ -197,6 +197,8 @@ class Binding:
     # The same checks as the command itself; returns the person it is about, if any.
     check: Callable[[Context, Args], Awaitable[int | None]]
     needs_author: bool = False  # what it makes belongs to someone (a link code)
+    # What follows from it having been done, for the group (a network joined: its assemblies).
+    then: Callable[[Work, Group], Awaitable[list[Action]]] | None = None
 
 
 ACTIONS = {
@@ -205,7 +207,7 @@ ACTIONS = {
     "remove": Binding(trust.check_remove),
     "shift": Binding(_plan),
     "link": Binding(_link, needs_author=True),
-    "network": Binding(_network),
+    "network": Binding(_network, then=lambda work, group: put_to_newcomer(work, group)),
 }
 
 
@@ -429,15 +431,33 @@ async def _assembly(ctx: Context, group: Group, author: Member, action: str) -> 
 
 
 async def posted_in(work: Work, poll: Poll) -> list[Group]:
-    """The groups whose chats show the poll: its own, or every group of its network when it
-    opened and still in it. One that joined meanwhile was not asked: it has no post of it."""
+    """The groups whose chats show the poll: its own, or every group in its network now.
+    One that joins while it is open gets its post then (`put_to_newcomer`); one that leaves
+    keeps the post it had, no longer edited."""
     if poll.network_id is None:
         return [await work.load_group(poll.group_id)]
     return [
-        await work.load_group(n.group_id)
-        for n in await work.uow.networks.groups(poll.network_id)
-        if n.joined_at <= poll.created_at
+        await work.load_group(n.group_id) for n in await work.uow.networks.groups(poll.network_id)
     ]
+
+
+async def put_to_newcomer(work: Work, group: Group) -> list[Action]:
+    """A group that has just joined a network is put its open assemblies, as everyone on
+    its roster now votes on them: their posts in its chats, and every other group's post
+    redrawn with its part."""
+    network = await work.uow.networks.of_group(group.id)
+    if network is None:  # it formed none, or it left
+        return []
+    actions: list[Action] = []
+    for poll in await work.uow.polls.of_network(network.id):
+        for shown, text, buttons in await posts_of(work, poll):
+            key = f"poll:{poll.id}"
+            actions.append(
+                Post(shown.id, text, buttons, key=key)
+                if shown.id == group.id
+                else Edit(shown.id, key, text, buttons)
+            )
+    return actions
 
 
 async def propose(ctx: Context, args: Args) -> list[Action]:
@@ -656,18 +676,14 @@ async def _may_vote_in_network(ctx: Context, poll: Poll) -> str | None:
     """Anyone on a roster of the network votes, from whichever group's chat; where only
     trusted members vote, being trusted in one of the groups is enough."""
     assert poll.network_id is not None
-    groups = [
-        n.group_id
-        for n in await ctx.uow.networks.groups(poll.network_id)
-        if n.joined_at <= poll.created_at  # as posted_in: the groups asked when it opened
-    ]
+    # As posted_in: the groups in the network now, one that joined since included.
+    groups = [n.group_id for n in await ctx.uow.networks.groups(poll.network_id)]
     on = [m for m in await ctx.uow.members.among(groups, ctx.person.id) if m.status != "left"]
     if not on:
         network = await ctx.uow.networks.get(poll.network_id)
         assert network is not None
         return ctx.tr._(
-            "Only the rosters of the groups in the network {network} when P{number} "
-            "opened vote on it.",
+            "Only the rosters of the groups in the network {network} vote on P{number}.",
             network=network.name,
             number=poll.id,
         )
@@ -877,6 +893,8 @@ async def carry_out(work: Work, poll: Poll, group: Group) -> list[Action]:
             )
         ]
     done = await run_command(ctx, CommandLine(line.name, line.args))
+    if binding.then is not None:
+        done += await binding.then(work, group)
     await _audit_action(work, poll, group, outcome="carried out")
     return [
         Post(
@@ -972,10 +990,7 @@ async def open_in(ctx: Context, group: Group) -> list[Poll]:
     """The open polls a group's roster votes on: its own and its network's assemblies."""
     network = await ctx.uow.networks.of_group(group.id)
     assemblies = await ctx.uow.polls.of_network(network.id) if network else []
-    return [
-        *await ctx.uow.polls.of_group(group.id, open_only=True),
-        *[p for p in assemblies if group.id in {g.id for g in await posted_in(ctx, p)}],
-    ]
+    return [*await ctx.uow.polls.of_group(group.id, open_only=True), *assemblies]
 
 
 async def polls(ctx: Context, args: Args) -> list[Action]:

@@ -405,40 +405,56 @@ async def _taken_by(ctx: Context, request: HelpRequest, mine: Group) -> str:
     return _state_refusal(ctx, current)
 
 
-async def _helping_group(ctx: Context, request: HelpRequest) -> Group | None:
+async def _helping_group(ctx: Context, request: HelpRequest) -> tuple[Group | None, list[int]]:
     """The group whose roster lets this person take the request: its own, else one it was
-    offered to that is still in its network."""
-    home = await ctx.load_group(request.group_id)
-    if await active_member(ctx, home.id):
-        return home
-    network = await ctx.uow.networks.of_group(home.id)
-    if network is None:
-        return None
-    siblings = {each.group_id for each in await ctx.uow.networks.groups(network.id)}
-    for group_id in await ctx.uow.requests.referred(request.id):
-        if group_id in siblings and await active_member(ctx, group_id):
-            return await ctx.load_group(group_id)
-    return None
+    offered to that is still in its network; and all of those groups, its own first."""
+    ways = [request.group_id]
+    network = await ctx.uow.networks.of_group(request.group_id)
+    if network is not None:
+        siblings = {each.group_id for each in await ctx.uow.networks.groups(network.id)}
+        ways += [g for g in await ctx.uow.requests.referred(request.id) if g in siblings]
+    for group_id in ways:
+        if await active_member(ctx, group_id):
+            return await ctx.load_group(group_id), ways
+    return None, ways
+
+
+async def _off_the_rosters(ctx: Context, request: HelpRequest, ways: list[int]) -> list[Action]:
+    """About the speaker, not the request (the person who asked may have left the roster
+    too): said where they asked, naming the group whose roster they could join. Where the
+    request was never posted, and to someone on none of the rosters it was posted to, it is
+    as a number that does not exist: a group the network did not offer it to, or one in no
+    network, learns neither that it exists nor whose it is."""
+    posted = [request.group_id, *await ctx.uow.requests.referred(request.id)]
+    if ctx.group is not None:
+        shown_here = ctx.group.id in posted
+    else:
+        shown_here = bool(await ctx.uow.members.among(posted, ctx.person.id))
+    if not shown_here:
+        raise BadArgument(N_("There is no request R{number}."), number=request.id)
+    # A group that left the network keeps the post it had, but joins no longer help.
+    here = ctx.group if ctx.group is not None and ctx.group.id in ways else None
+    group = here or await ctx.load_group(request.group_id)
+    return [
+        Reply(
+            ctx.tr._(
+                "Only people on the roster of {group} can take its requests. "
+                "Press Join in its chat first.",
+                group=group.name,
+            )
+        )
+    ]
 
 
 async def claim(ctx: Context, args: Args) -> list[Action]:
     request = await _request(ctx, args["request"])
     tr = ctx.tr
     group = await ctx.load_group(request.group_id)
-    helpers = await _helping_group(ctx, request)
-    # About the speaker, not the request (the person who asked may have left the roster
-    # too): said where they asked. Every other refusal is private, so that none of them
+    helpers, ways = await _helping_group(ctx, request)
+    # Every refusal but being on none of the rosters is private, so that none of them
     # marks the one who asked.
     if helpers is None:
-        return [
-            Reply(
-                tr._(
-                    "Only people on the roster of {group} can take its requests. "
-                    "Press Join in its chat first.",
-                    group=group.name,
-                )
-            )
-        ]
+        return await _off_the_rosters(ctx, request, ways)
     if request.requester_id == ctx.person.id:
         return await answer_privately(
             ctx, tr._("R{number} is your own request.", number=request.id)

@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.handlers.offers import offer_line
 from bot.handlers.requests import STATE_WORDS, request_line
 from bot.messages import LINE, Action, Reply, strong
-from bot.model import Group
+from bot.model import Group, HelpRequest
 from bot.router import Args
 from bot.settings import category
 from bot.text import decimal
@@ -55,33 +55,58 @@ def _page(ctx: Context, title: str, lines: list[str], page: int, command: str) -
 
 
 async def requests(ctx: Context, args: Args) -> list[Action]:
+    """The open requests of the group (of each of my groups, privately), and those another
+    group of the network offered to it, marked as their posts are: from which group."""
     groups = await _scope(ctx)
     category, area, page = _filter(args.get("filter"), groups, ctx)
     zones = {g.id: ctx.zone(g) for g in groups}
     found = await ctx.uow.requests.listed(list(zones), ["open"], category, area)
-    lines = [request_line(ctx.tr, r, zones[r.group_id], None) for r in found]
+    lines = {r.id: (r, request_line(ctx.tr, r, zones[r.group_id], None)) for r in found}
+    for group_id, r in await ctx.uow.requests.offered_to(list(zones), ["open"], category, area):
+        if r.id not in lines:  # one of my groups' own, or offered to two of them: once
+            origin = await ctx.load_group(r.group_id)
+            lines[r.id] = (
+                r,
+                request_line(ctx.tr, r, zones[group_id], None)
+                + " · "
+                + ctx.tr._("from {group}, in the network", group=origin.name),
+            )
+    listed = [line for r, line in sorted(lines.values(), key=lambda each: _urgent_first(each[0]))]
     return [
         _page(
             ctx,
-            ctx.tr.ngettext("{n} open request:", "{n} open requests:", len(found)),
-            lines,
+            ctx.tr.ngettext("{n} open request:", "{n} open requests:", len(listed)),
+            listed,
             page,
             "requests",
         )
     ]
 
 
+def _urgent_first(request: HelpRequest) -> tuple[bool, int]:
+    return not request.urgent, request.id
+
+
 async def offers(ctx: Context, args: Args) -> list[Action]:
+    """The open offers of the group (of each of my groups, privately), and those shared
+    with it by another group of the network, marked as from the network: their posts do
+    not say which group, since a person's other groups are not shown."""
     groups = await _scope(ctx)
     category, area, page = _filter(args.get("filter"), groups, ctx)
     zones = {g.id: ctx.zone(g) for g in groups}
     found = await ctx.uow.offers.listed(list(zones), category, area)
-    lines = [offer_line(ctx.tr, o, zones[o.group_id], None) for o in found]
+    lines = {o.id: offer_line(ctx.tr, o, zones[o.group_id], None) for o in found}
+    for group_id, o in await ctx.uow.offers.shared_with(list(zones), category, area):
+        if o.id not in lines:
+            lines[o.id] = (
+                offer_line(ctx.tr, o, zones[group_id], None) + " · " + ctx.tr._("from the network")
+            )
+    listed = [lines[number] for number in sorted(lines)]
     return [
         _page(
             ctx,
-            ctx.tr.ngettext("{n} open offer:", "{n} open offers:", len(found)),
-            lines,
+            ctx.tr.ngettext("{n} open offer:", "{n} open offers:", len(listed)),
+            listed,
             page,
             "offers",
         )

@@ -105,7 +105,7 @@ async def test_a_secret_network_vote_is_cast_once(net: Harness) -> None:
         await net.say("Ben", "/vote P4 objection too far", group=None)
     )
     assert text(await net.say("Zed", "/vote P4 no objection", group=None)) == (
-        "Only the rosters of the groups in the network Barquisimeto when P4 opened vote on it."
+        "Only the rosters of the groups in the network Barquisimeto vote on P4."
     )
 
 
@@ -150,7 +150,8 @@ async def test_every_group_of_the_network_lists_it(net: Harness) -> None:
     )
     shown = text(await net.say("Jo", "/network", group="garden"))
     assert shown.endswith(
-        "Open assemblies:\nP4 · proposal · Share the truck · closes Fri 13 Mar 09:00"
+        "Open assemblies:\nP4 · proposal · Share the truck · closes Fri 13 Mar 09:00\n"
+        "To vote: /vote P<number>."
     )
 
 
@@ -205,21 +206,46 @@ async def test_a_reminder_speaks_the_language_of_the_voters_own_group(net: Harne
     assert reminded["dm:dev"].startswith("P4 closes in a day")
 
 
-async def test_a_group_that_joins_the_network_meanwhile_is_not_in_it(net: Harness) -> None:
-    """An assembly is put to the groups in the network when it opens: one that joins later
-    was not asked, and finds no post of it to vote on."""
+async def test_a_group_that_joins_while_it_is_open_takes_part(net: Harness) -> None:
+    """The electorate is the union of the network's rosters: a group that joins while an
+    assembly is open gets its post, finds it in /network and /polls, and its roster votes
+    and counts, as a person who joins a group's roster meanwhile does on the group's polls."""
     await net.say("Dev", "/propose Share the truck ; network")
     net.clock.advance(minutes=1)
     found = CODE.search(in_chat(await net.say("Ana", "/network code"), "dm:ana"))
     assert found
     code = found.group()
-    await passed(net, f"Join do network join {code}", "choir", ("Kai", "Lu"))
-    refused = await net.say("Lu", "/vote P4 agree", group="choir")
-    assert text(refused) == (
-        "Only the rosters of the groups in the network Barquisimeto when P4 opened vote on it."
+    joined = await passed(net, f"Join do network join {code}", "choir", ("Kai", "Lu"))
+    [post] = [s for s in joined if s.chat_id == "group:choir" and "P4 ·" in s.text]
+    assert "For the whole network Barquisimeto." in post.text
+    assert "Voted: 0 of 12 · Free Food 0 of 5 · Bakery 0 of 4 · Garden 0 of 4 · Choir 0 of 2" in (
+        post.text
     )
-    assert text(await net.say("Lu", "/polls", group="choir")) == "No open polls."
-    await net.say("Ben", "/vote P4 agree", group="bakery")
+    assert post.buttons[0] == "vote P4 1"
+    for chat in CHATS:  # the others' posts count the newcomers in
+        [edit] = [s for s in joined if s.chat_id == chat and s.edit and "P4 ·" in s.text]
+        assert "Voted: 0 of 12 ·" in edit.text and "Choir 0 of 2" in edit.text
+    shown = text(await net.say("Lu", "/network", group="choir"))
+    assert "Open assemblies:\nP4 · proposal · Share the truck · closes Fri 13 Mar 09:00" in shown
+    assert shown.endswith("To vote: /vote P<number>.")
+    assert text(await net.say("Lu", "/polls", group="choir")).startswith("Open polls:\nP4 ·")
+    assert "Your vote on P4 is counted." in text(await net.say("Lu", "/vote P4 agree", "choir"))
+    await net.press("Kai", "vote P4 1", group="choir")
     seen = await net.later(seconds=5)
-    assert {s.chat_id for s in seen if s.edit and "P4 ·" in s.text} == set(CHATS)
-    assert "Voted: 1 of 10 · Free Food 1 of 5 · Bakery 1 of 4 · Garden 1 of 4" in text(seen)
+    assert {s.chat_id for s in seen if s.edit and "P4 ·" in s.text} == {*CHATS, "group:choir"}
+    assert "Voted: 2 of 12 · Free Food 0 of 5 · Bakery 0 of 4 · Garden 0 of 4 · Choir 2 of 2" in (
+        text(seen)
+    )
+
+
+async def test_a_group_that_leaves_while_it_is_open_no_longer_votes(net: Harness) -> None:
+    await net.say("Dev", "/propose Share the truck ; network")
+    await passed(net, "Out do network leave", "garden", GARDEN)
+    assert text(await net.say("Jo", "/vote P4 agree", group="garden")) == (
+        "Only the rosters of the groups in the network Barquisimeto vote on P4."
+    )
+    await net.say("Gus", "/vote P4 agree", group="bakery")
+    seen = await net.later(seconds=5)
+    # Ben and Ana, on Garden's roster too, still vote through their other groups.
+    assert "Voted: 1 of 8 · Free Food 0 of 5 · Bakery 1 of 4" in text(seen)
+    assert "Garden" not in text(seen)
