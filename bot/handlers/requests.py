@@ -255,8 +255,8 @@ async def request_(ctx: Context, args: Args) -> list[Action]:
             *(
                 [
                     tr._(
-                        "I'm offering it now, without your name, to the other groups of the "
-                        "network too."
+                        "I'll offer it now, without your name, to the other groups of the "
+                        "network that help with it, and tell you where it went."
                     )
                     if at_once
                     else tr._(

@@ -255,7 +255,7 @@ async def test_a_group_that_allows_it_offers_right_away_in_the_dialog(net: Harne
     await net.say("Ana", "/set refer_at_once on")
     assert await dialog(net, "food") == [">yes", ">now", ">no"]
     asked = await net.say("Eli", "now", group=None)
-    assert "I'm offering it now, without your name, to the other groups" in text(asked)
+    assert "I'll offer it now, without your name, to the other groups" in text(asked)
     assert posts(net, "bakery")[-1].startswith("From Free Food, in the network:\nR1 · food")
     assert "I offered R1, without your name, to the other groups" in in_chat(asked, "dm:eli")
     assert "Nobody in Free Food has taken" not in in_chat(asked, "dm:eli")
@@ -293,7 +293,7 @@ async def test_in_portuguese_the_word_is_rede_ja(net: Harness) -> None:
     await net.say("Ana", "/set encaminhar_já on")
     await net.say("Eli", "/idioma pt", group=None)
     asked = await net.say("Eli", "/pedir comida Centro rede-já: duas caixas", group=None)
-    assert "Estou oferecendo agora" in text(asked), text(asked)
+    assert "Agora vou oferecê-lo" in text(asked), text(asked)
     assert posts(net, "bakery")[-1].endswith("duas caixas")
 
 
