@@ -1,20 +1,26 @@
 """The week page's server on loopback: what any answer carries, one 404 for every token that
 opens nothing, and a limit per address."""
 
+import asyncio
 import base64
 import hashlib
 import re
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 
 import aiohttp
 import pytest
 from multidict import CIMultiDict
 
 from adapters.web.server import WebServer, client_address, languages
-from bot.config import WebConfig
+from bot import bootstrap
+from bot.config import Config, StorageConfig, TelegramConfig, WebConfig
+from tests.botapi import BotApi
 from tests.conftest import Built
 from tests.harness import Harness
+from tests.stopping import stopped
 from tests.unit.conftest import _found
 from tests.unit.test_web import WEB, link_of
 
@@ -164,3 +170,32 @@ async def test_a_spanish_reader_reads_the_page_in_spanish(paged: Harness, site: 
     token = await link_of(paged, "Ben")
     _, _, body = await get(f"{site}/week/{token}", **{"Accept-Language": "es-VE,es;q=0.9"})
     assert '<html lang="es">' in body and "Esta semana" in body
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_minga_run_serves_the_pages_beside_a_platform(tmp_path: Path) -> None:
+    stand_in = BotApi()
+    base_url = await stand_in.start()
+    port = free_port()
+    config = Config(
+        storage=StorageConfig(f"sqlite:///{tmp_path}/minga.db"),
+        telegram=TelegramConfig(enabled=True, token=stand_in.token, base_url=base_url),
+        web=replace(SERVED, port=port),
+    )
+    running = asyncio.create_task(bootstrap.run_platforms(config))
+    try:
+        await stand_in.until(lambda: bool(stand_in.commands) or running.done())
+        assert not running.done(), running.exception()
+        status, headers, body = await get(f"http://127.0.0.1:{port}/week/{'A' * 43}")
+        assert (status, body) == (404, "Not found.\n")
+        assert headers["Cache-Control"] == "private, no-store"
+    finally:
+        await stopped(running)
+        await stand_in.stop()
+    with pytest.raises(aiohttp.ClientConnectionError):  # stopped with the rest
+        await get(f"http://127.0.0.1:{port}/")
