@@ -448,9 +448,10 @@ _TABLE = (
     ),
     Command(
         "calendar",
-        N_("my coming shifts and pickups, as a calendar file"),
+        N_("my coming shifts and pickups, as a calendar file, and a link to follow them"),
         calendar.calendar,
         where="private",
+        params=(Param("action", N_("new"), params.word, optional=True),),
     ),
     Command(
         "propose",

@@ -17,6 +17,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import TypeVar
 
 import jinja2
 from aiohttp import web
@@ -24,19 +25,22 @@ from markupsafe import Markup
 
 from bot.config import WebConfig
 from bot.dispatch import Core
+from bot.handlers.calendar import FEED_PATH, webcal
 from bot.handlers.web import PAGE_PATH, WeekPage
-from bot.pages import week_for
+from bot.pages import calendar_for, week_calendar_for, week_for
 
 log = logging.getLogger("minga.web")
 
 REFRESH_SECONDS = 60  # the page reloads itself this often, never more
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what secrets.token_urlsafe gives, with room
+FEED = "{token:[A-Za-z0-9_-]+}.ics"
 MAX_ADDRESSES = 10_000  # buckets kept; past it, the full ones (idle addresses) are dropped
 NOT_FOUND = "Not found.\n"
 TOO_MANY = "Too many requests; please wait a little.\n"
 UNAVAILABLE = "Not available right now; please try again in a minute.\n"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+R = TypeVar("R")
 
 
 def _style() -> str:
@@ -153,6 +157,8 @@ class WebServer:
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._guard], client_max_size=1024)
+        app.router.add_get(PAGE_PATH + FEED, self._week_feed)
+        app.router.add_get(FEED_PATH + FEED, self._feed)
         app.router.add_get(PAGE_PATH + "{token}", self._week)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         app.on_response_prepare.append(self._headers)
@@ -171,9 +177,15 @@ class WebServer:
             await self.runner.cleanup()
             self.runner = None
 
-    def render(self, page: WeekPage) -> str:
+    def render(self, page: WeekPage, token: str = "") -> str:
+        """The page; `token` (its own) for the link to the week's calendar feed."""
+        feed = f"{token}.ics"
         return self.templates.get_template("week.html").render(
-            page=page, style=Markup(self.style), refresh=REFRESH_SECONDS
+            page=page,
+            style=Markup(self.style),
+            refresh=REFRESH_SECONDS,
+            feed=feed,
+            webcal=webcal(self.config.base_url.rstrip("/") + PAGE_PATH + feed),
         )
 
     @web.middleware
@@ -191,19 +203,44 @@ class WebServer:
         response.headers.pop("Server", None)
 
     async def _not_found(self, request: web.Request) -> web.Response:
-        return web.Response(status=404, text=NOT_FOUND)
+        return _not_found()
 
     async def _week(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
+        page = await self._read(token, week_for, languages(request.headers.get("Accept-Language")))
+        if isinstance(page, web.Response):
+            return page
+        return web.Response(
+            text=self.render(page, token), content_type="text/html", charset="utf-8"
+        )
+
+    async def _week_feed(self, request: web.Request) -> web.Response:
+        wanted = languages(request.headers.get("Accept-Language"))
+        feed = await self._read(request.match_info["token"], week_calendar_for, wanted)
+        return feed if isinstance(feed, web.Response) else _calendar(feed)
+
+    async def _feed(self, request: web.Request) -> web.Response:
+        feed = await self._read(request.match_info["token"], calendar_for)
+        return feed if isinstance(feed, web.Response) else _calendar(feed)
+
+    async def _read(
+        self, token: str, read: Callable[..., Awaitable[R | None]], *args: object
+    ) -> R | web.Response:
+        """What a token opens; the plain 404 when it opens nothing, a 503 when the
+        database is away (the page reloads itself, a calendar app looks again)."""
         if not TOKEN.fullmatch(token):
-            return await self._not_found(request)
+            return _not_found()
         try:
-            page = await week_for(
-                self.core, token, languages(request.headers.get("Accept-Language"))
-            )
-        except Exception:  # the database away: say so, the page reloads itself
+            found = await read(self.core, token, *args)
+        except Exception:
             log.exception("web=failed")
             return web.Response(status=503, text=UNAVAILABLE, headers={"Retry-After": "60"})
-        if page is None:
-            return await self._not_found(request)
-        return web.Response(text=self.render(page), content_type="text/html", charset="utf-8")
+        return _not_found() if found is None else found
+
+
+def _not_found() -> web.Response:
+    return web.Response(status=404, text=NOT_FOUND)
+
+
+def _calendar(data: bytes) -> web.Response:
+    return web.Response(body=data, content_type="text/calendar", charset="utf-8")

@@ -240,6 +240,7 @@ class Words:
     waiting: str
     updated: str
     privacy: str
+    subscribe: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,6 +282,7 @@ def _words(tr: Translator, group: Group, now: str) -> Words:
         waiting=tr._("waiting"),
         updated=tr._("As of {when}; the page updates itself every minute.", when=now),
         privacy=tr._("This page never shows who asked for help, who is on a shift or who voted."),
+        subscribe=tr._("Follow these shifts in your calendar app"),
     )
 
 
@@ -289,7 +291,7 @@ async def week_page(work: Work, group: Group, language: str | None) -> WeekPage:
     (one minga speaks; None: the group's)."""
     tr = work.group_tr(group) if language is None else translator(work.catalogs, language)
     zone = work.zone(group)
-    monday = local_date(work.now, zone) - timedelta(days=local_date(work.now, zone).weekday())
+    monday = this_monday(work.now, zone)
     weeks = (
         await _week(work, tr, group, monday, tr._("This week")),
         await _week(work, tr, group, monday + WEEK, tr._("Next week")),
@@ -307,14 +309,21 @@ async def week_page(work: Work, group: Group, language: str | None) -> WeekPage:
     )
 
 
-def _starts(day: date, zone: str) -> datetime:
+def this_monday(now: datetime, zone: str) -> date:
+    """The Monday of the week `now` is in, in the group's zone."""
+    today = local_date(now, zone)
+    return today - timedelta(days=today.weekday())
+
+
+def week_start(day: date, zone: str) -> datetime:
+    """Midnight at the start of that local day, as an instant."""
     return wall(day, time(0), zone).at
 
 
 async def _week(work: Work, tr: Translator, group: Group, monday: date, title: str) -> Week:
     zone = work.zone(group)
     shifts = await work.uow.shifts.between(
-        [group.id], _starts(monday, zone), _starts(monday + WEEK, zone)
+        [group.id], week_start(monday, zone), week_start(monday + WEEK, zone)
     )
     days = [monday + timedelta(days=n) for n in range(7)]
     by_activity: dict[str, list[list[Slot]]] = {}
@@ -374,7 +383,7 @@ async def _pickups(
     work: Work, tr: Translator, group: Group, monday: date, zone: str
 ) -> tuple[Window, ...]:
     slots: Sequence[PickupSlot] = await work.uow.pickups.slots(
-        [group.id], _starts(monday, zone), _starts(monday + 2 * WEEK, zone)
+        [group.id], week_start(monday, zone), week_start(monday + 2 * WEEK, zone)
     )
     return tuple(
         Window(

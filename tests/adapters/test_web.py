@@ -8,18 +8,21 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+import icalendar
 import pytest
 from multidict import CIMultiDict
 
 from adapters.web.server import WebServer, client_address, languages
 from bot import bootstrap
 from bot.config import Config, StorageConfig, TelegramConfig, WebConfig
+from bot.i18n import LANGUAGES
 from tests.botapi import BotApi
 from tests.conftest import Built
-from tests.harness import Harness
+from tests.harness import Harness, in_chat, text
 from tests.stopping import stopped
 from tests.unit.conftest import _found
 from tests.unit.test_web import WEB, link_of
@@ -189,7 +192,9 @@ async def test_minga_run_serves_the_pages_beside_a_platform(tmp_path: Path) -> N
     )
     running = asyncio.create_task(bootstrap.run_platforms(config))
     try:
-        await stand_in.until(lambda: bool(stand_in.commands) or running.done())
+        menus = 2 * len(LANGUAGES)  # set once the adapter started, as tests/adapters/conftest.py
+        await stand_in.until(lambda: len(stand_in.commands) == menus or running.done())
+        await asyncio.sleep(0.2)  # its tasks started too
         assert not running.done(), running.exception()
         status, headers, body = await get(f"http://127.0.0.1:{port}/week/{'A' * 43}")
         assert (status, body) == (404, "Not found.\n")
@@ -199,3 +204,67 @@ async def test_minga_run_serves_the_pages_beside_a_platform(tmp_path: Path) -> N
         await stand_in.stop()
     with pytest.raises(aiohttp.ClientConnectionError):  # stopped with the rest
         await get(f"http://127.0.0.1:{port}/")
+
+
+FEED = re.compile(r"https://minga\.example\.org(/calendar/[A-Za-z0-9_-]{43}\.ics)")
+
+
+async def feed_path(bot: Harness, who: str, line: str = "/calendar") -> str:
+    said = in_chat(await bot.say(who, line, group=None), f"dm:{who.casefold()}")
+    found = FEED.search(said)
+    assert found, said
+    assert "webcal://minga.example.org/calendar/" in said
+    return found.group(1)
+
+
+async def events(url: str) -> dict[str, icalendar.Event]:
+    status, headers, body = await get(url)
+    assert status == 200, body
+    assert headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert headers["Cache-Control"] == "private, no-store"
+    return {str(e["uid"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+
+
+async def test_a_calendar_subscription_follows_a_moved_shift(paged: Harness, site: str) -> None:
+    await paged.say("Ben", "/signup S1 packer")
+    path = await feed_path(paged, "Ben")
+    [(uid, event)] = (await events(site + path)).items()
+    assert event.decoded("dtstart") == datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+    assert str(event["summary"]) == "Box distribution (packer) · S1"
+    await paged.say("Ana", "/shift move S1 thu 11:00")
+    moved = await events(site + path)
+    assert list(moved) == [uid]  # the same event, which a calendar app moves
+    assert moved[uid].decoded("dtstart") == datetime(2026, 3, 5, 11, 0, tzinfo=UTC)
+    assert moved[uid].decoded("dtend") == datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
+    await paged.say("Ben", "/withdraw S1")
+    assert await events(site + path) == {}
+
+
+async def test_a_new_subscription_link_stops_the_old_and_forgetting_stops_both(
+    paged: Harness, site: str
+) -> None:
+    old = await feed_path(paged, "Ben")
+    again = text(await paged.say("Ben", "/calendar", group=None))
+    assert "you got a subscription link on Wed 4 Mar" in again and not FEED.search(again)
+    new = await feed_path(paged, "Ben", "/calendar new")
+    assert (await get(site + old))[:3:2] == (404, "Not found.\n")
+    assert (await get(site + new))[0] == 200
+    await paged.say("Ben", "/forget", group=None)
+    await paged.say("Ben", "yes", group=None)
+    assert (await get(site + new))[:3:2] == (404, "Not found.\n")
+
+
+async def test_the_page_links_a_feed_of_the_groups_week(paged: Harness, site: str) -> None:
+    await paged.say("Ben", "/signup S1 packer")
+    token = await link_of(paged, "Ben")
+    _, _, body = await get(f"{site}/week/{token}")
+    assert f'href="webcal://minga.example.org/week/{token}.ics"' in body
+    assert f'href="{token}.ics"' in body  # beside the page, over https
+    week = await events(f"{site}/week/{token}.ics")
+    assert sorted(week) == ["shift-1@minga", "shift-2@minga"]  # this week and the next
+    assert str(week["shift-1@minga"]["description"]) == "packer 1/2"
+    assert "Ben" not in (await get(f"{site}/week/{token}.ics"))[2]
+    await paged.say("Ana", "/shift move S1 thu 11:00")
+    moved = await events(f"{site}/week/{token}.ics")
+    assert moved["shift-1@minga"].decoded("dtstart") == datetime(2026, 3, 5, 11, 0, tzinfo=UTC)
+    assert (await get(f"{site}/week/{'A' * 43}.ics"))[:3:2] == (404, "Not found.\n")
