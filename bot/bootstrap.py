@@ -28,6 +28,7 @@ from storage.uow import units_of_work
 if TYPE_CHECKING:  # imported where enabled: each platform's library costs 10-20 MiB
     from adapters.matrix.adapter import MatrixAdapter
     from adapters.telegram.adapter import TelegramAdapter
+    from adapters.web.server import WebServer
 
 # Seconds a stopping task has to finish what it is doing (a rollback) before it is
 # cancelled again.
@@ -97,9 +98,15 @@ async def run_platforms(config: Config) -> None:
     # On PostgreSQL several processes may share the database: one of them fires the jobs.
     scheduler = edges.scheduler = Scheduler(core, scheduler_lock(engine))
     delivery = sending_as(config)
-    adapters: list["TelegramAdapter | MatrixAdapter"] = []  # noqa: UP037 - imported below
+    adapters: list["TelegramAdapter | MatrixAdapter | WebServer"] = []  # noqa: UP037 - imported below
     tasks = []
     try:
+        if config.web.enabled:
+            from adapters.web.server import WebServer
+
+            pages = WebServer(core, config.web)
+            await pages.start()
+            adapters.append(pages)
         if config.telegram.enabled:
             from adapters.telegram.adapter import TelegramAdapter
 
@@ -176,6 +183,7 @@ def make_core(engine: AsyncEngine, clock: Clock, config: Config, edges: Edges) -
         COMMANDS,
         edges.committed,
         config.privacy,
+        config.web,
     )
 
 

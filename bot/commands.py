@@ -19,6 +19,7 @@ from bot.handlers import (
     swaps,
     trust,
     views,
+    web,
 )
 from bot.handlers.common import (
     category_options,
@@ -172,6 +173,14 @@ _TABLE = (
             ),
             Param("spec", N_("name or code"), params.text(200), optional=True, rest=True),
         ),
+    ),
+    Command(
+        "web",
+        N_("your private link to the group's week page; 'new' for a new one (trusted members)"),
+        web.web,
+        where="group",
+        needs_group=True,
+        params=(Param("action", N_("new"), params.word, optional=True),),
     ),
     Command(
         "request",
@@ -439,9 +448,10 @@ _TABLE = (
     ),
     Command(
         "calendar",
-        N_("my coming shifts and pickups, as a calendar file"),
+        N_("my coming shifts and pickups, as a calendar file, and a link to follow them"),
         calendar.calendar,
         where="private",
+        params=(Param("action", N_("new"), params.word, optional=True),),
     ),
     Command(
         "propose",
@@ -593,6 +603,7 @@ TOPICS = {
         "settings",
         "set",
         "network",
+        "web",
     ),
     N_("You"): ("start", "help", "language", "cancel", "mydata", "forget"),
 }

@@ -112,6 +112,24 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The read-only week pages (and calendar feeds) groups may turn on: a small web server
+    inside `minga run`, usually behind a reverse proxy that adds https."""
+
+    enabled: bool = False
+    listen: str = _setting("127.0.0.1", not_empty)
+    port: int = _setting(8080, between(1, 65535), env="MINGA_WEB_PORT", secret=False)
+    # The address people open, as the proxy publishes it: links minga gives start with it.
+    base_url: str = _setting("", starts_with("https://", "http://"))
+    # Behind a proxy every request comes from the proxy's address: then the address of the
+    # reader, for the limit of requests per address, is the last one the proxy adds to
+    # X-Forwarded-For. Only when this is true: anyone can write that header.
+    trust_forwarded: bool = False
+    # Requests one address may make in a minute, beyond a first burst of as many.
+    per_minute: int = _setting(30, between(1, 6000))
+
+
+@dataclass(frozen=True)
 class ConsoleConfig:
     demo: bool = True
 
@@ -130,6 +148,7 @@ class Config:
     telegram: TelegramConfig = TelegramConfig()
     matrix: MatrixConfig = MatrixConfig()
     delivery: DeliveryConfig = DeliveryConfig()
+    web: WebConfig = WebConfig()
     console: ConsoleConfig = ConsoleConfig()
     logging: LoggingConfig = LoggingConfig()
 
@@ -299,6 +318,7 @@ def _requirements(config: Config) -> Iterator[Problem]:
                 "webhook mode needs a secret; set it here "
                 "or in the environment variable MINGA_TELEGRAM_WEBHOOK_SECRET",
             )
+    yield from _web_requirements(config.web)
     if matrix.enabled:
         if not matrix.homeserver:
             yield Problem(
@@ -317,3 +337,12 @@ def _requirements(config: Config) -> Iterator[Problem]:
                 "an access_token; set one here or in the environment variable "
                 "MINGA_MATRIX_PASSWORD or MINGA_MATRIX_ACCESS_TOKEN",
             )
+
+
+def _web_requirements(web: WebConfig) -> Iterator[Problem]:
+    if web.enabled and not web.base_url:
+        yield Problem(
+            "web.base_url",
+            "the web pages are enabled but have no public address (like "
+            "'https://minga.example.org'): the links minga gives start with it",
+        )

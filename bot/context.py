@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from babel.support import Translations
 
-from bot.config import PrivacyConfig
+from bot.config import PrivacyConfig, WebConfig
 from bot.i18n import Translator, pick_language, translator
 from bot.messages import PrivateMessage, Sender
 from bot.model import ChatRecord, Group, Person
@@ -34,6 +34,7 @@ class Work:
     commands: Mapping[str, "Command"]
     late: bool = False  # a job running after its time
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
     def group_tr(self, group: Group) -> Translator:
         return translator(self.catalogs, setting(group, "language", self.defaults))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from babel.support import Translations
 
-from bot.config import PrivacyConfig
+from bot.config import PrivacyConfig, WebConfig
 from bot.context import Context, Work, waiting_for
 from bot.i18n import N_, Translator, pick_language, translator
 from bot.jobs import job_failed, run_job
@@ -64,6 +64,7 @@ class Core:
     commands: Mapping[str, Command]
     after_commit: Callable[[Committed], None] = field(default=lambda _: None)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 async def handle(core: Core, event: Event) -> bool:
@@ -442,6 +443,7 @@ def _work(uow: UnitOfWork, core: Core) -> Work:
         catalogs=core.catalogs,
         commands=core.commands,
         privacy=core.privacy,
+        web=core.web,
     )
 
 

@@ -10,6 +10,7 @@ from bot.messages import Attachment, Button, ChatKind
 
 MemberStatus = Literal["newcomer", "trusted", "left"]
 LinkKind = Literal["chat", "identity", "invite"]
+WebLinkKind = Literal["week", "calendar"]
 JobOutcome = Literal["sent", "late", "missed", "cancelled", "failed"]
 Revote = Literal["new", "changed", "same"]  # a named vote, against the voter's earlier one
 
@@ -156,6 +157,18 @@ class LinkCode:
     person_id: int
     expires_at: datetime
     used_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebLink:
+    """A person's private link to a web page: a group's week ("week", with its group) or
+    their own calendar feed ("calendar"). Its token is kept only as a digest."""
+
+    id: int
+    kind: WebLinkKind
+    group_id: int | None
+    person_id: int
+    created_at: datetime
 
 
 class Priority(IntEnum):

@@ -40,6 +40,8 @@ from bot.model import (
     Swap,
     Take,
     Turnout,
+    WebLink,
+    WebLinkKind,
 )
 
 
@@ -292,6 +294,22 @@ class Links(Protocol):
     async def get(self, code: str) -> LinkCode | None: ...
     async def use(self, code: str, now: datetime) -> bool:
         """Compare-and-set on used_at: a code works once."""
+
+
+class WebLinks(Protocol):
+    """Private links to the web pages: one per person, kind and group. Only a digest of a
+    link's token is kept, so a link is shown once, when it is made."""
+
+    async def renew(
+        self, kind: WebLinkKind, person_id: int, group_id: int | None, token: str, now: datetime
+    ) -> None:
+        """The person's link of this kind (and group) from now on: the one before stops."""
+
+    async def mine(self, kind: WebLinkKind, person_id: int, group_id: int | None) -> WebLink | None:
+        """The person's current link of this kind and group, if any."""
+
+    async def find(self, kind: WebLinkKind, token: str) -> WebLink | None:
+        """The link this token opens; None for a wrong, old or replaced one."""
 
 
 class Networks(Protocol):
@@ -562,6 +580,8 @@ class UnitOfWork(Protocol):
     def links(self) -> Links: ...
     @property
     def networks(self) -> Networks: ...
+    @property
+    def web_links(self) -> WebLinks: ...
     @property
     def requests(self) -> Requests: ...
     @property

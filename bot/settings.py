@@ -288,6 +288,14 @@ class GroupDefaults:
             "(Matrix): 'on' or 'off'"
         ),
     )
+    web: str = _row(
+        "off",
+        choice("on", "off"),
+        N_(
+            "a read-only web page of the group's week, reached by private links that trusted "
+            "members get with /web: 'on' or 'off'"
+        ),
+    )
     direct_changes: str = _row(
         "trusted",
         choice("trusted", "proposals"),

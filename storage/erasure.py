@@ -2,8 +2,8 @@
 
 Table by table (models.py): people keep a nameless row, so that history (votes, signups,
 audit) points to nobody; identities, memberships and vouches, dialogs, link codes,
-reminder wishes, pickup waitlists, private chats and every message to them go; requests,
-offers, takes, bookings and swaps keep the row without the person; reactions (which hold
+reminder wishes, pickup waitlists, web links, private chats and every message to them go;
+requests, offers, takes, bookings and swaps keep the row without the person; reactions (which hold
 platform user ids) go; the texts others keep are scrubbed of the words that name them.
 Inbox keys, jobs, cursors, settings, groups and networks never hold a person.
 """
@@ -39,6 +39,7 @@ from storage.models import (
     TakeRow,
     VoteRow,
     VouchRow,
+    WebLinkRow,
 )
 
 THEIRS: tuple[type[Base], ...] = (
@@ -48,6 +49,7 @@ THEIRS: tuple[type[Base], ...] = (
     LinkCodeRow,
     PrefsRow,
     PickupWaitRow,
+    WebLinkRow,
 )
 KEPT_WITHOUT_THEM: tuple[tuple[type[Base], str], ...] = (
     (RequestRow, "requester_id"),

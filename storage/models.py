@@ -287,6 +287,21 @@ class LinkCodeRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class WebLinkRow(Base):
+    """A private link to a group's week page or a person's calendar feed, as the SHA-256
+    digest of its token: the link itself is shown once, when it is made."""
+
+    __tablename__ = "web_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class RequestRow(Base):
     __tablename__ = "requests"
     __table_args__ = (Index("ix_requests_open", "group_id", "state"),)

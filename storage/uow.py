@@ -22,6 +22,7 @@ from storage.polls import SqlPolls
 from storage.requests import SqlRequests
 from storage.scene import Known, SqlScenes
 from storage.shifts import SqlShifts
+from storage.web import SqlWebLinks
 
 
 def units_of_work(engine: AsyncEngine) -> UnitsOfWork:
@@ -77,6 +78,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobs(conn, self.new_jobs)
         self.links = SqlLinks(conn)
         self.networks = SqlNetworks(conn)
+        self.web_links = SqlWebLinks(conn)
         self.requests = SqlRequests(conn)
         self.offers = SqlOffers(conn)
         self.shifts = SqlShifts(conn)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.delivery import Courier, Outlet
 from adapters.scheduler import Scheduler
 from bot.commands import COMMANDS
-from bot.config import GroupDefaults
+from bot.config import GroupDefaults, WebConfig
 from bot.dispatch import Committed, Core, handle
 from bot.i18n import load_catalogs
 from bot.messages import ButtonPress, Chat, Message, Sender
@@ -63,13 +63,22 @@ class Harness:
     couriers: dict[str, Courier] = field(default_factory=dict)  # one sender per platform
     # The platforms minga has heard from: no other can have anything to send.
     heard: set[str] = field(default_factory=lambda: {PLATFORM})
+    web: WebConfig = field(default_factory=WebConfig)  # the operator's [web]
 
     def __post_init__(self) -> None:
         self.units = units_of_work(self.engine)  # one writer's turn for the whole test
 
     @property
     def core(self) -> Core:
-        return Core(self.units, self.clock, CATALOGS, self.defaults, COMMANDS, self._committed)
+        return Core(
+            self.units,
+            self.clock,
+            CATALOGS,
+            self.defaults,
+            COMMANDS,
+            self._committed,
+            web=self.web,
+        )
 
     def _committed(self, committed: Committed) -> None:
         self.jobs.extend(committed.jobs)

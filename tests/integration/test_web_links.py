@@ -1,0 +1,39 @@
+"""Private web links on SQLite and PostgreSQL: found by their token, one per person, kind
+and group, a new one replacing the old at once."""
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.harness import Harness
+
+PAGE, FEED, NEWER = "a" * 43, "b" * 43, "c" * 43
+
+
+@pytest.fixture
+async def bot(engine: AsyncEngine) -> Harness:
+    return Harness(engine)
+
+
+async def test_a_link_opens_only_what_it_was_made_for_until_replaced(bot: Harness) -> None:
+    await bot.setup_group()
+    now = bot.clock.now()
+    async with bot.units() as uow:
+        [group] = await uow.groups.all()
+        ana, ben = [m.person_id for m in (await uow.members.roster(group.id))[:2]]
+        await uow.web_links.renew("week", ana, group.id, PAGE, now)
+        await uow.web_links.renew("calendar", ana, None, FEED, now)
+        await uow.commit()
+    async with bot.units() as uow:
+        found = await uow.web_links.find("week", PAGE)
+        assert found is not None and (found.person_id, found.group_id) == (ana, group.id)
+        assert await uow.web_links.find("calendar", PAGE) is None  # kinds do not mix
+        assert await uow.web_links.find("week", FEED) is None
+        assert await uow.web_links.mine("week", ben, group.id) is None
+        await uow.web_links.renew("week", ana, group.id, NEWER, now)
+        assert await uow.web_links.find("week", PAGE) is None
+        assert (await uow.web_links.find("week", NEWER)) is not None
+        mine = await uow.web_links.mine("calendar", ana, None)
+        assert mine is not None and mine.created_at == now
+        await uow.web_links.renew("calendar", ana, None, PAGE, now)  # the feed's turn
+        assert await uow.web_links.find("calendar", FEED) is None
+        assert (await uow.web_links.find("calendar", PAGE)) is not None
