@@ -139,8 +139,8 @@ def test_an_offer_shared_with_the_network_is_counted_down_once(tmp_path: Path) -
 def test_a_group_that_allows_it_offers_a_request_to_the_network_at_once(tmp_path: Path) -> None:
     out = networked(tmp_path, AT_ONCE)
     assert (
-        "I'll offer it now, without your name, to the other groups of the network that help with it, and tell you where it went."
-        in out
+        "I'll offer it now, without your name, to the other groups of the network that help "
+        "with it, and tell you where it went." in out
     )
     [post] = [body for body in said(out, "Bakery") if "R1" in body]
     assert post.startswith("  From Free Food Eastside, in the network:\n  R1 · food")
