@@ -1,12 +1,13 @@
 """The week page: a read-only view of a group's week for a wall screen or a phone, reached by
-a private link a trusted member gets with /web.
+a private link each person on its roster gets with /web.
 
 The core builds what the page shows as plain records (`WeekPage`), already in the reader's
 words; an adapter draws them (adapters/web). What the page never shows is decided here:
 who asked for help (even where the request's own post names them), what they asked for in
 their words, who is on a shift or who voted. A link is kept only as a digest of its token,
 so it is shown once; `/web new` makes another and the one before stops at once. A link
-opens the page only while the group keeps its page on and its holder is a trusted member.
+opens the page only while the group keeps its page on and its holder is on the roster: the
+page shows no more than the group's posts show everyone in its chats, newcomers included.
 """
 
 import secrets
@@ -65,8 +66,8 @@ async def web(ctx: Context, args: Args) -> list[Action]:
         tr._(
             "Your private link to the week page of {group}: {url}\n"
             "It shows the shifts of this week and the next, open requests (never who "
-            "asked), pickups, polls and what the group decided. It works while you are a "
-            "trusted member and the group keeps its page on. Share it only with people of "
+            "asked), pickups, polls and what the group decided. It works while you are on "
+            "its roster and the group keeps its page on. Share it only with people of "
             "the group; /web new makes a new one, and this one stops at once.",
             group=group.name,
             url=page_url(ctx.web.base_url, token),
@@ -82,9 +83,10 @@ async def _refusal(ctx: Context, group: Group) -> str | None:
             "This minga has no web pages: whoever runs it has not turned them on ([web] in "
             "its configuration)."
         )
-    member = await active_member(ctx, group.id)
-    if member is None or member.status != "trusted":
-        return tr._("Only trusted members get a link to the group's week page.")
+    if await active_member(ctx, group.id) is None:
+        return tr._(
+            "Only people on the roster of {group} get a link to its week page.", group=group.name
+        )
     if setting(group, "web", ctx.defaults) != "on":
         return tr._(
             "{group} has no week page. The group turns it on with /set web on.",
@@ -121,7 +123,7 @@ async def _privately(ctx: Context, text: str) -> list[Action]:
 
 async def opened(work: Work, token: str) -> Group | None:
     """The group whose week page a token opens now, or None: a wrong, old or replaced
-    token, a group that turned its page off, a holder no longer trusted there, all alike."""
+    token, a group that turned its page off, a holder no longer on its roster, all alike."""
     if not work.web.enabled:
         return None
     link = await work.uow.web_links.find("week", token)
@@ -131,7 +133,7 @@ async def opened(work: Work, token: str) -> Group | None:
     if group is None or setting(group, "web", work.defaults) != "on":
         return None
     member = await work.uow.members.get(group.id, link.person_id)
-    return group if member is not None and member.status == "trusted" else None
+    return group if member is not None and member.status != "left" else None
 
 
 # --- what the page shows ---------------------------------------------------------------------

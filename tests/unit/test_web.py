@@ -42,7 +42,7 @@ async def paged(group: Harness) -> Harness:
     return group
 
 
-async def test_a_trusted_member_gets_a_private_link_that_opens_the_week(paged: Harness) -> None:
+async def test_a_member_gets_a_private_link_that_opens_the_week(paged: Harness) -> None:
     seen = await paged.say("Ben", "/web")
     assert in_chat(seen, "group:food") == "I answered you privately."
     assert not LINK.search(in_chat(seen, "group:food"))
@@ -85,13 +85,16 @@ async def test_a_new_link_stops_the_old_one_at_once(paged: Harness) -> None:
     assert await page(paged, spanish) is not None
 
 
-async def test_a_newcomer_or_a_stranger_gets_no_link(paged: Harness) -> None:
-    for who in ("Eli", "Zed"):  # a newcomer; someone on no roster
-        seen = await paged.say(who, "/web")
-        assert not LINK.search(text(seen))
-    assert text(await paged.say("Eli", "/web")) == (
-        "Only trusted members get a link to the group's week page."
-    )
+async def test_a_stranger_gets_no_link_and_a_newcomer_one_that_ends_with_the_roster(
+    paged: Harness,
+) -> None:
+    seen = await paged.say("Zed", "/web")  # on no roster
+    assert not LINK.search(text(seen))
+    assert text(seen) == "Only people on the roster of Free Food get a link to its week page."
+    token = await link_of(paged, "Eli")  # a newcomer sees in the chat what the page shows
+    assert await page(paged, token) is not None
+    await paged.say("Eli", "/leave")
+    assert await page(paged, token) is None
 
 
 async def test_no_link_while_the_group_or_the_operator_has_no_page(group: Harness) -> None:
