@@ -118,6 +118,9 @@ class Groups(Protocol):
 class Members(Protocol):
     async def get(self, group_id: int, person_id: int) -> Member | None: ...
     async def among(self, group_ids: list[int], person_id: int) -> list[Member]: ...
+    async def in_network(self, network_id: int, person_id: int) -> list[Member]:
+        """The person's memberships of the groups now in the network."""
+
     async def join(
         self, group_id: int, person_id: int, status: MemberStatus, now: datetime
     ) -> Member: ...

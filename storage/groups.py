@@ -7,7 +7,15 @@ from sqlalchemy import case, delete, func, select
 
 from bot.model import Group, Member, MemberStatus
 from storage.base import Remembering, insert_ignoring_duplicates
-from storage.models import GroupRow, IdentityRow, MemberRow, PersonRow, SettingRow, VouchRow
+from storage.models import (
+    GroupRow,
+    IdentityRow,
+    MemberRow,
+    NetworkGroupRow,
+    PersonRow,
+    SettingRow,
+    VouchRow,
+)
 
 
 class SqlGroups(Remembering):
@@ -135,6 +143,18 @@ class SqlMembers(Remembering):
             _member_query().where(
                 MemberRow.group_id.in_(group_ids), MemberRow.person_id == person_id
             )
+        )
+        found = [_member(row) for row in rows]
+        for member in found:
+            self.known.members[member.group_id, person_id] = member
+        return found
+
+    async def in_network(self, network_id: int, person_id: int) -> list[Member]:
+        """The person's memberships of the network's groups, in one statement: asked by
+        every vote on a network assembly."""
+        groups = select(NetworkGroupRow.group_id).where(NetworkGroupRow.network_id == network_id)
+        rows = await self.conn.execute(
+            _member_query().where(MemberRow.group_id.in_(groups), MemberRow.person_id == person_id)
         )
         found = [_member(row) for row in rows]
         for member in found:

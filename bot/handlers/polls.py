@@ -677,8 +677,8 @@ async def _may_vote_in_network(ctx: Context, poll: Poll) -> str | None:
     trusted members vote, being trusted in one of the groups is enough."""
     assert poll.network_id is not None
     # As posted_in: the groups in the network now, one that joined since included.
-    groups = [n.group_id for n in await ctx.uow.networks.groups(poll.network_id)]
-    on = [m for m in await ctx.uow.members.among(groups, ctx.person.id) if m.status != "left"]
+    memberships = await ctx.uow.members.in_network(poll.network_id, ctx.person.id)
+    on = [m for m in memberships if m.status != "left"]
     if not on:
         network = await ctx.uow.networks.get(poll.network_id)
         assert network is not None
