@@ -28,10 +28,12 @@ the edit rows written for the post in each chat. Floors (the issue): every vote 
 ≤ 60 s on SQLite, with a bounded number of edits in every chat.
 
     .venv/bin/python -m bench.assembly [--members 460] [--concurrency 1] [--postgres [URL]]
-    .venv/bin/python -m bench.assembly --network [--scale 1] [--concurrency 1] [--votes N]
+    .venv/bin/python -m bench.assembly --network [--scale 1] [--concurrency 1] [--votes N] [--alone]
 
 --votes N: only the first N of the shuffled rosters vote (the poll stays open), for a
-network too big to wait for: every vote's time is taken as the sample's rate.
+network too big to wait for: every vote's time is taken as the sample's rate. --alone: the
+sender and the scheduler stop once the post is out, so the time is the votes' through the
+core alone (as the issue's floor words it), without sending each voter's answer beside them.
 """
 
 import argparse
@@ -119,7 +121,13 @@ class Assembly:
 
 
 async def vote_all(
-    url: str, concurrency: int, edit_every: float, seed: int, network: bool, sample: int = 0
+    url: str,
+    concurrency: int,
+    edit_every: float,
+    seed: int,
+    network: bool,
+    sample: int = 0,
+    alone: bool = False,
 ) -> Assembly:
     platform = NullPlatform(edit_every=edit_every)
     minga = await Minga.open(url, BenchClock(), StatementCounter(), platform)
@@ -137,6 +145,8 @@ async def vote_all(
         rng.shuffle(voters)
         electorate = len(voters)
         voters = voters[:sample] if sample else voters
+        if alone:  # the votes through the core, nothing sent nor redrawn beside them
+            await minga.stop_edges()
         minga.counter.reset()
         edits_before, failed_before = platform.sent["edit"], minga.failures.total
         platform.edits.clear()
@@ -156,7 +166,7 @@ async def vote_all(
         await asyncio.gather(*(voter() for _ in range(concurrency)))
         seconds = time.perf_counter() - started
         counts = minga.counter.snapshot()
-        for _ in range(int(WAIT / 0.1)):  # the last tally edit, then the close, go out
+        for _ in range(0 if alone else int(WAIT / 0.1)):  # the last edit, then the close
             if not (await minga.backlog())[0]:
                 break
             await asyncio.sleep(0.1)
@@ -253,6 +263,7 @@ def figures(
     concurrency: int,
     floors: bare.Floors,
     network: bool,
+    alone: bool = False,
 ) -> list[tuple[str, str, str, str]]:
     sqlite = not is_postgres(url)
     bound = 2 + int(result.seconds / edit_every) if edit_every else None
@@ -310,6 +321,9 @@ def figures(
             "",
         ),
     ]
+    if alone:  # nothing was sent nor redrawn: no edits to count
+        rows = [r for r in rows if not r[0].lstrip().startswith(("edit", "tally"))]
+        rows.append(("edits", "none: --alone stopped the sender and the scheduler", "", ""))
     vote, job = result.counts.get("vote", Counts()), result.counts.get("job", Counts())
     rows.append(
         (
@@ -367,6 +381,12 @@ def options() -> argparse.Namespace:
         f"(default {DEFAULT_POSTGRES}), dropped at the end unless --keep",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--alone",
+        action="store_true",
+        help="the votes through the core alone: the sender and the scheduler stop once the "
+        "post is out (no answers sent, no tally redrawn, so no edits to count)",
+    )
     parser.add_argument("--quick", action="store_true", help="a check: 60 members")
     parser.add_argument(
         "--network",
@@ -421,12 +441,28 @@ async def measure(chosen: argparse.Namespace, folder: Path, url: str) -> None:
             flush=True,
         )
     result = await vote_all(
-        url, chosen.concurrency, chosen.edit_every, chosen.seed, chosen.network, chosen.votes
+        url,
+        chosen.concurrency,
+        chosen.edit_every,
+        chosen.seed,
+        chosen.network,
+        chosen.votes,
+        chosen.alone,
     )
     floors = await bare.measure(folder, url if is_postgres(url) else None, chosen.floor_ops)
     print()
     print(
-        table(figures(result, url, chosen.edit_every, chosen.concurrency, floors, chosen.network))
+        table(
+            figures(
+                result,
+                url,
+                chosen.edit_every,
+                chosen.concurrency,
+                floors,
+                chosen.network,
+                chosen.alone,
+            )
+        )
     )
 
 
