@@ -333,14 +333,15 @@ def figures(
             verdict(vote.per_event("statements") <= 10),
         )
     )
-    rows.append(
-        (
-            "statements per tally job",
-            f"{job.per_event('statements'):.1f} ({job.statements} in all)",
-            "",
-            "",
+    if not alone:
+        rows.append(
+            (
+                "statements per tally job",
+                f"{job.per_event('statements'):.1f} ({job.statements} in all)",
+                "",
+                "",
+            )
         )
-    )
     floor = floors.for_url(url)
     if floor and result.votes:
         per_vote = result.seconds / result.votes / floor.per_op
