@@ -176,7 +176,7 @@ _TABLE = (
     ),
     Command(
         "web",
-        N_("your private link to the group's week page; 'new' for a new one (trusted members)"),
+        N_("your private link to the group's week page; 'new' for a new one"),
         web.web,
         where="group",
         needs_group=True,

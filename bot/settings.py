@@ -292,8 +292,8 @@ class GroupDefaults:
         "off",
         choice("on", "off"),
         N_(
-            "a read-only web page of the group's week, reached by private links that trusted "
-            "members get with /web: 'on' or 'off'"
+            "a read-only web page of the group's week, reached by private links that the "
+            "roster gets with /web: 'on' or 'off'"
         ),
     )
     direct_changes: str = _row(
