@@ -6,9 +6,11 @@ import logging
 import socket
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TextIO
+from functools import partial
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -99,7 +101,8 @@ async def run_platforms(config: Config) -> None:
     scheduler = edges.scheduler = Scheduler(core, scheduler_lock(engine))
     delivery = sending_as(config)
     adapters: list["TelegramAdapter | MatrixAdapter | WebServer"] = []  # noqa: UP037 - imported below
-    tasks = []
+    # Made only once everything started: a stop while starting leaves no coroutine unawaited.
+    tasks: list[Callable[[], Coroutine[Any, Any, None]]] = []
     try:
         if config.web.enabled:
             from adapters.web.server import WebServer
@@ -113,19 +116,17 @@ async def run_platforms(config: Config) -> None:
             telegram = TelegramAdapter(core, config.telegram, delivery)
             await telegram.start()
             adapters.append(telegram)
-            tasks.append(
-                telegram.listen() if config.telegram.mode == "webhook" else telegram.poll()
-            )
-            tasks.append(telegram.courier.run(edges.wake()))
+            tasks.append(telegram.listen if config.telegram.mode == "webhook" else telegram.poll)
+            tasks.append(partial(telegram.courier.run, edges.wake()))
         if config.matrix.enabled:
             from adapters.matrix.adapter import MatrixAdapter
 
             matrix = MatrixAdapter(core, config.matrix, delivery)
             await matrix.start()
             adapters.append(matrix)
-            tasks += [matrix.run(), matrix.courier.run(edges.wake())]
+            tasks += [matrix.run, partial(matrix.courier.run, edges.wake())]
         await scheduler.start()
-        running = [asyncio.create_task(task) for task in tasks]
+        running = [asyncio.create_task(task()) for task in tasks]
         try:
             await asyncio.gather(*running)
         finally:
