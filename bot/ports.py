@@ -460,6 +460,9 @@ class Shifts(Protocol):
     async def signups(self, shift_id: int) -> list[Signup]:
         """Everyone on a shift: those in, then the waitlist, each in order of signing up."""
 
+    async def waiting(self, shift_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+        """How many wait for each (shift id, role) of these shifts; none waiting: absent."""
+
     async def signup_of(self, shift_id: int, person_id: int) -> Signup | None: ...
     async def get_signup(self, signup_id: int) -> Signup | None: ...
     async def take_place(

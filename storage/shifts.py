@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 
 from bot.model import Activity, Prefs, RolePlaces, Shift, Signup, Swap
 from storage.base import Repository, record
@@ -191,6 +191,15 @@ class SqlShifts(Repository):
 
     async def signups(self, shift_id: int) -> list[Signup]:
         return await self._signups(SignupRow.shift_id == shift_id)
+
+    async def waiting(self, shift_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+        """How many wait for each (shift, role) of these shifts, in one statement."""
+        rows = await self.conn.execute(
+            select(SignupRow.shift_id, SignupRow.role, func.count())
+            .where(SignupRow.shift_id.in_(shift_ids), SignupRow.state == "waiting")
+            .group_by(SignupRow.shift_id, SignupRow.role)
+        )
+        return {(shift_id, role): count for shift_id, role, count in rows}
 
     async def signup_of(self, shift_id: int, person_id: int) -> Signup | None:
         found = await self._signups(

@@ -328,11 +328,12 @@ async def _week(work: Work, tr: Translator, group: Group, monday: date, title: s
         [group.id], week_start(monday, zone), week_start(monday + WEEK, zone)
     )
     days = [monday + timedelta(days=n) for n in range(7)]
+    waiting = await work.uow.shifts.waiting([s.id for s in shifts])
     by_activity: dict[str, list[list[Slot]]] = {}
     for shift in shifts:
         cells = by_activity.setdefault(shift.name, [[] for _ in days])
         cells[(local_date(shift.starts_at, zone) - monday).days].append(
-            await _slot(work, tr, shift, zone)
+            _slot(tr, shift, zone, waiting)
         )
     rows = tuple(
         Row(activity=name, cells=tuple(tuple(c) for c in cells))
@@ -347,8 +348,7 @@ async def _week(work: Work, tr: Translator, group: Group, monday: date, title: s
     )
 
 
-async def _slot(work: Work, tr: Translator, shift: Shift, zone: str) -> Slot:
-    signups = await work.uow.shifts.signups(shift.id)
+def _slot(tr: Translator, shift: Shift, zone: str, waiting: dict[tuple[int, str], int]) -> Slot:
     return Slot(
         number=f"S{shift.id}",
         hours=tr.clock(shift.starts_at, zone) + "–" + tr.clock(shift.ends_at, zone),
@@ -357,7 +357,7 @@ async def _slot(work: Work, tr: Translator, shift: Shift, zone: str) -> Slot:
                 role=tr.word("role", place.role),
                 taken=place.taken,
                 places=place.places,
-                waiting=sum(1 for s in signups if s.role == place.role and s.state == "waiting"),
+                waiting=waiting.get((shift.id, place.role), 0),
             )
             for place in shift.roles
         ),
