@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -300,6 +301,17 @@ class WebLinkRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# One live link a person, kind and group: a feed has no group, and to a plain unique
+# constraint NULLs are all distinct, hence the expression.
+Index(
+    "uq_web_links_owner",
+    WebLinkRow.kind,
+    WebLinkRow.person_id,
+    func.coalesce(WebLinkRow.group_id, 0),
+    unique=True,
+)
 
 
 class RequestRow(Base):

@@ -35,9 +35,17 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_web_links_group_id'), 'web_links', ['group_id'])
     op.create_index(op.f('ix_web_links_person_id'), 'web_links', ['person_id'])
+    # One live link a person, kind and group; NULL groups (feeds) made equal.
+    op.create_index(
+        'uq_web_links_owner',
+        'web_links',
+        ['kind', 'person_id', sa.text('coalesce(group_id, 0)')],
+        unique=True,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index('uq_web_links_owner', table_name='web_links')
     op.drop_index(op.f('ix_web_links_person_id'), table_name='web_links')
     op.drop_index(op.f('ix_web_links_group_id'), table_name='web_links')
     op.drop_table('web_links')
