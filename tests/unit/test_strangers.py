@@ -20,8 +20,8 @@ async def _items(bot: Harness) -> None:
     """In Free Food, on top of the network of test_network_lists: Eli's request R1 (not for
     the network) that Ben helps with, Eli's request R2, open; Dev's offer O1 (the group
     only), which Eli took (hand-over 1); shifts S1 and S2 (Ben on S1, Chioma on S2) and
-    Ben's trade of S1 for S2 (trade 1); Ana's open poll P4 and the closed proposal P1; a
-    pickup window and Eli's booking B1."""
+    Ben's trade of S1 for S2 (trade 1); Choir's S3, with Kai on it; Ana's open poll P4 and
+    the closed proposal P1; a pickup window and Eli's booking B1."""
     await _network(bot)
     await bot.say("Eli", "/request food Eastside: 2 boxes", group=None)
     await bot.say("Eli", "/request food Westside: a ride", group=None)
@@ -33,6 +33,8 @@ async def _items(bot: Harness) -> None:
     await bot.say("Ben", "/signup S1")
     await bot.say("Chioma", "/signup S2")
     await bot.say("Ben", "/swap S1 S2", group=None)
+    await bot.say("Kai", '/shift add "Rehearsal" sat 18:00-20:00 places 2', group="choir")
+    await bot.say("Kai", "/signup S3", group="choir")
     await bot.say("Ana", "/poll choice Lunch: soup | salad")
     await bot.say("Ana", "/pickups open sat 13:00-14:00 every 15 boxes 2")
     asked = await bot.say("Eli", "/pickup", group=None)
@@ -75,6 +77,7 @@ TYPED = [
             "/giveaway S{n}",
             "/swap S{n} S{n}",
             "/swap S{n} @ben",
+            "/swap S3 S{n}",  # Kai's place on Choir's S3 for one of Free Food's
             "/shift cancel S{n}",
             "/shift move S{n} sun 11:00",
             "/propose Not this one do shift cancel S{n}",
