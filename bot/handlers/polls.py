@@ -448,7 +448,11 @@ async def _poll(ctx: Context, number_: int, lock: bool = False) -> Poll:
     missing = N_("There is no poll P{number}.")
     if poll is None:
         raise BadArgument(missing, number=number_)
-    shown = [g.id for g in await posted_in(ctx, poll)]
+    shown = (  # the group ids of posted_in, without loading the groups
+        [poll.group_id]
+        if poll.network_id is None
+        else [n.group_id for n in await ctx.uow.networks.groups(poll.network_id)]
+    )
     await only_if_seen(ctx, missing, poll.id, shown, (poll.author_id,))
     return poll
 

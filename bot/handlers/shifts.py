@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from bot import dates
 from bot.context import Context, Work
 from bot.handlers import offers, rotation
-from bot.handlers.common import active_member, change_refusal, only_if_seen
+from bot.handlers.common import active_member, change_refusal, may_see
 from bot.handlers.reminders import cancel_reminders, schedule_reminders
 from bot.handlers.shift_text import length, span, title
 from bot.i18n import N_, Translator
@@ -440,8 +440,11 @@ async def open_shift(ctx: Context, number_: int) -> tuple[Shift, Group]:
     missing = N_("There is no shift S{number}.")
     if shift is None:
         raise BadArgument(missing, number=number_)
-    on_it = [s.person_id for s in await ctx.uow.shifts.signups(shift.id)]
-    await only_if_seen(ctx, missing, shift.id, [shift.group_id], on_it)
+    # Of another group, it is a number that does not exist, but to whoever is on it.
+    if not await may_see(ctx, [shift.group_id]) and not await ctx.uow.shifts.signup_of(
+        shift.id, ctx.person.id
+    ):
+        raise BadArgument(missing, number=shift.id)
     group = await ctx.load_group(shift.group_id)
     if shift.state == "cancelled":
         raise BadArgument(N_("S{number} was cancelled."), number=number_)
