@@ -186,3 +186,30 @@ async def chosen_group(ctx: Context, group_id: int) -> tuple[Group, Member]:
             param="group",
         )
     return group, member
+
+
+async def may_see(ctx: Context, groups: Sequence[int], people: Sequence[int | None] = ()) -> bool:
+    """May the person acting, where they are, learn that this item exists? `groups`: the
+    item's own group and those it was posted to through the network; `people`: those it is
+    about (who asked, who helps, who signed up...). It is theirs, or it was posted in this
+    chat, or they are on the roster of a group it was posted to."""
+    if ctx.person.id in people:
+        return True
+    if ctx.group is not None and ctx.group.id in groups:
+        return True
+    found = await ctx.uow.members.among(list(groups), ctx.person.id)
+    return any(member.status != "left" for member in found)
+
+
+async def only_if_seen(
+    ctx: Context,
+    missing: str,
+    number: int,
+    groups: Sequence[int],
+    people: Sequence[int | None] = (),
+) -> None:
+    """Numbers are shared by every group on one minga: to anyone who may not see the item,
+    one of another group is answered as a number that does not exist (`missing`, marked
+    with N_, is that answer), so typing numbers tells a stranger nothing."""
+    if not await may_see(ctx, groups, people):
+        raise BadArgument(missing, number=number)

@@ -15,6 +15,7 @@ from bot.handlers.common import (
     category_of,
     chosen_group,
     handle_of,
+    only_if_seen,
     privately,
     split_form,
 )
@@ -192,8 +193,11 @@ async def offer_(ctx: Context, args: Args) -> list[Action]:
 
 async def _offer(ctx: Context, number_: int) -> Offer:
     offer = await ctx.uow.offers.get(number_)
+    missing = N_("There is no offer O{number}.")
     if offer is None:
-        raise BadArgument(N_("There is no offer O{number}."), number=number_)
+        raise BadArgument(missing, number=number_)
+    posted = await ctx.uow.offers.groups(offer)
+    await only_if_seen(ctx, missing, offer.id, posted, (offer.offerer_id,))
     return offer
 
 

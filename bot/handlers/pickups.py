@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.context import Context, Work
 from bot.dates import day
-from bot.handlers.common import active_member, chosen_group
+from bot.handlers.common import active_member, chosen_group, only_if_seen
 from bot.handlers.reminders import out_of_quiet
 from bot.i18n import N_, Translator
 from bot.messages import LINE, Action, Button, Post, PrivateMessage, Reply, Rich, code, strong
@@ -309,8 +309,10 @@ async def pickups(ctx: Context, args: Args) -> list[Action]:
 async def collected(ctx: Context, args: Args) -> list[Action]:
     booking = await ctx.uow.pickups.get(args["booking"])
     slot = await ctx.uow.pickups.get_slot(booking.slot_id) if booking else None
+    missing = N_("There is no booking B{number}.")
     if booking is None or slot is None:
-        raise BadArgument(N_("There is no booking B{number}."), number=args["booking"])
+        raise BadArgument(missing, number=args["booking"])
+    await only_if_seen(ctx, missing, booking.id, [slot.group_id], (booking.person_id,))
     if await active_member(ctx, slot.group_id) is None:
         return [Reply(ctx.tr._("Only people on the group's roster can mark boxes collected."))]
     if not await ctx.uow.pickups.change(booking.id, ["booked", "missed"], "collected"):

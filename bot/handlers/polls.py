@@ -22,7 +22,7 @@ from bot import decisions, words
 from bot.context import Context, Work
 from bot.dates import parse_when
 from bot.handlers import groups, networks, offers, shifts, trust
-from bot.handlers.common import active_member
+from bot.handlers.common import active_member, only_if_seen
 from bot.i18n import N_, Translator
 from bot.messages import LINE, Action, Button, Edit, Post, Reply, Rich, Sender, code, strong
 from bot.model import (
@@ -441,6 +441,22 @@ async def posted_in(work: Work, poll: Poll) -> list[Group]:
     ]
 
 
+async def _poll(ctx: Context, number_: int, lock: bool = False) -> Poll:
+    """A poll by its number, as one that does not exist to whoever may not see it: on no
+    roster of the groups whose chats show it, and not asking in one of them."""
+    poll = await ctx.uow.polls.get(number_, lock=lock)
+    missing = N_("There is no poll P{number}.")
+    if poll is None:
+        raise BadArgument(missing, number=number_)
+    shown = (  # the group ids of posted_in, without loading the groups
+        [poll.group_id]
+        if poll.network_id is None
+        else [n.group_id for n in await ctx.uow.networks.groups(poll.network_id)]
+    )
+    await only_if_seen(ctx, missing, poll.id, shown, (poll.author_id,))
+    return poll
+
+
 async def put_to_newcomer(work: Work, group: Group) -> list[Action]:
     """A group that has just joined a network is put its open assemblies, as everyone on
     its roster now votes on them: their posts in its chats, and every other group's post
@@ -762,9 +778,7 @@ async def vote(ctx: Context, args: Args) -> list[Action]:
     # Votes on one poll take turns: whoever votes last sees every other vote committed, so
     # "has everyone voted?" is answered yes once (unlocked, eight votes at once on
     # PostgreSQL each missed the others' and nobody closed the poll).
-    poll = await ctx.uow.polls.get(args["poll"], lock=True)
-    if poll is None:
-        raise BadArgument(N_("There is no poll P{number}."), number=args["poll"])
+    poll = await _poll(ctx, args["poll"], lock=True)
     tr, group = ctx.tr, await ctx.load_group(poll.group_id)
     zone = ctx.zone(group)
     refused = await _not_here(ctx, poll, group)
@@ -946,9 +960,7 @@ async def remind(work: Work, job: Job) -> list[Action]:
 async def end(ctx: Context, number_: int) -> list[Action]:
     """The author closes their poll early; a binding one only once everyone who may vote
     has, or when a block already stops it (to propose it again, revised)."""
-    poll = await ctx.uow.polls.get(number_)
-    if poll is None:
-        raise BadArgument(N_("There is no poll P{number}."), number=number_)
+    poll = await _poll(ctx, number_)
     if poll.author_id != ctx.person.id:
         return [Reply(ctx.tr._("Only the author of P{number} can close it early.", number=poll.id))]
     if poll.state != "open":

@@ -26,6 +26,7 @@ from bot.handlers.common import (
     category_of,
     chosen_group,
     handle_of,
+    only_if_seen,
     privately,
     reachable,
     split_form,
@@ -333,8 +334,11 @@ async def matching_requests(ctx: Context, offer: Offer) -> list[Action]:
 
 async def _request(ctx: Context, number_: int) -> HelpRequest:
     request = await ctx.uow.requests.get(number_)
+    missing = N_("There is no request R{number}.")
     if request is None:
-        raise BadArgument(N_("There is no request R{number}."), number=number_)
+        raise BadArgument(missing, number=number_)
+    posted = [request.group_id, *await ctx.uow.requests.referred(request.id)]
+    await only_if_seen(ctx, missing, request.id, posted, (request.requester_id, request.claimer_id))
     return request
 
 

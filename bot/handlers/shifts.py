@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from bot import dates
 from bot.context import Context, Work
 from bot.handlers import offers, rotation
-from bot.handlers.common import active_member, change_refusal
+from bot.handlers.common import active_member, change_refusal, may_see
 from bot.handlers.reminders import cancel_reminders, schedule_reminders
 from bot.handlers.shift_text import length, span, title
 from bot.i18n import N_, Translator
@@ -437,8 +437,14 @@ async def open_shift(ctx: Context, number_: int) -> tuple[Shift, Group]:
     counts the ones committed beside it (signups for two roles at once on PostgreSQL each
     missed the other's, and the post showed one place too few)."""
     shift = await ctx.uow.shifts.get(number_, lock=True)
+    missing = N_("There is no shift S{number}.")
     if shift is None:
-        raise BadArgument(N_("There is no shift S{number}."), number=number_)
+        raise BadArgument(missing, number=number_)
+    # Of another group, it is a number that does not exist, but to whoever is on it.
+    if not await may_see(ctx, [shift.group_id]) and not await ctx.uow.shifts.signup_of(
+        shift.id, ctx.person.id
+    ):
+        raise BadArgument(missing, number=shift.id)
     group = await ctx.load_group(shift.group_id)
     if shift.state == "cancelled":
         raise BadArgument(N_("S{number} was cancelled."), number=number_)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from bot.context import Context, Work
-from bot.handlers.common import find_member
+from bot.handlers.common import find_member, may_see
 from bot.handlers.reminders import cancel_reminders, schedule_reminders
 from bot.handlers.shift_text import span, title
 from bot.handlers.shifts import my_place, open_shift, refresh
@@ -247,15 +247,19 @@ async def accept(ctx: Context, args: Args) -> list[Action]:
 async def decline(ctx: Context, args: Args) -> list[Action]:
     deal = await ctx.uow.shifts.get_swap(args["swap"])
     first = await ctx.uow.shifts.get_signup(deal.signup_id) if deal else None
-    if deal is None or first is None or deal.state not in ("asked", "offered"):
+    shift = await ctx.uow.shifts.get(first.shift_id) if first else None
+    if deal is None or first is None or shift is None:
         return [Reply(ctx.tr._("That trade is no longer open."))]
     wanted = await ctx.uow.shifts.signups(deal.wanted_shift_id) if deal.wanted_shift_id else []
     sides = {first.person_id, deal.partner_id, *(s.person_id for s in wanted)}
+    # To someone of another group, a trade of this one is as one that never was.
+    if deal.state not in ("asked", "offered") or not await may_see(
+        ctx, [shift.group_id], list(sides)
+    ):
+        return [Reply(ctx.tr._("That trade is no longer open."))]
     if ctx.person.id not in sides:
         return [Reply(ctx.tr._("That trade is not yours to answer."))]
     await ctx.uow.shifts.change_swap(deal.id, ["asked", "offered"], state="declined")
-    shift = await ctx.uow.shifts.get(first.shift_id)
-    assert shift is not None
     told = (
         []
         if ctx.person.id == first.person_id

@@ -104,8 +104,9 @@ async def test_a_secret_network_vote_is_cast_once(net: Harness) -> None:
     assert "a secret vote cannot be changed" in text(
         await net.say("Ben", "/vote P4 objection too far", group=None)
     )
+    # On no roster of the network, Zed learns neither that P4 exists nor the network's name.
     assert text(await net.say("Zed", "/vote P4 no objection", group=None)) == (
-        "Only the rosters of the groups in the network Barquisimeto vote on P4."
+        "There is no poll P4."
     )
 
 
@@ -241,9 +242,8 @@ async def test_a_group_that_joins_while_it_is_open_takes_part(net: Harness) -> N
 async def test_a_group_that_leaves_while_it_is_open_no_longer_votes(net: Harness) -> None:
     await net.say("Dev", "/propose Share the truck ; network")
     await passed(net, "Out do network leave", "garden", GARDEN)
-    assert text(await net.say("Jo", "/vote P4 agree", group="garden")) == (
-        "Only the rosters of the groups in the network Barquisimeto vote on P4."
-    )
+    # Out of the network, Garden is as any other group: P4 is a number that does not exist.
+    assert text(await net.say("Jo", "/vote P4 agree", group="garden")) == "There is no poll P4."
     await net.say("Gus", "/vote P4 agree", group="bakery")
     seen = await net.later(seconds=5)
     # Ben and Ana, on Garden's roster too, still vote through their other groups.
