@@ -546,6 +546,9 @@ class Polls(Protocol):
 
     async def voters(self, poll: Poll) -> set[int]: ...
     async def turnout(self, poll: Poll) -> Turnout: ...
+    async def voted(self, poll: Poll) -> int:
+        """How many voted: `turnout(poll).voted`, cheaper."""
+
     async def all_voted(self, poll: Poll) -> bool:
         """Whether everyone who may vote has: `turnout(poll).missing == 0`, cheaper."""
 

@@ -147,6 +147,12 @@ class SqlPolls(Repository):
         ).one()
         return Turnout(voted=row.voted, eligible=row.eligible, missing=row.missing)
 
+    async def voted(self, poll: Poll) -> int:
+        """How many voted, without counting who may: `turnout(poll).voted`, for a page that
+        shows only that (the electorate of an assembly is a network's 23,000 people)."""
+        count = select(func.count()).select_from(_voted(poll).subquery())
+        return int(await self.conn.scalar(count) or 0)
+
     async def all_voted(self, poll: Poll) -> bool:
         """Whether no one who may vote is left: the question of every vote, so it stops at
         the first member found without a ballot instead of counting the whole electorate

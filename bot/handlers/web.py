@@ -410,7 +410,7 @@ async def _polls(work: Work, tr: Translator, group: Group, zone: str) -> tuple[O
                 number=f"P{p.id}",
                 title=p.title,
                 kind=tr.word("poll_kind", p.kind),
-                voted=(await work.uow.polls.turnout(p)).voted,
+                voted=await work.uow.polls.voted(p),
                 closes=tr.when(p.closes_at, zone),
             )
             for p in sorted(polls, key=lambda p: p.closes_at)

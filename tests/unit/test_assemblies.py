@@ -10,6 +10,7 @@ from tests.conftest import Built
 from tests.harness import OTHER_PLATFORM, Harness, in_chat, text
 from tests.unit.test_links import code_in
 from tests.unit.test_networks import CODE, formed, passed
+from tests.unit.test_web import WEB, link_of, page
 
 CHATS = ("group:food", "group:bakery", "group:garden")
 BAKERY = ("Fay", "Gus", "Hana", "Ben")
@@ -249,3 +250,17 @@ async def test_a_group_that_leaves_while_it_is_open_no_longer_votes(net: Harness
     # Ben and Ana, on Garden's roster too, still vote through their other groups.
     assert "Voted: 1 of 8 · Free Food 0 of 5 · Bakery 1 of 4" in text(seen)
     assert "Garden" not in text(seen)
+
+
+async def test_a_week_page_shows_the_assembly_and_how_many_voted(net: Harness) -> None:
+    """Bakery's page lists the network's assembly with everyone who voted, from any group."""
+    net.web = WEB
+    await net.say("Fay", "/set web on", group="bakery")
+    await net.say("Dev", "/propose Share the truck ; network")
+    for who, group in (("Ben", "bakery"), ("Ana", "garden"), ("Dev", "food")):
+        await net.say(who, "/vote P4 agree", group=group)
+    await net.say("Gus", "/start", group=None)
+    token = await link_of(net, "Gus", group="bakery")
+    shown = await page(net, token)
+    assert shown is not None
+    assert [(p.number, p.title, p.voted) for p in shown.polls] == [("P4", "Share the truck", 3)]
