@@ -93,7 +93,7 @@ async def handle(core: Core, event: Event) -> bool:
 async def _in_transaction(core: Core, event: Event) -> tuple[str, int, Committed | None]:
     async with core.uow() as uow:
         if isinstance(event, Due):
-            work = _work(uow, core)
+            work = work_for(uow, core)
             kind, actions, origin = (
                 "due",
                 await run_job(work, event.job_id, event.fired_at or work.now),
@@ -394,7 +394,7 @@ async def _context(
 ) -> Context:
     """Who is speaking, where: a person is registered the first time they address minga.
     What the scene read is written only where it changed."""
-    work = _work(uow, core)
+    work = work_for(uow, core)
     person = await _speaker(uow, event.sender, scene, work.now)
     chat = await _chat(uow, event, scene, person)
     group = (
@@ -434,7 +434,7 @@ async def _chat(
     return chat
 
 
-def _work(uow: UnitOfWork, core: Core) -> Work:
+def work_for(uow: UnitOfWork, core: Core) -> Work:
     """What an event or a job needs besides who is speaking: the core's settings, now."""
     return Work(
         uow=uow,

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from bot.context import Work
-from bot.dispatch import Core
+from bot.dispatch import Core, work_for
 from bot.handlers.calendar import group_calendar, subscribed
 from bot.handlers.web import WeekPage, opened, week_page
 from bot.i18n import LANGUAGES, translator
@@ -14,15 +14,7 @@ from bot.i18n import LANGUAGES, translator
 @asynccontextmanager
 async def _reading(core: Core) -> AsyncIterator[Work]:
     async with core.uow(read_only=True) as uow:
-        yield Work(
-            uow=uow,
-            now=core.clock.now(),
-            defaults=core.defaults,
-            catalogs=core.catalogs,
-            commands=core.commands,
-            privacy=core.privacy,
-            web=core.web,
-        )
+        yield work_for(uow, core)
 
 
 def spoken(wanted: Sequence[str]) -> str | None:

@@ -2,6 +2,7 @@
 again and again. A record goes in as a row and comes out of one by its fields' names (a
 column bears its field's name); a field kept in another form is given by hand."""
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -15,6 +16,12 @@ from storage.scene import Known
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
+
+
+def digest(secret: str) -> str:
+    """What is kept of a secret shown once (a join code, a link's token): enough to know it
+    again, not enough to show it."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def upsert(conn: AsyncConnection, table: Any) -> Any:

@@ -1,18 +1,12 @@
 """Networks of groups, the groups in each, and each network's join code (as a digest)."""
 
-import hashlib
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
 from bot.model import Network, NetworkGroup
-from storage.base import Repository, insert_ignoring_duplicates, record
+from storage.base import Repository, digest, insert_ignoring_duplicates, record
 from storage.models import NetworkCodeRow, NetworkGroupRow, NetworkRow
-
-
-def digest(code: str) -> str:
-    """What is kept of a code: enough to know it again, not enough to show it."""
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 class SqlNetworks(Repository):

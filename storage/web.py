@@ -4,20 +4,14 @@ A token is looked up by its digest: the index compares digests, whose bytes a gu
 cannot choose, so how long a lookup takes tells nothing about a real token; the row found
 is then compared with `hmac.compare_digest` all the same."""
 
-import hashlib
 import hmac
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, select
 
 from bot.model import WebLink, WebLinkKind
-from storage.base import Repository, record
+from storage.base import Repository, digest, record
 from storage.models import WebLinkRow
-
-
-def digest(token: str) -> str:
-    """What is kept of a token: enough to know it again, not enough to show it."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _owned(kind: WebLinkKind, person_id: int, group_id: int | None) -> list[ColumnElement[bool]]:
