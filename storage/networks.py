@@ -1,12 +1,27 @@
 """Networks of groups, the groups in each, and each network's join code (as a digest)."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, SQLColumnExpression, delete, func, select
+from sqlalchemy.orm import aliased
 
 from bot.model import Network, NetworkGroup
 from storage.base import Repository, digest, insert_ignoring_duplicates, record
 from storage.models import NetworkCodeRow, NetworkGroupRow, NetworkRow
+
+
+def in_one_network(
+    query: Select[Any], home: SQLColumnExpression[int], there: SQLColumnExpression[int]
+) -> tuple[Select[Any], SQLColumnExpression[int]]:
+    """`query` kept to rows whose two groups (the item's `home` and the group it was offered
+    or shared to, `there`) are in one network now, so that a group that left it, or whose
+    network ended, sees no more of them; and that network's id, to narrow to one."""
+    at_home, at_there = aliased(NetworkGroupRow), aliased(NetworkGroupRow)
+    joined = query.join(at_home, at_home.group_id == home).join(
+        at_there, (at_there.group_id == there) & (at_there.network_id == at_home.network_id)
+    )
+    return joined, at_home.network_id
 
 
 class SqlNetworks(Repository):

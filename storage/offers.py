@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased
 
 from bot.model import Offer, OfferState, Take
 from storage.base import Repository, insert_ignoring_duplicates, record
-from storage.models import MatchRow, NetworkGroupRow, OfferRow, OfferShareRow, TakeRow
+from storage.models import MatchRow, OfferRow, OfferShareRow, TakeRow
+from storage.networks import in_one_network
 
 
 class SqlOffers(Repository):
@@ -64,17 +64,14 @@ class SqlOffers(Repository):
     ) -> list[tuple[int, Offer]]:
         # Only while the offerer's group and the one it was shared with are in one network:
         # a group that left it lists no more of its offers.
-        home, there = aliased(NetworkGroupRow), aliased(NetworkGroupRow)
-        query = (
-            select(OfferShareRow.group_id.label("shared_with"), OfferRow.__table__)
-            .join(OfferRow, OfferRow.id == OfferShareRow.offer_id)
-            .join(home, home.group_id == OfferRow.group_id)
-            .join(
-                there,
-                (there.group_id == OfferShareRow.group_id) & (there.network_id == home.network_id),
-            )
-            .where(OfferShareRow.group_id.in_(group_ids), OfferRow.state == "open")
+        query, _ = in_one_network(
+            select(OfferShareRow.group_id.label("shared_with"), OfferRow.__table__).join(
+                OfferRow, OfferRow.id == OfferShareRow.offer_id
+            ),
+            OfferRow.group_id,
+            OfferShareRow.group_id,
         )
+        query = query.where(OfferShareRow.group_id.in_(group_ids), OfferRow.state == "open")
         if category:
             query = query.where(OfferRow.category == category)
         if area:

@@ -5,28 +5,25 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import distinct, func, or_, select
-from sqlalchemy.orm import aliased
 
 from bot.model import HelpRequest, RequestState
 from storage.base import Repository, insert_ignoring_duplicates, record
-from storage.models import NetworkGroupRow, ReferralRow, RequestRow
+from storage.models import ReferralRow, RequestRow
+from storage.networks import in_one_network
 
 
 def _referrals_in_a_network(network_id: int | None = None) -> Any:
     """Each referral whose request's group and the group it was offered to are in one
-    network now (this one, if given): a group that left it, or whose network ended, sees
-    no more of them. Its request's columns, and the group it was offered to."""
-    home, there = aliased(NetworkGroupRow), aliased(NetworkGroupRow)
-    query = (
-        select(ReferralRow.group_id.label("offered_to"), RequestRow.__table__)
-        .join(RequestRow, RequestRow.id == ReferralRow.request_id)
-        .join(home, home.group_id == RequestRow.group_id)
-        .join(
-            there,
-            (there.group_id == ReferralRow.group_id) & (there.network_id == home.network_id),
-        )
+    network now (this one, if given): its request's columns, and the group it was offered
+    to."""
+    query, network = in_one_network(
+        select(ReferralRow.group_id.label("offered_to"), RequestRow.__table__).join(
+            RequestRow, RequestRow.id == ReferralRow.request_id
+        ),
+        RequestRow.group_id,
+        ReferralRow.group_id,
     )
-    return query if network_id is None else query.where(home.network_id == network_id)
+    return query if network_id is None else query.where(network == network_id)
 
 
 class SqlRequests(Repository):
