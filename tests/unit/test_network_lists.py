@@ -13,10 +13,9 @@ from bot.dispatch import handle
 from bot.messages import Message
 from tests.conftest import Built
 from tests.harness import Harness, in_chat, text
-from tests.unit.test_networks import formed, passed
+from tests.unit.test_networks import passed
+from tests.unit.test_referrals import BAKERS, found_group, siblings
 
-BAKERS = ("Fay", "Gus", "Hana")
-READERS = ("Ida", "Jon", "Kim")
 SINGERS = ("Kai", "Lu")
 ASKED = "/request food Eastside network: 2 boxes for a family of 4"
 REFERRED = (
@@ -26,33 +25,13 @@ REFERRED = (
 SHARED = "/offer food Eastside until saturday network: 3 loaves of bread"
 
 
-async def _group(bot: Harness, chat: str, name: str, founders: tuple[str, ...]) -> None:
-    await bot.say(founders[0], f"/setup {name}", group=chat)
-    for who in founders[1:]:
-        await bot.say(who, "/join", group=chat)
-    for who in founders:
-        await bot.say(who, "/start", group=None)
-
-
-async def _network(bot: Harness) -> None:
-    """Free Food (Ana, Ben, Chioma, Dev; Eli a newcomer), Bakery (Fay, Gus, Hana) and Books
-    (Ida, Jon, Kim; it serves no food) in the network Barquisimeto; Choir (Kai, Lu) in none.
-    Dev, Eli and the others have a private chat with minga."""
-    await bot.setup_group()
-    await bot.say("Eli", "/join")
-    for who in ("Dev", "Eli"):
-        await bot.say(who, "/start", group=None)
-    await _group(bot, "bakery", "Bakery", BAKERS)
-    await _group(bot, "books", "Books", READERS)
-    await _group(bot, "choir", "Choir", SINGERS)
-    bot.clock.advance(days=2)
-    await bot.fire_due()
-    await bot.say("Ida", "/set categories books, ride", group="books")
-    code = await formed(bot)
-    await passed(bot, f"Join do network join {code}", "bakery", BAKERS)
-    await passed(bot, f"Join do network join {code}", "books", READERS)
-    bot.clock.advance(days=3)
-    await bot.fire_due()
+async def network(bot: Harness) -> None:
+    """test_referrals' network: Free Food (Ana, Ben, Chioma, Dev; Eli a newcomer), Bakery
+    (Fay, Gus, Hana) and Books (Ida, Jon, Kim; it serves no food) in Barquisimeto; and here
+    Choir (Kai, Lu) in none, and Dev with a private chat with minga."""
+    await siblings(bot)
+    await bot.say("Dev", "/start", group=None)
+    await found_group(bot, "choir", "Choir", SINGERS)
     bot.seen.clear()
 
 
@@ -64,7 +43,7 @@ async def bot(engine: AsyncEngine) -> Harness:
 
 @pytest.fixture
 async def net(bot: Harness, built: Built) -> Harness:
-    await built(bot, _network)
+    await built(bot, network)
     return bot
 
 

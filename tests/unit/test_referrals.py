@@ -17,7 +17,7 @@ BAKERS = ("Fay", "Gus", "Hana")
 READERS = ("Ida", "Jon", "Kim")
 
 
-async def _group(bot: Harness, chat: str, name: str, founders: tuple[str, ...]) -> None:
+async def found_group(bot: Harness, chat: str, name: str, founders: tuple[str, ...]) -> None:
     await bot.say(founders[0], f"/setup {name}", group=chat)
     for who in founders[1:]:
         await bot.say(who, "/join", group=chat)
@@ -25,14 +25,14 @@ async def _group(bot: Harness, chat: str, name: str, founders: tuple[str, ...]) 
         await bot.say(who, "/start", group=None)
 
 
-async def _network(bot: Harness) -> None:
+async def siblings(bot: Harness) -> None:
     """Free Food (Ana, Ben, Chioma, Dev; Eli a newcomer), Bakery (Fay, Gus, Hana) and Books
     (Ida, Jon, Kim; it serves no food) in the network Barquisimeto."""
     await bot.setup_group()
     await bot.say("Eli", "/join")
     await bot.say("Eli", "/start", group=None)
-    await _group(bot, "bakery", "Bakery", BAKERS)
-    await _group(bot, "books", "Books", READERS)
+    await found_group(bot, "bakery", "Bakery", BAKERS)
+    await found_group(bot, "books", "Books", READERS)
     bot.clock.advance(days=2)
     await bot.fire_due()
     await bot.say("Ida", "/set categories books, ride", group="books")
@@ -45,7 +45,7 @@ async def _network(bot: Harness) -> None:
 
 @pytest.fixture
 async def net(bot: Harness, built: Built) -> Harness:
-    await built(bot, _network)
+    await built(bot, siblings)
     return bot
 
 
@@ -372,7 +372,7 @@ async def test_in_spanish_the_setting_is_zonas_and_none_is_ninguna(net: Harness)
 async def _garden(net: Harness) -> None:
     """A fourth group, Garden (Lia, Max), joins with a code Fay gets for it; it serves food
     and says no area."""
-    await _group(net, "garden", "Garden", ("Lia", "Max"))
+    await found_group(net, "garden", "Garden", ("Lia", "Max"))
     found = CODE.search(text(await net.say("Fay", "/network code", group="bakery")))
     assert found
     await passed(net, f"Join do network join {found.group()}", "garden", ("Lia", "Max"))

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import Built
 from tests.harness import Harness, Seen, text
-from tests.unit.test_network_lists import _network, referred
+from tests.unit.test_network_lists import network, referred
 
 FREE_FOOD = ("Free Food", "Ana", "Ben", "Chioma", "Dev", "Eli")
 MISSING = 999
@@ -22,7 +22,7 @@ async def _items(bot: Harness) -> None:
     only), which Eli took (hand-over 1); shifts S1 and S2 (Ben on S1, Chioma on S2) and
     Ben's trade of S1 for S2 (trade 1); Choir's S3, with Kai on it; Ana's open poll P4 and
     the closed proposal P1; a pickup window and Eli's booking B1."""
-    await _network(bot)
+    await network(bot)
     await bot.say("Eli", "/request food Eastside: 2 boxes", group=None)
     await bot.say("Eli", "/request food Westside: a ride", group=None)
     await bot.say("Ben", "/claim R1")
