@@ -45,6 +45,12 @@ class Work:
         assert group is not None, group_id
         return group
 
+    async def network_groups(self, network_id: int) -> list[Group]:
+        """The groups in a network now, in the order they joined, in two statements however
+        many they are (a network assembly's tally reads them every few seconds)."""
+        joined = await self.uow.networks.groups(network_id)
+        return await self.uow.groups.many([n.group_id for n in joined])
+
     async def tell(
         self,
         person_id: int,

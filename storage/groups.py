@@ -1,5 +1,6 @@
 """Groups, their settings, and their members with their vouches."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +63,13 @@ class SqlGroups(Remembering):
                 return None
             self.known.groups[group_id] = found[0]
         return self.known.groups[group_id]
+
+    async def many(self, group_ids: Sequence[int]) -> list[Group]:
+        missing = [g for g in group_ids if g not in self.known.groups]
+        if missing:
+            for group in await self._load(GroupRow.id.in_(missing)):
+                self.known.groups[group.id] = group
+        return [self.known.groups[g] for g in group_ids if g in self.known.groups]
 
     async def by_name(self, name: str) -> Group | None:
         found = await self._load(GroupRow.name_key == name.casefold())

@@ -139,7 +139,7 @@ async def _join(ctx: Context, group: Group, network: Network) -> list[Action]:
     if not await ctx.uow.networks.join(network.id, group.id, ctx.now):
         raise BadArgument(N_("{group} is in no network."), group=group.name)
     await ctx.uow.audit.add(group.id, None, "network.join", {"network": network.id}, ctx.now)
-    siblings = await _groups(ctx, network)
+    siblings = await ctx.network_groups(network.id)
     names = ", ".join(g.name for g in siblings if g.id != group.id)
     tr = ctx.group_tr(group)
     return [
@@ -169,7 +169,7 @@ async def _leave(ctx: Context, group: Group) -> list[Action]:
         ]
     # The code may have gone around with the group that left: it brings nobody in now.
     await ctx.uow.networks.drop_code(network.id)
-    siblings = await _groups(ctx, network)
+    siblings = await ctx.network_groups(network.id)
     message = N_("{group} left the network {network}.")
     tr = ctx.group_tr(group)
     return [
@@ -189,10 +189,6 @@ def _told(
     ]
 
 
-async def _groups(work: Work, network: Network) -> list[Group]:
-    return [await work.load_group(n.group_id) for n in await work.uow.networks.groups(network.id)]
-
-
 async def _shown(ctx: Context, group: Group) -> str:
     """The network as any group in it sees it: each group's name and categories, which its
     own posts show anyway, and the areas it serves; nothing of anyone's roster."""
@@ -205,7 +201,7 @@ async def _shown(ctx: Context, group: Group) -> str:
             "<title> do network join <code>.",
             group=group.name,
         )
-    siblings = await _groups(ctx, network)
+    siblings = await ctx.network_groups(network.id)
     lines = [
         tr.ngettext(
             "The network {network}: {n} group.",

@@ -125,11 +125,7 @@ async def _siblings(ctx: Context, group: Group) -> tuple[str, list[Group]]:
             group=group.name,
             word=ctx.tr.word("offer_word", "network"),
         )
-    return network.name, [
-        await ctx.load_group(n.group_id)
-        for n in await ctx.uow.networks.groups(network.id)
-        if n.group_id != group.id
-    ]
+    return network.name, [g for g in await ctx.network_groups(network.id) if g.id != group.id]
 
 
 async def offer_(ctx: Context, args: Args) -> list[Action]:

@@ -436,9 +436,7 @@ async def posted_in(work: Work, poll: Poll) -> list[Group]:
     keeps the post it had, no longer edited."""
     if poll.network_id is None:
         return [await work.load_group(poll.group_id)]
-    return [
-        await work.load_group(n.group_id) for n in await work.uow.networks.groups(poll.network_id)
-    ]
+    return await work.network_groups(poll.network_id)
 
 
 async def _poll(ctx: Context, number_: int, lock: bool = False) -> Poll:

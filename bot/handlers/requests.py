@@ -879,8 +879,7 @@ async def refer(work: Work, job: Job) -> list[Action]:
         return []
     group = await work.load_group(request.group_id)
     fitting: list[Group] = []
-    for sibling in await work.uow.networks.groups(network.id):
-        other = await work.load_group(sibling.group_id)
+    for other in await work.network_groups(network.id):
         if (
             other.id != group.id
             and request.category in categories(other, work.defaults)
